@@ -1,0 +1,69 @@
+"""Domain errors. Each carries a stable `code`; the API maps codes to HTTP statuses (api/errors.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PakkaError(Exception):
+    """Base of every error pakka raises on purpose. `details` must be JSON-serialisable."""
+
+    code = "ERROR"
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class NotFound(PakkaError):
+    code = "NOT_FOUND"
+
+
+class InvalidInput(PakkaError):
+    """Input that passed schema validation but breaks a domain rule (unknown size, empty cart...)."""
+
+    code = "INVALID_INPUT"
+
+
+class InsufficientStock(PakkaError):
+    code = "INSUFFICIENT_STOCK"
+
+
+class VersionConflict(PakkaError):
+    """Optimistic-lock failure: the record changed since it was read."""
+
+    code = "VERSION_CONFLICT"
+
+
+class InvalidTransition(PakkaError):
+    """An order state change the state machine does not allow (e.g. cancelling a shipped order)."""
+
+    code = "INVALID_STATE"
+
+
+class IdempotencyKeyReused(PakkaError):
+    """The same Idempotency-Key was sent with a different request body."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class IdempotencyKeyExists(PakkaError):
+    """Raised by a store when an order with this idempotency key already exists (caller replays it)."""
+
+    code = "IDEMPOTENCY_KEY_EXISTS"
+
+    def __init__(self, order_id: str, request_hash: str) -> None:
+        super().__init__("idempotency key already used", {"order_id": order_id})
+        self.order_id = order_id
+        self.request_hash = request_hash
+
+
+class PaymentFailed(PakkaError):
+    code = "PAYMENT_FAILED"
+
+
+class StoreUnavailable(PakkaError):
+    """A backend fault (database down, throttled past retries). Maps to 503, never to bad input."""
+
+    code = "STORE_UNAVAILABLE"

@@ -1,0 +1,53 @@
+"""The one settings class: every knob comes from PAKKA_* environment variables or a `.env` file."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read once at start-up and passed down (never imported as a global)."""
+
+    model_config = SettingsConfigDict(env_prefix="PAKKA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".pakka"), description="Where the SQLite files live.")
+    store: Literal["sqlite", "dynamodb"] = Field(default="sqlite", description="Commerce/user store backend.")
+    sqlite_path: Path | None = Field(default=None, description="SQLite store file; default DATA_DIR/pakka.db.")
+
+    dynamodb_endpoint_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:5000 for moto.")
+    dynamodb_region: str = Field(default="ap-south-1")
+    dynamodb_table_prefix: str = Field(default="pakka_", pattern=r"^[A-Za-z0-9_.-]{0,64}$")
+
+    checkpointer: Literal["sqlite", "postgres"] = Field(default="sqlite")
+    checkpoint_sqlite_path: Path | None = Field(default=None, description="Default DATA_DIR/checkpoints.db.")
+    postgres_url: str | None = Field(default=None, description="postgresql://user@host:port/db")
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    default_tenant: str = Field(default="demo", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    seed_demo_data: bool = Field(default=True, description="Load the demo catalog on first start.")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Larger JSON bodies get 413.")
+    reservation_ttl_minutes: int = Field(default=30, ge=1)
+    reservation_sweep_seconds: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _backend_urls_present(self) -> Settings:
+        if self.checkpointer == "postgres" and not self.postgres_url:
+            raise ValueError("PAKKA_CHECKPOINTER=postgres needs PAKKA_POSTGRES_URL")
+        return self
+
+    @cached_property
+    def sqlite_file(self) -> Path:
+        return self.sqlite_path or self.data_dir / "pakka.db"
+
+    @cached_property
+    def checkpoint_sqlite_file(self) -> Path:
+        return self.checkpoint_sqlite_path or self.data_dir / "checkpoints.db"

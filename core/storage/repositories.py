@@ -1,0 +1,181 @@
+"""Repository interfaces. Every backend (SQLite, DynamoDB) implements all of them with the same behaviour,
+checked by the shared contract tests in tests/core/storage/.
+
+Rules every implementation follows:
+- Every method but the tenant registry takes `tenant_id` first and never reads or writes another tenant's rows.
+  A record whose `tenant_id` differs from the argument is rejected with `InvalidInput`.
+- Missing records: `get` returns None; mutations of missing records raise `NotFound`.
+- Optimistic locking: methods taking `expected_version` raise `VersionConflict` when the stored version differs.
+- Stock never goes negative: reservations are conditional decrements inside one transaction per order.
+- Backend faults surface as `StoreUnavailable`, never as a raw driver exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from core.schemas import (
+    AuditEntry,
+    Cart,
+    ConsentRecord,
+    IdempotencyRecord,
+    InventoryRecord,
+    Order,
+    OrderStatus,
+    Product,
+    ProductPage,
+    ProductQuery,
+    StockEffect,
+    Tenant,
+    User,
+)
+
+
+class TenantRepository(Protocol):
+    def put(self, tenant: Tenant) -> Tenant: ...
+    def get(self, tenant_id: str) -> Tenant | None: ...
+    def list(self) -> list[Tenant]: ...
+
+
+class ProductRepository(Protocol):
+    def put(self, product: Product) -> Product:
+        """Insert or replace one product."""
+        ...
+
+    def put_many(self, products: Iterable[Product]) -> int:
+        """Bulk upsert (all products must belong to one tenant); returns how many were written."""
+        ...
+
+    def get(self, tenant_id: str, product_id: str) -> Product | None: ...
+    def get_many(self, tenant_id: str, product_ids: Sequence[str]) -> dict[str, Product]: ...
+
+    def search(self, tenant_id: str, query: ProductQuery) -> ProductPage:
+        """Filtered, paginated search.
+
+        - `text`: lower-cased alphanumeric words; each must be a prefix of a word of name, brand, category,
+          subcategory or description. Ranked by relevance (backend-specific), ties broken by name then id.
+          Without text: ordered by name then id.
+        - `category` exact (lower case); `brand` case-insensitive exact; `max_price_inr` inclusive;
+          `size` must be in `sizes`; `in_stock_region`: some inventory row of the product in that region
+          (and that size, when `size` is given) has available > 0.
+        - `total` counts every match, not just the page.
+        """
+        ...
+
+    def delete(self, tenant_id: str, product_id: str) -> bool: ...
+    def count(self, tenant_id: str) -> int: ...
+
+
+class InventoryRepository(Protocol):
+    def put(self, record: InventoryRecord, expected_version: int | None = None) -> InventoryRecord:
+        """Set stock for (product, size, region). With `expected_version`, only if the stored version matches
+        (VersionConflict otherwise; NotFound if absent). Stores version = previous + 1 (1 for a new row)."""
+        ...
+
+    def put_many(self, records: Iterable[InventoryRecord]) -> int:
+        """Bulk unconditional upsert for seeding/imports."""
+        ...
+
+    def get(self, tenant_id: str, product_id: str, size: str, region: str) -> InventoryRecord | None: ...
+    def list_for_product(self, tenant_id: str, product_id: str) -> list[InventoryRecord]:
+        """Ordered by size then region."""
+        ...
+
+
+class OrderRepository(Protocol):
+    def create_reserving(self, order: Order, idempotency: IdempotencyRecord | None = None) -> Order:
+        """Atomically: insert `order` (status PENDING_PAYMENT), insert `idempotency` if given, and for each line
+        move `quantity` from available to reserved. All or nothing.
+
+        Raises InsufficientStock (details: product_id, size, region, requested, available) when a line lacks
+        stock or has no inventory row; IdempotencyKeyExists when the key is already bound (nothing written)."""
+        ...
+
+    def transition(
+        self,
+        tenant_id: str,
+        order_id: str,
+        *,
+        expected_version: int,
+        expected_status: OrderStatus,
+        to_status: OrderStatus,
+        stock_effect: StockEffect,
+        reason: str | None = None,
+        payment_reference: str | None = None,
+        at: datetime | None = None,
+    ) -> Order:
+        """Atomically change status (appending to history, version + 1, failure_reason=reason when FAILED,
+        payment_reference when given) and apply `stock_effect` to every line. VersionConflict when version or
+        status moved on; NotFound when absent. The state machine itself lives in core/commerce."""
+        ...
+
+    def get(self, tenant_id: str, order_id: str) -> Order | None: ...
+    def get_idempotency(self, tenant_id: str, key: str) -> IdempotencyRecord | None: ...
+
+    def list_by_user(self, tenant_id: str, user_id: str, limit: int = 50) -> list[Order]:
+        """Newest first."""
+        ...
+
+    def list_by_status(self, tenant_id: str, status: OrderStatus, limit: int = 100) -> list[Order]:
+        """Oldest first (the reservation sweeper expires the oldest)."""
+        ...
+
+
+class CartRepository(Protocol):
+    def get(self, tenant_id: str, user_id: str) -> Cart:
+        """The user's cart; an empty Cart with version 0 when none was saved."""
+        ...
+
+    def save(self, cart: Cart, expected_version: int) -> Cart:
+        """Store with version = expected_version + 1; VersionConflict if the stored version differs
+        (0 means 'must not exist yet')."""
+        ...
+
+    def clear(self, tenant_id: str, user_id: str) -> None: ...
+
+
+class UserRepository(Protocol):
+    def put(self, user: User) -> User: ...
+    def get(self, tenant_id: str, user_id: str) -> User | None: ...
+    def delete(self, tenant_id: str, user_id: str) -> bool: ...
+
+
+class ConsentRepository(Protocol):
+    def record(self, entry: ConsentRecord) -> ConsentRecord: ...
+    def history(self, tenant_id: str, user_id: str) -> list[ConsentRecord]:
+        """Oldest first."""
+        ...
+
+    def latest(self, tenant_id: str, user_id: str, consent_type: str) -> ConsentRecord | None: ...
+    def delete_for_user(self, tenant_id: str, user_id: str) -> int: ...
+
+
+class AuditRepository(Protocol):
+    def append(self, entry: AuditEntry) -> AuditEntry: ...
+    def list(
+        self, tenant_id: str, *, entity_type: str | None = None, entity_id: str | None = None, limit: int = 100
+    ) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
+
+class Store(Protocol):
+    """One backend's repositories, opened once at start-up and handed to services through the context."""
+
+    kind: str
+    tenants: TenantRepository
+    products: ProductRepository
+    inventory: InventoryRepository
+    orders: OrderRepository
+    carts: CartRepository
+    users: UserRepository
+    consent: ConsentRepository
+    audit: AuditRepository
+
+    def initialize(self) -> None:
+        """Create or migrate schema/tables. Idempotent."""
+        ...
+
+    def close(self) -> None: ...

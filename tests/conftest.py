@@ -1,0 +1,82 @@
+"""Shared fixtures: every backend-agnostic test runs once per store backend.
+
+The DynamoDB backend runs against a real moto server on 127.0.0.1 (one per test session, a fresh table
+prefix per test so tests never see each other's rows).
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.settings import Settings
+from core.storage.repositories import Store
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A real DynamoDB-compatible HTTP server (moto) on loopback for the whole session."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto accepts any credentials; never let a test reach real AWS or the instance-metadata service."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", store="sqlite", seed_demo_data=False, _env_file=None)
+
+
+@pytest.fixture
+def dynamodb_settings(tmp_path: Path, moto_endpoint: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        store="dynamodb",
+        dynamodb_endpoint_url=moto_endpoint,
+        dynamodb_region="ap-south-1",
+        dynamodb_table_prefix=f"t{uuid.uuid4().hex[:10]}_",
+        seed_demo_data=False,
+        _env_file=None,
+    )
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """Settings for each store backend in turn."""
+    return request.getfixturevalue(f"{request.param}_settings")
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    """An initialised, empty store of each backend in turn."""
+    from core.storage.factory import open_store
+
+    opened = open_store(settings)
+    try:
+        yield opened
+    finally:
+        opened.close()
