@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_MODEL_TIERS = [
+    "bedrock:apac.anthropic.claude-sonnet-4-20250514-v1:0",
+    "bedrock:apac.anthropic.claude-3-haiku-20240307-v1:0",
+    "bedrock:apac.amazon.nova-lite-v1:0",
+    "bedrock:meta.llama3-70b-instruct-v1:0",
+    "rules",
+]
 
 
 class Settings(BaseSettings):
@@ -37,6 +45,33 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Larger JSON bodies get 413.")
     reservation_ttl_minutes: int = Field(default=30, ge=1)
     reservation_sweep_seconds: float = Field(default=60.0, gt=0)
+
+    model_tiers: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_MODEL_TIERS),
+        description="Comma-separated tiers tried in order: bedrock:<model-id>, llamacpp:<path.gguf>, rules.",
+    )
+    bedrock_region: str = Field(default="ap-south-1")
+    bedrock_endpoint_url: str | None = Field(default=None)
+    bedrock_use_instance_metadata: bool = Field(
+        default=False, description="Also look for credentials in EC2/ECS metadata (slow off AWS)."
+    )
+    model_timeout_s: float = Field(default=30.0, gt=0, description="Per attempt, per tier.")
+    model_max_attempts: int = Field(default=3, ge=1, le=10, description="Per tier, retryable errors only.")
+    model_backoff_initial_s: float = Field(default=0.25, ge=0)
+    model_backoff_max_s: float = Field(default=4.0, ge=0)
+    model_breaker_failures: int = Field(default=5, ge=1, description="Consecutive failures that open a breaker.")
+    model_breaker_cooldown_s: float = Field(default=30.0, gt=0, description="Open time before a probe.")
+    model_max_tokens: int = Field(default=1024, ge=1)
+    model_temperature: float = Field(default=0.2, ge=0, le=1)
+    llamacpp_context_tokens: int = Field(default=2048, ge=256)
+    llamacpp_threads: int | None = Field(default=None, ge=1)
+
+    @field_validator("model_tiers", mode="before")
+    @classmethod
+    def _split_tiers(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @model_validator(mode="after")
     def _backend_urls_present(self) -> Settings:

@@ -7,6 +7,7 @@ prefix per test so tests never see each other's rows).
 from __future__ import annotations
 
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,16 +26,23 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """A real DynamoDB-compatible HTTP server (moto) on loopback for the whole session."""
-    from moto.server import ThreadedMotoServer
+    """A real DynamoDB-compatible HTTP server (moto) on loopback for the whole session.
 
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    It handles one request at a time: moto's backend is not thread-safe (two concurrent transactions can
+    both pass their conditions, and a cancelled one restores a stale copy of the table), whereas DynamoDB
+    serialises conflicting writes. moto's ThreadedMotoServer serves requests concurrently, hence this one."""
+    from moto.moto_server import werkzeug_app
+    from werkzeug.serving import make_server
+
+    app = werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app)
+    server = make_server("127.0.0.1", 0, app, threaded=False, request_handler=werkzeug_app.MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
+    thread.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.stop()
+        server.shutdown()
+        thread.join()
 
 
 @pytest.fixture(autouse=True)

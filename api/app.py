@@ -1,0 +1,74 @@
+"""The FastAPI application factory and its lifespan (backends are opened once here and closed on shutdown)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from starlette.middleware import Middleware
+
+from api.errors import install_error_handlers
+from api.middleware import (
+    AccessLogMiddleware,
+    BodySizeLimitMiddleware,
+    CorrelationIdMiddleware,
+    UnhandledErrorMiddleware,
+)
+from api.routes import health, inventory, orders, products
+from api.sweeper import reservation_sweeper
+from core.catalog.demo import seed_demo_data
+from core.checkpointers import open_async_checkpointer
+from core.commerce.payments import PaymentGateway
+from core.services import Services
+from core.settings import Settings
+
+logger = logging.getLogger("pakka.api")
+
+
+def create_app(settings: Settings | None = None, *, payments: PaymentGateway | None = None) -> FastAPI:
+    """Build the API. `payments` replaces the default gateway (cash on delivery), e.g. in tests."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as resources:
+            services = Services.open(settings, payments=payments)
+            resources.callback(services.close)
+            if settings.seed_demo_data:
+                seeded = seed_demo_data(services.store, settings.default_tenant)
+                logger.info(
+                    "demo data %s",
+                    "seeded" if seeded else "already present",
+                    extra={"tenant_id": settings.default_tenant},
+                )
+            app.state.services = services
+            app.state.known_tenants = set()
+            app.state.checkpointer = await resources.enter_async_context(open_async_checkpointer(settings))
+            await resources.enter_async_context(
+                reservation_sweeper(services.orders, settings.reservation_sweep_seconds)
+            )
+            logger.info(
+                "api started", extra={"store": services.store.kind, "checkpointer": settings.checkpointer}
+            )
+            yield
+        logger.info("api stopped")
+
+    app = FastAPI(
+        title="pakka",
+        summary="Decision engine for Indian e-commerce: buy the one product you can be sure of.",
+        version=version("pakka"),
+        lifespan=lifespan,
+        middleware=[
+            Middleware(CorrelationIdMiddleware),
+            Middleware(AccessLogMiddleware),
+            Middleware(UnhandledErrorMiddleware),
+            Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes),
+        ],
+    )
+    install_error_handlers(app)
+    for module in (health, products, inventory, orders):
+        app.include_router(module.router)
+    return app

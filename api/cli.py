@@ -1,0 +1,138 @@
+"""The `pakka` command: run the API, prepare the store, import catalogs.
+
+Settings come from PAKKA_* environment variables and `.env` (core.settings.Settings); flags override them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from api.app import create_app
+from core.catalog.demo import seed_demo_data
+from core.catalog.flipkart import import_flipkart
+from core.errors import PakkaError
+from core.logging import configure_logging
+from core.schemas import TENANT_PATTERN
+from core.settings import Settings
+from core.storage.factory import open_store
+from core.storage.repositories import Store
+
+app = typer.Typer(help="pakka: the decision engine for Indian e-commerce.", no_args_is_help=True)
+db_app = typer.Typer(help="Create and migrate the configured store.", no_args_is_help=True)
+catalog_app = typer.Typer(help="Load product catalogs into a tenant.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(catalog_app, name="catalog")
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+class CatalogFormat(StrEnum):
+    FLIPKART = "flipkart"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment with `overrides` on top; a readable message and exit 2 when invalid."""
+    try:
+        settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
+    except ValidationError as exc:
+        error_console.print(f"[red]invalid settings:[/red] {escape(str(exc))}")
+        raise typer.Exit(code=2) from exc
+    configure_logging(settings)
+    return settings
+
+
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[Store]:
+    """The configured store (created or migrated), closed on exit. A domain error raised while it is open,
+    a store outage included, is printed with its code and details and ends the command with exit code 1."""
+    try:
+        store = open_store(settings)
+        try:
+            yield store
+        finally:
+            store.close()
+    except PakkaError as error:
+        error_console.print(f"[red]{error.code}:[/red] {escape(error.message)}")
+        if error.details:
+            error_console.print(error.details)
+        raise typer.Exit(code=1) from error
+
+
+def validate_tenant(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(TENANT_PATTERN, value):
+        raise typer.BadParameter(f"must match {TENANT_PATTERN}")
+    return value
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default PAKKA_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default PAKKA_PORT).")] = None,
+) -> None:
+    """Run the HTTP API; an empty store gets the demo catalog on first start (PAKKA_SEED_DEMO_DATA)."""
+    settings = load_settings(host=host, port=port)
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
+    )
+
+
+@db_app.command("init")
+def db_init(
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Seed the demo catalog (default tenant).")
+    ] = True,
+) -> None:
+    """Create or migrate the store's tables (idempotent), then seed the demo catalog unless --no-demo."""
+    settings = load_settings()
+    with opened_store(settings) as store:
+        seeded = demo and seed_demo_data(store, settings.default_tenant)
+    console.print(f"store [bold]{settings.store}[/bold] is ready")
+    if seeded:
+        console.print(f"seeded the demo catalog into tenant [bold]{settings.default_tenant}[/bold]")
+    elif demo:
+        console.print(
+            f"tenant [bold]{settings.default_tenant}[/bold] already exists; demo data left as it was"
+        )
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The catalog file.")
+    ],
+    file_format: Annotated[CatalogFormat, typer.Option("--format", help="Layout of the file.")],
+    tenant: Annotated[
+        str | None,
+        typer.Option(callback=validate_tenant, help="Target tenant (default PAKKA_DEFAULT_TENANT)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Import at most this many rows.")] = None,
+) -> None:
+    """Import a catalog file into a tenant and print what was imported and what was skipped, and why."""
+    settings = load_settings()
+    tenant_id = tenant or settings.default_tenant
+    with opened_store(settings) as store:
+        report = import_flipkart(store, file, tenant_id, limit=limit)
+    console.print(
+        f"{file_format.value} import into tenant [bold]{tenant_id}[/bold]: "
+        f"read {report.read}, imported {report.imported}, skipped {report.skipped}"
+    )
+    if report.reasons:
+        reasons = Table(title="skipped rows")
+        reasons.add_column("reason")
+        reasons.add_column("rows", justify="right")
+        for reason, count in report.reasons.items():
+            reasons.add_row(reason, str(count))
+        console.print(reasons)

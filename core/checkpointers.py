@@ -1,0 +1,108 @@
+"""Opens the graph checkpointer named by settings: a SQLite file by default, PostgreSQL at scale.
+
+Both factories are context managers that create the checkpoint tables (`setup()`) and close the connection
+or pool on exit. They are called once at start-up; the saver is then handed to every compiled graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from psycopg import AsyncConnection, Connection
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
+
+from core.settings import Settings
+
+DEFAULT_POOL_SIZE = 10
+
+# What langgraph's Postgres savers need from every connection: autocommit so setup() and each write commit on
+# their own, no server-side prepared statements (they break behind transaction-pooling proxies such as
+# PgBouncer), and rows as dicts.
+CONNECTION_KWARGS: dict[str, Any] = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+
+
+class PooledPostgresSaver(PostgresSaver):
+    """A PostgresSaver whose operations run concurrently, each on its own pooled connection.
+
+    Upstream wraps every cursor in one instance lock. That lock is needed when the saver shares a single
+    connection, but with a pool it makes every request wait for every other one (langgraph #7259; the
+    fix proposed upstream is #7269). In langgraph-checkpoint-postgres 3.2 the cursor context is the lock's
+    only user, so a pooled saver replaces it with a no-op; tests/core/test_checkpointers.py fails if a
+    pooled read ever waits behind a stuck write again.
+    """
+
+    def __init__(self, pool: ConnectionPool[Connection[DictRow]]) -> None:
+        super().__init__(pool)
+        self.lock = nullcontext()  # type: ignore[assignment]
+
+
+class PooledAsyncPostgresSaver(AsyncPostgresSaver):
+    """The asyncio twin of `PooledPostgresSaver`: no instance lock around pooled connections."""
+
+    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[DictRow]]) -> None:
+        super().__init__(pool)
+        self.lock = nullcontext()  # type: ignore[assignment]
+
+
+@contextmanager
+def open_checkpointer(
+    settings: Settings, *, pool_size: int = DEFAULT_POOL_SIZE
+) -> Iterator[BaseCheckpointSaver[str]]:
+    """The configured synchronous checkpointer, set up and ready; closed on exit."""
+    if settings.checkpointer == "postgres":
+        with ConnectionPool(
+            _postgres_url(settings),
+            min_size=1,
+            max_size=pool_size,
+            kwargs=CONNECTION_KWARGS,
+            open=False,
+            connection_class=Connection[DictRow],
+        ) as pool:
+            saver = PooledPostgresSaver(pool)
+            saver.setup()
+            yield saver
+        return
+    path = settings.checkpoint_sqlite_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with SqliteSaver.from_conn_string(str(path)) as sqlite_saver:
+        sqlite_saver.setup()
+        yield sqlite_saver
+
+
+@asynccontextmanager
+async def open_async_checkpointer(
+    settings: Settings, *, pool_size: int = DEFAULT_POOL_SIZE
+) -> AsyncIterator[BaseCheckpointSaver[str]]:
+    """The configured asyncio checkpointer (for the API and `astream`), set up and ready; closed on exit."""
+    if settings.checkpointer == "postgres":
+        async with AsyncConnectionPool(
+            _postgres_url(settings),
+            min_size=1,
+            max_size=pool_size,
+            kwargs=CONNECTION_KWARGS,
+            open=False,
+            connection_class=AsyncConnection[DictRow],
+        ) as pool:
+            saver = PooledAsyncPostgresSaver(pool)
+            await saver.setup()
+            yield saver
+        return
+    path = settings.checkpoint_sqlite_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    async with AsyncSqliteSaver.from_conn_string(str(path)) as sqlite_saver:
+        await sqlite_saver.setup()
+        yield sqlite_saver
+
+
+def _postgres_url(settings: Settings) -> str:
+    if not settings.postgres_url:
+        raise ValueError("the Postgres checkpointer needs settings.postgres_url")
+    return settings.postgres_url

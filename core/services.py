@@ -1,0 +1,44 @@
+"""The service bundle opened once at start-up and handed to routes, graphs and tools (via `AppContext`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.commerce.carts import CartService
+from core.commerce.orders import OrderService
+from core.commerce.payments import PaymentGateway, default_gateway
+from core.settings import Settings
+from core.storage.factory import open_store
+from core.storage.repositories import Store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    payments: PaymentGateway
+    orders: OrderService
+    carts: CartService
+
+    @classmethod
+    def open(cls, settings: Settings, *, payments: PaymentGateway | None = None) -> Services:
+        """Open the configured store and build every service on it (cash on delivery unless told otherwise)."""
+        return cls.build(settings, open_store(settings), payments=payments)
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store, *, payments: PaymentGateway | None = None) -> Services:
+        """Build the services on an already opened store; the bundle takes ownership of it (`close`)."""
+        gateway = payments or default_gateway()
+        return cls(
+            settings=settings,
+            store=store,
+            payments=gateway,
+            orders=OrderService(
+                store, gateway, reservation_ttl=timedelta(minutes=settings.reservation_ttl_minutes)
+            ),
+            carts=CartService(store),
+        )
+
+    def close(self) -> None:
+        self.store.close()

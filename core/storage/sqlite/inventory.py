@@ -1,0 +1,108 @@
+"""Stock per (product, size, region), with optimistic versions. Reservations live in orders.py."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from typing import NoReturn
+
+from core.errors import NotFound, VersionConflict
+from core.schemas import InventoryRecord
+from core.storage.sqlite.database import SqliteDatabase
+
+_KEY = "tenant_id = :tenant_id AND product_id = :product_id AND size = :size AND region = :region"
+
+_UPSERT = """
+INSERT INTO inventory (tenant_id, product_id, size, region, available, reserved, version, updated_at)
+VALUES (:tenant_id, :product_id, :size, :region, :available, :reserved, 1, :updated_at)
+ON CONFLICT (tenant_id, product_id, size, region) DO UPDATE SET
+    available = excluded.available, reserved = excluded.reserved,
+    version = inventory.version + 1, updated_at = excluded.updated_at
+"""
+
+
+def _params(record: InventoryRecord) -> dict[str, object]:
+    return {
+        "tenant_id": record.tenant_id,
+        "product_id": record.product_id,
+        "size": record.size,
+        "region": record.region,
+        "available": record.available,
+        "reserved": record.reserved,
+        "updated_at": record.updated_at.isoformat(),
+    }
+
+
+def inventory_from_row(row: sqlite3.Row) -> InventoryRecord:
+    return InventoryRecord(
+        tenant_id=row["tenant_id"],
+        product_id=row["product_id"],
+        size=row["size"],
+        region=row["region"],
+        available=row["available"],
+        reserved=row["reserved"],
+        version=row["version"],
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+class SqliteInventoryRepository:
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+
+    def put(self, record: InventoryRecord, expected_version: int | None = None) -> InventoryRecord:
+        """Set stock; with `expected_version`, only over that stored version. Stores version previous + 1."""
+        params = _params(record)
+        with self._db.transaction() as connection:
+            if expected_version is None:
+                row = connection.execute(_UPSERT + " RETURNING version", params).fetchone()
+            else:
+                row = connection.execute(
+                    "UPDATE inventory SET available = :available, reserved = :reserved,"
+                    " version = version + 1, updated_at = :updated_at"
+                    f" WHERE {_KEY} AND version = :expected RETURNING version",
+                    {**params, "expected": expected_version},
+                ).fetchone()
+                if row is None:
+                    self._raise_missing_or_moved(connection, params, expected_version)
+        return record.model_copy(update={"version": int(row["version"])})
+
+    def put_many(self, records: Iterable[InventoryRecord]) -> int:
+        """Bulk unconditional upsert in one transaction (seeding, imports)."""
+        batch = [_params(record) for record in records]
+        if not batch:
+            return 0
+        with self._db.transaction() as connection:
+            connection.executemany(_UPSERT, batch)
+        return len(batch)
+
+    def get(self, tenant_id: str, product_id: str, size: str, region: str) -> InventoryRecord | None:
+        with self._db.reading() as connection:
+            row = connection.execute(
+                f"SELECT * FROM inventory WHERE {_KEY}",
+                {"tenant_id": tenant_id, "product_id": product_id, "size": size, "region": region},
+            ).fetchone()
+        return None if row is None else inventory_from_row(row)
+
+    def list_for_product(self, tenant_id: str, product_id: str) -> list[InventoryRecord]:
+        """Ordered by size then region."""
+        with self._db.reading() as connection:
+            rows = connection.execute(
+                "SELECT * FROM inventory WHERE tenant_id = ? AND product_id = ? ORDER BY size, region",
+                (tenant_id, product_id),
+            ).fetchall()
+        return [inventory_from_row(row) for row in rows]
+
+    @staticmethod
+    def _raise_missing_or_moved(
+        connection: sqlite3.Connection, key: dict[str, object], expected_version: int
+    ) -> NoReturn:
+        current = connection.execute(f"SELECT version FROM inventory WHERE {_KEY}", key).fetchone()
+        details = {name: key[name] for name in ("product_id", "size", "region")}
+        if current is None:
+            raise NotFound("no inventory for this product size and region", details)
+        raise VersionConflict(
+            "inventory changed since it was read",
+            {**details, "expected_version": expected_version, "version": int(current["version"])},
+        )

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Creates ./.venv (Python >= 3.11) and installs pakka into it. Usage: scripts/bootstrap.sh [extra]
+# With "dev" it also installs the test dependencies. Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extra="${1:-}"
+python_bin=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+    python_bin="$(command -v "$candidate")"
+    break
+  fi
+done
+if [ -z "$python_bin" ]; then
+  echo "pakka needs Python >= 3.11 (none found on PATH)" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$python_bin" -m venv .venv
+fi
+if [ ! -x .venv/bin/uv ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
+fi
+target="."
+[ -n "$extra" ] && target=".[$extra]"
+.venv/bin/uv pip install --quiet --python .venv/bin/python -e "$target"

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+ReadStock = Callable[[httpx.Client, str, str, str], dict[str, int]]
+
+
+def test_tenant_header_selects_that_tenants_catalog(client: TestClient, other_tenant: str) -> None:
+    own = client.get("/v1/products/shoe-run")
+    other = client.get("/v1/products/shoe-run", headers={"X-Tenant-ID": other_tenant})
+
+    assert own.json()["name"] == "Stride Runner Men's Running Shoe"
+    assert other.json()["name"] == "Other Tenant Sandal"
+    assert client.get("/v1/products", headers={"X-Tenant-ID": other_tenant}).json()["total"] == 1
+
+
+def test_orders_stay_inside_their_tenant(
+    client: TestClient, other_tenant: str, read_stock: ReadStock
+) -> None:
+    body = {
+        "user_id": "u1",
+        "region": "mumbai",
+        "items": [{"product_id": "shoe-run", "size": "UK8", "quantity": 1}],
+    }
+    placed = client.post("/v1/orders", json=body, headers={"X-Tenant-ID": other_tenant}).json()
+
+    assert placed["total_inr"] == 799
+    assert client.get(f"/v1/orders/{placed['id']}").status_code == 404
+    assert client.get("/v1/orders", params={"user_id": "u1"}).json() == {"items": []}
+    assert read_stock(client, "shoe-run", "UK8", "mumbai") == {"available": 5, "reserved": 0}
+
+
+def test_requests_without_the_header_use_the_default_tenant(client: TestClient) -> None:
+    assert client.get("/v1/products").json()["total"] == 4
+    assert client.get("/v1/products", headers={"X-Tenant-ID": "demo"}).json()["total"] == 4
+
+
+@pytest.mark.parametrize("header", ["Demo", "-demo", "de mo", "x" * 64, ""])
+def test_malformed_tenant_header_is_422(client: TestClient, header: str) -> None:
+    response = client.get("/v1/products", headers={"X-Tenant-ID": header})
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert error["details"]["errors"][0]["loc"] == ["header", "X-Tenant-ID"]
+
+
+def test_unknown_tenant_is_404_tenant_not_found(client: TestClient) -> None:
+    response = client.get("/v1/products", headers={"X-Tenant-ID": "nobody"})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "TENANT_NOT_FOUND"
+    assert response.json()["error"]["details"] == {"tenant_id": "nobody"}

@@ -1,0 +1,307 @@
+"""Contract: tenant B can neither read nor change tenant A's data through any repository method.
+
+Tenant A is seeded with one record of every kind. Each probe calls one repository method as tenant B, reusing
+A's ids (so keys must be namespaced by tenant), checks what B gets back, and the test then checks that
+everything A can see is unchanged. A completeness test keeps the probes in step with the interfaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import get_type_hints
+
+import pytest
+
+from core.errors import InsufficientStock, InvalidInput, NotFound, VersionConflict
+from core.schemas import OrderStatus, ProductQuery, StockEffect
+from core.storage.repositories import Store
+from tests.core.storage.factories import (
+    OTHER_TENANT,
+    REGION,
+    TENANT,
+    make_audit,
+    make_cart,
+    make_consent,
+    make_idempotency,
+    make_inventory,
+    make_order,
+    make_product,
+    make_user,
+)
+
+Probe = Callable[[Store], None]
+PROBES: dict[str, Probe] = {}
+NOT_TENANT_SCOPED = {"tenants"}  # the tenant registry itself takes no tenant_id
+
+
+def probe(method: str) -> Callable[[Probe], Probe]:
+    """Register a probe of one repository method, named "repository.method"."""
+
+    def register(function: Probe) -> Probe:
+        PROBES[method] = function
+        return function
+
+    return register
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    """Tenant A with a product, stock, an order holding an idempotency key, a cart, a user, consent, audit."""
+    store.products.put(make_product())
+    store.inventory.put(make_inventory(available=5))
+    store.orders.create_reserving(make_order(), make_idempotency())
+    store.carts.save(make_cart(), expected_version=0)
+    store.users.put(make_user())
+    store.consent.record(make_consent(id="cns-1"))
+    store.audit.append(make_audit(id="aud-1"))
+    return store
+
+
+def tenant_a_view(store: Store) -> dict[str, object]:
+    """Everything tenant A can read through the public interfaces."""
+    return {
+        "search": store.products.search(TENANT, ProductQuery(page_size=100)),
+        "in_stock": store.products.search(TENANT, ProductQuery(in_stock_region=REGION, text="trail")),
+        "product": store.products.get(TENANT, "p-1"),
+        "count": store.products.count(TENANT),
+        "inventory": store.inventory.list_for_product(TENANT, "p-1"),
+        "order": store.orders.get(TENANT, "o-1"),
+        "orders_of_user": store.orders.list_by_user(TENANT, "u-1"),
+        "pending_orders": store.orders.list_by_status(TENANT, OrderStatus.PENDING_PAYMENT),
+        "idempotency": store.orders.get_idempotency(TENANT, "key-1"),
+        "cart": store.carts.get(TENANT, "u-1"),
+        "user": store.users.get(TENANT, "u-1"),
+        "consent": store.consent.history(TENANT, "u-1"),
+        "audit": store.audit.list(TENANT),
+    }
+
+
+@probe("products.put")
+def _products_put(store: Store) -> None:
+    store.products.put(make_product(tenant_id=OTHER_TENANT, name="Bolt Sandal"))
+    other = store.products.get(OTHER_TENANT, "p-1")
+    assert other is not None and other.name == "Bolt Sandal"
+
+
+@probe("products.put_many")
+def _products_put_many(store: Store) -> None:
+    assert store.products.put_many([make_product(tenant_id=OTHER_TENANT, name="Bolt Sandal")]) == 1
+    assert store.products.count(OTHER_TENANT) == 1
+
+
+@probe("products.get")
+def _products_get(store: Store) -> None:
+    assert store.products.get(OTHER_TENANT, "p-1") is None
+
+
+@probe("products.get_many")
+def _products_get_many(store: Store) -> None:
+    assert store.products.get_many(OTHER_TENANT, ["p-1"]) == {}
+
+
+@probe("products.search")
+def _products_search(store: Store) -> None:
+    for query in (ProductQuery(), ProductQuery(text="trail"), ProductQuery(in_stock_region=REGION, size="9")):
+        page = store.products.search(OTHER_TENANT, query)
+        assert (page.items, page.total) == ([], 0)
+
+
+@probe("products.delete")
+def _products_delete(store: Store) -> None:
+    assert store.products.delete(OTHER_TENANT, "p-1") is False
+
+
+@probe("products.count")
+def _products_count(store: Store) -> None:
+    assert store.products.count(OTHER_TENANT) == 0
+
+
+@probe("inventory.put")
+def _inventory_put(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.inventory.put(make_inventory(tenant_id=OTHER_TENANT, available=0), expected_version=2)
+    created = store.inventory.put(make_inventory(tenant_id=OTHER_TENANT, available=0))
+    assert created.version == 1
+
+
+@probe("inventory.put_many")
+def _inventory_put_many(store: Store) -> None:
+    assert store.inventory.put_many([make_inventory(tenant_id=OTHER_TENANT, available=0)]) == 1
+    other = store.inventory.get(OTHER_TENANT, "p-1", "9", REGION)
+    assert other is not None and (other.available, other.reserved, other.version) == (0, 0, 1)
+
+
+@probe("inventory.get")
+def _inventory_get(store: Store) -> None:
+    assert store.inventory.get(OTHER_TENANT, "p-1", "9", REGION) is None
+
+
+@probe("inventory.list_for_product")
+def _inventory_list_for_product(store: Store) -> None:
+    assert store.inventory.list_for_product(OTHER_TENANT, "p-1") == []
+
+
+@probe("orders.create_reserving")
+def _orders_create_reserving(store: Store) -> None:
+    order = make_order(tenant_id=OTHER_TENANT)
+    key = make_idempotency(tenant_id=OTHER_TENANT)
+    with pytest.raises(InsufficientStock):
+        store.orders.create_reserving(order, key)
+    store.inventory.put(make_inventory(tenant_id=OTHER_TENANT, available=1))
+    assert store.orders.create_reserving(order, key) == order
+    assert store.orders.get_idempotency(OTHER_TENANT, "key-1") == key
+
+
+@probe("orders.transition")
+def _orders_transition(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.orders.transition(
+            OTHER_TENANT,
+            "o-1",
+            expected_version=1,
+            expected_status=OrderStatus.PENDING_PAYMENT,
+            to_status=OrderStatus.CANCELLED,
+            stock_effect=StockEffect.RELEASE,
+        )
+
+
+@probe("orders.get")
+def _orders_get(store: Store) -> None:
+    assert store.orders.get(OTHER_TENANT, "o-1") is None
+
+
+@probe("orders.get_idempotency")
+def _orders_get_idempotency(store: Store) -> None:
+    assert store.orders.get_idempotency(OTHER_TENANT, "key-1") is None
+
+
+@probe("orders.list_by_user")
+def _orders_list_by_user(store: Store) -> None:
+    assert store.orders.list_by_user(OTHER_TENANT, "u-1") == []
+
+
+@probe("orders.list_by_status")
+def _orders_list_by_status(store: Store) -> None:
+    assert store.orders.list_by_status(OTHER_TENANT, OrderStatus.PENDING_PAYMENT) == []
+
+
+@probe("carts.get")
+def _carts_get(store: Store) -> None:
+    cart = store.carts.get(OTHER_TENANT, "u-1")
+    assert (cart.items, cart.version) == ([], 0)
+
+
+@probe("carts.save")
+def _carts_save(store: Store) -> None:
+    with pytest.raises(VersionConflict):
+        store.carts.save(make_cart(tenant_id=OTHER_TENANT, items=[]), expected_version=1)
+    assert store.carts.save(make_cart(tenant_id=OTHER_TENANT, items=[]), expected_version=0).version == 1
+
+
+@probe("carts.clear")
+def _carts_clear(store: Store) -> None:
+    store.carts.clear(OTHER_TENANT, "u-1")
+    assert store.carts.get(OTHER_TENANT, "u-1").version == 0
+
+
+@probe("users.put")
+def _users_put(store: Store) -> None:
+    store.users.put(make_user(tenant_id=OTHER_TENANT, name="Bolt Shopper"))
+    other = store.users.get(OTHER_TENANT, "u-1")
+    assert other is not None and other.name == "Bolt Shopper"
+
+
+@probe("users.get")
+def _users_get(store: Store) -> None:
+    assert store.users.get(OTHER_TENANT, "u-1") is None
+
+
+@probe("users.delete")
+def _users_delete(store: Store) -> None:
+    assert store.users.delete(OTHER_TENANT, "u-1") is False
+
+
+@probe("consent.record")
+def _consent_record(store: Store) -> None:
+    entry = store.consent.record(make_consent(tenant_id=OTHER_TENANT, id="cns-1", granted=False))
+    assert store.consent.history(OTHER_TENANT, "u-1") == [entry]
+
+
+@probe("consent.history")
+def _consent_history(store: Store) -> None:
+    assert store.consent.history(OTHER_TENANT, "u-1") == []
+
+
+@probe("consent.latest")
+def _consent_latest(store: Store) -> None:
+    assert store.consent.latest(OTHER_TENANT, "u-1", "store_attributes") is None
+
+
+@probe("consent.delete_for_user")
+def _consent_delete_for_user(store: Store) -> None:
+    assert store.consent.delete_for_user(OTHER_TENANT, "u-1") == 0
+
+
+@probe("audit.append")
+def _audit_append(store: Store) -> None:
+    entry = store.audit.append(make_audit(tenant_id=OTHER_TENANT, id="aud-1", action="order.cancelled"))
+    assert store.audit.list(OTHER_TENANT) == [entry]
+
+
+@probe("audit.list")
+def _audit_list(store: Store) -> None:
+    assert store.audit.list(OTHER_TENANT) == []
+    assert store.audit.list(OTHER_TENANT, entity_type="order", entity_id="o-1") == []
+
+
+def tenant_scoped_methods() -> set[str]:
+    """Every public method of each tenant-scoped repository of the Store interface: "repository.method"."""
+    methods: set[str] = set()
+    for attribute, interface in get_type_hints(Store).items():
+        is_repository = isinstance(interface, type) and interface.__module__ == Store.__module__
+        if attribute in NOT_TENANT_SCOPED or not is_repository:
+            continue
+        methods |= {
+            f"{attribute}.{name}"
+            for name, member in vars(interface).items()
+            if callable(member) and not name.startswith("_")
+        }
+    return methods
+
+
+def test_every_tenant_scoped_repository_method_has_an_isolation_probe() -> None:
+    assert set(PROBES) == tenant_scoped_methods()
+
+
+@pytest.mark.parametrize("method", sorted(PROBES))
+def test_another_tenant_cannot_read_or_change_tenant_a_through(seeded: Store, method: str) -> None:
+    before = tenant_a_view(seeded)
+
+    PROBES[method](seeded)
+
+    assert tenant_a_view(seeded) == before
+
+
+def test_a_product_batch_mixing_tenants_is_rejected_and_nothing_is_written(seeded: Store) -> None:
+    before = tenant_a_view(seeded)
+    batch = [make_product("p-2", name="Acme Boot"), make_product("p-3", tenant_id=OTHER_TENANT)]
+
+    with pytest.raises(InvalidInput):
+        seeded.products.put_many(batch)
+
+    assert tenant_a_view(seeded) == before
+    assert seeded.products.count(OTHER_TENANT) == 0
+
+
+def test_an_idempotency_record_of_another_tenant_is_rejected_and_nothing_is_written(seeded: Store) -> None:
+    before = tenant_a_view(seeded)
+    order = make_order("o-2")
+
+    with pytest.raises(InvalidInput):
+        seeded.orders.create_reserving(
+            order, make_idempotency("key-2", order_id="o-2", tenant_id=OTHER_TENANT)
+        )
+
+    assert tenant_a_view(seeded) == before
+    assert seeded.orders.get(TENANT, "o-2") is None
+    assert seeded.orders.get_idempotency(OTHER_TENANT, "key-2") is None
