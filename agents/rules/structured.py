@@ -1,0 +1,64 @@
+"""Structured outputs of the rule-based tier: the project's schemas, recognised by their tool name.
+
+`with_structured_output(Schema)` reaches the model as one forced tool named after the schema. Known
+schemas have a parser; any other schema is filled by field name from what the message states, and is
+refused (RulesCannotAnswer) when a required field stays empty, rather than answered with made-up values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+
+from agents.rules.chat import understand_turn
+from agents.rules.conversation import last_human_text
+from agents.rules.intent import parse_shopping_intent
+from agents.rules.tool_calls import ToolSpec
+from agents.rules.writer import site_copy
+from agents.schemas import SiteCopyContext
+from agents.text_tasks import read_task
+
+
+class RulesCannotAnswer(ValueError):
+    """The rule-based tier has no honest answer for this request (an unknown schema with required fields)."""
+
+
+def _shopping_intent(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    return parse_shopping_intent(last_human_text(messages)).model_dump(mode="json")
+
+
+def _chat_turn(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    return understand_turn(last_human_text(messages)).model_dump(mode="json")
+
+
+def _site_copy(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    request = read_task(last_human_text(messages))
+    if request is None or not isinstance(request.context, SiteCopyContext):
+        raise RulesCannotAnswer("SiteCopy needs a site_copy task message (agents.text_tasks.task_message)")
+    return site_copy(request.context).model_dump(mode="json")
+
+
+STRUCTURED: dict[str, Callable[[Sequence[BaseMessage]], dict[str, Any]]] = {
+    "ShoppingIntent": _shopping_intent,
+    "ChatTurn": _chat_turn,
+    "SiteCopy": _site_copy,
+}
+
+
+def structured_arguments(spec: ToolSpec, messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    """The arguments of the forced tool call that carries a structured output."""
+    handler = STRUCTURED.get(spec.name)
+    if handler is not None:
+        return handler(messages)
+    text = last_human_text(messages)
+    facts: dict[str, Any] = parse_shopping_intent(text).model_dump(mode="json", exclude_none=True)
+    request = read_task(text)
+    if request is not None:
+        facts.update(request.context.model_dump(mode="json", exclude_none=True))
+    args = {name: facts[name] for name in spec.properties if name in facts and facts[name] not in ("", [])}
+    missing = [name for name in spec.required if name not in args]
+    if missing:
+        raise RulesCannotAnswer(f"rules tier cannot fill {spec.name}: no value for {', '.join(missing)}")
+    return args

@@ -1,0 +1,183 @@
+"""Templates the rule-based tier writes with: explanations, merchant notes, site copy and chat replies.
+
+Every sentence is filled from the structured facts it is given, never invented, so the text is as honest
+as the numbers behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agents.schemas import (
+    ChatAction,
+    ChatTurn,
+    FitExplanationContext,
+    MerchantNoteContext,
+    ShoppingIntent,
+    SiteCopy,
+    SiteCopyContext,
+)
+from agents.text_tasks import TaskRequest
+
+MAX_LISTED = 5
+
+
+def rupees(amount: float) -> str:
+    """Indian digit grouping: 150000 -> ₹1,50,000."""
+    whole = f"{round(amount):d}"
+    if len(whole) <= 3:
+        return f"₹{whole}"
+    head, tail = whole[:-3], whole[-3:]
+    groups: list[str] = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return "₹" + ",".join([*groups, tail])
+
+
+def percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def fit_explanation(context: FitExplanationContext) -> str:
+    name = f"{context.brand} {context.product_name}".strip()
+    size = f" in size {context.size}" if context.size else ""
+    price = f" at {rupees(context.price_inr)}" if context.price_inr is not None else ""
+    sentences = [
+        f"We picked {name}{size}{price} with {percent(context.confidence)} confidence that it suits you."
+    ]
+    if context.reasons:
+        sentences.append("Why: " + "; ".join(context.reasons) + ".")
+    if context.cautions:
+        sentences.append("Keep in mind: " + "; ".join(context.cautions) + ".")
+    return " ".join(sentences)
+
+
+def merchant_note(context: MerchantNoteContext) -> str:
+    basis = (
+        f"based on {context.comparables} comparable sales"
+        if context.comparables
+        else "with no comparable sales, so treat it as a starting point"
+    )
+    sentences = [
+        f'Suggested price for "{context.title}": {rupees(context.suggested_price_inr)} '
+        f"(range {rupees(context.low_inr)} to {rupees(context.high_inr)}), {basis}.",
+        f"Confidence: {percent(context.confidence)}.",
+    ]
+    if context.adjustments:
+        sentences.append("Adjustments applied: " + "; ".join(context.adjustments) + ".")
+    return " ".join(sentences)
+
+
+def site_copy(context: SiteCopyContext) -> SiteCopy:
+    place = f" in {context.city}" if context.city else ""
+    highlights = ", ".join(context.highlights)
+    intro = f"{context.business_name} is a {context.sector} business{place}."
+    intro += f" Known for {highlights}." if highlights else " Browse our range and order online."
+    return SiteCopy(
+        headline=f"{context.business_name}: {context.sector}{place}",
+        intro=intro,
+        product_blurbs=[f"{product}, from {context.business_name}." for product in context.products],
+        call_to_action=f"Shop {context.business_name} today",
+    )
+
+
+def site_copy_text(context: SiteCopyContext) -> str:
+    copy = site_copy(context)
+    lines = [copy.headline, "", copy.intro, ""]
+    lines += [f"- {blurb}" for blurb in copy.product_blurbs]
+    lines += ["", copy.call_to_action]
+    return "\n".join(lines)
+
+
+def write_task(request: TaskRequest) -> str:
+    context = request.context
+    if isinstance(context, FitExplanationContext):
+        return fit_explanation(context)
+    if isinstance(context, MerchantNoteContext):
+        return merchant_note(context)
+    if isinstance(context, SiteCopyContext):
+        return site_copy_text(context)
+    raise TypeError(f"no template for {type(context).__name__}")
+
+
+def describe_intent(intent: ShoppingIntent) -> str:
+    """A short phrase for what the shopper wants: "red kurta for women under ₹3,000 (size XL)"."""
+    words = [intent.colour or "", intent.brand or "", intent.query or intent.category or "products"]
+    phrase = " ".join(word for word in words if word)
+    if intent.gender:
+        phrase += f" for {intent.gender}"
+    if intent.occasion:
+        phrase += f" ({intent.occasion})"
+    if intent.budget_min_inr is not None and intent.budget_max_inr is not None:
+        phrase += f" between {rupees(intent.budget_min_inr)} and {rupees(intent.budget_max_inr)}"
+    elif intent.budget_max_inr is not None:
+        phrase += f" under {rupees(intent.budget_max_inr)}"
+    elif intent.budget_min_inr is not None:
+        phrase += f" above {rupees(intent.budget_min_inr)}"
+    if intent.size:
+        phrase += f", size {intent.size}"
+    return phrase
+
+
+def chat_reply(turn: ChatTurn) -> str:
+    """The reply when no tool can act on the message."""
+    if turn.action is ChatAction.SMALLTALK:
+        return "Namaste! Tell me what you are shopping for, with a budget or size if you have one."
+    return f"You are looking for {describe_intent(turn.intent)}. I can search the catalog for it."
+
+
+def ask_for(missing: list[str], action: ChatAction) -> str:
+    needed = " and ".join(name.replace("_", " ") for name in missing)
+    return f"To {action.value.replace('_', ' ')} I need the {needed}. Could you share it?"
+
+
+def _product_line(item: dict[str, Any]) -> str:
+    parts = [str(item.get("name") or item.get("product_id") or item.get("id") or "item")]
+    if item.get("brand"):
+        parts.insert(0, str(item["brand"]))
+    line = " ".join(parts)
+    if isinstance(item.get("price_inr"), int | float):
+        line += f", {rupees(float(item['price_inr']))}"
+    if item.get("size"):
+        line += f", size {item['size']}"
+    if item.get("quantity"):
+        line += f" x{item['quantity']}"
+    if item.get("id"):
+        line += f" [{item['id']}]"
+    return line
+
+
+def summarise_tool_result(tool_name: str, content: str) -> str:
+    """One readable paragraph from a tool's JSON (or plain-text) result."""
+    try:
+        data: Any = json.loads(content)
+    except ValueError:
+        return content.strip()[:500] or f"{tool_name} returned nothing."
+    if isinstance(data, dict) and "error" in data:
+        error = data["error"]
+        message = error.get("message") if isinstance(error, dict) else str(error)
+        return f"That did not work: {message}"
+    items = (data.get("items") or data.get("products")) if isinstance(data, dict) else data
+    if isinstance(items, list):
+        if not items:
+            return "I found nothing that matches. Try a wider budget or fewer filters."
+        lines = [
+            f"{index}. {_product_line(item)}"
+            for index, item in enumerate(items[:MAX_LISTED], 1)
+            if isinstance(item, dict)
+        ]
+        more = f" (and {len(items) - MAX_LISTED} more)" if len(items) > MAX_LISTED else ""
+        return f"Here is what I found{more}:\n" + "\n".join(lines)
+    if isinstance(data, dict):
+        if data.get("status") and data.get("id"):
+            total = f", total {rupees(float(data['total_inr']))}" if data.get("total_inr") is not None else ""
+            return f"Order {data['id']} is {data['status']}{total}."
+        if data.get("name"):
+            return _product_line(data) + (f". {data['description']}" if data.get("description") else "")
+        facts = ", ".join(f"{key}: {value}" for key, value in list(data.items())[:8])
+        return f"{tool_name}: {facts}."
+    return f"{tool_name}: {data}"

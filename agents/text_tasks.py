@@ -1,0 +1,83 @@
+"""The message format for writing tasks (explanations, merchant notes, site copy).
+
+A writing task is one human message: an instruction a language model can follow, then the structured
+facts inside a `<pakka-task name="...">` block as JSON. Bedrock and local tiers read it as a prompt;
+the rule-based tier reads the block and fills a template. Both therefore see the same facts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from pydantic import BaseModel
+
+from agents.schemas import FitExplanationContext, MerchantNoteContext, SiteCopyContext
+
+
+class TextTask(StrEnum):
+    FIT_EXPLANATION = "fit_explanation"
+    MERCHANT_NOTE = "merchant_note"
+    SITE_COPY = "site_copy"
+
+
+TASK_CONTEXTS: dict[TextTask, type[BaseModel]] = {
+    TextTask.FIT_EXPLANATION: FitExplanationContext,
+    TextTask.MERCHANT_NOTE: MerchantNoteContext,
+    TextTask.SITE_COPY: SiteCopyContext,
+}
+
+INSTRUCTIONS: dict[TextTask, str] = {
+    TextTask.FIT_EXPLANATION: (
+        "Explain to the shopper in two or three plain sentences why this product and size were chosen. "
+        "Use only the facts below; quote the confidence as a percentage."
+    ),
+    TextTask.MERCHANT_NOTE: (
+        "Write a short note to the merchant explaining the suggested price and range. "
+        "Use only the facts below; prices are in Indian rupees."
+    ),
+    TextTask.SITE_COPY: (
+        "Write website copy for this business: a headline, a two-sentence introduction, one line per "
+        "product and a call to action. Use only the facts below."
+    ),
+}
+
+_BLOCK = re.compile(r'<pakka-task name="(?P<name>[a-z_]+)">\s*(?P<body>\{.*\})\s*</pakka-task>', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class TaskRequest:
+    task: TextTask
+    context: BaseModel
+
+
+def task_message(task: TextTask, context: BaseModel) -> HumanMessage:
+    """Build the human message for a writing task; `context` must be the task's context schema."""
+    expected = TASK_CONTEXTS[task]
+    if not isinstance(context, expected):
+        raise TypeError(f"{task.value} needs a {expected.__name__}, got {type(context).__name__}")
+    body = json.dumps(context.model_dump(mode="json"), ensure_ascii=False, indent=1)
+    return HumanMessage(
+        content=f'{INSTRUCTIONS[task]}\n\n<pakka-task name="{task.value}">\n{body}\n</pakka-task>'
+    )
+
+
+def read_task(text: str) -> TaskRequest | None:
+    """The writing task inside a message, or None when the message holds no valid task block."""
+    match = _BLOCK.search(text)
+    if match is None:
+        return None
+    try:
+        task = TextTask(match.group("name"))
+        payload: Any = json.loads(match.group("body"))
+    except ValueError:
+        return None
+    schema = TASK_CONTEXTS[task]
+    try:
+        return TaskRequest(task=task, context=schema.model_validate(payload))
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""Evaluation of the rule-based intent parser (see evaluate.py)."""

@@ -1,0 +1,44 @@
+"""Chat actions: what a message asks the assistant to do, and the ids it names."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.rules.chat import understand_turn
+from agents.schemas import ChatAction
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("show me red kurtas under 2000", ChatAction.SEARCH),
+        ("kaale joote dikhao", ChatAction.SEARCH),
+        ("tell me more about prd_42", ChatAction.PRODUCT_DETAILS),
+        ("is prd_42 available in size 9?", ChatAction.INVENTORY),
+        ("add prd_123 size M to my cart", ChatAction.ADD_TO_CART),
+        ("ise cart me daal do", ChatAction.ADD_TO_CART),
+        ("remove prd_7 from cart", ChatAction.REMOVE_FROM_CART),
+        ("mera cart dikhao", ChatAction.VIEW_CART),
+        ("place the order", ChatAction.PLACE_ORDER),
+        ("order kar do", ChatAction.PLACE_ORDER),
+        ("where is my order ord_abc123", ChatAction.ORDER_STATUS),
+        ("mera order kab aayega?", ChatAction.ORDER_STATUS),
+        ("cancel order ord_9f2", ChatAction.CANCEL_ORDER),
+        ("which size should I buy in Nike shoes?", ChatAction.RECOMMEND),
+        ("is niacinamide good for oily skin?", ChatAction.KNOWLEDGE),
+        ("namaste", ChatAction.SMALLTALK),
+    ],
+)
+def test_actions(text: str, action: ChatAction) -> None:
+    assert understand_turn(text).action is action
+
+
+def test_ids_and_quantity_are_taken_from_the_message() -> None:
+    turn = understand_turn("add 2 pcs of prd_9 size L to my cart")
+
+    assert (turn.product_id, turn.quantity, turn.intent.size) == ("prd_9", 2, "L")
+
+
+def test_an_order_id_is_kept_only_for_order_actions() -> None:
+    assert understand_turn("cancel order ord_12").order_id == "ord_12"
+    assert understand_turn("show me shoes").order_id is None
