@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     checkpoint_sqlite_path: Path | None = Field(default=None, description="Default DATA_DIR/checkpoints.db.")
     postgres_url: str | None = Field(default=None, description="postgresql://user@host:port/db")
 
+    opensearch_url: str | None = Field(default=None, description="e.g. https://user:pass@search.internal:9200")
+    opensearch_index_prefix: str = Field(default="pakka", pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
+    opensearch_hybrid: Literal["pipeline", "client_rrf"] = Field(
+        default="client_rrf",
+        description="pipeline: neural-search hybrid query with min_max normalization (OpenSearch >= 2.10); "
+        "client_rrf: lexical and k-NN queries fused by reciprocal rank fusion, like the embedded backend.",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
     host: str = "127.0.0.1"
@@ -66,6 +74,13 @@ class Settings(BaseSettings):
     llamacpp_context_tokens: int = Field(default=2048, ge=256)
     llamacpp_threads: int | None = Field(default=None, ge=1)
 
+    kb_sqlite_path: Path | None = Field(default=None, description="Knowledge index file; default DATA_DIR/knowledge.db.")
+    embedding_model: Literal["local", "bedrock", "none"] = Field(
+        default="local", description="local = bundled MiniLM (lexical-only if not installed), bedrock = Titan."
+    )
+    bedrock_embedding_model_id: str = Field(default="amazon.titan-embed-text-v2:0")
+    bedrock_embedding_dim: Literal[256, 512, 1024] = Field(default=512)
+
     @field_validator("model_tiers", mode="before")
     @classmethod
     def _split_tiers(cls, value: object) -> object:
@@ -86,3 +101,7 @@ class Settings(BaseSettings):
     @cached_property
     def checkpoint_sqlite_file(self) -> Path:
         return self.checkpoint_sqlite_path or self.data_dir / "checkpoints.db"
+
+    @cached_property
+    def kb_sqlite_file(self) -> Path:
+        return self.kb_sqlite_path or self.data_dir / "knowledge.db"
