@@ -1,10 +1,15 @@
-"""The service bundle opened once at start-up and handed to routes, graphs and tools (via `AppContext`)."""
+"""The service bundle opened once at start-up and handed to routes, graphs and tools (via `AppContext`).
+
+`model` is the model router: every model call of every graph goes through it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from langchain_core.language_models import BaseChatModel
+
+from agents.router import build_router
 from core.commerce.carts import CartService
 from core.commerce.orders import OrderService
 from core.commerce.payments import PaymentGateway, default_gateway
@@ -20,14 +25,29 @@ class Services:
     payments: PaymentGateway
     orders: OrderService
     carts: CartService
+    model: BaseChatModel
 
     @classmethod
-    def open(cls, settings: Settings, *, payments: PaymentGateway | None = None) -> Services:
-        """Open the configured store and build every service on it (cash on delivery unless told otherwise)."""
-        return cls.build(settings, open_store(settings), payments=payments)
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        payments: PaymentGateway | None = None,
+        model: BaseChatModel | None = None,
+    ) -> Services:
+        """Open the configured store and build every service on it (cash on delivery and the router built from
+        PAKKA_MODEL_TIERS unless told otherwise)."""
+        return cls.build(settings, open_store(settings), payments=payments, model=model)
 
     @classmethod
-    def build(cls, settings: Settings, store: Store, *, payments: PaymentGateway | None = None) -> Services:
+    def build(
+        cls,
+        settings: Settings,
+        store: Store,
+        *,
+        payments: PaymentGateway | None = None,
+        model: BaseChatModel | None = None,
+    ) -> Services:
         """Build the services on an already opened store; the bundle takes ownership of it (`close`)."""
         gateway = payments or default_gateway()
         return cls(
@@ -38,6 +58,7 @@ class Services:
                 store, gateway, reservation_ttl=timedelta(minutes=settings.reservation_ttl_minutes)
             ),
             carts=CartService(store),
+            model=model or build_router(settings),
         )
 
     def close(self) -> None:

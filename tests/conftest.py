@@ -56,7 +56,9 @@ def _fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", store="sqlite", seed_demo_data=False, _env_file=None)
+    return Settings(
+        data_dir=tmp_path / "data", store="sqlite", seed_demo_data=False, model_tiers=["rules"], _env_file=None
+    )
 
 
 @pytest.fixture
@@ -68,6 +70,7 @@ def dynamodb_settings(tmp_path: Path, moto_endpoint: str) -> Settings:
         dynamodb_region="ap-south-1",
         dynamodb_table_prefix=f"t{uuid.uuid4().hex[:10]}_",
         seed_demo_data=False,
+        model_tiers=["rules"],
         _env_file=None,
     )
 
