@@ -93,6 +93,9 @@ class MerchantNoteContext(BaseModel):
     confidence: float = Field(ge=0, le=1)
     comparables: int = Field(default=0, ge=0)
     adjustments: list[str] = Field(default_factory=list, description="e.g. 'condition: -10%'.")
+    cited_sales: list[str] = Field(
+        default_factory=list, description="The closest sales, e.g. 'Levi's 511, ₹1,200, 3 Jun 2026'."
+    )
 
 
 class SiteCopyContext(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
 
+from agents.pricing.schemas import PriceCheckContext, PriceReviewContext
 from agents.schemas import FitExplanationContext, MerchantNoteContext, SiteCopyContext
 
 
@@ -23,12 +24,16 @@ class TextTask(StrEnum):
     FIT_EXPLANATION = "fit_explanation"
     MERCHANT_NOTE = "merchant_note"
     SITE_COPY = "site_copy"
+    PRICE_REVIEW = "price_review"
+    PRICE_CHECK = "price_check"
 
 
 TASK_CONTEXTS: dict[TextTask, type[BaseModel]] = {
     TextTask.FIT_EXPLANATION: FitExplanationContext,
     TextTask.MERCHANT_NOTE: MerchantNoteContext,
     TextTask.SITE_COPY: SiteCopyContext,
+    TextTask.PRICE_REVIEW: PriceReviewContext,
+    TextTask.PRICE_CHECK: PriceCheckContext,
 }
 
 INSTRUCTIONS: dict[TextTask, str] = {
@@ -43,6 +48,14 @@ INSTRUCTIONS: dict[TextTask, str] = {
     TextTask.SITE_COPY: (
         "Write website copy for this business: a headline, a two-sentence introduction, one line per "
         "product and a call to action. Use only the facts below."
+    ),
+    TextTask.PRICE_REVIEW: (
+        "Review the computed price below. Answer with a factor between 0.85 and 1.15 and your reasons; "
+        "address every validator problem listed. Use only the facts below."
+    ),
+    TextTask.PRICE_CHECK: (
+        "Check the proposed price below against the comparables and the rule findings. Approve it, or list "
+        "the problems the analyst must fix. Use only the facts below."
     ),
 }
 

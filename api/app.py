@@ -17,11 +17,26 @@ from api.middleware import (
     CorrelationIdMiddleware,
     UnhandledErrorMiddleware,
 )
-from api.routes import health, inventory, orders, products
+from api.routes import (
+    consent,
+    feedback,
+    health,
+    inventory,
+    orders,
+    pricing,
+    pricing_events,
+    products,
+    recommendations,
+    scan,
+    users,
+)
+from api.routes.scan import SCAN_BODY_MAX_BYTES
 from api.sweeper import reservation_sweeper
 from core.catalog.demo import seed_demo_data
 from core.checkpointers import open_async_checkpointer
 from core.commerce.payments import PaymentGateway
+from core.pricing.events import PricingEventService
+from core.pricing.worker import PricingEventWorker
 from core.services import Services
 from core.settings import Settings
 
@@ -50,6 +65,8 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
             await resources.enter_async_context(
                 reservation_sweeper(services.orders, settings.reservation_sweep_seconds)
             )
+            event_worker = PricingEventWorker(PricingEventService(services.store.sales), services.store.sales)
+            app.state.pricing_events = await resources.enter_async_context(event_worker.running())
             logger.info(
                 "api started", extra={"store": services.store.kind, "checkpointer": settings.checkpointer}
             )
@@ -65,10 +82,26 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
             Middleware(CorrelationIdMiddleware),
             Middleware(AccessLogMiddleware),
             Middleware(UnhandledErrorMiddleware),
-            Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(
+                BodySizeLimitMiddleware,
+                max_body_bytes=settings.max_body_bytes,
+                larger_limits={"/v1/scan/": SCAN_BODY_MAX_BYTES},
+            ),
         ],
     )
     install_error_handlers(app)
-    for module in (health, products, inventory, orders):
+    for module in (
+        health,
+        products,
+        inventory,
+        orders,
+        consent,
+        feedback,
+        users,
+        scan,
+        recommendations,
+        pricing_events,
+        pricing,
+    ):
         app.include_router(module.router)
     return app

@@ -23,12 +23,15 @@ from agents.cli import models_app
 from api.app import create_app
 from core.catalog.demo import seed_demo_data
 from core.catalog.flipkart import import_flipkart
+from core.pricing.cli import pricing_app
 from core.errors import PakkaError
 from core.logging import configure_logging
 from core.schemas import TENANT_PATTERN
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
+from knowledge.cli import chart_import, size_app
+from knowledge.kb_cli import kb_app
 
 app = typer.Typer(help="pakka: the decision engine for Indian e-commerce.", no_args_is_help=True)
 db_app = typer.Typer(help="Create and migrate the configured store.", no_args_is_help=True)
@@ -36,6 +39,10 @@ catalog_app = typer.Typer(help="Load product catalogs into a tenant.", no_args_i
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(models_app, name="models")
+app.add_typer(size_app, name="size")
+app.add_typer(kb_app, name="kb")
+kb_app.command("import-chart")(chart_import)
+app.add_typer(pricing_app, name="pricing")
 
 console = Console()
 error_console = Console(stderr=True)

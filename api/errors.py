@@ -28,6 +28,9 @@ from core.errors import (
     VersionConflict,
 )
 from core.logging import correlation_id_var
+from core.pricing.errors import EventOutOfOrder, InvalidEvent
+from core.privacy import ConsentRequired
+from tools.vision.errors import ScanRejected
 
 logger = logging.getLogger("pakka.api")
 
@@ -40,6 +43,10 @@ STATUS_BY_ERROR: dict[type[PakkaError], int] = {
     IdempotencyKeyReused: 422,
     PaymentFailed: 402,
     StoreUnavailable: 503,
+    ConsentRequired: 403,
+    ScanRejected: 422,
+    InvalidEvent: 422,
+    EventOutOfOrder: 409,
 }
 
 CODE_BY_HTTP_STATUS = {

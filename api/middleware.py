@@ -13,6 +13,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -135,17 +136,27 @@ class BodySizeLimitMiddleware:
     is counted as it streams in; the `receive` call that passes the limit raises `RequestBodyTooLarge`.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, larger_limits: Mapping[str, int] | None = None
+    ) -> None:
+        """`larger_limits` maps a path prefix (e.g. "/v1/scan/" for photo uploads) to its own limit."""
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.larger_limits = dict(larger_limits or {})
+
+    def limit_for(self, path: str) -> int:
+        return next(
+            (limit for prefix, limit in self.larger_limits.items() if path.startswith(prefix)), self.max_body_bytes
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_body_bytes = self.limit_for(scope["path"])
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            too_large = RequestBodyTooLarge(self.max_body_bytes)
+        if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
+            too_large = RequestBodyTooLarge(max_body_bytes)
             await error_response(413, "PAYLOAD_TOO_LARGE", too_large.detail)(scope, receive, send)
             return
         received = 0
@@ -155,8 +166,8 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise RequestBodyTooLarge(self.max_body_bytes)
+                if received > max_body_bytes:
+                    raise RequestBodyTooLarge(max_body_bytes)
             return message
 
         await self.app(scope, counting_receive, send)

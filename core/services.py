@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 
@@ -17,6 +18,9 @@ from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
 
+if TYPE_CHECKING:
+    from knowledge.search.service import KnowledgeBase
+
 
 @dataclass
 class Services:
@@ -26,6 +30,8 @@ class Services:
     orders: OrderService
     carts: CartService
     model: BaseChatModel
+    knowledge: KnowledgeBase | None = None
+    """Knowledge search for the retrieval tool and node; None where no index is opened."""
 
     @classmethod
     def open(
@@ -63,3 +69,5 @@ class Services:
 
     def close(self) -> None:
         self.store.close()
+        if self.knowledge is not None:
+            self.knowledge.close()

@@ -74,7 +74,9 @@ class Settings(BaseSettings):
     llamacpp_context_tokens: int = Field(default=2048, ge=256)
     llamacpp_threads: int | None = Field(default=None, ge=1)
 
-    kb_sqlite_path: Path | None = Field(default=None, description="Knowledge index file; default DATA_DIR/knowledge.db.")
+    kb_sqlite_path: Path | None = Field(
+        default=None, description="Knowledge index file; default DATA_DIR/knowledge.db."
+    )
     embedding_model: Literal["local", "bedrock", "none"] = Field(
         default="local", description="local = bundled MiniLM (lexical-only if not installed), bedrock = Titan."
     )

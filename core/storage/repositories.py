@@ -16,6 +16,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from core.decision.schemas import FeedbackEvent, OffsetScope, SizeOffset
+from core.pricing.schemas import (
+    DeadLetter,
+    EventOutcome,
+    Listing,
+    ListingStatus,
+    PricingEvent,
+    PricingEventType,
+    SoldItem,
+)
 from core.schemas import (
     AuditEntry,
     Cart,
@@ -161,6 +171,78 @@ class AuditRepository(Protocol):
         ...
 
 
+class SalesHistoryRepository(Protocol):
+    """Per-tenant sales history for pricing: listings, their sales, event dedupe keys, dead letters, embeddings."""
+
+    def apply_event(
+        self, event: PricingEvent, listing_after: Listing, *, dedupe_until: datetime, now: datetime | None = None
+    ) -> EventOutcome:
+        """Atomically: bind (tenant, type, event_id) until `dedupe_until` (a key bound before and expired at
+        `now`, default the current time, is rebound; the outcome is recorded at `now`), store `listing_after` and, for a
+        `product.sold` event, append `SoldItem.of(listing_after)`. All or nothing.
+
+        Optimistic lock: `listing_after.version` must be the stored version + 1 (1 = must not exist yet), else
+        VersionConflict. DuplicateEvent (carrying the stored outcome, duplicate=True) when the key is bound and
+        not yet expired. The state machine itself lives in core/pricing/events.py."""
+        ...
+
+    def get_outcome(
+        self, tenant_id: str, event_type: PricingEventType, event_id: str, *, now: datetime
+    ) -> EventOutcome | None:
+        """The outcome stored for an event key, None when absent or expired at `now`."""
+        ...
+
+    def get_listing(self, tenant_id: str, listing_id: str) -> Listing | None: ...
+
+    def count_listings(self, tenant_id: str) -> dict[ListingStatus, int]:
+        """Listings per status (every status present, zero when none)."""
+        ...
+
+    def sold_items(
+        self, tenant_id: str, *, category: str | None = None, since: datetime | None = None, limit: int | None = None
+    ) -> list[SoldItem]:
+        """Newest sale first (equal times: larger listing id first); `category` exact, `since` inclusive."""
+        ...
+
+    def count_sold(self, tenant_id: str) -> int: ...
+
+    def record_dead_letter(self, letter: DeadLetter) -> DeadLetter: ...
+    def list_dead_letters(self, tenant_id: str, limit: int = 100) -> list[DeadLetter]:
+        """Newest first."""
+        ...
+
+    def put_embeddings(self, tenant_id: str, vectors: dict[str, bytes]) -> int:
+        """Upsert one vector (raw float32 bytes) per listing id; returns how many were written."""
+        ...
+
+    def get_embeddings(self, tenant_id: str) -> dict[str, bytes]: ...
+
+
+class FeedbackRepository(Protocol):
+    """Shoppers' reports on what they bought (append-only; erased with the shopper)."""
+
+    def record(self, event: FeedbackEvent) -> FeedbackEvent:
+        """Append one event; an id already recorded is rejected with InvalidInput."""
+        ...
+
+    def list_for_user(self, tenant_id: str, user_id: str) -> list[FeedbackEvent]:
+        """Oldest first."""
+        ...
+
+    def delete_for_user(self, tenant_id: str, user_id: str) -> int: ...
+
+
+class SizeOffsetRepository(Protocol):
+    """Learned per-item and per-brand size offsets, saved with optimistic versions."""
+
+    def get(self, tenant_id: str, scope: OffsetScope, key: str) -> SizeOffset | None: ...
+
+    def save(self, offset: SizeOffset, expected_version: int) -> SizeOffset:
+        """Store with version = expected_version + 1; VersionConflict if the stored version differs
+        (0 means 'must not exist yet')."""
+        ...
+
+
 class Store(Protocol):
     """One backend's repositories, opened once at start-up and handed to services through the context."""
 
@@ -173,6 +255,9 @@ class Store(Protocol):
     users: UserRepository
     consent: ConsentRepository
     audit: AuditRepository
+    sales: SalesHistoryRepository
+    feedback: FeedbackRepository
+    size_offsets: SizeOffsetRepository
 
     def initialize(self) -> None:
         """Create or migrate schema/tables. Idempotent."""

@@ -6,9 +6,12 @@ from core.storage.dynamodb.audit import DynamoAuditRepository
 from core.storage.dynamodb.carts import DynamoCartRepository
 from core.storage.dynamodb.client import open_client
 from core.storage.dynamodb.consent import DynamoConsentRepository
+from core.storage.dynamodb.feedback import DynamoFeedbackRepository
 from core.storage.dynamodb.inventory import DynamoInventoryRepository
 from core.storage.dynamodb.orders import DynamoOrderRepository
 from core.storage.dynamodb.products import DynamoProductRepository
+from core.storage.dynamodb.sales import DynamoSalesHistoryRepository
+from core.storage.dynamodb.size_offsets import DynamoSizeOffsetRepository
 from core.storage.dynamodb.tables import TableNames, ensure_tables
 from core.storage.dynamodb.tenants import DynamoTenantRepository
 from core.storage.dynamodb.users import DynamoUserRepository
@@ -48,6 +51,16 @@ class DynamoDBStore:
         self.users = DynamoUserRepository(self._client, names.users)
         self.consent = DynamoConsentRepository(self._client, names.consent)
         self.audit = DynamoAuditRepository(self._client, names.audit)
+        self.sales = DynamoSalesHistoryRepository(
+            self._client,
+            listings_table=names.listings,
+            sold_items_table=names.sold_items,
+            event_keys_table=names.pricing_event_keys,
+            dead_letters_table=names.pricing_dead_letters,
+            embeddings_table=names.listing_embeddings,
+        )
+        self.feedback = DynamoFeedbackRepository(self._client, names.feedback)
+        self.size_offsets = DynamoSizeOffsetRepository(self._client, names.size_offsets)
 
     def initialize(self) -> None:
         """Create the missing tables and wait until every table is ACTIVE. Idempotent."""

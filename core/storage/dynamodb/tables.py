@@ -69,6 +69,7 @@ def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
 PRODUCTS_BY_CATEGORY = "by_category"
 ORDERS_BY_USER = "by_user"
 ORDERS_BY_STATUS = "by_status"
+SOLD_ITEMS_BY_CATEGORY = "by_category"
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("tenants", "id"),
@@ -93,6 +94,13 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("users", "tenant_id", "user_id"),
     TableSpec("consent", "tenant_id", "sk"),
     TableSpec("audit", "tenant_id", "sk"),
+    TableSpec("feedback", "tenant_id", "sk"),
+    TableSpec("size_offsets", "tenant_id", "offset_key"),
+    TableSpec("listings", "tenant_id", "listing_id"),
+    TableSpec("sold_items", "tenant_id", "sk", (IndexSpec(SOLD_ITEMS_BY_CATEGORY, "tenant_category", "sk"),)),
+    TableSpec("pricing_event_keys", "tenant_id", "event_key"),
+    TableSpec("pricing_dead_letters", "tenant_id", "sk"),
+    TableSpec("listing_embeddings", "tenant_id", "listing_id"),
 )
 
 
@@ -109,6 +117,13 @@ class TableNames:
     users: str
     consent: str
     audit: str
+    feedback: str
+    size_offsets: str
+    listings: str
+    sold_items: str
+    pricing_event_keys: str
+    pricing_dead_letters: str
+    listing_embeddings: str
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TableNames:

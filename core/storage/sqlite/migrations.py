@@ -20,7 +20,11 @@ def _packaged_sql(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, _packaged_sql("schema_v1.sql")),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, _packaged_sql("schema_v1.sql")),
+    Migration(2, _packaged_sql("schema_v2.sql")),
+    Migration(3, _packaged_sql("schema_v3.sql")),
+)
 
 
 def split_statements(script: str) -> list[str]:

@@ -8,10 +8,13 @@ from core.storage.sqlite.audit import SqliteAuditRepository
 from core.storage.sqlite.carts import SqliteCartRepository
 from core.storage.sqlite.consent import SqliteConsentRepository
 from core.storage.sqlite.database import SqliteDatabase
+from core.storage.sqlite.feedback import SqliteFeedbackRepository
 from core.storage.sqlite.inventory import SqliteInventoryRepository
 from core.storage.sqlite.migrations import migrate
 from core.storage.sqlite.orders import SqliteOrderRepository
 from core.storage.sqlite.products import SqliteProductRepository
+from core.storage.sqlite.sales import SqliteSalesHistoryRepository
+from core.storage.sqlite.size_offsets import SqliteSizeOffsetRepository
 from core.storage.sqlite.tenants import SqliteTenantRepository
 from core.storage.sqlite.users import SqliteUserRepository
 
@@ -34,6 +37,9 @@ class SqliteStore:
         self.users = SqliteUserRepository(self.database)
         self.consent = SqliteConsentRepository(self.database)
         self.audit = SqliteAuditRepository(self.database)
+        self.feedback = SqliteFeedbackRepository(self.database)
+        self.size_offsets = SqliteSizeOffsetRepository(self.database)
+        self.sales = SqliteSalesHistoryRepository(self.database)
 
     def initialize(self) -> None:
         """Create the file's schema or bring it up to the latest migration. Idempotent."""

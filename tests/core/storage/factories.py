@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from core.decision.schemas import FeedbackEvent, FitReport, OffsetScope, PurchaseOutcome, SizeOffset
 from core.schemas import (
     AuditEntry,
     Cart,
@@ -162,3 +163,27 @@ def make_audit(entity_id: str = "o-1", tenant_id: str = TENANT, **overrides: Any
         "details": {"total_inr": "2499.00"},
     }
     return AuditEntry(**{**fields, **overrides})
+
+
+def make_feedback(
+    event_id: str = "fbk-1", user_id: str = "u-1", tenant_id: str = TENANT, **overrides: Any
+) -> FeedbackEvent:
+    fields: dict[str, Any] = {
+        "id": event_id,
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "product_id": "p-1",
+        "brand": "Stride",
+        "size": "UK8",
+        "outcome": PurchaseOutcome.RETURNED,
+        "fit": FitReport.SMALL,
+        "recorded_at": at(1),
+    }
+    return FeedbackEvent(**{**fields, **overrides})
+
+
+def make_size_offset(
+    scope: OffsetScope = OffsetScope.ITEM, key: str = "p-1", tenant_id: str = TENANT, **overrides: Any
+) -> SizeOffset:
+    fields: dict[str, Any] = {"tenant_id": tenant_id, "scope": scope, "key": key, "mean": 0.25, "variance": 0.5}
+    return SizeOffset(**{**fields, **overrides})

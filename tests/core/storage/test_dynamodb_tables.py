@@ -44,6 +44,13 @@ EXPECTED_TABLES: dict[str, tuple[str, str | None, dict[str, tuple[str, str]]]] =
     "users": ("tenant_id", "user_id", {}),
     "consent": ("tenant_id", "sk", {}),
     "audit": ("tenant_id", "sk", {}),
+    "listings": ("tenant_id", "listing_id", {}),
+    "sold_items": ("tenant_id", "sk", {"by_category": ("tenant_category", "sk")}),
+    "pricing_event_keys": ("tenant_id", "event_key", {}),
+    "pricing_dead_letters": ("tenant_id", "sk", {}),
+    "listing_embeddings": ("tenant_id", "listing_id", {}),
+    "feedback": ("tenant_id", "sk", {}),
+    "size_offsets": ("tenant_id", "offset_key", {}),
 }
 
 

@@ -12,20 +12,26 @@ from typing import get_type_hints
 
 import pytest
 
+from core.decision.schemas import FitReport, OffsetScope
 from core.errors import InsufficientStock, InvalidInput, NotFound, VersionConflict
+from core.pricing.schemas import ListingStatus, PricingEventType
 from core.schemas import OrderStatus, ProductQuery, StockEffect
 from core.storage.repositories import Store
+from tests.core.pricing.factories import WINDOW, apply, make_dead_letter, make_event, make_listing
 from tests.core.storage.factories import (
     OTHER_TENANT,
     REGION,
     TENANT,
+    at,
     make_audit,
     make_cart,
     make_consent,
+    make_feedback,
     make_idempotency,
     make_inventory,
     make_order,
     make_product,
+    make_size_offset,
     make_user,
 )
 
@@ -54,6 +60,12 @@ def seeded(store: Store) -> Store:
     store.users.put(make_user())
     store.consent.record(make_consent(id="cns-1"))
     store.audit.append(make_audit(id="aud-1"))
+    store.feedback.record(make_feedback())
+    store.size_offsets.save(make_size_offset(), expected_version=0)
+    apply(store, make_event(event_id="ev-1"))
+    apply(store, make_event(PricingEventType.SOLD, "ev-2", occurred_at=at(5)))
+    store.sales.record_dead_letter(make_dead_letter())
+    store.sales.put_embeddings(TENANT, {"l-1": b"\x00\x01"})
     return store
 
 
@@ -73,6 +85,15 @@ def tenant_a_view(store: Store) -> dict[str, object]:
         "user": store.users.get(TENANT, "u-1"),
         "consent": store.consent.history(TENANT, "u-1"),
         "audit": store.audit.list(TENANT),
+        "feedback": store.feedback.list_for_user(TENANT, "u-1"),
+        "size_offset": store.size_offsets.get(TENANT, OffsetScope.ITEM, "p-1"),
+        "listing": store.sales.get_listing(TENANT, "l-1"),
+        "listing_counts": store.sales.count_listings(TENANT),
+        "sold_items": store.sales.sold_items(TENANT),
+        "sold_count": store.sales.count_sold(TENANT),
+        "event_outcome": store.sales.get_outcome(TENANT, PricingEventType.SOLD, "ev-2", now=at(6)),
+        "dead_letters": store.sales.list_dead_letters(TENANT),
+        "embeddings": store.sales.get_embeddings(TENANT),
     }
 
 
@@ -252,6 +273,94 @@ def _audit_append(store: Store) -> None:
 def _audit_list(store: Store) -> None:
     assert store.audit.list(OTHER_TENANT) == []
     assert store.audit.list(OTHER_TENANT, entity_type="order", entity_id="o-1") == []
+
+
+@probe("feedback.record")
+def _feedback_record(store: Store) -> None:
+    store.feedback.record(make_feedback(tenant_id=OTHER_TENANT, fit=FitReport.LARGE))
+    assert [event.fit for event in store.feedback.list_for_user(OTHER_TENANT, "u-1")] == [FitReport.LARGE]
+
+
+@probe("feedback.list_for_user")
+def _feedback_list_for_user(store: Store) -> None:
+    assert store.feedback.list_for_user(OTHER_TENANT, "u-1") == []
+
+
+@probe("feedback.delete_for_user")
+def _feedback_delete_for_user(store: Store) -> None:
+    assert store.feedback.delete_for_user(OTHER_TENANT, "u-1") == 0
+
+
+@probe("size_offsets.get")
+def _size_offsets_get(store: Store) -> None:
+    assert store.size_offsets.get(OTHER_TENANT, OffsetScope.ITEM, "p-1") is None
+
+
+@probe("size_offsets.save")
+def _size_offsets_save(store: Store) -> None:
+    saved = store.size_offsets.save(make_size_offset(tenant_id=OTHER_TENANT, mean=-1.0), expected_version=0)
+    assert saved.version == 1
+
+
+@probe("sales.apply_event")
+def _sales_apply_event(store: Store) -> None:
+    sold = make_event(PricingEventType.SOLD, "ev-2", tenant_id=OTHER_TENANT, occurred_at=at(5))
+    with pytest.raises(VersionConflict):
+        store.sales.apply_event(
+            sold,
+            make_listing(tenant_id=OTHER_TENANT, version=2, status=ListingStatus.SOLD, sold_at=at(5)),
+            dedupe_until=at(5) + WINDOW,
+        )
+    assert apply(store, make_event(event_id="ev-1", tenant_id=OTHER_TENANT)).duplicate is False
+    assert apply(store, sold).version == 2
+
+
+@probe("sales.get_outcome")
+def _sales_get_outcome(store: Store) -> None:
+    assert store.sales.get_outcome(OTHER_TENANT, PricingEventType.SOLD, "ev-2", now=at(6)) is None
+
+
+@probe("sales.get_listing")
+def _sales_get_listing(store: Store) -> None:
+    assert store.sales.get_listing(OTHER_TENANT, "l-1") is None
+
+
+@probe("sales.count_listings")
+def _sales_count_listings(store: Store) -> None:
+    assert store.sales.count_listings(OTHER_TENANT) == dict.fromkeys(ListingStatus, 0)
+
+
+@probe("sales.sold_items")
+def _sales_sold_items(store: Store) -> None:
+    assert store.sales.sold_items(OTHER_TENANT) == []
+    assert store.sales.sold_items(OTHER_TENANT, category="men/jeans") == []
+
+
+@probe("sales.count_sold")
+def _sales_count_sold(store: Store) -> None:
+    assert store.sales.count_sold(OTHER_TENANT) == 0
+
+
+@probe("sales.record_dead_letter")
+def _sales_record_dead_letter(store: Store) -> None:
+    letter = store.sales.record_dead_letter(make_dead_letter(tenant_id=OTHER_TENANT, minutes=9))
+    assert store.sales.list_dead_letters(OTHER_TENANT) == [letter]
+
+
+@probe("sales.list_dead_letters")
+def _sales_list_dead_letters(store: Store) -> None:
+    assert store.sales.list_dead_letters(OTHER_TENANT) == []
+
+
+@probe("sales.put_embeddings")
+def _sales_put_embeddings(store: Store) -> None:
+    assert store.sales.put_embeddings(OTHER_TENANT, {"l-1": b"\xff"}) == 1
+    assert store.sales.get_embeddings(OTHER_TENANT) == {"l-1": b"\xff"}
+
+
+@probe("sales.get_embeddings")
+def _sales_get_embeddings(store: Store) -> None:
+    assert store.sales.get_embeddings(OTHER_TENANT) == {}
 
 
 def tenant_scoped_methods() -> set[str]:

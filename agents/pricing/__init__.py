@@ -1,0 +1,1 @@
+"""The pricing agents: analyst (adjusts within +/-15%), validator (rules + agent) and explainer."""

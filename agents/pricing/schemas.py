@@ -1,0 +1,69 @@
+"""What the pricing agents read (task contexts) and answer (structured outputs).
+
+Field descriptions are part of the prompt a language model sees."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_ANALYST_CHANGE = 0.15
+
+
+class PriceReviewContext(BaseModel):
+    """A computed price handed to the analyst, with what the validator said last round (if anything)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str
+    category: str
+    condition: str
+    currency: str
+    price: float = Field(ge=0, description="The comparable-sales estimate (or the last proposal).")
+    p5: float = Field(ge=0)
+    p95: float = Field(ge=0)
+    confidence: float = Field(ge=0, le=1)
+    comparables: int = Field(ge=0)
+    comparable_prices: list[float] = Field(default_factory=list, description="Most similar first.")
+    adjustments: list[str] = Field(default_factory=list)
+    validator_problems: list[str] = Field(default_factory=list)
+    target_price: float | None = Field(default=None, ge=0, description="Where the validator wants the price.")
+
+
+class AnalystReview(BaseModel):
+    """The analyst's verdict: a multiplier on the estimate (0.85-1.15) and the reasons for it."""
+
+    factor: float = Field(
+        ge=1 - MAX_ANALYST_CHANGE,
+        le=1 + MAX_ANALYST_CHANGE,
+        description="1.0 keeps the estimate; 0.9 is -10%.",
+    )
+    reasons: list[str] = Field(min_length=1, description="One short sentence per reason, citing the facts.")
+    outside_range_justification: str | None = Field(
+        default=None,
+        description="Why a price outside the comparables' 5th-95th percentile is right, if it is.",
+    )
+
+
+class PriceCheckContext(BaseModel):
+    """A proposal as the validation agent sees it, with what the code rules already found."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str
+    currency: str
+    price: float = Field(ge=0)
+    estimate: float = Field(ge=0)
+    p5: float = Field(ge=0)
+    p95: float = Field(ge=0)
+    confidence: float = Field(ge=0, le=1)
+    comparables: int = Field(ge=0)
+    analyst_factor: float
+    analyst_reasons: list[str] = Field(default_factory=list)
+    rule_problems: list[str] = Field(default_factory=list)
+
+
+class ValidationVerdict(BaseModel):
+    """The validation agent's decision on a proposal."""
+
+    approved: bool = Field(description="True when the price is consistent with the comparables and reasons.")
+    problems: list[str] = Field(default_factory=list, description="What the analyst must fix, one per line.")

@@ -1,0 +1,111 @@
+"""Price suggestions from the pricing graph, as one JSON answer or as Server-Sent Events of its progress.
+
+The comparables index lives on the app for its whole life (built on the first suggestion per tenant and
+topped up with new sales on each one after), so a suggestion does not re-read the sales history."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from api.deps import ServicesDep, TenantDep
+from core.errors import InvalidInput, PakkaError
+from core.pricing.comparables import ComparablesIndex
+from core.pricing.schemas import CURRENCY_PATTERN, ListingCondition
+from core.pricing.suggestion import MAX_PHOTOS, PriceSuggestion, SuggestionRequest
+from core.services import Services
+from graphs.pricing import PricingContext, PricingInput, graph
+
+router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
+logger = logging.getLogger("pakka.api")
+
+
+class SuggestBody(BaseModel):
+    """A listing to price; photos are base64-encoded JPEG/PNG/WebP files."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="", max_length=20_000)
+    category: str = Field(min_length=1, max_length=200)
+    brand: str | None = Field(default=None, max_length=120)
+    condition: ListingCondition
+    currency: str = Field(default="INR", pattern=CURRENCY_PATTERN)
+    photos: list[str] = Field(default_factory=list, max_length=MAX_PHOTOS)
+
+
+def comparables_index(request: Request) -> ComparablesIndex:
+    """The app's comparables index, created on first use."""
+    state = request.app.state
+    if getattr(state, "pricing_comparables", None) is None:
+        state.pricing_comparables = ComparablesIndex()
+    index: ComparablesIndex = state.pricing_comparables
+    return index
+
+
+IndexDep = Annotated[ComparablesIndex, Depends(comparables_index)]
+
+
+def graph_input(body: SuggestBody) -> PricingInput:
+    """The graph's input; a photo that is not valid base64 is a 422 INVALID_INPUT naming its position."""
+    photos: list[bytes] = []
+    for position, photo in enumerate(body.photos):
+        try:
+            photos.append(base64.b64decode(photo, validate=True))
+        except (binascii.Error, ValueError):
+            raise InvalidInput("a photo is not valid base64", {"photo": position}) from None
+    request = SuggestionRequest(**body.model_dump(exclude={"photos"}), photos=photos)
+    return PricingInput(request=request)
+
+
+def run_context(services: Services, tenant_id: str, index: ComparablesIndex) -> PricingContext:
+    return PricingContext(services=services, tenant_id=tenant_id, comparables=index)
+
+
+@router.post("/suggest")
+async def suggest(
+    body: SuggestBody, services: ServicesDep, tenant_id: TenantDep, index: IndexDep
+) -> PriceSuggestion:
+    """A price, range and confidence from the tenant's comparable sales, with the sales used and why."""
+    state = await graph.ainvoke(graph_input(body), context=run_context(services, tenant_id, index))
+    result: PriceSuggestion = state["result"]
+    return result
+
+
+def _event(name: str, data: Any) -> ServerSentEvent:
+    return ServerSentEvent(event=name, data=json.dumps(data, ensure_ascii=False))
+
+
+@router.post("/suggest/stream", response_class=EventSourceResponse)
+async def suggest_stream(
+    body: SuggestBody, services: ServicesDep, tenant_id: TenantDep, index: IndexDep
+) -> EventSourceResponse:
+    """Events: `progress` {node} as each step finishes (analyst and validate repeat on a send-back), then
+    `result` (the same body as POST /v1/pricing/suggest) and `done`; `error` {code, message} on failure."""
+    graph_request = graph_input(body)
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        try:
+            async for chunk in graph.astream(
+                graph_request, context=run_context(services, tenant_id, index), stream_mode="updates"
+            ):
+                for node, update in chunk.items():
+                    yield _event("progress", {"node": node})
+                    if update and "result" in update:
+                        yield _event("result", update["result"].model_dump(mode="json"))
+        except PakkaError as error:
+            yield _event("error", {"code": error.code, "message": error.message})
+        except Exception:
+            logger.exception("pricing stream failed")
+            yield _event("error", {"code": "INTERNAL", "message": "internal error"})
+        yield _event("done", {})
+
+    return EventSourceResponse(events())

@@ -1,0 +1,150 @@
+"""Sales-history events for pricing: one event or a batch, applied now or queued for the background worker.
+
+A batch is checked against the event schema as a whole first: if any event is malformed nothing is applied
+(422 with the reasons per index). The events are then applied in order, each one atomically; an event the
+listing's state forbids is reported as rejected in its slot while the others go on.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response, status
+from pydantic import BaseModel
+
+from api.deps import ServicesDep, TenantDep
+from core.pricing.errors import EventOutOfOrder, InvalidEvent
+from core.pricing.events import PricingEventService, parse_event
+from core.pricing.schemas import DeadLetter, EventOutcome, PricingEvent
+from core.pricing.worker import PricingEventWorker
+
+router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
+
+MAX_BATCH = 500
+
+EventBody = Annotated[
+    dict[str, Any] | list[dict[str, Any]],
+    Body(description=f"One event, or a JSON array of at most {MAX_BATCH} events. tenant_id may be left out."),
+]
+
+
+class IngestMode(StrEnum):
+    SYNC = "sync"
+    ASYNC = "async"
+
+
+class EventError(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class EventResult(BaseModel):
+    index: int
+    outcome: EventOutcome | None = None
+    error: EventError | None = None
+
+
+class BatchResult(BaseModel):
+    applied: int
+    duplicates: int
+    rejected: int
+    results: list[EventResult]
+
+
+class Queued(BaseModel):
+    queued: int
+
+
+class DeadLetterList(BaseModel):
+    items: list[DeadLetter]
+
+
+def parse_batch(payloads: list[dict[str, Any]], tenant_id: str) -> list[PricingEvent]:
+    """Every event of the batch, or InvalidEvent listing the reasons of each malformed one."""
+    if not payloads or len(payloads) > MAX_BATCH:
+        raise InvalidEvent(
+            f"a batch holds 1 to {MAX_BATCH} events", {"reasons": [{"field": "events", "reason": "size"}]}
+        )
+    events: list[PricingEvent] = []
+    invalid: list[dict[str, Any]] = []
+    for index, payload in enumerate(payloads):
+        try:
+            events.append(parse_event(payload, tenant_id))
+        except InvalidEvent as error:
+            invalid.append({"index": index, "reasons": error.details["reasons"]})
+    if invalid:
+        raise InvalidEvent(
+            f"{len(invalid)} of {len(payloads)} events do not match the event schema; none applied",
+            {"events": invalid},
+        )
+    return events
+
+
+def apply_batch(service: PricingEventService, events: list[PricingEvent]) -> BatchResult:
+    results: list[EventResult] = []
+    for index, event in enumerate(events):
+        try:
+            results.append(EventResult(index=index, outcome=service.apply(event)))
+        except EventOutOfOrder as error:
+            results.append(
+                EventResult(
+                    index=index,
+                    error=EventError(code=error.code, message=error.message, details=error.details),
+                )
+            )
+    outcomes = [result.outcome for result in results if result.outcome is not None]
+    duplicates = sum(outcome.duplicate for outcome in outcomes)
+    return BatchResult(
+        applied=len(outcomes) - duplicates,
+        duplicates=duplicates,
+        rejected=len(results) - len(outcomes),
+        results=results,
+    )
+
+
+@router.post(
+    "/events",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {
+            "description": "A duplicate of an event seen in the last 24 h (same outcome), or a batch result."
+        },
+        202: {"description": "mode=async: the events passed the schema and are queued."},
+        409: {"description": "EVENT_OUT_OF_ORDER: the listing's state forbids the event."},
+        422: {"description": "INVALID_EVENT: the event (or an event of the batch) breaks the schema."},
+    },
+)
+def post_events(
+    body: EventBody,
+    request: Request,
+    response: Response,
+    services: ServicesDep,
+    tenant_id: TenantDep,
+    mode: Annotated[IngestMode, Query()] = IngestMode.SYNC,
+) -> EventOutcome | BatchResult | Queued:
+    payloads = body if isinstance(body, list) else [body]
+    events = parse_batch(body, tenant_id) if isinstance(body, list) else [parse_event(body, tenant_id)]
+    if mode is IngestMode.ASYNC:
+        worker: PricingEventWorker = request.app.state.pricing_events
+        for payload in payloads:
+            worker.submit(tenant_id, payload)
+        response.status_code = status.HTTP_202_ACCEPTED
+        return Queued(queued=len(payloads))
+    service = PricingEventService(services.store.sales)
+    if isinstance(body, list):
+        response.status_code = status.HTTP_200_OK
+        return apply_batch(service, events)
+    outcome = service.apply(events[0])
+    if outcome.duplicate:
+        response.status_code = status.HTTP_200_OK
+    return outcome
+
+
+@router.get("/dead-letters")
+def list_dead_letters(
+    services: ServicesDep, tenant_id: TenantDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> DeadLetterList:
+    """Events the async path could not apply, newest first."""
+    return DeadLetterList(items=services.store.sales.list_dead_letters(tenant_id, limit=limit))

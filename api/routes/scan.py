@@ -1,0 +1,225 @@
+"""Foot, face and body scans: multipart uploads measured in memory, never written to disk, database or logs.
+
+The form is parsed with a spool large enough for the biggest allowed photo, so the upload never rolls over
+into a temporary file; the bytes are dropped when the request ends. A scan needs biometric consent, and
+stores only the allow-listed attributes it derives (core.privacy)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from api.deps import ServicesDep, TenantDep
+from core.decision.skincare import IngredientGuidance, ingredient_guidance, skin_profile
+from core.errors import InvalidInput
+from core.privacy import ScanKind, require_consent, store_attributes
+from core.schemas import Id
+from core.services import Services
+from knowledge.sizing.charts import curated_library
+from knowledge.sizing.footwear import standard_sizes
+from tools.vision.body import measure_body
+from tools.vision.face import analyse_face
+from tools.vision.foot import measure_foot
+from tools.vision.image import DEFAULT_MAX_BYTES, decode_image
+from tools.vision.schemas import BodyScan, FaceScan, FootScan, SkinQuestionnaire
+
+router = APIRouter(prefix="/v1/scan", tags=["scan"])
+
+FORM_OVERHEAD_BYTES = 64 * 1024
+SCAN_BODY_MAX_BYTES = DEFAULT_MAX_BYTES + FORM_OVERHEAD_BYTES
+"""The request-size limit of the scan routes (the app's body-size middleware applies it to /v1/scan/)."""
+T = TypeVar("T")
+
+
+class InMemoryMultiPartParser(MultiPartParser):
+    """Starlette's parser with a spool no upload within the body limit can overflow (so nothing hits disk)."""
+
+    spool_max_size = SCAN_BODY_MAX_BYTES
+
+
+class PhotoForm(BaseModel):
+    image: bytes = Field(repr=False)
+    fields: dict[str, str]
+
+
+class SizeGuidance(BaseModel):
+    uk: float
+    eu: float
+    us_men: float
+    us_women: float
+    india: float
+    mondopoint: int
+    citation: str
+
+
+class FootScanResponse(BaseModel):
+    scan: FootScan
+    size_guidance: SizeGuidance | None = Field(description="The standard chart row holding this foot length")
+    stored: bool
+
+
+class FaceScanResponse(BaseModel):
+    scan: FaceScan
+    ingredients: IngredientGuidance | None = Field(description="None when the skin type is not known")
+    stored: bool
+
+
+class BodyScanResponse(BaseModel):
+    scan: BodyScan
+    height_cm: float
+    stored: bool
+
+
+async def read_photo_form(request: Request) -> PhotoForm:
+    """The `image` part's bytes and the text fields; 422 when the form is malformed or has no image."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise InvalidInput("send the photo as multipart/form-data with an `image` part", {"field": "image"})
+    parser = InMemoryMultiPartParser(
+        request.headers, request.stream(), max_files=1, max_fields=20, max_part_size=16 * 1024
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        raise InvalidInput(f"malformed form: {error.message}", {"field": "image"}) from None
+    try:
+        upload = form.get("image")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("the form has no `image` file part", {"field": "image"})
+        image = await upload.read()
+        fields = {name: value for name, value in form.multi_items() if isinstance(value, str)}
+    finally:
+        await form.close()
+    return PhotoForm(image=image, fields=fields)
+
+
+def field(fields: dict[str, str], name: str, adapter: TypeAdapter[T]) -> T:
+    try:
+        return adapter.validate_python(fields.get(name))
+    except ValidationError as error:
+        message = error.errors()[0]["msg"]
+        raise InvalidInput(f"form field `{name}`: {message}", {"field": name}) from None
+
+
+ID = TypeAdapter(Id)
+
+
+async def measure(form: PhotoForm, measure_photo: Callable[[np.ndarray], T]) -> T:
+    """Decode and measure off the event loop; only the derived measurement leaves this function."""
+
+    def decode_and_measure() -> T:
+        return measure_photo(decode_image(form.image))
+
+    return await run_in_threadpool(decode_and_measure)
+
+
+def consented_user(services: Services, tenant_id: str, fields: dict[str, str]) -> str:
+    user_id = field(fields, "user_id", ID)
+    require_consent(services.store, tenant_id, user_id)
+    return user_id
+
+
+@router.post(
+    "/foot",
+    responses={
+        403: {"description": "No biometric consent."},
+        422: {"description": "Photo rejected: reason."},
+    },
+)
+async def scan_foot(request: Request, services: ServicesDep, tenant_id: TenantDep) -> FootScanResponse:
+    """multipart: `image` (a foot from above on an A4 or Letter sheet), `user_id`."""
+    form = await read_photo_form(request)
+    user_id = consented_user(services, tenant_id, form.fields)
+    scan = await measure(form, measure_foot)
+    values: dict[str, Any] = scan.model_dump(
+        include={"length_mm", "width_mm", "length_sigma_mm", "width_sigma_mm"}
+    )
+    await run_in_threadpool(store_attributes, services.store, tenant_id, user_id, ScanKind.FOOT, values)
+    row = standard_sizes(scan.length_mm)
+    standard = curated_library().standard_footwear
+    guidance = None
+    if row is not None and standard is not None:
+        guidance = SizeGuidance(
+            **row.model_dump(include={"uk", "eu", "us_men", "us_women", "india", "mondopoint"}),
+            citation=standard.row_id(row.size),
+        )
+    return FootScanResponse(scan=scan, size_guidance=guidance, stored=True)
+
+
+@router.post(
+    "/face",
+    responses={
+        403: {"description": "No biometric consent."},
+        422: {"description": "Photo rejected: reason."},
+    },
+)
+async def scan_face(request: Request, services: ServicesDep, tenant_id: TenantDep) -> FaceScanResponse:
+    """multipart: `image` (a selfie in daylight), `user_id`, optional `skin_type`, `sensitivity`, `concerns`
+    (comma-separated)."""
+    form = await read_photo_form(request)
+    user_id = consented_user(services, tenant_id, form.fields)
+    concerns = [item.strip() for item in form.fields.get("concerns", "").split(",") if item.strip()]
+    try:
+        questionnaire = SkinQuestionnaire.model_validate(
+            {
+                "skin_type": form.fields.get("skin_type") or None,
+                "sensitivity": form.fields.get("sensitivity") or None,
+                "concerns": concerns,
+            }
+        )
+    except ValidationError as error:
+        raise InvalidInput(
+            "invalid questionnaire answer", {"errors": [e["msg"] for e in error.errors()]}
+        ) from None
+    scan = await measure(form, lambda image: analyse_face(image, questionnaire))
+    values = {
+        name: getattr(scan, name).value
+        for name in ("ita_deg", "monk_band", "undertone", "shine", "redness", "skin_type", "sensitivity")
+    }
+    await run_in_threadpool(
+        store_attributes,
+        services.store,
+        tenant_id,
+        user_id,
+        ScanKind.FACE,
+        {**values, "concerns": scan.concerns},
+    )
+    profile = skin_profile({"skin_type": scan.skin_type.value, "concerns": scan.concerns})
+    guidance = None if profile is None else ingredient_guidance(profile)
+    return FaceScanResponse(scan=scan, ingredients=guidance, stored=True)
+
+
+HEIGHT = TypeAdapter(float)
+
+
+@router.post(
+    "/body",
+    responses={
+        403: {"description": "No biometric consent."},
+        422: {"description": "Photo rejected: reason."},
+    },
+)
+async def scan_body(request: Request, services: ServicesDep, tenant_id: TenantDep) -> BodyScanResponse:
+    """multipart: `image` (a front photo, whole body in frame), `user_id`, `height_cm`."""
+    form = await read_photo_form(request)
+    user_id = consented_user(services, tenant_id, form.fields)
+    height_cm = field(form.fields, "height_cm", HEIGHT)
+    if not 100 <= height_cm <= 230:
+        raise InvalidInput("height_cm must be between 100 and 230", {"field": "height_cm"})
+    scan = await measure(form, lambda image: measure_body(image, height_cm))
+    values = {name: measurement.value for name, measurement in scan.measurements.items()}
+    await run_in_threadpool(
+        store_attributes,
+        services.store,
+        tenant_id,
+        user_id,
+        ScanKind.BODY,
+        {**values, "height_cm": height_cm},
+    )
+    return BodyScanResponse(scan=scan, height_cm=height_cm, stored=True)

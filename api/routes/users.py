@@ -1,0 +1,21 @@
+"""The right to erasure: deleting a shopper removes every trace but a pseudonymous record."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import IdPath, ServicesDep, TenantDep
+from core.privacy import ErasureReceipt, erase_threads, erase_user
+
+router = APIRouter(prefix="/v1/users", tags=["privacy"])
+
+
+@router.delete("/{user_id}")
+async def delete_user(
+    user_id: IdPath, request: Request, services: ServicesDep, tenant_id: TenantDep
+) -> ErasureReceipt:
+    """Erase the shopper's attributes, consents, cart, feedback and conversation checkpoints. Idempotent:
+    erasing an unknown or already erased shopper succeeds and deletes nothing."""
+    threads = await erase_threads(request.app.state.checkpointer, tenant_id, user_id)
+    return await run_in_threadpool(erase_user, services.store, tenant_id, user_id, threads_deleted=threads)

@@ -1,0 +1,1 @@
+"""The decision engine's deterministic core: confidence, calibration, filtering, guidance, size learning."""

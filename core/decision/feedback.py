@@ -1,0 +1,93 @@
+"""Learning from feedback: record a shopper's report and update the item's and brand's size offsets.
+
+Offsets are shared by every shopper of the tenant and hold no personal data; the events themselves are
+personal and go when the shopper is erased."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+from tenacity import retry, retry_if_exception_type, stop_after_attempt
+
+from core.decision.schemas import FeedbackEvent, OffsetScope, SizeOffset
+from core.decision.size_model import BRAND_PRIOR_VAR, ITEM_PRIOR_VAR, Belief, update
+from core.errors import VersionConflict
+from core.schemas import utcnow
+from core.storage.repositories import Store
+
+SAVE_ATTEMPTS = 8
+PRIOR_VAR = {OffsetScope.ITEM: ITEM_PRIOR_VAR, OffsetScope.BRAND: BRAND_PRIOR_VAR}
+
+
+class SizeAdjustment(BaseModel):
+    """The combined belief for one product (item + brand offsets), in size steps; positive runs small."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mean: float
+    variance: float
+    item: Belief
+    brand: Belief
+    observations: int
+
+
+def brand_key(brand: str) -> str | None:
+    """The brand as an offset key ("Red Tape" -> "red-tape"); None for a product without a brand."""
+    slug = re.sub(r"[^a-z0-9]+", "-", brand.casefold()).strip("-")
+    return slug[:120] or None
+
+
+class SizeLearner:
+    """Reads and updates size offsets in the store it is given."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _belief(
+        self, tenant_id: str, scope: OffsetScope, key: str | None
+    ) -> tuple[Belief, SizeOffset | None]:
+        stored = None if key is None else self._store.size_offsets.get(tenant_id, scope, key)
+        if stored is None:
+            return Belief(0.0, PRIOR_VAR[scope]), None
+        return Belief(stored.mean, stored.variance), stored
+
+    def adjustment(self, tenant_id: str, product_id: str, brand: str) -> SizeAdjustment:
+        item, item_stored = self._belief(tenant_id, OffsetScope.ITEM, product_id)
+        brand_belief, _ = self._belief(tenant_id, OffsetScope.BRAND, brand_key(brand))
+        return SizeAdjustment(
+            mean=item.mean + brand_belief.mean,
+            variance=item.variance + brand_belief.variance,
+            item=item,
+            brand=brand_belief,
+            observations=item_stored.observations if item_stored else 0,
+        )
+
+    def learn(self, event: FeedbackEvent) -> SizeAdjustment:
+        """Append the event (a repeated event id is rejected before anything is learned from it), then update
+        both offsets. Each offset is updated against the other's belief from before this event."""
+        self._store.feedback.record(event)
+        before = self.adjustment(event.tenant_id, event.product_id, event.brand)
+        self._update(event, OffsetScope.ITEM, event.product_id, other=before.brand)
+        key = brand_key(event.brand)
+        if key is not None:
+            self._update(event, OffsetScope.BRAND, key, other=before.item)
+        return self.adjustment(event.tenant_id, event.product_id, event.brand)
+
+    @retry(
+        retry=retry_if_exception_type(VersionConflict), stop=stop_after_attempt(SAVE_ATTEMPTS), reraise=True
+    )
+    def _update(self, event: FeedbackEvent, scope: OffsetScope, key: str, *, other: Belief) -> SizeOffset:
+        """Read-modify-write of one offset; a concurrent writer makes it re-read and try again."""
+        current, stored = self._belief(event.tenant_id, scope, key)
+        posterior = update(current, other, event.fit)
+        offset = SizeOffset(
+            tenant_id=event.tenant_id,
+            scope=scope,
+            key=key,
+            mean=posterior.mean,
+            variance=posterior.variance,
+            observations=(stored.observations if stored else 0) + 1,
+            updated_at=utcnow(),
+        )
+        return self._store.size_offsets.save(offset, expected_version=stored.version if stored else 0)

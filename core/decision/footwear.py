@@ -1,0 +1,108 @@
+"""Scores one shoe for one foot: the most likely size, its fit probability and the evidence behind it.
+
+Learned size offsets shift the foot along the chart: a shoe that runs small by one size is sized as if the
+foot were one size longer. What is not yet known about the brand lowers its reliability factor, not the fit
+probability, so an unreviewed shoe is judged on its chart alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.decision.calibration import IsotonicCalibration, PlattCalibration
+from core.decision.confidence import ConfidenceFactors, raw_confidence
+from core.decision.feedback import SizeAdjustment
+from core.decision.filtering import ScoredCandidate
+from core.decision.size_model import reliability
+from core.schemas import Product
+from knowledge.sizing.charts import ChartLibrary
+from knowledge.sizing.footwear import SizeFit, footwear_fit
+
+SIZE_STEP_MM = 25.4 / 3
+"""One full UK / India shoe size (a barleycorn, a third of an inch): the unit of the learned offsets."""
+UNMEASURED_WIDTH_SIMILARITY = 0.5
+STANDARD_CHART_RELIABILITY = 0.75
+"""Brand reliability is scaled by this when the brand publishes no chart and the standard one stands in."""
+_SIZE_LABEL = re.compile(r"^(?P<system>uk|ind|india|eu|us)?\s*(?P<number>\d{1,2}(?:\.5)?)$")
+
+
+class FootMeasurements(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    length_mm: float = Field(gt=0)
+    width_mm: float | None = Field(default=None, gt=0)
+    length_sigma_mm: float = Field(gt=0)
+
+
+def chart_row_for(label: str, fits: list[SizeFit]) -> SizeFit | None:
+    """The chart size a product's size label names: "UK8", "UK 8", "IND 8", "EU42", "US 9", "8" (UK)."""
+    match = _SIZE_LABEL.match(label.strip().casefold())
+    if match is None:
+        return None
+    system, number = match.group("system") or "uk", float(match.group("number"))
+    column = {"uk": "uk", "ind": "india", "india": "india", "eu": "eu", "us": "us_men"}[system]
+    return next((fit for fit in fits if getattr(fit, column) == number), None)
+
+
+def score_shoe(
+    product: Product,
+    foot: FootMeasurements,
+    adjustment: SizeAdjustment,
+    in_stock_sizes: Collection[str],
+    calibration: PlattCalibration | IsotonicCalibration,
+    library: ChartLibrary | None = None,
+) -> ScoredCandidate | None:
+    """The product at its most likely size, or None when none of its sizes is on the chart."""
+    length = foot.length_mm + adjustment.mean * SIZE_STEP_MM
+    fit = footwear_fit(length, foot.width_mm, foot.length_sigma_mm, product.brand or None, library=library)
+    options = [
+        (label, row) for label in product.sizes if (row := chart_row_for(label, fit.sizes)) is not None
+    ]
+    if not options:
+        return None
+    size, row = max(options, key=lambda option: (option[1].length_probability, option[1].probability))
+    brand_reliability = reliability(adjustment.brand) * (
+        STANDARD_CHART_RELIABILITY if fit.low_confidence else 1
+    )
+    factors = ConfidenceFactors(
+        fit=row.length_probability,
+        attribute_similarity=(
+            UNMEASURED_WIDTH_SIMILARITY if fit.width_probability is None else fit.width_probability
+        ),
+        metadata_quality=product.metadata_quality,
+        brand_reliability=brand_reliability,
+    )
+    reasons = [
+        f"{row.row_id} fits feet of {row.foot_min_mm:g}-{row.foot_max_mm:g} mm and yours measures "
+        f"{foot.length_mm:.1f} ± {foot.length_sigma_mm:.1f} mm "
+        f"({round(row.length_probability * 100)}% likely to fit)"
+    ]
+    if fit.width_probability is not None:
+        reasons.append(
+            f"your width suits the {fit.width_fitting} fitting ({round(fit.width_probability * 100)}% likely)"
+        )
+    cautions = []
+    if fit.low_confidence:
+        cautions.append(
+            f"{product.brand or 'this brand'} publishes no size chart, so the standard chart was used"
+        )
+    if abs(adjustment.mean) >= 0.25:
+        direction = "small" if adjustment.mean > 0 else "large"
+        cautions.append(f"shoppers report it runs {direction}; the size was adjusted for that")
+    if fit.between_sizes:
+        cautions.append(f"you are between sizes {' and '.join(fit.recommended)}")
+    return ScoredCandidate(
+        product_id=product.id,
+        name=product.name,
+        brand=product.brand,
+        price_inr=product.price_inr,
+        size=size,
+        in_stock=size in in_stock_sizes,
+        confidence=calibration.apply(raw_confidence(factors)),
+        factors=factors,
+        reasons=tuple(reasons),
+        cautions=tuple(cautions),
+        citations=(row.row_id, f"chart-source:{fit.chart_source}"),
+    )

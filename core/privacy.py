@@ -1,0 +1,173 @@
+"""Privacy by construction: consent checks, the allow-list of attributes that may be stored, and erasure.
+
+Only derived measurements on the allow-list are ever stored, and only after the shopper granted biometric
+consent. Erasing a shopper removes their attributes, consent log, cart, feedback and conversation
+checkpoints, and leaves behind only a pseudonymous record (a hash of the id) that the erasure happened."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from pydantic import BaseModel
+
+from core.errors import PakkaError
+from core.schemas import AuditEntry, ConsentRecord, User, utcnow
+from core.storage.repositories import Store
+
+BIOMETRIC = "biometric"
+ERASURE = "erasure"
+THREAD_SEPARATOR = "/"
+"""Not allowed in tenant or user ids, so a user's thread prefix never matches another user's threads."""
+
+
+class ScanKind(StrEnum):
+    FOOT = "foot"
+    FACE = "face"
+    BODY = "body"
+
+
+ALLOWED_ATTRIBUTES: dict[ScanKind, frozenset[str]] = {
+    ScanKind.FOOT: frozenset({"length_mm", "width_mm", "length_sigma_mm", "width_sigma_mm"}),
+    ScanKind.FACE: frozenset(
+        {"ita_deg", "monk_band", "undertone", "shine", "redness", "skin_type", "sensitivity", "concerns"}
+    ),
+    ScanKind.BODY: frozenset({"height_cm", "shoulder_width", "chest", "waist", "hip", "inseam"}),
+}
+
+
+class ConsentRequired(PakkaError):
+    """The shopper has not granted the consent this action needs (API: 403)."""
+
+    code = "CONSENT_REQUIRED"
+
+
+class ErasureReceipt(BaseModel):
+    """What an erasure removed; `pseudonym` is the only trace of the shopper left behind."""
+
+    pseudonym: str
+    user_deleted: bool
+    consents_deleted: int
+    feedback_deleted: int
+    threads_deleted: int
+
+
+def pseudonym(tenant_id: str, user_id: str) -> str:
+    """A stable one-way id for a shopper, usable in logs that must outlive their erasure."""
+    digest = hashlib.sha256(f"{tenant_id}{THREAD_SEPARATOR}{user_id}".encode()).hexdigest()
+    return f"anon_{digest[:32]}"
+
+
+def user_thread_id(tenant_id: str, user_id: str, name: str) -> str:
+    """The checkpoint thread id of one of the shopper's conversations (erasure finds them by prefix)."""
+    return f"{tenant_id}{THREAD_SEPARATOR}{user_id}{THREAD_SEPARATOR}{name}"
+
+
+def has_consent(store: Store, tenant_id: str, user_id: str, consent_type: str = BIOMETRIC) -> bool:
+    latest = store.consent.latest(tenant_id, user_id, consent_type)
+    return latest is not None and latest.granted
+
+
+def require_consent(store: Store, tenant_id: str, user_id: str, consent_type: str = BIOMETRIC) -> None:
+    if not has_consent(store, tenant_id, user_id, consent_type):
+        raise ConsentRequired(
+            f"{consent_type} consent has not been granted", {"user_id": user_id, "consent_type": consent_type}
+        )
+
+
+def record_consent(
+    store: Store, tenant_id: str, user_id: str, consent_type: str, granted: bool
+) -> ConsentRecord:
+    """Append a consent decision, audited under the shopper's pseudonym. Withdrawing biometric consent also
+    deletes the attributes stored under it."""
+    entry = store.consent.record(
+        ConsentRecord(tenant_id=tenant_id, user_id=user_id, consent_type=consent_type, granted=granted)
+    )
+    if consent_type == BIOMETRIC and not granted:
+        user = store.users.get(tenant_id, user_id)
+        if user is not None and user.attributes:
+            store.users.put(user.model_copy(update={"attributes": {}, "updated_at": utcnow()}))
+    anonymous = pseudonym(tenant_id, user_id)
+    store.audit.append(
+        AuditEntry(
+            tenant_id=tenant_id,
+            actor=f"user:{anonymous}",
+            action="consent.granted" if granted else "consent.withdrawn",
+            entity_type="user",
+            entity_id=anonymous,
+            details={"consent_type": consent_type},
+        )
+    )
+    return entry
+
+
+def allowed_attributes(kind: ScanKind, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the allow-listed, non-empty attributes of one scan kind."""
+    allowed = ALLOWED_ATTRIBUTES[kind]
+    return {name: value for name, value in values.items() if name in allowed and value is not None}
+
+
+def store_attributes(
+    store: Store, tenant_id: str, user_id: str, kind: ScanKind, values: Mapping[str, Any]
+) -> User:
+    """Save the allow-listed attributes of a scan under `attributes[kind]`; needs biometric consent."""
+    require_consent(store, tenant_id, user_id)
+    user = store.users.get(tenant_id, user_id) or User(id=user_id, tenant_id=tenant_id)
+    attributes = {**user.attributes, kind.value: allowed_attributes(kind, values)}
+    return store.users.put(user.model_copy(update={"attributes": attributes, "updated_at": utcnow()}))
+
+
+def stored_attributes(store: Store, tenant_id: str, user_id: str, kind: ScanKind) -> dict[str, Any] | None:
+    """The shopper's stored attributes of one kind, or None (also when consent was withdrawn since)."""
+    user = store.users.get(tenant_id, user_id)
+    if user is None or kind.value not in user.attributes or not has_consent(store, tenant_id, user_id):
+        return None
+    values: dict[str, Any] = user.attributes[kind.value]
+    return values
+
+
+async def erase_threads(checkpointer: BaseCheckpointSaver[Any], tenant_id: str, user_id: str) -> int:
+    """Delete every checkpoint thread named by `user_thread_id` for this shopper; returns how many."""
+    prefix = user_thread_id(tenant_id, user_id, "")
+    threads = {
+        str(item.config["configurable"]["thread_id"])
+        async for item in checkpointer.alist(None)
+        if str(item.config["configurable"]["thread_id"]).startswith(prefix)
+    }
+    for thread_id in threads:
+        await checkpointer.adelete_thread(thread_id)
+    return len(threads)
+
+
+def erase_user(store: Store, tenant_id: str, user_id: str, *, threads_deleted: int = 0) -> ErasureReceipt:
+    """Remove the shopper's stored data, then log the erasure under their pseudonym only.
+
+    Thread checkpoints live in the checkpointer, not the store: run `erase_threads` first, pass its count."""
+    anonymous = pseudonym(tenant_id, user_id)
+    receipt = ErasureReceipt(
+        pseudonym=anonymous,
+        user_deleted=store.users.delete(tenant_id, user_id),
+        consents_deleted=store.consent.delete_for_user(tenant_id, user_id),
+        feedback_deleted=store.feedback.delete_for_user(tenant_id, user_id),
+        threads_deleted=threads_deleted,
+    )
+    store.carts.clear(tenant_id, user_id)
+    store.consent.record(
+        ConsentRecord(
+            tenant_id=tenant_id, user_id=anonymous, consent_type=ERASURE, granted=False, source="erasure"
+        )
+    )
+    store.audit.append(
+        AuditEntry(
+            tenant_id=tenant_id,
+            actor=f"user:{anonymous}",
+            action="user.erased",
+            entity_type="user",
+            entity_id=anonymous,
+            details=receipt.model_dump(exclude={"pseudonym"}),
+        )
+    )
+    return receipt

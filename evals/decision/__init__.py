@@ -1,0 +1,1 @@
+"""Evaluations of the decision engine (fit prediction, confidence calibration)."""

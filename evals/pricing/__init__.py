@@ -1,0 +1,1 @@
+"""Pricing accuracy eval (k-fold on Mercari and thredUP resale) and the lexical similarity calibration."""

@@ -1,0 +1,1 @@
+"""Evaluations of the photo scans in tools/vision."""

@@ -1,0 +1,200 @@
+"""How well the foot scan measures, and how often it finds the sheet in real photos.
+
+Two measurements:
+- Rendered photos (evals/vision/foot_render.py) with known foot length and width, drawn at random
+  over floors, skin tones, A4/Letter, camera roll and tilt, foot angle, blur, noise and JPEG quality:
+  mean absolute error of length and width (target under 2 mm), bias, the share of errors within
+  2 sigma, refusals, and measure_foot time on 1080p photos.
+- Real phone photos with hand-drawn masks (../shared/data/foot_photos, see its SOURCE.txt; no foot
+  lengths exist for them): on the photos whose mask shows a whole sheet (the convex hull of the paper
+  pixels stays clear of the photo's edge), the share where find_sheet returns a quadrilateral whose
+  intersection-over-union with that hull is at least 0.85, and why the others failed. The masks' hull
+  misses paper hidden under the foot, so a correct quadrilateral can score a little under 1.
+
+Run: `python -m evals.vision.foot [--photos N] [--seed S] [--real-dir PATH]`. A missing real-photo
+folder is skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from evals.vision.foot_render import SHEETS_MM, SKIN_TONES_BGR, Floor, PhotoSpec, render_foot_photo
+from tools.vision.errors import ScanRejected
+from tools.vision.foot import measure_foot
+from tools.vision.image import decode_image
+from tools.vision.sheet import find_sheet
+
+DEFAULT_REAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "foot_photos"
+MIN_IOU = 0.85
+PAPER_LABEL = 255
+
+
+@dataclass(frozen=True)
+class RenderedResult:
+    spec: PhotoSpec
+    length_error_mm: float | None = None
+    width_error_mm: float | None = None
+    length_sigma_mm: float | None = None
+    width_sigma_mm: float | None = None
+    refused: str | None = None
+
+
+def random_spec(rng: np.random.Generator, seed: int, image_size: tuple[int, int]) -> PhotoSpec:
+    """A plausible, measurable photo: whole sheet in frame, foot on it with 15 mm or more at heel and toe."""
+    sheet = str(rng.choice(list(SHEETS_MM)))
+    longest = SHEETS_MM[sheet][1] - 30.0
+    length = float(rng.uniform(215.0, min(285.0, longest)))
+    return PhotoSpec(
+        foot_length_mm=length,
+        foot_width_mm=float(length * rng.uniform(0.36, 0.41)),
+        sheet=sheet,
+        floor=Floor(rng.choice(list(Floor))),
+        skin=str(rng.choice(list(SKIN_TONES_BGR))),
+        image_size=image_size,
+        sheet_fill=float(rng.uniform(0.6, 0.78)),
+        roll_deg=float(rng.uniform(-180, 180)),
+        tilt_x_deg=float(rng.uniform(-12, 12)),
+        tilt_y_deg=float(rng.uniform(-12, 12)),
+        foot_angle_deg=float(rng.uniform(-4, 4)),
+        blur_sigma_px=float(rng.uniform(0.0, 2.0)),
+        noise_sigma=float(rng.uniform(1.0, 6.0)),
+        brightness=float(rng.uniform(0.6, 1.05)),
+        jpeg_quality=int(rng.integers(65, 96)),
+        seed=seed,
+    )
+
+
+def evaluate_rendered(count: int, seed: int) -> list[RenderedResult]:
+    rng = np.random.default_rng(seed)
+    results = []
+    for index in range(count):
+        spec = random_spec(rng, seed * 10_000 + index, (1280, 720) if index % 2 else (1920, 1080))
+        image = decode_image(render_foot_photo(spec).jpeg)
+        try:
+            scan = measure_foot(image)
+        except ScanRejected as rejection:
+            results.append(RenderedResult(spec, refused=rejection.reason))
+            continue
+        results.append(
+            RenderedResult(
+                spec,
+                scan.length_mm - spec.foot_length_mm,
+                scan.width_mm - spec.foot_width_mm,
+                scan.length_sigma_mm,
+                scan.width_sigma_mm,
+            )
+        )
+    return results
+
+
+def report_rendered(results: list[RenderedResult]) -> None:
+    measured = [result for result in results if result.refused is None]
+    refused = Counter(result.refused for result in results if result.refused is not None)
+    print(f"Rendered photos: {len(results)} ({len(measured)} measured, refused: {dict(refused) or 'none'})")
+    if not measured:
+        return
+    for name, errors, sigmas in (
+        ("length", [r.length_error_mm for r in measured], [r.length_sigma_mm for r in measured]),
+        ("width", [r.width_error_mm for r in measured], [r.width_sigma_mm for r in measured]),
+    ):
+        error = np.array(errors, float)
+        sigma = np.array(sigmas, float)
+        print(
+            f"  {name:6s} MAE {np.abs(error).mean():.2f} mm (target < 2)  bias {error.mean():+.2f} mm  "
+            f"max {np.abs(error).max():.2f} mm  within 2 sigma {np.mean(np.abs(error) <= 2 * sigma):.0%}  "
+            f"mean sigma {sigma.mean():.2f} mm"
+        )
+
+
+def time_measurement(repeats: int, seed: int) -> None:
+    """Wall and CPU time of decode + measure on a 1080p JPEG (CPU time is what a shared machine can't skew)."""
+    photo = render_foot_photo(PhotoSpec(image_size=(1920, 1080), roll_deg=25, tilt_x_deg=10, seed=seed))
+    measure_foot(decode_image(photo.jpeg))
+    wall, cpu = [], []
+    for _ in range(repeats):
+        wall_start, cpu_start = time.perf_counter(), time.process_time()
+        measure_foot(decode_image(photo.jpeg))
+        wall.append((time.perf_counter() - wall_start) * 1000)
+        cpu.append((time.process_time() - cpu_start) * 1000)
+    print(
+        f"1080p decode + measure_foot over {repeats} runs: wall p50 {np.percentile(wall, 50):.0f} ms, "
+        f"p95 {np.percentile(wall, 95):.0f} ms; CPU p50 {np.percentile(cpu, 50):.0f} ms"
+    )
+
+
+def whole_sheet_hull(mask: np.ndarray) -> np.ndarray | None:
+    """Convex hull of the mask's paper pixels, or None when it touches the photo's edge (sheet cut off)."""
+    paper = cv2.morphologyEx(
+        (mask == PAPER_LABEL).astype(np.uint8), cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)
+    )
+    points = cv2.findNonZero(paper)
+    if points is None:
+        return None
+    hull = cv2.convexHull(points)
+    x, y, width, height = cv2.boundingRect(hull)
+    rows, cols = mask.shape
+    if x <= 3 or y <= 3 or x + width >= cols - 4 or y + height >= rows - 4:
+        return None
+    return hull
+
+
+def evaluate_real(directory: Path) -> None:
+    images = sorted((directory / "images").glob("*.jpeg"))
+    if not images:
+        print(f"Real photos: skipped, no images under {directory / 'images'}")
+        return
+    outcomes: Counter[str] = Counter()
+    ious = []
+    for path in images:
+        mask = cv2.imread(str(directory / "masks" / f"{path.stem}.png"), cv2.IMREAD_GRAYSCALE)
+        hull = None if mask is None else whole_sheet_hull(mask)
+        if hull is None:
+            continue
+        try:
+            sheet = find_sheet(decode_image(path.read_bytes()))
+        except ScanRejected as rejection:
+            outcomes[rejection.reason] += 1
+            continue
+        truth = np.zeros_like(mask)
+        found = np.zeros_like(mask)
+        cv2.fillConvexPoly(truth, hull, 1)
+        cv2.fillConvexPoly(found, np.round(sheet.corners_px).astype(np.int32), 1)
+        iou = float((truth & found).sum() / (truth | found).sum())
+        ious.append(iou)
+        outcomes["found" if iou >= MIN_IOU else "wrong quadrilateral"] += 1
+    whole = sum(outcomes.values())
+    print(
+        f"Real photos: {len(images)} with masks, {whole} show a whole sheet; "
+        f"sheet found (IoU >= {MIN_IOU}) in "
+        f"{outcomes['found']}/{whole}"
+    )
+    print(f"  outcomes: {dict(outcomes)}")
+    if ious:
+        print(f"  IoU of returned quadrilaterals: median {np.median(ious):.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=40, help="rendered photos to measure")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timing-runs", type=int, default=20)
+    parser.add_argument("--real-dir", type=Path, default=DEFAULT_REAL_DIR)
+    args = parser.parse_args()
+    report_rendered(evaluate_rendered(args.photos, args.seed))
+    time_measurement(args.timing_runs, args.seed)
+    if args.real_dir.is_dir():
+        evaluate_real(args.real_dir)
+    else:
+        print(f"Real photos: skipped, {args.real_dir} does not exist")
+
+
+if __name__ == "__main__":
+    main()

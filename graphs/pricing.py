@@ -1,0 +1,303 @@
+"""The pricing graph: what a merchant should charge, from what similar items actually sold for.
+
+    identify -> comparables -> assess -> estimate -> analyst -> validate -> explain
+                                                        ^           |
+                                                        +-----------+  (problems, at most twice)
+
+Numbers come from core.pricing (comparables, estimate, photo condition); the analyst, validation and
+explanation agents speak through the model router (`services.model`). Photos stay in memory in the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from agents.pricing.analyst import review
+from agents.pricing.explainer import explain as write_note
+from agents.pricing.schemas import PriceCheckContext, PriceReviewContext
+from agents.pricing.validator import Proposal, check_rules, finalise
+from agents.pricing.validator import validate as validate_proposal
+from agents.rules.writer import rupees
+from agents.schemas import MerchantNoteContext
+from core.context import AppContext
+from core.pricing.comparables import ComparableSearch, ComparablesIndex, ListingQuery
+from core.pricing.condition import ConditionAssessment, assess_condition
+from core.pricing.estimate import PricedSale, PriceEstimate, WeightedComparable, estimate_price
+from core.pricing.suggestion import (
+    ComparableSale,
+    PriceAdjustment,
+    PriceRange,
+    PriceSuggestion,
+    SuggestionRequest,
+)
+from core.schemas import utcnow
+
+MAX_SEND_BACKS = 2
+
+
+@dataclass(kw_only=True)
+class PricingContext(AppContext):
+    """The run context plus the in-memory comparables index (kept across runs by whoever serves the graph);
+    without one, each run builds an index from the store."""
+
+    comparables: ComparablesIndex | None = None
+
+
+class PricingInput(TypedDict, total=False):
+    request: SuggestionRequest
+    now: datetime
+
+
+class PricingState(PricingInput, total=False):
+    search: ComparableSearch
+    condition: ConditionAssessment | None
+    estimate: PriceEstimate
+    price: float
+    analyst_factor: float
+    analyst_reasons: list[str]
+    justification: str | None
+    problems: list[str]
+    target_price: float | None
+    send_backs: int
+    approved: bool
+    final_price: float
+    final_confidence: float
+    validator_notes: list[str]
+    result: PriceSuggestion
+
+
+def _query(request: SuggestionRequest) -> ListingQuery:
+    return ListingQuery(
+        title=request.title,
+        category=request.category,
+        brand=request.brand,
+        description=request.description,
+        currency=request.currency,
+    )
+
+
+def _index(runtime: Runtime[PricingContext]) -> ComparablesIndex:
+    index = runtime.context.comparables
+    if index is None:
+        raise RuntimeError("identify runs first and opens the comparables index")
+    return index
+
+
+def identify(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """The tenant's sales index, topped up with sales recorded since it last looked; the pricing moment."""
+    context = runtime.context
+    if context.comparables is None:
+        context.comparables = ComparablesIndex()
+    context.comparables.sync(context.tenant_id, context.services.store.sales)
+    return {"now": state.get("now") or utcnow(), "send_backs": 0}
+
+
+def comparables(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """Similar sold items: similarity > 0.70, last 90 days first, widening when too few, top 20."""
+    search = _index(runtime).find(runtime.context.tenant_id, _query(state["request"]), now=state["now"])
+    return {"search": search}
+
+
+def assess(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """Visual condition from the photos (blur, stains, defects), when there are any."""
+    photos = state["request"].photos
+    return {"condition": assess_condition(photos) if photos else None}
+
+
+def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """Weighted comparable price with condition, season and photo adjustments; range and confidence."""
+    request = state["request"]
+    condition = state.get("condition")
+    found = [
+        WeightedComparable(
+            sale=PricedSale(float(c.item.price), c.item.sold_at, c.item.category, c.item.condition.value),
+            similarity=c.similarity,
+        )
+        for c in state["search"].comparables
+    ]
+    result = estimate_price(
+        found,
+        category=request.category,
+        condition=request.condition.value,
+        now=state["now"],
+        history=_index(runtime).history(runtime.context.tenant_id, request.currency),
+        brand=request.brand,
+        photo_log_factor=condition.log_factor if condition else 0.0,
+        photo_reason="; ".join(condition.reasons) if condition else "",
+    )
+    return {"estimate": result, "price": result.price}
+
+
+async def analyst(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """The analyst agent moves the estimate by at most +/-15%, answering the validator's problems."""
+    request, result = state["request"], state["estimate"]
+    context = PriceReviewContext(
+        title=request.title,
+        category=request.category,
+        condition=request.condition.value,
+        currency=request.currency,
+        price=result.price,
+        p5=result.p5,
+        p95=result.p95,
+        confidence=result.confidence,
+        comparables=len(state["search"].comparables),
+        comparable_prices=[float(c.item.price) for c in state["search"].comparables[:10]],
+        adjustments=[f"{a.kind} x{a.factor:.2f}: {a.reason}" for a in result.adjustments],
+        validator_problems=state.get("problems", []),
+        target_price=state.get("target_price"),
+    )
+    verdict = await review(runtime.context.services.model, context)
+    return {
+        "price": round(result.price * verdict.factor, 2),
+        "analyst_factor": verdict.factor,
+        "analyst_reasons": verdict.reasons,
+        "justification": verdict.outside_range_justification,
+    }
+
+
+def _proposal(state: PricingState) -> Proposal:
+    result = state["estimate"]
+    return Proposal(
+        price=state["price"],
+        currency=state["request"].currency,
+        estimate=result.price,
+        p5=result.p5,
+        p95=result.p95,
+        confidence=result.confidence,
+        comparables=len(state["search"].comparables),
+        comparable_currencies=frozenset(c.item.currency for c in state["search"].comparables),
+        justification=state.get("justification"),
+    )
+
+
+async def validate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """Code rules, then the validation agent; the final price and confidence once approved or out of turns."""
+    proposal = _proposal(state)
+    findings = check_rules(proposal)
+    context = PriceCheckContext(
+        title=state["request"].title,
+        currency=proposal.currency,
+        price=proposal.price,
+        estimate=proposal.estimate,
+        p5=proposal.p5,
+        p95=proposal.p95,
+        confidence=proposal.confidence,
+        comparables=proposal.comparables,
+        analyst_factor=state["analyst_factor"],
+        analyst_reasons=state["analyst_reasons"],
+        rule_problems=list(findings.problems),
+    )
+    verdict = await validate_proposal(runtime.context.services.model, context)
+    send_backs = state.get("send_backs", 0)
+    if not verdict.approved and send_backs < MAX_SEND_BACKS:
+        return {
+            "approved": False,
+            "problems": verdict.problems,
+            "target_price": findings.target_price,
+            "send_backs": send_backs + 1,
+        }
+    price, confidence, notes = finalise(proposal)
+    return {
+        "approved": verdict.approved,
+        "problems": verdict.problems,
+        "final_price": price,
+        "final_confidence": confidence,
+        "validator_notes": notes,
+    }
+
+
+def _adjustments(state: PricingState) -> list[PriceAdjustment]:
+    adjustments = [
+        PriceAdjustment(kind=a.kind, factor=a.factor, reason=a.reason) for a in state["estimate"].adjustments
+    ]
+    factor = state["analyst_factor"]
+    if abs(factor - 1.0) >= 0.005:
+        reason = "; ".join(state["analyst_reasons"])
+        adjustments.append(PriceAdjustment(kind="analyst", factor=round(factor, 4), reason=reason))
+    rounding = state["final_price"] / state["price"] if state["price"] else 1.0
+    if abs(rounding - 1.0) >= 0.0005:
+        reason = "; ".join([*state["validator_notes"], "rounded to a price point"])
+        adjustments.append(PriceAdjustment(kind="validation", factor=round(rounding, 4), reason=reason))
+    return adjustments
+
+
+def _cited(search: ComparableSearch, currency: str, limit: int = 3) -> list[str]:
+    def money(amount: float) -> str:
+        return rupees(amount) if currency == "INR" else f"{amount:,.2f} {currency}"
+
+    return [
+        f"{c.item.title}, {money(float(c.item.price))}, {c.item.sold_at:%d %b %Y} "
+        f"(similarity {c.similarity:.2f})"
+        for c in search.comparables[:limit]
+    ]
+
+
+async def explain(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """The merchant-facing note, citing the closest comparable sales; the suggestion as the API returns it."""
+    request, result, search = state["request"], state["estimate"], state["search"]
+    price = state["final_price"]
+    scale = price / result.price if result.price else 1.0
+    low, high = min(result.low * scale, price), max(result.high * scale, price)
+    adjustments = _adjustments(state)
+    note = MerchantNoteContext(
+        title=request.title,
+        suggested_price_inr=price,
+        low_inr=round(low, 2),
+        high_inr=round(high, 2),
+        confidence=state["final_confidence"],
+        comparables=len(search.comparables),
+        adjustments=[f"{a.kind} {a.factor - 1:+.0%}: {a.reason}" for a in adjustments],
+        cited_sales=_cited(search, request.currency),
+    )
+    reply = await write_note(runtime.context.services.model, note)
+    weights = result.weights
+    suggestion = PriceSuggestion(
+        price=price,
+        currency=request.currency,
+        range=PriceRange(low=round(low, 2), high=round(high, 2)),
+        confidence=state["final_confidence"],
+        comparables=[
+            ComparableSale(
+                id=c.item.listing_id,
+                title=c.item.title,
+                price=float(c.item.price),
+                sold_at=c.item.sold_at,
+                similarity=c.similarity,
+                weight=weights[position] if position < len(weights) else 0.0,
+            )
+            for position, c in enumerate(search.comparables)
+        ],
+        adjustments=adjustments,
+        explanation=reply.text,
+        tier=(reply.response_metadata.get("pakka") or {}).get("tier"),
+    )
+    return {"result": suggestion}
+
+
+def after_validate(state: PricingState) -> Literal["analyst", "explain"]:
+    """Back to the analyst while validate has not settled a final price (it settles after two send-backs)."""
+    return "explain" if "final_price" in state else "analyst"
+
+
+builder = StateGraph(PricingState, input_schema=PricingInput, context_schema=PricingContext)
+builder.add_node("identify", identify)
+builder.add_node("comparables", comparables)
+builder.add_node("assess", assess)
+builder.add_node("estimate", estimate)
+builder.add_node("analyst", analyst)
+builder.add_node("validate", validate)
+builder.add_node("explain", explain)
+builder.add_edge(START, "identify")
+builder.add_edge("identify", "comparables")
+builder.add_edge("comparables", "assess")
+builder.add_edge("assess", "estimate")
+builder.add_edge("estimate", "analyst")
+builder.add_edge("analyst", "validate")
+builder.add_conditional_edges("validate", after_validate)
+builder.add_edge("explain", END)
+graph = builder.compile(name="pricing")

@@ -1,0 +1,1 @@
+"""Knowledge search: document model, backend protocol, embedded and OpenSearch backends."""

@@ -1,0 +1,1 @@
+"""Size charts and the fit probabilities computed from them (footwear and apparel)."""

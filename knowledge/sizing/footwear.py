@@ -1,0 +1,178 @@
+"""Footwear fit: the probability that each size of a brand fits a measured foot.
+
+The measurement model: the true foot length is Normal(measured length, sigma). A size fits when the true
+length lies in the size's fitting range (its chart row) AND the foot's width-to-length ratio lies in the
+range of the chart's width fitting. Length and width are treated as independent measurements.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.errors import InvalidInput
+from knowledge.data import DATA_DIR
+from knowledge.sizing.charts import ChartLibrary, FootwearChart, FootwearRow, curated_library
+from knowledge.sizing.probability import probability_within
+
+WIDTH_FITTINGS_FILE = DATA_DIR / "footwear" / "width_fittings.yaml"
+BETWEEN_SIZES_SHARE = 0.3  # two sizes each this likely on length: the foot is between them
+MIN_SHOWN_PROBABILITY = 0.01
+
+
+class WidthFitting(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    ratio_min: float = Field(gt=0, lt=1)
+    ratio_max: float = Field(gt=0, lt=1)
+    uk_letters: list[str]
+    source: str = Field(min_length=3)
+
+
+class SizeFit(BaseModel):
+    """One size of the chart: how likely it fits, and the chart row behind the number (for citations)."""
+
+    size: str
+    probability: float
+    length_probability: float
+    row_id: str
+    foot_min_mm: float
+    foot_max_mm: float
+    uk: float
+    eu: float
+    us_men: float
+    us_women: float
+    india: float
+    mondopoint: int
+
+
+class FootwearFit(BaseModel):
+    brand: str | None
+    chart_id: str
+    chart_kind: str
+    chart_source: str
+    low_confidence: bool = Field(description="True when the brand has no chart and the standard one was used")
+    width_fitting: str
+    width_ratio: float | None
+    width_probability: float | None = Field(description="None when no width was measured")
+    sizes: list[SizeFit] = Field(description="Every size of the chart, most likely fit first")
+    recommended: list[str] = Field(description="The best size, or the two sizes a foot falls between")
+    between_sizes: bool
+    rows_used: list[str] = Field(description="Row ids of the sizes with a real chance of fitting")
+
+
+@lru_cache(maxsize=1)
+def width_fittings() -> dict[str, WidthFitting]:
+    rows = yaml.safe_load(WIDTH_FITTINGS_FILE.read_text(encoding="utf-8"))
+    return {fitting.name: fitting for fitting in (WidthFitting.model_validate(row) for row in rows)}
+
+
+@lru_cache(maxsize=1)
+def _curated() -> ChartLibrary:
+    return curated_library()
+
+
+def footwear_fit(
+    length_mm: float,
+    width_mm: float | None,
+    sigma_mm: float,
+    brand: str | None = None,
+    *,
+    library: ChartLibrary | None = None,
+) -> FootwearFit:
+    """Per-size fit probabilities for a foot against the brand's chart (standard chart for unknown brands)."""
+    _check_measurements(length_mm, width_mm, sigma_mm)
+    charts = library or _curated()
+    chart = charts.footwear_chart(brand)
+    low_confidence = chart is None
+    if chart is None:
+        chart = _standard(charts)
+    width_ratio, width_probability = _width(length_mm, width_mm, sigma_mm, chart.width_fitting)
+    width_factor = 1.0 if width_probability is None else width_probability
+    sizes = sorted(
+        (_size_fit(chart, row, length_mm, sigma_mm, width_factor) for row in chart.rows),
+        key=lambda fit: (-fit.probability, -fit.length_probability, fit.foot_min_mm),
+    )
+    by_length = sorted(sizes, key=lambda fit: -fit.length_probability)
+    between = len(by_length) > 1 and by_length[1].length_probability >= BETWEEN_SIZES_SHARE
+    if between:
+        recommended = [fit.size for fit in sorted(by_length[:2], key=lambda fit: fit.foot_min_mm)]
+    else:
+        recommended = [by_length[0].size] if by_length[0].length_probability >= MIN_SHOWN_PROBABILITY else []
+    return FootwearFit(
+        brand=brand,
+        chart_id=chart.id,
+        chart_kind=chart.kind,
+        chart_source=chart.source_url or chart.source,
+        low_confidence=low_confidence,
+        width_fitting=chart.width_fitting,
+        width_ratio=width_ratio,
+        width_probability=width_probability,
+        sizes=sizes,
+        recommended=recommended,
+        between_sizes=between,
+        rows_used=[fit.row_id for fit in sizes if fit.length_probability >= MIN_SHOWN_PROBABILITY],
+    )
+
+
+def standard_sizes(length_mm: float, *, library: ChartLibrary | None = None) -> FootwearRow | None:
+    """The standard chart row (UK, US, EU, India, Mondopoint) whose range holds this foot length."""
+    chart = _standard(library or _curated())
+    return next((row for row in chart.rows if row.foot_min_mm <= length_mm < row.foot_max_mm), None)
+
+
+def _standard(charts: ChartLibrary) -> FootwearChart:
+    if charts.standard_footwear is None:
+        raise InvalidInput("no standard footwear chart is loaded")
+    return charts.standard_footwear
+
+
+def _check_measurements(length_mm: float, width_mm: float | None, sigma_mm: float) -> None:
+    if not 80 <= length_mm <= 400 or not math.isfinite(length_mm):
+        raise InvalidInput(f"foot length {length_mm} mm is outside 80-400 mm", {"field": "length_mm"})
+    if width_mm is not None and not 0.2 * length_mm <= width_mm <= 0.7 * length_mm:
+        raise InvalidInput(
+            f"foot width {width_mm} mm is implausible for a {length_mm} mm foot", {"field": "width_mm"}
+        )
+    if not 0 < sigma_mm <= 30:
+        raise InvalidInput(
+            f"measurement uncertainty {sigma_mm} mm must be above 0 and at most 30 mm", {"field": "sigma_mm"}
+        )
+
+
+def _width(
+    length_mm: float, width_mm: float | None, sigma_mm: float, fitting_name: str
+) -> tuple[float | None, float | None]:
+    """The width ratio and the chance it suits the fitting; sigma of the ratio by error propagation."""
+    if width_mm is None:
+        return None, None
+    fitting = width_fittings()[fitting_name]
+    ratio = width_mm / length_mm
+    ratio_sigma = ratio * math.hypot(sigma_mm / width_mm, sigma_mm / length_mm)
+    return round(ratio, 4), round(
+        probability_within(ratio, ratio_sigma, fitting.ratio_min, fitting.ratio_max), 4
+    )
+
+
+def _size_fit(
+    chart: FootwearChart, row: FootwearRow, length_mm: float, sigma_mm: float, width_factor: float
+) -> SizeFit:
+    length_probability = probability_within(length_mm, sigma_mm, row.foot_min_mm, row.foot_max_mm)
+    return SizeFit(
+        size=row.size,
+        probability=round(length_probability * width_factor, 4),
+        length_probability=round(length_probability, 4),
+        row_id=chart.row_id(row.size),
+        foot_min_mm=row.foot_min_mm,
+        foot_max_mm=row.foot_max_mm,
+        uk=row.uk,
+        eu=row.eu,
+        us_men=row.us_men,
+        us_women=row.us_women,
+        india=row.india,
+        mondopoint=row.mondopoint,
+    )

@@ -1,0 +1,42 @@
+"""POST /v1/consent records consent decisions in the append-only log."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from core.privacy import pseudonym
+from tests.api.conftest import store_of
+
+
+def test_granting_biometric_consent_is_recorded_and_returned(client: TestClient) -> None:
+    response = client.post(
+        "/v1/consent", json={"user_id": "u-1", "consent_type": "biometric", "granted": True}
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["user_id"], body["consent_type"], body["granted"]) == ("u-1", "biometric", True)
+    [entry] = store_of(client.app).consent.history("demo", "u-1")
+    assert entry.id == body["id"]
+
+
+def test_withdrawing_consent_appends_rather_than_rewrites(client: TestClient) -> None:
+    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+    client.post("/v1/consent", json={"user_id": "u-1", "granted": False})
+
+    history = store_of(client.app).consent.history("demo", "u-1")
+    assert [entry.granted for entry in history] == [True, False]
+
+
+def test_consent_is_audited_without_the_user_id(client: TestClient) -> None:
+    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+
+    [entry] = store_of(client.app).audit.list("demo")
+    assert entry.entity_id == pseudonym("demo", "u-1")
+
+
+def test_an_unknown_consent_type_is_a_validation_error(client: TestClient) -> None:
+    response = client.post("/v1/consent", json={"user_id": "u-1", "consent_type": "erasure", "granted": True})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"

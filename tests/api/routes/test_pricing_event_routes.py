@@ -1,0 +1,165 @@
+"""POST /v1/pricing/events over real HTTP handling (TestClient with the lifespan running), on each store."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from core.storage.repositories import Store
+
+TENANT_HEADER = {"X-Tenant-ID": "demo"}
+
+
+def event(
+    event_id: str, event_type: str, listing_id: str = "l-1", minute: int = 0, **product: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "event_id": event_id,
+        "type": event_type,
+        "listing_id": listing_id,
+        "occurred_at": f"2025-03-01T10:{minute:02d}:00Z",
+    }
+    if event_type in {"product.listed", "product.updated", "product.relisted"} or product:
+        body["product"] = {
+            "title": "Fabindia cotton kurta",
+            "category": "women/kurtas",
+            "brand": "Fabindia",
+            "condition": "good",
+            "price": 899,
+        } | product
+    return body
+
+
+def store_of(client: TestClient) -> Store:
+    store: Store = client.app.state.services.store
+    return store
+
+
+def test_a_listed_event_is_created_and_answers_with_its_outcome(client: TestClient) -> None:
+    response = client.post("/v1/pricing/events", json=event("ev-1", "product.listed"), headers=TENANT_HEADER)
+
+    assert response.status_code == 201
+    assert response.json() | {"recorded_at": None} == {
+        "tenant_id": "demo",
+        "event_id": "ev-1",
+        "type": "product.listed",
+        "listing_id": "l-1",
+        "status": "listed",
+        "version": 1,
+        "recorded_at": None,
+        "duplicate": False,
+    }
+
+
+def test_the_same_event_again_answers_200_with_the_same_outcome(client: TestClient) -> None:
+    first = client.post("/v1/pricing/events", json=event("ev-1", "product.listed"))
+
+    again = client.post("/v1/pricing/events", json=event("ev-1", "product.listed"))
+
+    assert again.status_code == 200
+    assert again.json() == first.json() | {"duplicate": True}
+
+
+def test_a_malformed_event_is_422_with_a_reason_per_field_and_nothing_is_written(client: TestClient) -> None:
+    bad = event("ev-1", "product.listed", price=-5, condition="mint")
+
+    response = client.post("/v1/pricing/events", json=bad)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "INVALID_EVENT"
+    assert {reason["field"] for reason in error["details"]["reasons"]} == {
+        "product.price",
+        "product.condition",
+    }
+    assert store_of(client).sales.get_listing("demo", "l-1") is None
+
+
+def test_a_sale_of_an_unknown_listing_is_409_out_of_order_with_the_reason(client: TestClient) -> None:
+    response = client.post("/v1/pricing/events", json=event("ev-1", "product.sold"))
+
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "EVENT_OUT_OF_ORDER"
+    assert "does not exist yet" in error["message"]
+    assert store_of(client).sales.count_sold("demo") == 0
+
+
+def test_an_event_for_an_unknown_tenant_is_404(client: TestClient) -> None:
+    response = client.post(
+        "/v1/pricing/events", json=event("ev-1", "product.listed"), headers={"X-Tenant-ID": "ghost"}
+    )
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "TENANT_NOT_FOUND"
+
+
+def test_a_batch_is_applied_in_order_with_a_result_per_event(client: TestClient) -> None:
+    batch = [
+        event("ev-1", "product.listed"),
+        event("ev-2", "product.sold", minute=5, price=750),
+        event("ev-3", "product.updated", minute=6),
+        event("ev-1", "product.listed"),
+    ]
+
+    response = client.post("/v1/pricing/events", json=batch)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["applied"], body["duplicates"], body["rejected"]) == (2, 1, 1)
+    assert [
+        result["error"]["code"] if result["error"] else result["outcome"]["status"]
+        for result in body["results"]
+    ] == ["listed", "sold", "EVENT_OUT_OF_ORDER", "listed"]
+    [sold] = store_of(client).sales.sold_items("demo")
+    assert float(sold.price) == 750.0
+
+
+def test_a_batch_with_one_malformed_event_is_rejected_whole_and_nothing_is_written(
+    client: TestClient,
+) -> None:
+    batch = [event("ev-1", "product.listed"), event("ev-2", "product.listed", "l-2", title="")]
+
+    response = client.post("/v1/pricing/events", json=batch)
+
+    assert response.status_code == 422
+    [invalid] = response.json()["error"]["details"]["events"]
+    assert invalid["index"] == 1 and invalid["reasons"][0]["field"] == "product.title"
+    assert store_of(client).sales.count_listings("demo") == {"listed": 0, "sold": 0, "delisted": 0}
+
+
+@pytest.mark.parametrize("batch", [[], [event(f"ev-{n}", "product.listed", f"l-{n}") for n in range(501)]])
+def test_an_empty_or_oversized_batch_is_422(client: TestClient, batch: list[dict[str, Any]]) -> None:
+    response = client.post("/v1/pricing/events", json=batch)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "INVALID_EVENT"
+
+
+def test_async_mode_queues_valid_events_and_dead_letters_the_ones_the_state_forbids(
+    client: TestClient,
+) -> None:
+    batch = [event("ev-1", "product.listed"), event("ev-2", "product.sold", "l-404")]
+
+    response = client.post("/v1/pricing/events", params={"mode": "async"}, json=batch)
+
+    assert response.status_code == 202 and response.json() == {"queued": 2}
+    letters = wait_for_dead_letters(client)
+    assert [(letter["event_id"], letter["error_code"]) for letter in letters] == [
+        ("ev-2", "EVENT_OUT_OF_ORDER")
+    ]
+    assert store_of(client).sales.get_listing("demo", "l-1") is not None
+
+
+def wait_for_dead_letters(client: TestClient) -> list[dict[str, Any]]:
+    """Poll the dead-letter list until the background worker has put something there (bounded wait)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        items: list[dict[str, Any]] = client.get("/v1/pricing/dead-letters").json()["items"]
+        if items:
+            return items
+        time.sleep(0.02)
+    raise AssertionError("no dead letter appeared within 10 s")

@@ -1,0 +1,132 @@
+"""POST /v1/recommendations and its SSE variant, on stored measurements, over the API."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from core.schemas import InventoryRecord, Product
+from tests.api.conftest import store_of
+from tests.api.routes.photos import foot_on_a4
+
+SHOES = [
+    ("sprint-1", "Sprintara", "2499"),
+    ("sprint-2", "Sprintara", "2999"),
+    ("sprint-3", "Sprintara", "3499"),
+    ("kadam-1", "Kadam Footworks", "1999"),
+    ("metro-1", "Metro Basics", "999"),
+]
+
+
+def seed_shoes(client: TestClient) -> None:
+    """Shoes in every half size, stocked in Mumbai."""
+    store = store_of(client.app)
+    sizes = [f"UK {size / 2:g}" for size in range(10, 25)]
+    for product_id, brand, price in SHOES:
+        store.products.put(
+            Product(
+                id=product_id,
+                tenant_id="demo",
+                name=f"Shoe {product_id}",
+                brand=brand,
+                category="footwear",
+                price_inr=Decimal(price),
+                sizes=sizes,
+                metadata_quality=0.9,
+            )
+        )
+        store.inventory.put_many(
+            InventoryRecord(tenant_id="demo", product_id=product_id, size=size, region="mumbai", available=2)
+            for size in sizes
+        )
+
+
+def scanned_shopper(client: TestClient) -> None:
+    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+    photo = foot_on_a4(258.0, 98.0)
+    response = client.post(
+        "/v1/scan/foot", files={"image": ("f.jpg", photo, "image/jpeg")}, data={"user_id": "u-1"}
+    )
+    assert response.status_code == 200
+
+
+def test_a_scanned_shopper_gets_three_to_five_explained_recommendations(client: TestClient) -> None:
+    seed_shoes(client)
+    scanned_shopper(client)
+
+    response = client.post(
+        "/v1/recommendations", json={"user_id": "u-1", "category": "footwear", "region": "mumbai"}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    items = body["recommendations"]
+    assert 3 <= len(items) <= 5
+    assert all(item["confidence"] >= 0.75 for item in items)
+    assert sum(item["brand"] == "Sprintara" for item in items) == 2
+    # the fixture catalog's two Stride shoes are not stocked in Mumbai in this foot's size
+    assert body["eliminated"] == {"count": 3, "reasons": {"brand_limit": 1, "out_of_stock_in_region": 2}}
+    first = items[0]
+    assert set(first) == {
+        "product_id",
+        "name",
+        "brand",
+        "price_inr",
+        "size",
+        "confidence",
+        "factors",
+        "explanation",
+        "citations",
+    }
+    assert set(first["factors"]) == {"fit", "attribute_similarity", "metadata_quality", "brand_reliability"}
+    assert first["citations"][0] in first["explanation"]
+    assert body["guidance"] == [] and body["attributes_source"] == "stored"
+
+
+def test_an_unscanned_shopper_gets_no_products_and_is_told_which_scan_to_take(client: TestClient) -> None:
+    seed_shoes(client)
+
+    response = client.post("/v1/recommendations", json={"user_id": "u-2", "category": "footwear"})
+
+    body = response.json()
+    assert body["recommendations"] == []
+    assert "foot" in body["guidance"][0]
+
+
+def test_an_invalid_request_is_422(client: TestClient) -> None:
+    response = client.post("/v1/recommendations", json={"user_id": "u-1", "category": "Foot wear!"})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def sse_events(text: str) -> list[tuple[str, dict]]:
+    events = []
+    for block in text.replace("\r\n", "\n").strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def test_the_stream_sends_node_progress_explanations_the_result_and_done(client: TestClient) -> None:
+    seed_shoes(client)
+    scanned_shopper(client)
+
+    with client.stream(
+        "POST",
+        "/v1/recommendations/stream",
+        json={"user_id": "u-1", "category": "footwear", "region": "mumbai"},
+    ) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = sse_events(response.read().decode())
+
+    names = [name for name, _ in events]
+    progress = [data["node"] for name, data in events if name == "progress"]
+    assert progress == ["scan", "retrieve", "candidates", "score", "filter", "explain"]
+    [result] = [data for name, data in events if name == "result"]
+    explained = [data["product_id"] for name, data in events if name == "explanation"]
+    assert sorted(explained) == sorted(item["product_id"] for item in result["recommendations"])
+    assert names.index("result") > max(index for index, name in enumerate(names) if name == "explanation")
+    assert names[-1] == "done"

@@ -1,0 +1,66 @@
+"""DELETE /v1/users/{id}: the right to erasure, over the API with the app's own checkpointer."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from langgraph.checkpoint.base import empty_checkpoint
+
+from core.privacy import BIOMETRIC, ScanKind, pseudonym, store_attributes, user_thread_id
+from tests.api.conftest import store_of
+
+
+def save_thread(client: TestClient, thread_id: str) -> None:
+    """A checkpoint in the app's own checkpointer, written on the app's event loop."""
+    saver = client.app.state.checkpointer
+    config = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+
+    async def put() -> None:
+        await saver.aput(config, empty_checkpoint(), {"source": "input", "step": 0}, {})
+
+    client.portal.call(put)
+
+
+def thread_ids(client: TestClient) -> set[str]:
+    saver = client.app.state.checkpointer
+
+    async def collect() -> set[str]:
+        return {item.config["configurable"]["thread_id"] async for item in saver.alist(None)}
+
+    return client.portal.call(collect)
+
+
+def test_deleting_a_user_erases_attributes_consent_cart_feedback_and_threads(client: TestClient) -> None:
+    store = store_of(client.app)
+    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+    store_attributes(store, "demo", "u-1", ScanKind.FOOT, {"length_mm": 260.0, "width_mm": 100.0})
+    feedback = {"user_id": "u-1", "product_id": "shoe-run", "size": "UK8", "outcome": "kept", "fit": "fit"}
+    client.post("/v1/feedback", json=feedback)
+    save_thread(client, user_thread_id("demo", "u-1", "chat"))
+    save_thread(client, user_thread_id("demo", "u-2", "chat"))
+
+    response = client.delete("/v1/users/u-1")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "pseudonym": pseudonym("demo", "u-1"),
+        "user_deleted": True,
+        "consents_deleted": 1,
+        "feedback_deleted": 1,
+        "threads_deleted": 1,
+    }
+    assert store.users.get("demo", "u-1") is None
+    assert store.consent.latest("demo", "u-1", BIOMETRIC) is None
+    assert store.feedback.list_for_user("demo", "u-1") == []
+    assert thread_ids(client) == {user_thread_id("demo", "u-2", "chat")}
+    assert all("u-1" not in entry.model_dump_json() for entry in store.audit.list("demo"))
+
+
+def test_deleting_an_unknown_user_succeeds_and_deletes_nothing(client: TestClient) -> None:
+    response = client.delete("/v1/users/nobody")
+
+    assert response.status_code == 200
+    assert response.json()["user_deleted"] is False
+
+
+def test_an_invalid_user_id_is_rejected(client: TestClient) -> None:
+    assert client.delete("/v1/users/bad%23id").status_code == 422

@@ -1,0 +1,183 @@
+"""Comparable sales: similarity threshold, time-window and category widening, top 20, per-tenant isolation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import numpy
+
+from core.pricing.comparables import ComparablesIndex, ListingQuery, parent_categories
+from core.pricing.schemas import ListingCondition, PricingEventType, SoldItem
+from core.storage.repositories import Store
+from tests.core.pricing.factories import apply, make_event
+
+NOW = datetime(2026, 6, 15, tzinfo=UTC)
+JEANS = ListingQuery(title="Levi's 511 slim fit jeans", brand="Levi's", category="men/jeans")
+
+
+def sold(
+    listing_id: str,
+    title: str,
+    *,
+    days_ago: int = 10,
+    category: str = "men/jeans",
+    tenant_id: str = "acme",
+    brand: str | None = "Levi's",
+    price: str = "1200",
+) -> SoldItem:
+    return SoldItem(
+        tenant_id=tenant_id,
+        listing_id=listing_id,
+        title=title,
+        category=category,
+        brand=brand,
+        condition=ListingCondition.GOOD,
+        price=Decimal(price),
+        sold_at=NOW - timedelta(days=days_ago),
+    )
+
+
+def index_of(items: Sequence[SoldItem]) -> ComparablesIndex:
+    index = ComparablesIndex()
+    index.add(items)
+    return index
+
+
+def ids(index: ComparablesIndex, listing: ListingQuery = JEANS, **kwargs: object) -> list[str]:
+    search = index.find("acme", listing, now=NOW, **kwargs)  # type: ignore[arg-type]
+    return [c.item.listing_id for c in search.comparables]
+
+
+def test_only_items_above_the_similarity_threshold_are_comparables() -> None:
+    index = index_of(
+        [
+            sold("a", "Levi's 511 slim fit jeans dark"),
+            sold("b", "Levis 511 slim jeans"),
+            sold("c", "Cotton kurta with dupatta", brand="Biba"),
+        ]
+    )
+
+    found = index.find("acme", JEANS, now=NOW, enough=1).comparables
+
+    assert {c.item.listing_id for c in found} == {"a", "b"}
+    assert all(c.similarity > 0.70 for c in found)
+    assert found[0].similarity >= found[-1].similarity
+
+
+def test_the_last_90_days_are_searched_first() -> None:
+    recent = [sold(f"r{i}", f"Levi's 511 slim fit jeans {i}", days_ago=5 + i) for i in range(6)]
+    old = [sold(f"o{i}", f"Levi's 511 slim fit jeans {i}", days_ago=200) for i in range(6)]
+
+    search = index_of(recent + old).find("acme", JEANS, now=NOW)
+
+    assert search.window_days == 90
+    assert {c.item.listing_id for c in search.comparables} == {f"r{i}" for i in range(6)}
+
+
+def test_the_window_widens_when_the_last_90_days_have_too_few() -> None:
+    items = [sold("r0", "Levi's 511 slim fit jeans")] + [
+        sold(f"o{i}", f"Levi's 511 slim fit jeans {i}", days_ago=150) for i in range(5)
+    ]
+
+    search = index_of(items).find("acme", JEANS, now=NOW)
+
+    assert search.window_days == 180
+    assert len(search.comparables) == 6
+
+
+def test_the_category_widens_to_its_parent_when_the_window_cannot_help() -> None:
+    items = [sold(f"s{i}", f"Levi's 511 slim fit jeans {i}", category="men/jeans/slim") for i in range(5)]
+    listing = ListingQuery(title=JEANS.title, brand=JEANS.brand, category="men/jeans/skinny")
+
+    search = index_of(items).find("acme", listing, now=NOW)
+
+    assert search.category_scope == "men/jeans"
+    assert search.window_days == 90
+    assert len(search.comparables) == 5
+
+
+def test_at_most_twenty_comparables_are_returned() -> None:
+    items = [sold(f"i{i}", f"Levi's 511 slim fit jeans size {30 + i}") for i in range(40)]
+
+    assert len(ids(index_of(items))) == 20
+
+
+def test_sales_after_the_pricing_moment_are_never_comparables() -> None:
+    items = [sold("future", "Levi's 511 slim fit jeans", days_ago=-3)]
+
+    assert ids(index_of(items), enough=1) == []
+
+
+def test_tenants_never_see_each_others_sales() -> None:
+    index = index_of([sold("theirs", "Levi's 511 slim fit jeans", tenant_id="bolt")])
+
+    assert ids(index, enough=1) == []
+    assert index.count("bolt") == 1 and index.count("acme") == 0
+
+
+def test_the_same_sale_added_twice_is_indexed_once() -> None:
+    item = sold("a", "Levi's 511 slim fit jeans")
+    index = ComparablesIndex()
+
+    assert index.add([item]) == 1
+    assert index.add([item]) == 0
+    assert index.count("acme") == 1
+
+
+def test_parent_categories_run_from_the_narrowest_to_the_top_level() -> None:
+    assert parent_categories("women/tops/tank") == ["women/tops/tank", "women/tops", "women"]
+
+
+class _FixedEmbedder:
+    """Vectors by keyword: texts mentioning 'jeans' point one way, everything else the other."""
+
+    name = "keyword"
+    dim = 2
+
+    def embed(self, texts: Sequence[str]) -> numpy.ndarray:
+        rows = [[1.0, 0.0] if "jeans" in text.lower() else [0.0, 1.0] for text in texts]
+        return numpy.asarray(rows, dtype=numpy.float32)
+
+
+def test_stored_embeddings_are_used_when_an_embedder_is_configured() -> None:
+    items = [sold("a", "Dark denim trousers"), sold("b", "Levi's 511 slim fit jeans")]
+    embedder = _FixedEmbedder()
+    index = ComparablesIndex(embedder)
+    index.add(items, {"a": embedder.embed(["jeans"])[0], "b": embedder.embed(["kurta"])[0]})
+
+    assert ids(index, enough=1) == ["a"]
+
+
+def test_sync_loads_the_tenants_sales_from_the_store_and_then_only_new_ones(store: Store) -> None:
+    for number in range(3):
+        listing_id = f"l-{number}"
+        apply(store, make_event(PricingEventType.LISTED, event_id=f"e{number}", listing_id=listing_id))
+        apply(store, make_event(PricingEventType.SOLD, event_id=f"s{number}", listing_id=listing_id))
+    index = ComparablesIndex()
+
+    first = index.sync("acme", store.sales)
+    second = index.sync("acme", store.sales)
+
+    assert (first, second) == (3, 0)
+    sold_at = store.sales.sold_items("acme")[0].sold_at
+    found = index.find("acme", JEANS, now=sold_at + timedelta(days=1), enough=1).comparables
+    assert {c.item.listing_id for c in found} == {"l-0", "l-1", "l-2"}
+
+
+def test_sales_in_another_currency_are_never_comparables() -> None:
+    index = index_of([sold("rupees", "Levi's 511 slim fit jeans")])
+    dollars = ListingQuery(title=JEANS.title, brand=JEANS.brand, category=JEANS.category, currency="USD")
+
+    assert ids(index, enough=1) == ["rupees"]
+    assert ids(index, dollars, enough=1) == []
+
+
+def test_learned_factors_are_refreshed_when_new_sales_arrive() -> None:
+    index = index_of([sold("a", "Levi's 511 slim fit jeans", price="1000")])
+    before = index.history("acme", "INR").level("men/jeans")
+
+    index.add([sold("b", "Levi's 511 jeans", price="3000")])
+
+    assert index.history("acme", "INR").level("men/jeans") > before

@@ -1,0 +1,144 @@
+"""Privacy: consent gates stored attributes, only allow-listed attributes are kept, erasure leaves no trace
+but a pseudonymous record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.base import empty_checkpoint
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from core.decision.schemas import FeedbackEvent, FitReport, PurchaseOutcome
+from core.privacy import (
+    BIOMETRIC,
+    ERASURE,
+    ConsentRequired,
+    ScanKind,
+    allowed_attributes,
+    erase_threads,
+    erase_user,
+    pseudonym,
+    record_consent,
+    store_attributes,
+    stored_attributes,
+    user_thread_id,
+)
+from core.schemas import Cart, CartItem
+from core.storage.repositories import Store
+
+TENANT = "acme"
+FOOT = {"length_mm": 262.0, "width_mm": 101.0, "length_sigma_mm": 1.5, "width_sigma_mm": 1.2}
+
+
+def test_only_allow_listed_attributes_survive() -> None:
+    values = {**FOOT, "image": b"\xff\xd8raw", "photo_path": "/tmp/x.jpg", "width_sigma_mm": None}
+
+    kept = allowed_attributes(ScanKind.FOOT, values)
+
+    assert kept == {"length_mm": 262.0, "width_mm": 101.0, "length_sigma_mm": 1.5}
+
+
+def test_attributes_are_not_stored_without_biometric_consent(store: Store) -> None:
+    with pytest.raises(ConsentRequired):
+        store_attributes(store, TENANT, "u-1", ScanKind.FOOT, FOOT)
+
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=False)
+    with pytest.raises(ConsentRequired):
+        store_attributes(store, TENANT, "u-1", ScanKind.FOOT, FOOT)
+
+    assert store.users.get(TENANT, "u-1") is None
+
+
+def test_consented_attributes_are_stored_per_scan_kind_and_read_back(store: Store) -> None:
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=True)
+
+    store_attributes(store, TENANT, "u-1", ScanKind.FOOT, {**FOOT, "raw_pixels": [1, 2, 3]})
+    store_attributes(store, TENANT, "u-1", ScanKind.BODY, {"height_cm": 170.0, "waist": 80.5})
+
+    assert stored_attributes(store, TENANT, "u-1", ScanKind.FOOT) == FOOT
+    assert stored_attributes(store, TENANT, "u-1", ScanKind.BODY) == {"height_cm": 170.0, "waist": 80.5}
+    assert stored_attributes(store, TENANT, "u-1", ScanKind.FACE) is None
+
+
+def test_withdrawing_biometric_consent_deletes_the_stored_attributes(store: Store) -> None:
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=True)
+    store_attributes(store, TENANT, "u-1", ScanKind.FOOT, FOOT)
+
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=False)
+
+    user = store.users.get(TENANT, "u-1")
+    assert user is not None and user.attributes == {}
+    assert stored_attributes(store, TENANT, "u-1", ScanKind.FOOT) is None
+
+
+def test_consent_decisions_are_audited_under_a_pseudonym_only(store: Store) -> None:
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=True)
+
+    [entry] = store.audit.list(TENANT)
+    assert entry.action == "consent.granted"
+    assert entry.entity_id == pseudonym(TENANT, "u-1")
+    assert "u-1" not in entry.model_dump_json().replace(entry.entity_id, "")
+
+
+def test_erasing_a_user_removes_attributes_consents_cart_and_feedback(store: Store) -> None:
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=True)
+    store_attributes(store, TENANT, "u-1", ScanKind.FOOT, FOOT)
+    store.carts.save(
+        Cart(tenant_id=TENANT, user_id="u-1", items=[CartItem(product_id="p-1", size="UK8", quantity=1)]), 0
+    )
+    store.feedback.record(
+        FeedbackEvent(
+            tenant_id=TENANT,
+            user_id="u-1",
+            product_id="p-1",
+            size="UK8",
+            outcome=PurchaseOutcome.KEPT,
+            fit=FitReport.FIT,
+        )
+    )
+    record_consent(store, TENANT, "u-2", BIOMETRIC, granted=True)
+
+    receipt = erase_user(store, TENANT, "u-1", threads_deleted=2)
+
+    assert (receipt.user_deleted, receipt.consents_deleted, receipt.feedback_deleted) == (True, 1, 1)
+    assert store.users.get(TENANT, "u-1") is None
+    assert store.consent.history(TENANT, "u-1") == []
+    assert store.carts.get(TENANT, "u-1").items == []
+    assert store.feedback.list_for_user(TENANT, "u-1") == []
+    assert len(store.consent.history(TENANT, "u-2")) == 1
+
+
+def test_erasure_leaves_only_a_pseudonymous_record_that_it_happened(store: Store) -> None:
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=True)
+
+    receipt = erase_user(store, TENANT, "u-1")
+
+    [marker] = store.consent.history(TENANT, receipt.pseudonym)
+    assert (marker.consent_type, marker.granted) == (ERASURE, False)
+    audit = store.audit.list(TENANT)
+    assert [entry.action for entry in audit] == ["user.erased", "consent.granted"]
+    assert all("u-1" not in entry.model_dump_json() for entry in audit)
+
+
+def test_pseudonyms_are_stable_and_differ_per_tenant_and_user() -> None:
+    assert pseudonym(TENANT, "u-1") == pseudonym(TENANT, "u-1")
+    assert len({pseudonym(TENANT, "u-1"), pseudonym(TENANT, "u-2"), pseudonym("bolt", "u-1")}) == 3
+
+
+async def test_erasing_threads_deletes_the_users_checkpoints_and_no_one_elses(tmp_path: Path) -> None:
+    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "checkpoints.db")) as saver:
+        threads = [
+            user_thread_id(TENANT, "u-1", "chat-1"),
+            user_thread_id(TENANT, "u-1", "chat-2"),
+            user_thread_id(TENANT, "u-10", "chat-1"),
+            user_thread_id("bolt", "u-1", "chat-1"),
+        ]
+        for thread_id in threads:
+            config = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+            await saver.aput(config, empty_checkpoint(), {"source": "input", "step": 0}, {})
+
+        assert await erase_threads(saver, TENANT, "u-1") == 2
+
+        remaining = {item.config["configurable"]["thread_id"] async for item in saver.alist(None)}
+        assert remaining == set(threads[2:])

@@ -1,0 +1,148 @@
+"""`pakka size foot|body` and `import-chart`, run through typer's CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from knowledge.cli import chart_app, size_app
+
+runner = CliRunner()
+
+
+def test_size_foot_json_lists_every_size_with_probabilities(tmp_path: Path) -> None:
+    result = runner.invoke(
+        size_app,
+        [
+            "foot",
+            "--length-mm",
+            "266.7",
+            "--width-mm",
+            "104",
+            "--brand",
+            "Sprintara",
+            "--sigma-mm",
+            "2",
+            "--json",
+            "--data-dir",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    fit = json.loads(result.stdout)
+    assert fit["recommended"] == ["UK 7.5"]
+    assert fit["chart_id"] == "sprintara"
+    assert fit["sizes"][0]["row_id"] == "chart:sprintara:uk-7-5"
+    assert 0 < fit["sizes"][0]["probability"] <= 1
+
+
+def test_size_foot_table_names_the_best_size_and_low_confidence(tmp_path: Path) -> None:
+    result = runner.invoke(
+        size_app, ["foot", "--length-mm", "266.7", "--brand", "Unknown Co", "--data-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Best size: UK 8." in result.stdout
+    assert "lower confidence" in result.stdout
+
+
+def test_size_foot_rejects_implausible_input_with_a_json_error(tmp_path: Path) -> None:
+    result = runner.invoke(size_app, ["foot", "--length-mm", "20", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert json.loads(result.stderr)["error"]["code"] == "INVALID_INPUT"
+
+
+def test_size_body_json_for_a_slim_brand(tmp_path: Path) -> None:
+    result = runner.invoke(
+        size_app,
+        [
+            "body",
+            "--category",
+            "Shirts",
+            "--brand",
+            "Sutra Studio",
+            "--chest-cm",
+            "94",
+            "--waist-cm",
+            "80",
+            "--gender",
+            "men",
+            "--json",
+            "--data-dir",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    fit = json.loads(result.stdout)
+    assert fit["recommended"] == ["M", "L"]
+    assert fit["between_sizes"] is True
+
+
+def test_size_body_rejects_an_unknown_fit(tmp_path: Path) -> None:
+    result = runner.invoke(
+        size_app,
+        ["body", "--category", "tops", "--chest-cm", "94", "--fit", "baggy", "--data-dir", str(tmp_path)],
+    )
+    assert result.exit_code == 2
+    assert "slim, regular or relaxed" in result.output
+
+
+def test_an_imported_chart_is_used_by_size_foot(tmp_path: Path) -> None:
+    chart = {
+        "id": "acme",
+        "name": "Acme",
+        "kind": "sample",
+        "brand": "Acme",
+        "source": "measured in store",
+        "category": "footwear",
+        "toe_allowance_mm": 12,
+        "rows": [
+            {
+                "size": "UK 8",
+                "uk": 8,
+                "us_men": 9,
+                "us_women": 10,
+                "eu": 42,
+                "india": 8,
+                "mondopoint": 265,
+                "foot_min_mm": 255,
+                "foot_max_mm": 275,
+                "source": "measured in store",
+            }
+        ],
+    }
+    source = tmp_path / "acme.yaml"
+    source.write_text(yaml.safe_dump(chart), encoding="utf-8")
+    imported = runner.invoke(chart_app, ["import-chart", str(source), "--data-dir", str(tmp_path / "data")])
+    assert imported.exit_code == 0, imported.output
+    assert (tmp_path / "data" / "charts" / "footwear" / "acme.yaml").exists()
+    result = runner.invoke(
+        size_app,
+        ["foot", "--length-mm", "265", "--brand", "Acme", "--json", "--data-dir", str(tmp_path / "data")],
+    )
+    assert json.loads(result.stdout)["chart_id"] == "acme"
+
+
+def test_import_chart_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
+    source = tmp_path / "bad.yaml"
+    source.write_text(
+        yaml.safe_dump(
+            {
+                "id": "Bad Id",
+                "name": "x",
+                "kind": "sample",
+                "source": "x",
+                "category": "footwear",
+                "toe_allowance_mm": 12,
+                "rows": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(chart_app, ["import-chart", str(source), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    problems = json.loads(result.stderr)["error"]["problems"]
+    assert any(problem.startswith("id:") for problem in problems)
+    assert any(problem.startswith("rows:") for problem in problems)
