@@ -5,31 +5,20 @@ Settings come from PAKKA_* environment variables and `.env` (core.settings.Setti
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
-from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from agents.cli import models_app
 from api.app import create_app
 from core.catalog.demo import seed_demo_data
 from core.catalog.flipkart import import_flipkart
+from core.cli_support import console, load_settings, opened_store, validate_tenant
 from core.pricing.cli import pricing_app
-from core.errors import PakkaError
-from core.logging import configure_logging
-from core.schemas import TENANT_PATTERN
-from core.settings import Settings
-from core.storage.factory import open_store
-from core.storage.repositories import Store
 from knowledge.cli import chart_import, size_app
 from knowledge.kb_cli import kb_app
 
@@ -44,46 +33,9 @@ app.add_typer(kb_app, name="kb")
 kb_app.command("import-chart")(chart_import)
 app.add_typer(pricing_app, name="pricing")
 
-console = Console()
-error_console = Console(stderr=True)
-
 
 class CatalogFormat(StrEnum):
     FLIPKART = "flipkart"
-
-
-def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment with `overrides` on top; a readable message and exit 2 when invalid."""
-    try:
-        settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
-    except ValidationError as exc:
-        error_console.print(f"[red]invalid settings:[/red] {escape(str(exc))}")
-        raise typer.Exit(code=2) from exc
-    configure_logging(settings)
-    return settings
-
-
-@contextmanager
-def opened_store(settings: Settings) -> Iterator[Store]:
-    """The configured store (created or migrated), closed on exit. A domain error raised while it is open,
-    a store outage included, is printed with its code and details and ends the command with exit code 1."""
-    try:
-        store = open_store(settings)
-        try:
-            yield store
-        finally:
-            store.close()
-    except PakkaError as error:
-        error_console.print(f"[red]{error.code}:[/red] {escape(error.message)}")
-        if error.details:
-            error_console.print(error.details)
-        raise typer.Exit(code=1) from error
-
-
-def validate_tenant(value: str | None) -> str | None:
-    if value is not None and not re.fullmatch(TENANT_PATTERN, value):
-        raise typer.BadParameter(f"must match {TENANT_PATTERN}")
-    return value
 
 
 @app.command()

@@ -11,11 +11,10 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from core.cli_support import console, error_console, exit_on_domain_error, load_settings
 from core.errors import PakkaError
 from core.settings import Settings
 from core.storage.factory import open_store
@@ -24,17 +23,7 @@ from knowledge.search.documents import DocType, SearchFilters, SearchHit, Search
 from knowledge.search.service import KnowledgeBase
 
 kb_app = typer.Typer(help="Build and search the knowledge base.", no_args_is_help=True)
-console = Console()
-error_console = Console(stderr=True)
 SNIPPET_CHARS = 120
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        error_console.print(f"[red]invalid settings:[/red] {escape(str(exc))}")
-        raise typer.Exit(code=2) from exc
 
 
 @contextmanager
@@ -47,8 +36,7 @@ def _knowledge(settings: Settings) -> Iterator[KnowledgeBase]:
         finally:
             knowledge.close()
     except PakkaError as error:
-        error_console.print(f"[red]{error.code}:[/red] {escape(error.message)}")
-        raise typer.Exit(code=1) from error
+        raise exit_on_domain_error(error) from error
 
 
 @kb_app.command("build")
@@ -61,7 +49,7 @@ def build(
     """Index the curated knowledge and the tenants' catalogs (re-runnable: every write is an upsert)."""
     from knowledge.documents import curated_documents  # the curated data loads only for a build
 
-    settings = _settings()
+    settings = load_settings()
     tenants = tenant or [settings.default_tenant]
     with _knowledge(settings) as knowledge:
         store = open_store(settings)
@@ -91,7 +79,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON.")] = False,
 ) -> None:
     """Search the knowledge base; every hit carries the source id to cite."""
-    settings = _settings()
+    settings = load_settings()
     filters = SearchFilters(
         tenant_id=tenant or settings.default_tenant, category=category, brand=brand, doc_types=doc_type
     )

@@ -6,66 +6,24 @@ PAKKA_* environment (core.settings.Settings), like every other command.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from core.errors import PakkaError
-from core.logging import configure_logging
+from core.cli_support import console, error_console, load_settings, opened_store, validate_tenant
 from core.pricing.consistency import TenantConsistency, check_tenant
 from core.pricing.importers import ImportFormat, ImportReport, import_history
-from core.schemas import TENANT_PATTERN
-from core.settings import Settings
-from core.storage.factory import open_store
-from core.storage.repositories import Store
 from knowledge.embeddings import build_embedder
 
 pricing_app = typer.Typer(help="Sales history for the pricing assistant.", no_args_is_help=True)
-console = Console()
-error_console = Console(stderr=True)
 OUTLIERS_SHOWN = 20
 
 
-def _settings() -> Settings:
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        error_console.print(f"[red]invalid settings:[/red] {escape(str(error))}")
-        raise typer.Exit(code=2) from error
-    configure_logging(settings)
-    return settings
-
-
-@contextmanager
-def _store(settings: Settings) -> Iterator[Store]:
-    """The configured store, closed on exit; a domain error is printed with its code and exits with 1."""
-    try:
-        store = open_store(settings)
-        try:
-            yield store
-        finally:
-            store.close()
-    except PakkaError as error:
-        error_console.print(f"[red]{error.code}:[/red] {escape(error.message)}")
-        raise typer.Exit(code=1) from error
-
-
-def _tenant(value: str | None) -> str | None:
-    if value is not None and not re.fullmatch(TENANT_PATTERN, value):
-        raise typer.BadParameter(f"must match {TENANT_PATTERN}")
-    return value
-
-
 TenantOption = Annotated[
-    str | None, typer.Option(callback=_tenant, help="Target tenant (default PAKKA_DEFAULT_TENANT).")
+    str | None, typer.Option(callback=validate_tenant, help="Target tenant (default PAKKA_DEFAULT_TENANT).")
 ]
 
 
@@ -82,11 +40,11 @@ def import_command(
     ] = True,
 ) -> None:
     """Load a Mercari or thredUP file as listed + sold events and print what was loaded and skipped."""
-    settings = _settings()
+    settings = load_settings()
     tenant_id = tenant or settings.default_tenant
     embedder = build_embedder(settings) if embed else None
     try:
-        with _store(settings) as store:
+        with opened_store(settings) as store:
             report = import_history(store, file, file_format, tenant_id, embedder=embedder, limit=limit)
     except ValueError as error:
         error_console.print(f"[red]cannot import:[/red] {escape(str(error))}")
@@ -111,12 +69,12 @@ def _print_import(report: ImportReport, file_format: ImportFormat, tenant_id: st
 @pricing_app.command("validate")
 def validate_command(
     tenant: Annotated[
-        str | None, typer.Option(callback=_tenant, help="Check one tenant (default: every tenant).")
+        str | None, typer.Option(callback=validate_tenant, help="Check one tenant (default: every tenant).")
     ] = None,
 ) -> None:
     """The daily consistency job: counts, embedding integrity, price outliers. Exits 1 on an inconsistency."""
-    settings = _settings()
-    with _store(settings) as store:
+    settings = load_settings()
+    with opened_store(settings) as store:
         tenant_ids = [tenant] if tenant else [known.id for known in store.tenants.list()]
         results = [check_tenant(store.sales, tenant_id) for tenant_id in tenant_ids]
     for result in results:
