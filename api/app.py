@@ -30,6 +30,7 @@ from api.routes import (
     scan,
     users,
 )
+from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
 from api.routes.scan import SCAN_BODY_MAX_BYTES
 from api.sweeper import reservation_sweeper
 from core.catalog.demo import seed_demo_data
@@ -85,7 +86,10 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
             Middleware(
                 BodySizeLimitMiddleware,
                 max_body_bytes=settings.max_body_bytes,
-                larger_limits={"/v1/scan/": SCAN_BODY_MAX_BYTES},
+                larger_limits={
+                    "/v1/scan/": SCAN_BODY_MAX_BYTES,
+                    "/v1/pricing/suggest": SUGGEST_BODY_MAX_BYTES,
+                },
             ),
         ],
     )

@@ -25,6 +25,8 @@ from core.services import Services
 from graphs.pricing import PricingContext, PricingInput, graph
 
 router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
+SUGGEST_BODY_MAX_BYTES = MAX_PHOTOS * 4 * 1024 * 1024
+"""Room for six phone photos of up to 3 MB each once base64-encoded (4/3 larger), plus the listing text."""
 logger = logging.getLogger("pakka.api")
 
 

@@ -7,8 +7,11 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import cv2
+import numpy as np
 from fastapi.testclient import TestClient
 
+from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
 from core.schemas import utcnow
 from tests.api.conftest import OTHER_TENANT
 
@@ -143,3 +146,25 @@ def test_an_unknown_condition_is_a_validation_error(client: TestClient) -> None:
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_a_phone_photo_larger_than_the_json_limit_is_still_priced(client: TestClient) -> None:
+    record_sales(client)
+    noise = np.random.default_rng(7).integers(0, 256, size=(900, 800, 3), dtype=np.uint8)
+    encoded, png = cv2.imencode(".png", noise)
+    photo = base64.b64encode(png.tobytes()).decode()
+    assert encoded and len(photo) > 1_048_576
+
+    response = client.post("/v1/pricing/suggest", json=LISTING | {"photos": [photo]})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["price"] > 0
+
+
+def test_a_body_over_the_photo_allowance_is_refused_with_413(client: TestClient) -> None:
+    oversized = "A" * (SUGGEST_BODY_MAX_BYTES + 1)
+
+    response = client.post("/v1/pricing/suggest", json=LISTING | {"photos": [oversized]})
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
