@@ -28,7 +28,7 @@ from core.errors import (
     VersionConflict,
 )
 from core.logging import correlation_id_var
-from core.pricing.errors import EventOutOfOrder, InvalidEvent
+from core.pricing.errors import EventOutOfOrder, InvalidEvent, NoSalesHistory
 from core.privacy import ConsentRequired
 from tools.vision.errors import ScanRejected
 
@@ -47,6 +47,7 @@ STATUS_BY_ERROR: dict[type[PakkaError], int] = {
     ScanRejected: 422,
     InvalidEvent: 422,
     EventOutOfOrder: 409,
+    NoSalesHistory: 422,
 }
 
 CODE_BY_HTTP_STATUS = {

@@ -27,6 +27,7 @@ from agents.schemas import MerchantNoteContext
 from core.context import AppContext
 from core.pricing.comparables import ComparableSearch, ComparablesIndex, ListingQuery
 from core.pricing.condition import ConditionAssessment, assess_condition
+from core.pricing.errors import NoSalesHistory
 from core.pricing.estimate import PricedSale, PriceEstimate, WeightedComparable, estimate_price
 from core.pricing.suggestion import (
     ComparableSale,
@@ -112,6 +113,16 @@ def assess(state: PricingState, runtime: Runtime[PricingContext]) -> PricingStat
 def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
     """Weighted comparable price with condition, season and photo adjustments; range and confidence."""
     request = state["request"]
+    history = _index(runtime).history(runtime.context.tenant_id, request.currency)
+    if history.sales == 0:
+        raise NoSalesHistory(
+            f"no {request.currency} sales are recorded for this shop yet, so there is nothing to price from",
+            {
+                "currency": request.currency,
+                "how_to_fix": "send product.listed and product.sold events to POST /v1/pricing/events, "
+                "or load past sales with `pakka pricing import`",
+            },
+        )
     condition = state.get("condition")
     found = [
         WeightedComparable(
@@ -125,7 +136,7 @@ def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingSt
         category=request.category,
         condition=request.condition.value,
         now=state["now"],
-        history=_index(runtime).history(runtime.context.tenant_id, request.currency),
+        history=history,
         brand=request.brand,
         photo_log_factor=condition.log_factor if condition else 0.0,
         photo_reason="; ".join(condition.reasons) if condition else "",

@@ -20,6 +20,13 @@ class EventOutOfOrder(PakkaError):
     code = "EVENT_OUT_OF_ORDER"
 
 
+class NoSalesHistory(PakkaError):
+    """The shop has no sales in the listing's currency yet: there is nothing to price from, and a made-up
+    number would look like advice."""
+
+    code = "NO_SALES_HISTORY"
+
+
 class DuplicateEvent(PakkaError):
     """Raised by a store when (tenant, type, event_id) was already applied within the dedupe window; carries
     the stored outcome so the caller can answer the duplicate exactly as it answered the original."""

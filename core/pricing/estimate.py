@@ -144,6 +144,7 @@ class HistoryFactors:
     condition: dict[str, dict[str, float]] = field(default_factory=dict)
     brand: dict[str, float] = field(default_factory=dict)
     spread: dict[str, RangeQuantiles] = field(default_factory=dict)
+    sales: int = 0
 
     @classmethod
     def learn(cls, sales: Iterable[PricedSale]) -> HistoryFactors:
@@ -185,6 +186,7 @@ class HistoryFactors:
                 for category, names in condition_residuals.items()
             },
             brand={name: _shrunk_log_ratio(values, BRAND_SHRINK) for name, values in brand_residuals.items()},
+            sales=len(rows),
             spread={
                 category: _residual_quantiles(values)
                 for category, values in spread_residuals.items()

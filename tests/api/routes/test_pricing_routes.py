@@ -97,9 +97,8 @@ def test_another_tenant_never_prices_from_these_sales(client: TestClient, other_
 
     response = client.post("/v1/pricing/suggest", json=LISTING, headers={"X-Tenant-ID": OTHER_TENANT})
 
-    assert response.status_code == 200
-    assert response.json()["comparables"] == []
-    assert response.json()["confidence"] <= 0.4
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "NO_SALES_HISTORY"
 
 
 def sse_events(text: str) -> list[tuple[str, dict[str, Any]]]:
@@ -168,3 +167,21 @@ def test_a_body_over_the_photo_allowance_is_refused_with_413(client: TestClient)
 
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_a_shop_without_sales_history_gets_a_clear_refusal_not_a_made_up_price(client: TestClient) -> None:
+    response = client.post("/v1/pricing/suggest", json=LISTING)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "NO_SALES_HISTORY"
+    assert "pricing/events" in error["details"]["how_to_fix"]
+    assert error["correlation_id"]
+
+
+def test_the_stream_reports_missing_sales_history_as_an_error_event(client: TestClient) -> None:
+    with client.stream("POST", "/v1/pricing/suggest/stream", json=LISTING) as response:
+        body = "".join(response.iter_text())
+
+    assert "event: error" in body
+    assert "NO_SALES_HISTORY" in body
