@@ -11,13 +11,12 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from rich.table import Table
 
 from agents.cli import models_app
 from api.app import create_app
 from core.catalog.demo import seed_demo_data
 from core.catalog.flipkart import import_flipkart
-from core.cli_support import console, load_settings, opened_store, validate_tenant
+from core.cli_support import console, load_settings, opened_store, print_skip_reasons, validate_tenant
 from core.pricing.cli import pricing_app
 from knowledge.cli import chart_import, size_app
 from knowledge.kb_cli import kb_app
@@ -90,10 +89,4 @@ def catalog_import(
         f"{file_format.value} import into tenant [bold]{tenant_id}[/bold]: "
         f"read {report.read}, imported {report.imported}, skipped {report.skipped}"
     )
-    if report.reasons:
-        reasons = Table(title="skipped rows")
-        reasons.add_column("reason")
-        reasons.add_column("rows", justify="right")
-        for reason, count in report.reasons.items():
-            reasons.add_row(reason, str(count))
-        console.print(reasons)
+    print_skip_reasons(report.reasons)

@@ -7,13 +7,14 @@ and domain errors the same way through these helpers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from core.errors import PakkaError
 from core.logging import configure_logging
@@ -64,3 +65,15 @@ def validate_tenant(value: str | None) -> str | None:
     if value is not None and not re.fullmatch(TENANT_PATTERN, value):
         raise typer.BadParameter(f"must match {TENANT_PATTERN}")
     return value
+
+
+def print_skip_reasons(reasons: Mapping[str, int]) -> None:
+    """The table of rows an import skipped, most frequent reason first; nothing when none were skipped."""
+    if not reasons:
+        return
+    table = Table(title="skipped rows")
+    table.add_column("reason")
+    table.add_column("rows", justify="right")
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        table.add_row(escape(reason), str(count))
+    console.print(table)

@@ -13,7 +13,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from core.cli_support import console, error_console, load_settings, opened_store, validate_tenant
+from core.cli_support import (
+    console,
+    error_console,
+    load_settings,
+    opened_store,
+    print_skip_reasons,
+    validate_tenant,
+)
 from core.pricing.consistency import TenantConsistency, check_tenant
 from core.pricing.importers import ImportFormat, ImportReport, import_history
 from knowledge.embeddings import build_embedder
@@ -57,13 +64,7 @@ def _print_import(report: ImportReport, file_format: ImportFormat, tenant_id: st
         f"{file_format.value} import into tenant [bold]{tenant_id}[/bold]: read {report.read}, "
         f"imported {report.imported}, embedded {report.embedded}, skipped {report.skipped}"
     )
-    if report.reasons:
-        reasons = Table(title="skipped rows")
-        reasons.add_column("reason")
-        reasons.add_column("rows", justify="right")
-        for reason, count in report.reasons.most_common():
-            reasons.add_row(escape(reason), str(count))
-        console.print(reasons)
+    print_skip_reasons(report.reasons)
 
 
 @pricing_app.command("validate")
