@@ -40,6 +40,7 @@ from core.pricing.events import PricingEventService
 from core.pricing.worker import PricingEventWorker
 from core.services import Services
 from core.settings import Settings
+from tools.vision.models import VisionModels
 
 logger = logging.getLogger("pakka.api")
 
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         async with contextlib.AsyncExitStack() as resources:
             services = Services.open(settings, payments=payments)
             resources.callback(services.close)
+            app.state.vision_models = VisionModels()
+            resources.callback(app.state.vision_models.close)
             if settings.seed_demo_data:
                 seeded = seed_demo_data(services.store, settings.default_tenant)
                 logger.info(

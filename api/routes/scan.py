@@ -28,6 +28,7 @@ from tools.vision.body import measure_body
 from tools.vision.face import analyse_face
 from tools.vision.foot import measure_foot
 from tools.vision.image import DEFAULT_MAX_BYTES, decode_image
+from tools.vision.models import VisionModels
 from tools.vision.schemas import BodyScan, FaceScan, FootScan, SkinQuestionnaire
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
@@ -36,6 +37,12 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 SCAN_BODY_MAX_BYTES = DEFAULT_MAX_BYTES + FORM_OVERHEAD_BYTES
 """The request-size limit of the scan routes (the app's body-size middleware applies it to /v1/scan/)."""
 T = TypeVar("T")
+
+
+def vision_models(request: Request) -> VisionModels:
+    """The app's shared vision models (opened in the lifespan, loaded on first use)."""
+    models: VisionModels = request.app.state.vision_models
+    return models
 
 
 class InMemoryMultiPartParser(MultiPartParser):
@@ -177,7 +184,8 @@ async def scan_face(request: Request, services: ServicesDep, tenant_id: TenantDe
         raise InvalidInput(
             "invalid questionnaire answer", {"errors": [e["msg"] for e in error.errors()]}
         ) from None
-    scan = await measure(form, lambda image: analyse_face(image, questionnaire))
+    models = vision_models(request)
+    scan = await measure(form, lambda image: analyse_face(image, questionnaire, landmarker=models.face()))
     values = {
         name: getattr(scan, name).value
         for name in ("ita_deg", "monk_band", "undertone", "shine", "redness", "skin_type", "sensitivity")
@@ -212,7 +220,11 @@ async def scan_body(request: Request, services: ServicesDep, tenant_id: TenantDe
     height_cm = field(form.fields, "height_cm", HEIGHT)
     if not 100 <= height_cm <= 230:
         raise InvalidInput("height_cm must be between 100 and 230", {"field": "height_cm"})
-    scan = await measure(form, lambda image: measure_body(image, height_cm))
+    models = vision_models(request)
+    scan = await measure(
+        form,
+        lambda image: measure_body(image, height_cm, landmarker=models.pose(), priors=models.priors()),
+    )
     values = {name: measurement.value for name, measurement in scan.measurements.items()}
     await run_in_threadpool(
         store_attributes,
