@@ -71,6 +71,13 @@ class ResponseWatcher:
         await self._send(message)
 
 
+def logged_path(scope: Scope) -> str:
+    """The matched route's template (`/v1/users/{user_id}`), never the ids in the path: paths carry user ids,
+    and logs keep no personal data. Unmatched requests log their raw path."""
+    route = scope.get("route")
+    return getattr(route, "path_format", None) or scope["path"]
+
+
 class AccessLogMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -87,14 +94,15 @@ class AccessLogMiddleware:
             status = (
                 watcher.status or 500
             )  # no response started: the server answers 500 or drops the connection
+            path = logged_path(scope)
             access_logger.info(
                 "%s %s %s",
                 scope["method"],
-                scope["path"],
+                path,
                 status,
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
@@ -115,7 +123,7 @@ class UnhandledErrorMiddleware:
         try:
             await self.app(scope, receive, watcher)
         except Exception:
-            logger.exception("unhandled error while serving %s %s", scope["method"], scope["path"])
+            logger.exception("unhandled error while serving %s %s", scope["method"], logged_path(scope))
             if watcher.status is not None:
                 raise  # too late for an error response: let the server drop the connection
             await internal_error_response()(scope, receive, send)

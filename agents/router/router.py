@@ -104,6 +104,7 @@ class ModelRouter(BaseChatModel):
     tool_choice: Any = None
     tier_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     _bound: dict[str, Runnable[Any, Any]] = PrivateAttr(default_factory=dict)
+    _structured: dict[tuple[str, tuple[object, str]], Runnable[Any, Any]] = PrivateAttr(default_factory=dict)
 
     @property
     def _llm_type(self) -> str:
@@ -137,6 +138,18 @@ class ModelRouter(BaseChatModel):
                 "_bound": {},
             }
         )
+
+    def structured_runnable(
+        self, tier: Tier, key: tuple[object, str], build: Callable[[], Runnable[Any, Any]]
+    ) -> Runnable[Any, Any]:
+        """The tier's structured-output runnable for one schema and options, built once per router.
+
+        Turning a schema into a tool definition costs milliseconds per call (pydantic regenerates the JSON
+        schema); graphs ask for the same few schemas on every request."""
+        cached = self._structured.get((tier.name, key))
+        if cached is None:
+            cached = self._structured.setdefault((tier.name, key), build())
+        return cached
 
     def with_structured_output(
         self,

@@ -6,6 +6,7 @@ schema rejects counts as that tier's failure (the next tier gets the request), n
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -34,10 +35,18 @@ class RoutedStructuredOutput(Runnable[LanguageModelInput, Any]):
         self.include_raw = include_raw
         self.tier_options = tier_options
         self.schema_name = schema.__name__ if isinstance(schema, type) else str(schema.get("title", "schema"))
+        self.cache_key: tuple[object, str] = (
+            schema if isinstance(schema, type) else json.dumps(schema, sort_keys=True),
+            json.dumps(tier_options, sort_keys=True, default=repr),
+        )
 
     def _prepare(self, tier: Tier) -> Runnable[Any, Any]:
-        return tier.model().with_structured_output(
-            self.schema, include_raw=True, **options_for(tier, self.tier_options)
+        return self.router.structured_runnable(
+            tier,
+            self.cache_key,
+            lambda: tier.model().with_structured_output(
+                self.schema, include_raw=True, **options_for(tier, self.tier_options)
+            ),
         )
 
     def _invoke(self, tier: Tier, runnable: Runnable[Any, Any], messages: Any, config: RunnableConfig) -> Any:

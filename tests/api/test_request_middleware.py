@@ -68,6 +68,17 @@ def test_each_request_writes_one_access_log_line_with_its_correlation_id(
     assert line["message"] == "GET /v1/products 200"
 
 
+def test_the_access_log_names_the_route_template_not_the_user_id_in_the_path(
+    client: TestClient, json_log: io.StringIO
+) -> None:
+    client.delete("/v1/users/shopper-9431")
+
+    access = [line for line in log_lines(json_log) if line["logger"] == "pakka.access"]
+    assert access[0]["path"] == "/v1/users/{user_id}"
+    server_lines = [line for line in log_lines(json_log) if line["logger"].startswith("pakka")]
+    assert server_lines and "shopper-9431" not in json.dumps(server_lines)
+
+
 def test_logs_written_inside_a_handler_carry_the_requests_correlation_id(
     client: TestClient, json_log: io.StringIO
 ) -> None:

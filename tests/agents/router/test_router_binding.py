@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -149,3 +150,45 @@ async def test_async_structured_output_goes_through_the_tiers(
     intent = await router.with_structured_output(ShoppingIntent).ainvoke("Nike shoes size UK 9")
 
     assert (intent.brand, intent.size, intent.category) == ("Nike", "UK 9", "footwear")
+
+
+
+def test_each_tier_prepares_a_schema_once_and_reuses_it_for_later_calls(
+    make_router: MakeRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = make_router(["rules"])
+    rules = type(router.tiers[0].model())
+    prepared: list[object] = []
+    original = rules.with_structured_output
+
+    def counting(self: object, schema: object, **kwargs: object) -> object:
+        prepared.append(schema)
+        return original(self, schema, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "with_structured_output", counting)
+
+    first = router.with_structured_output(ShoppingIntent).invoke("Nike shoes size UK 9")
+    second = router.with_structured_output(ShoppingIntent).invoke("kaale joote 3k tak")
+
+    assert (first.brand, second.colour) == ("Nike", "black")
+    assert prepared == [ShoppingIntent]
+
+
+async def test_the_rules_tier_answers_async_calls_on_the_event_loop_thread(
+    make_router: MakeRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = make_router(["rules"])
+    rules = type(router.tiers[0].model())
+    threads: list[str] = []
+    original = rules._generate
+
+    def recording(self: object, *args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "_generate", recording)
+
+    intent = await router.with_structured_output(ShoppingIntent).ainvoke("Nike shoes size UK 9")
+
+    assert intent.brand == "Nike"
+    assert threads == [threading.current_thread().name]
