@@ -1,9 +1,11 @@
 """The service bundle opened once at start-up and handed to routes, graphs and tools (via `AppContext`).
 
-`model` is the model router: every model call of every graph goes through it."""
+`model` is the model router: every model call of every graph goes through it. `knowledge` (the search index)
+is set by `load_knowledge`, which the API runs in the background at start-up."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from core.storage.factory import open_store
 from core.storage.repositories import Store
 
 if TYPE_CHECKING:
+    from knowledge.ingest import BuildReport
     from knowledge.search.service import KnowledgeBase
 
 
@@ -66,6 +69,38 @@ class Services:
             carts=CartService(store),
             model=model or build_router(settings),
         )
+
+    def load_knowledge(self, stop: threading.Event) -> BuildReport | None:
+        """Open the configured knowledge base, index what it lacks (`knowledge.ingest.sync_knowledge_base`:
+        the curated documents and every tenant's catalog), then set `knowledge`.
+
+        Returns the sync report (not `complete` when `stop` ended it, and then nothing is kept open), or None
+        when the store has no tenant yet (no search can be asked for). Until `knowledge` is set, searches fall
+        back to the store's own.
+        """
+        # Imported here: the curated data and the search stack load only where a knowledge base is opened.
+        from knowledge.documents import curated_documents
+        from knowledge.ingest import BuildReport, sync_knowledge_base
+        from knowledge.search.service import KnowledgeBase
+
+        tenant_ids = [tenant.id for tenant in self.store.tenants.list()]
+        if not tenant_ids:
+            return None
+        if stop.is_set():
+            return BuildReport(complete=False)
+        knowledge = KnowledgeBase.open(self.settings)
+        try:
+            report = sync_knowledge_base(
+                knowledge.backend, knowledge.embedder, self.store, tenant_ids, curated_documents, stop=stop
+            )
+        except BaseException:
+            knowledge.close()
+            raise
+        if not report.complete:
+            knowledge.close()
+            return report
+        self.knowledge = knowledge
+        return report
 
     def close(self) -> None:
         self.store.close()

@@ -1,23 +1,39 @@
-"""Fill a search backend: the curated knowledge (global) and each tenant's catalog as PRODUCT documents."""
+"""Fill a search backend: the curated knowledge (global) and each tenant's catalog as PRODUCT documents.
+
+`build_knowledge_base` (`pakka kb build`) upserts everything. `sync_knowledge_base` is the start-up step of
+the API: it indexes only what the index lacks, so a restart costs a few counts.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from core.schemas import Product, ProductQuery
 from core.storage.repositories import Store
 from knowledge.embeddings import Embedder
 from knowledge.search.backend import SearchBackend
-from knowledge.search.documents import DocType, KnowledgeDoc
+from knowledge.search.documents import GLOBAL_TENANT, DocType, KnowledgeDoc
+
+logger = logging.getLogger("pakka.knowledge")
 
 INDEX_BATCH = 256
+SYNC_BATCH = 32
+"""Documents embedded between two checks of the stop signal while the API syncs (a few seconds of work)."""
 STORE_PAGE_SIZE = 100
+PRODUCT_DOC_PREFIX = "product:"
 
 
 def product_doc_id(product_id: str) -> str:
-    return f"product:{product_id}"
+    return f"{PRODUCT_DOC_PREFIX}{product_id}"
+
+
+def product_id_of(doc: KnowledgeDoc) -> str:
+    """The catalog id of the product a PRODUCT document was made from."""
+    return doc.id.removeprefix(PRODUCT_DOC_PREFIX)
 
 
 def product_document(product: Product) -> KnowledgeDoc:
@@ -58,16 +74,21 @@ def index_documents(
     docs: Iterable[KnowledgeDoc],
     *,
     batch: int = INDEX_BATCH,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Embed (unless lexical-only) and upsert `docs` in batches; returns how many were indexed."""
+    """Embed (unless lexical-only) and upsert `docs` in batches; returns how many were indexed.
+
+    When `stop` is set, indexing ends after the current batch (the rest is left out)."""
     indexed = 0
     pending: list[KnowledgeDoc] = []
     for doc in docs:
+        if stop is not None and stop.is_set():
+            return indexed
         pending.append(doc)
         if len(pending) == batch:
             indexed += _index_batch(backend, embedder, pending)
             pending = []
-    if pending:
+    if pending and not (stop is not None and stop.is_set()):
         indexed += _index_batch(backend, embedder, pending)
     return indexed
 
@@ -90,20 +111,31 @@ def tenant_products(store: Store, tenant_id: str) -> Iterator[Product]:
 
 @dataclass
 class BuildReport:
-    """What one knowledge-base build indexed, and how long it took."""
+    """What one knowledge-base build indexed and how long it took; `complete` is False when it was stopped."""
 
     curated: int = 0
     products: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     embedder: str | None = None
+    complete: bool = True
 
 
 def ingest_tenant_products(
-    backend: SearchBackend, embedder: Embedder | None, store: Store, tenant_id: str
+    backend: SearchBackend,
+    embedder: Embedder | None,
+    store: Store,
+    tenant_id: str,
+    *,
+    batch: int = INDEX_BATCH,
+    stop: threading.Event | None = None,
 ) -> int:
     """Index (upsert) every product the tenant has in the store."""
     return index_documents(
-        backend, embedder, (product_document(p) for p in tenant_products(store, tenant_id))
+        backend,
+        embedder,
+        (product_document(p) for p in tenant_products(store, tenant_id)),
+        batch=batch,
+        stop=stop,
     )
 
 
@@ -123,5 +155,46 @@ def build_knowledge_base(
     report.curated = index_documents(backend, embedder, curated)
     for tenant_id in tenant_ids:
         report.products[tenant_id] = ingest_tenant_products(backend, embedder, store, tenant_id)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def sync_knowledge_base(
+    backend: SearchBackend,
+    embedder: Embedder | None,
+    store: Store,
+    tenant_ids: Sequence[str],
+    curated: Callable[[], Sequence[KnowledgeDoc]],
+    *,
+    stop: threading.Event | None = None,
+) -> BuildReport:
+    """Index what the index lacks: the curated documents when it holds a different number of global ones,
+    and a tenant's catalog when it holds fewer of the tenant's products than the store does.
+
+    Run by the API at start-up, after the demo seed, so products seeded or imported (`pakka catalog import`)
+    since the last start are indexed. Products changed in place keep their old documents until
+    `pakka kb build`, deleted ones keep theirs for good (the backend contract has no listing to find them);
+    product search reads names, prices, stock and filters from the store and leaves out ids the store no
+    longer has, so such documents can only shift the ranking. `stop` ends the sync between batches (the
+    report is then not `complete`).
+    """
+    started = time.perf_counter()
+    report = BuildReport(embedder=embedder.name if embedder is not None else None)
+    docs = curated()
+    if backend.count(GLOBAL_TENANT) != len(docs):
+        report.curated = index_documents(backend, embedder, docs, batch=SYNC_BATCH, stop=stop)
+    for tenant_id in tenant_ids:
+        in_store, in_index = store.products.count(tenant_id), backend.count(tenant_id)
+        if in_index > in_store:
+            logger.info(
+                "%d product documents of the index are no longer in the store (search leaves them out)",
+                in_index - in_store,
+                extra={"tenant_id": tenant_id},
+            )
+        if in_index < in_store:
+            report.products[tenant_id] = ingest_tenant_products(
+                backend, embedder, store, tenant_id, batch=SYNC_BATCH, stop=stop
+            )
+    report.complete = stop is None or not stop.is_set()
     report.seconds = time.perf_counter() - started
     return report

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import IdPath, ServicesDep, TenantDep
 from core.errors import NotFound
 from core.schemas import Money, Product, ProductPage, ProductQuery, Region, Size
+from tools.commerce.product_search import search_catalog
 
 router = APIRouter(prefix="/v1/products", tags=["catalog"])
 
@@ -45,7 +46,8 @@ class ProductSearchParams(BaseModel):
 def search_products(
     params: Annotated[ProductSearchParams, Query()], services: ServicesDep, tenant_id: TenantDep
 ) -> ProductPage:
-    return services.store.products.search(tenant_id, params.to_query())
+    """Ranked by the knowledge base's hybrid search when it is open (the store's full-text search otherwise)."""
+    return search_catalog(services, tenant_id, params.to_query())
 
 
 @router.get("/{product_id}", responses={404: {"description": "No such product."}})

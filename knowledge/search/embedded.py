@@ -1,23 +1,26 @@
-"""Embedded hybrid search: SQLite FTS5 (BM25) plus an in-memory vector matrix, all in one SQLite file.
+"""Embedded hybrid search: in-memory BM25 and vector indexes over documents kept in one SQLite file.
 
-Documents and their vectors (float32 blobs) are the source of truth in SQLite; the matrix is rebuilt from
-them per tenant, lazily, after that tenant's documents change. Hybrid search fuses the lexical and
-vector top-N lists with reciprocal rank fusion.
+SQLite holds every document with its BM25 postings (computed when it is indexed) and its vector (a float32
+blob): that is the source of truth. The in-memory indexes are rebuilt from it per tenant, lazily, on the
+first search after that tenant's documents change. Hybrid search fuses the lexical and vector top-N lists
+with reciprocal rank fusion.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy
 
+from core.errors import InvalidInput
 from core.storage.sqlite.database import SqliteDatabase
 from knowledge.search.backend import reciprocal_rank_fusion
+from knowledge.search.bm25_index import Bm25Index, LexicalRow
 from knowledge.search.documents import (
     GLOBAL_TENANT,
     KnowledgeDoc,
@@ -25,6 +28,8 @@ from knowledge.search.documents import (
     SearchHit,
     SearchMode,
 )
+from knowledge.search.row_filter import RowFilter
+from knowledge.search.text_analysis import POSTING, postings, query_terms
 from knowledge.search.vector_index import VectorIndex, VectorRow
 
 SCHEMA = """
@@ -41,50 +46,20 @@ CREATE TABLE IF NOT EXISTS kb_docs (
     source TEXT NOT NULL,
     metadata TEXT NOT NULL,
     vector BLOB,
+    postings BLOB,
     UNIQUE (tenant_id, doc_id)
 );
 CREATE INDEX IF NOT EXISTS kb_docs_by_tenant ON kb_docs (tenant_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(
-    title, text, tenant_id UNINDEXED, doc_type UNINDEXED, category UNINDEXED, brand UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
-);
+DROP TABLE IF EXISTS kb_fts;
 """
 
-# BM25 column weights for (title, text): a term in the title says more about the document.
-TITLE_WEIGHT = 3.0
-TEXT_WEIGHT = 1.0
 CANDIDATES_PER_RESULT = 5
 MIN_CANDIDATES = 50
-# In an index of more than PRUNE_TERMS_ABOVE_DOCS chunks, a query term found in more than
-# MAX_TERM_DOC_SHARE of them is left out of the BM25 query (when rarer terms remain): its IDF is near
-# zero, so it barely moves the ranking, yet FTS5 would score every chunk holding it. Small indexes are
-# cheap to score in full.
-MAX_TERM_DOC_SHARE = 0.2
-PRUNE_TERMS_ABOVE_DOCS = 5_000
-MAX_CACHED_TERMS = 50_000
 BUSY_TIMEOUT_MS = 5000
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Dropped from queries (not from the index): in an OR-query they match nearly every chunk, and BM25 then
-# scores all of them for almost no ranking signal.
-STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how i if in is it me my of on or should so the to what "
-    "when where which who why will with you your".split()
-)
-
-
-def query_terms(text: str) -> list[str]:
-    """The distinct lower-cased words of a query, stopwords dropped unless nothing else is left."""
-    words = list(dict.fromkeys(word.lower() for word in _WORD.findall(text)))
-    return [word for word in words if word not in STOPWORDS] or words
-
-
-def fts_query(text: str) -> str | None:
-    """The user's words as an FTS5 OR-query of quoted terms (so no input is parsed as FTS syntax)."""
-    return or_query(query_terms(text))
-
-
-def or_query(terms: Sequence[str]) -> str | None:
-    return " OR ".join(f'"{term}"' for term in terms) if terms else None
+# The vector half of a hybrid query runs on one of these threads while the BM25 half runs on the caller's:
+# numpy releases the GIL in the matrix scan, so a query costs about the slower half, not the sum.
+VECTOR_WORKERS = 4
+BACKFILL_BATCH = 1000
 
 
 class EmbeddedSearchBackend:
@@ -92,17 +67,18 @@ class EmbeddedSearchBackend:
 
     kind = "embedded"
 
-    def __init__(self, path: Path, *, prune_terms_above_docs: int = PRUNE_TERMS_ABOVE_DOCS) -> None:
-        self._prune_terms_above_docs = prune_terms_above_docs
+    def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = SqliteDatabase(path, busy_timeout_ms=BUSY_TIMEOUT_MS)
         self._lock = threading.Lock()
         with self._db.reading() as connection:
             connection.executescript(SCHEMA)
+        self._add_postings_to_older_files()
         self._dim = self._stored_dim()
+        self._lexical = Bm25Index()
         self._vectors = VectorIndex(self._dim) if self._dim else None
-        self._stale_tenants: set[str] = set(self._tenants_with_vectors())
-        self._doc_frequency: dict[str, int] = {}  # per query term; cleared whenever documents change
+        self._stale_tenants: set[str] = set(self._tenants())
+        self._vector_workers = ThreadPoolExecutor(max_workers=VECTOR_WORKERS, thread_name_prefix="kb-vector")
 
     @property
     def dim(self) -> int | None:
@@ -112,31 +88,26 @@ class EmbeddedSearchBackend:
     def index(self, docs: Sequence[KnowledgeDoc], vectors: numpy.ndarray | None) -> int:
         if vectors is not None:
             vectors = self._checked_vectors(docs, vectors)
+        blobs = [postings(doc.title, doc.text).tobytes() for doc in docs]
         with self._lock, self._db.transaction() as connection:
             for i, doc in enumerate(docs):
-                blob = vectors[i].tobytes() if vectors is not None else None
-                self._upsert(connection, doc, blob)
+                self._upsert(connection, doc, blobs[i], vectors[i].tobytes() if vectors is not None else None)
             if vectors is not None and self._dim is None:
                 self._dim = int(vectors.shape[1])
                 self._vectors = VectorIndex(self._dim)
                 connection.execute("INSERT INTO kb_meta (key, value) VALUES ('dim', ?)", (str(self._dim),))
             self._stale_tenants.update(doc.tenant_id for doc in docs)
-            self._doc_frequency = {}
         return len(docs)
 
     def delete(self, tenant_id: str, ids: Sequence[str]) -> int:
         deleted = 0
         with self._lock, self._db.transaction() as connection:
             for doc_id in ids:
-                row = connection.execute(
-                    "DELETE FROM kb_docs WHERE tenant_id = ? AND doc_id = ? RETURNING rowid",
-                    (tenant_id, doc_id),
-                ).fetchone()
-                if row is not None:
-                    connection.execute("DELETE FROM kb_fts WHERE rowid = ?", (row["rowid"],))
-                    deleted += 1
+                cursor = connection.execute(
+                    "DELETE FROM kb_docs WHERE tenant_id = ? AND doc_id = ?", (tenant_id, doc_id)
+                )
+                deleted += cursor.rowcount
             self._stale_tenants.add(tenant_id)
-            self._doc_frequency = {}
         return deleted
 
     def search(
@@ -149,14 +120,31 @@ class EmbeddedSearchBackend:
         mode: SearchMode = SearchMode.HYBRID,
     ) -> list[SearchHit]:
         if mode is SearchMode.VECTOR and query_vector is None:
-            raise ValueError("vector search needs a query vector (no embedding model is configured)")
+            raise InvalidInput(
+                "vector search needs a query vector (no embedding model is configured)", {"mode": mode.value}
+            )
+        with self._lock:
+            self._refresh_stale_tenants()
+            vectors = self._vectors
+        tenants = (filters.tenant_id, GLOBAL_TENANT)
+        wanted = RowFilter(
+            doc_types=[t.value for t in filters.doc_types] if filters.doc_types is not None else None,
+            category=filters.category,
+            brand=filters.brand,
+        )
         top_n = max(k * CANDIDATES_PER_RESULT, MIN_CANDIDATES)
         lexical: list[tuple[int, float]] = []
         vector: list[tuple[int, float]] = []
+        wants_vector = mode in (SearchMode.VECTOR, SearchMode.HYBRID)
+        pending: Future[list[tuple[int, float]]] | None = None
+        if wants_vector and query_vector is not None and vectors is not None:
+            pending = self._vector_workers.submit(
+                vectors.search, query_vector, tenants, top_n=top_n, wanted=wanted
+            )
         if mode in (SearchMode.LEXICAL, SearchMode.HYBRID):
-            lexical = self._lexical(query, filters, top_n)
-        if mode in (SearchMode.VECTOR, SearchMode.HYBRID) and query_vector is not None:
-            vector = self._vector(query_vector, filters, top_n)
+            lexical = self._lexical.search(query_terms(query), tenants, top_n=top_n, wanted=wanted)
+        if pending is not None:
+            vector = pending.result()
         lexical_rank = {rowid: rank for rank, (rowid, _) in enumerate(lexical, start=1)}
         vector_rank = {rowid: rank for rank, (rowid, _) in enumerate(vector, start=1)}
         if mode is SearchMode.LEXICAL or (mode is SearchMode.HYBRID and not vector):
@@ -189,6 +177,7 @@ class EmbeddedSearchBackend:
         return int(row[0])
 
     def close(self) -> None:
+        self._vector_workers.shutdown(wait=True)
         self._db.close()
 
     def _checked_vectors(self, docs: Sequence[KnowledgeDoc], vectors: numpy.ndarray) -> numpy.ndarray:
@@ -200,17 +189,19 @@ class EmbeddedSearchBackend:
         return vectors
 
     @staticmethod
-    def _upsert(connection: sqlite3.Connection, doc: KnowledgeDoc, vector: bytes | None) -> None:
-        row = connection.execute(
+    def _upsert(
+        connection: sqlite3.Connection, doc: KnowledgeDoc, terms: bytes, vector: bytes | None
+    ) -> None:
+        connection.execute(
             """
             INSERT INTO kb_docs
-                (tenant_id, doc_id, doc_type, title, text, category, brand, source, metadata, vector)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (tenant_id, doc_id, doc_type, title, text, category, brand, source, metadata,
+                 vector, postings)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (tenant_id, doc_id) DO UPDATE SET
                 doc_type = excluded.doc_type, title = excluded.title, text = excluded.text,
                 category = excluded.category, brand = excluded.brand, source = excluded.source,
-                metadata = excluded.metadata, vector = excluded.vector
-            RETURNING rowid
+                metadata = excluded.metadata, vector = excluded.vector, postings = excluded.postings
             """,
             (
                 doc.tenant_id,
@@ -223,119 +214,49 @@ class EmbeddedSearchBackend:
                 doc.source,
                 json.dumps(doc.metadata, default=str),
                 vector,
+                terms,
             ),
-        ).fetchone()
-        rowid = row["rowid"]
-        connection.execute("DELETE FROM kb_fts WHERE rowid = ?", (rowid,))
-        connection.execute(
-            "INSERT INTO kb_fts (rowid, title, text, tenant_id, doc_type, category, brand)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                doc.title,
-                doc.text,
-                doc.tenant_id,
-                doc.doc_type.value,
-                doc.category.casefold() if doc.category else None,
-                doc.brand.casefold() if doc.brand else None,
-            ),
-        )
-
-    def _lexical(self, query: str, filters: SearchFilters, top_n: int) -> list[tuple[int, float]]:
-        """BM25 top-N straight from the FTS table: the filter columns live there too, so no join per match."""
-        match = or_query(self._selective_terms(query_terms(query)))
-        if match is None:
-            return []
-        clauses, params = self._filter_sql(filters)
-        sql = f"""
-            SELECT rowid, bm25(kb_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score FROM kb_fts
-            WHERE kb_fts MATCH ? AND {" AND ".join(clauses)}
-            ORDER BY score LIMIT ?
-        """
-        with self._db.reading() as connection:
-            rows = connection.execute(sql, (match, *params, top_n)).fetchall()
-        return [(int(row["rowid"]), -float(row["score"])) for row in rows]
-
-    def _selective_terms(self, terms: list[str]) -> list[str]:
-        """The terms worth a BM25 pass: those in at most MAX_TERM_DOC_SHARE of the chunks, else the rarest."""
-        if len(terms) < 2:
-            return terms
-        if len(self._doc_frequency) > MAX_CACHED_TERMS:
-            self._doc_frequency = {}
-        frequency = self._doc_frequency
-        with self._db.reading() as connection:
-            for term in terms:
-                if term not in frequency:
-                    row = connection.execute(
-                        "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?", (f'"{term}"',)
-                    )
-                    frequency[term] = int(row.fetchone()[0])
-            if "" not in frequency:
-                frequency[""] = int(connection.execute("SELECT count(*) FROM kb_docs").fetchone()[0])
-        if frequency[""] <= self._prune_terms_above_docs:
-            return terms
-        limit = MAX_TERM_DOC_SHARE * frequency[""]
-        selective = [term for term in terms if frequency[term] <= limit]
-        return selective or [min(terms, key=lambda term: frequency[term])]
-
-    @staticmethod
-    def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[object]]:
-        """Category and brand are stored casefolded in kb_fts, so they compare case-insensitively."""
-        clauses = ["tenant_id IN (?, ?)"]
-        params: list[object] = [filters.tenant_id, GLOBAL_TENANT]
-        if filters.category is not None:
-            clauses.append("category = ?")
-            params.append(filters.category.casefold())
-        if filters.brand is not None:
-            clauses.append("brand = ?")
-            params.append(filters.brand.casefold())
-        if filters.doc_types is not None:
-            clauses.append(f"doc_type IN ({', '.join('?' for _ in filters.doc_types) or 'NULL'})")
-            params.extend(t.value for t in filters.doc_types)
-        return clauses, params
-
-    def _vector(
-        self, query_vector: numpy.ndarray, filters: SearchFilters, top_n: int
-    ) -> list[tuple[int, float]]:
-        with self._lock:
-            self._refresh_stale_tenants()
-            vectors = self._vectors
-        if vectors is None:
-            return []
-        return vectors.search(
-            query_vector,
-            (filters.tenant_id, GLOBAL_TENANT),
-            top_n=top_n,
-            doc_types=[t.value for t in filters.doc_types] if filters.doc_types is not None else None,
-            category=filters.category,
-            brand=filters.brand,
         )
 
     def _refresh_stale_tenants(self) -> None:
-        """Reload the matrix partitions of tenants whose documents changed (caller holds the lock)."""
-        if self._vectors is None or not self._stale_tenants:
+        """Rebuild the in-memory partitions of tenants whose documents changed (caller holds the lock)."""
+        if not self._stale_tenants:
             return
         with self._db.reading() as connection:
             for tenant_id in sorted(self._stale_tenants):
                 rows = connection.execute(
-                    "SELECT rowid, doc_type, category, brand, vector FROM kb_docs "
-                    "WHERE tenant_id = ? AND vector IS NOT NULL ORDER BY rowid",
+                    "SELECT rowid, doc_type, category, brand, postings, vector FROM kb_docs "
+                    "WHERE tenant_id = ? ORDER BY rowid",
                     (tenant_id,),
                 ).fetchall()
-                self._vectors.replace_tenant(
+                self._lexical.replace_tenant(
                     tenant_id,
                     [
-                        VectorRow(
+                        LexicalRow(
                             rowid=row["rowid"],
-                            tenant_id=tenant_id,
                             doc_type=row["doc_type"],
                             category=row["category"],
                             brand=row["brand"],
-                            vector=numpy.frombuffer(row["vector"], dtype=numpy.float32),
+                            postings=numpy.frombuffer(row["postings"], dtype=POSTING),
                         )
                         for row in rows
                     ],
                 )
+                if self._vectors is not None:
+                    self._vectors.replace_tenant(
+                        tenant_id,
+                        [
+                            VectorRow(
+                                rowid=row["rowid"],
+                                doc_type=row["doc_type"],
+                                category=row["category"],
+                                brand=row["brand"],
+                                vector=numpy.frombuffer(row["vector"], dtype=numpy.float32),
+                            )
+                            for row in rows
+                            if row["vector"] is not None
+                        ],
+                    )
         self._stale_tenants.clear()
 
     def _docs(self, rowids: Sequence[int]) -> dict[int, KnowledgeDoc]:
@@ -366,9 +287,25 @@ class EmbeddedSearchBackend:
             row = connection.execute("SELECT value FROM kb_meta WHERE key = 'dim'").fetchone()
         return int(row["value"]) if row is not None else None
 
-    def _tenants_with_vectors(self) -> list[str]:
+    def _tenants(self) -> list[str]:
         with self._db.reading() as connection:
-            rows = connection.execute(
-                "SELECT DISTINCT tenant_id FROM kb_docs WHERE vector IS NOT NULL"
-            ).fetchall()
+            rows = connection.execute("SELECT DISTINCT tenant_id FROM kb_docs").fetchall()
         return [row["tenant_id"] for row in rows]
+
+    def _add_postings_to_older_files(self) -> None:
+        """Files written before the in-memory BM25 index have no postings column: add and fill it."""
+        with self._db.reading() as connection:
+            columns = {row["name"] for row in connection.execute("PRAGMA table_info(kb_docs)")}
+            if "postings" not in columns:
+                connection.execute("ALTER TABLE kb_docs ADD COLUMN postings BLOB")
+        while True:
+            with self._db.transaction() as connection:
+                rows = connection.execute(
+                    "SELECT rowid, title, text FROM kb_docs WHERE postings IS NULL LIMIT ?", (BACKFILL_BATCH,)
+                ).fetchall()
+                connection.executemany(
+                    "UPDATE kb_docs SET postings = ? WHERE rowid = ?",
+                    [(postings(row["title"], row["text"]).tobytes(), row["rowid"]) for row in rows],
+                )
+            if len(rows) < BACKFILL_BATCH:
+                return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.errors import InvalidInput
 from core.settings import Settings
 from knowledge.embeddings import Embedder, build_embedder
 from knowledge.search.backend import SearchBackend
@@ -29,7 +30,9 @@ class KnowledgeBase:
     ) -> list[SearchHit]:
         if self.embedder is None:
             if mode is SearchMode.VECTOR:
-                raise ValueError("vector search needs an embedding model (PAKKA_EMBEDDING_MODEL)")
+                raise InvalidInput(
+                    "vector search needs an embedding model (PAKKA_EMBEDDING_MODEL)", {"mode": mode.value}
+                )
             mode = SearchMode.LEXICAL
         vector = (
             self.embedder.embed([query])[0]

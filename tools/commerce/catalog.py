@@ -1,4 +1,6 @@
-"""Catalog and inventory tools: search_products, get_product, check_inventory."""
+"""Catalog and inventory tools: search_products, get_product, check_inventory.
+
+search_products ranks with the knowledge base's hybrid search when one is open (`product_search`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from core.schemas import InventoryRecord, Product, ProductQuery
 from tools.commerce.args import CheckInventoryArgs, ProductIdArgs, SearchProductsArgs
 from tools.commerce.context import ShopRuntime, shop_context
 from tools.commerce.factory import commerce_tool
+from tools.commerce.product_search import search_catalog
 from tools.commerce.views import product_details, product_summary, stock_by_size
 
 PAISE = Decimal("0.01")
@@ -49,12 +52,14 @@ def search_products(
     limit: int,
     runtime: ShopRuntime,
 ) -> dict[str, Any]:
-    """Search the catalog by words and filters. Returns matching products with id, name, brand, price in INR
-    and sizes. Only products in stock in the shopper's region are returned unless another region is given."""
+    """Search the catalog by words and filters, best match first (words are matched by meaning too).
+    Returns matching products with id, name, brand, price in INR and sizes. Only products in stock in the
+    shopper's region are returned unless another region is given."""
     context = shop_context(runtime)
     region = in_stock_region or context.region
     price_cap = None if max_price_inr is None else Decimal(str(max_price_inr)).quantize(PAISE, ROUND_DOWN)
-    page = context.services.store.products.search(
+    page = search_catalog(
+        context.services,
         context.tenant_id,
         ProductQuery(
             text=query,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from core.schemas import Product, ProductPage, ProductQuery
@@ -21,15 +21,25 @@ ON CONFLICT (tenant_id, id) DO UPDATE SET
 
 # Column weights for bm25 (name, brand, category, subcategory, description): a hit in the name counts most.
 _RANK = "bm25(products_fts, 10.0, 6.0, 4.0, 4.0, 1.0)"
-_WORD = re.compile(r"[^\W_]+")
 _IDS_PER_QUERY = 500
+
+
+def query_words(text: str) -> list[str]:
+    """The lower-cased runs of letters, digits and combining marks (Unicode L*, N*, M*) of `text`.
+
+    Marks count as word characters: Python's `\\w` leaves out vowel signs, virama and nukta (Mc/Mn), which
+    would split "जूते" into "ज" and "त"."""
+    return "".join(char if unicodedata.category(char)[0] in "LNM" else " " for char in text.lower()).split()
 
 
 def match_expression(text: str | None) -> str | None:
     """An FTS5 MATCH expression requiring every word of `text` as a prefix, or None when it has no words.
 
-    Only alphanumeric runs survive, each quoted, so no input can inject FTS syntax (OR, NEAR, columns)."""
-    words = _WORD.findall((text or "").lower())
+    Only runs of letters, digits and marks survive, each quoted, so no input can inject FTS syntax (OR, NEAR,
+    columns). FTS5 tokenises a quoted word itself: where unicode61 splits a Devanagari word at its vowel
+    signs, the word becomes a phrase of its parts, so it still matches that word and not its letters
+    scattered over the text."""
+    words = query_words(text or "")
     if not words:
         return None
     return " AND ".join(f'"{word}"*' for word in words)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy
 import pytest
 
+from core.errors import InvalidInput
 from knowledge.search.backend import SearchBackend
 from knowledge.search.documents import (
     GLOBAL_TENANT,
@@ -16,7 +17,7 @@ from knowledge.search.documents import (
     SearchFilters,
     SearchMode,
 )
-from knowledge.search.embedded import EmbeddedSearchBackend, fts_query
+from knowledge.search.embedded import EmbeddedSearchBackend
 
 DIM = 4
 TENANT = "shop"
@@ -238,7 +239,7 @@ def test_a_lexical_only_index_answers_hybrid_queries_from_bm25(tmp_path: Path) -
 
         assert ids(hits) == ["ingredient:niacinamide"]
         assert backend.dim is None
-        with pytest.raises(ValueError, match="query vector"):
+        with pytest.raises(InvalidInput, match="query vector"):
             backend.search("niacinamide", None, SearchFilters(tenant_id=TENANT), mode=SearchMode.VECTOR)
     finally:
         backend.close()
@@ -251,41 +252,47 @@ def test_vectors_must_be_row_aligned_and_of_the_indexed_dimension(backend: Embed
         backend.index(DOCS[:1], numpy.ones((1, DIM + 2), dtype=numpy.float32))
 
 
-def test_query_text_is_never_parsed_as_fts_syntax(backend: EmbeddedSearchBackend) -> None:
+def test_query_punctuation_and_operators_are_plain_text(backend: EmbeddedSearchBackend) -> None:
     hits = backend.search(
         'niacinamide" OR (NEAR AND *', None, SearchFilters(tenant_id=TENANT), mode=SearchMode.LEXICAL
     )
 
     assert ids(hits)[0] == "ingredient:niacinamide"
-    assert fts_query("UK 8, uk") == '"uk" OR "8"'
-    assert fts_query(" ?! ") is None
     assert backend.search("?!", None, SearchFilters(tenant_id=TENANT)) == []
 
 
-def test_stopwords_are_dropped_from_queries_unless_nothing_else_is_left() -> None:
-    assert fts_query("how do I measure my foot") == '"measure" OR "foot"'
-    assert fts_query("what is it") == '"what" OR "is" OR "it"'
-
-
-def test_in_a_large_index_very_common_query_terms_are_left_out_of_bm25(tmp_path: Path) -> None:
-    backend = EmbeddedSearchBackend(tmp_path / "knowledge.db", prune_terms_above_docs=5)
+def test_a_rarer_query_term_outweighs_a_common_one(tmp_path: Path) -> None:
+    backend = EmbeddedSearchBackend(tmp_path / "knowledge.db")
     common = [
         KnowledgeDoc(
             id=f"article:{i}", doc_type=DocType.ARTICLE, title=f"Shoe guide {i}", text="shoe care", source="t"
         )
         for i in range(10)
     ]
-    rare = KnowledgeDoc(
-        id="article:suede", doc_type=DocType.ARTICLE, title="Suede", text="suede care", source="t"
-    )
+    rare = KnowledgeDoc(id="article:suede", doc_type=DocType.ARTICLE, title="Suede", text="care", source="t")
     try:
         backend.index([*common, rare], None)
-        hits = backend.search("suede shoe", None, SearchFilters(tenant_id=TENANT), mode=SearchMode.LEXICAL)
-        only_common = backend.search(
-            "shoe care", None, SearchFilters(tenant_id=TENANT), mode=SearchMode.LEXICAL
+        hits = backend.search(
+            "suede shoe", None, SearchFilters(tenant_id=TENANT), k=20, mode=SearchMode.LEXICAL
         )
 
-        assert ids(hits) == ["article:suede"]  # "shoe" is in 10 of 11 chunks: it no longer drags them all in
-        assert len(only_common) == 10  # all terms common: the rarest one ("shoe") is still searched
+        assert ids(hits)[0] == "article:suede"
+        assert len(hits) == 11  # the common term still finds every chunk holding it, ranked below
+    finally:
+        backend.close()
+
+
+def test_a_title_match_outranks_the_same_term_in_the_body(tmp_path: Path) -> None:
+    backend = EmbeddedSearchBackend(tmp_path / "knowledge.db")
+    article = KnowledgeDoc(id="article:body", doc_type=DocType.ARTICLE, title="", text="", source="t")
+    in_body = article.model_copy(update={"title": "Care guide", "text": "Clean suede gently."})
+    in_title = article.model_copy(
+        update={"id": "article:title", "title": "Suede guide", "text": "Clean it gently."}
+    )
+    try:
+        backend.index([in_body, in_title], None)
+        hits = backend.search("suede", None, SearchFilters(tenant_id=TENANT), mode=SearchMode.LEXICAL)
+
+        assert ids(hits) == ["article:title", "article:body"]
     finally:
         backend.close()

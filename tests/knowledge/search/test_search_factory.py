@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import InvalidInput
 from core.settings import Settings
 from knowledge.search.documents import DocType, KnowledgeDoc, SearchFilters, SearchMode
 from knowledge.search.embedded import EmbeddedSearchBackend
@@ -42,7 +43,7 @@ def test_a_lexical_only_knowledge_base_answers_hybrid_queries_and_refuses_vector
         assert [hit.doc.id for hit in knowledge.search("suede", SearchFilters(tenant_id="demo"))] == [
             "article:care"
         ]
-        with pytest.raises(ValueError, match="embedding model"):
+        with pytest.raises(InvalidInput, match="embedding model"):
             knowledge.search("suede", SearchFilters(tenant_id="demo"), mode=SearchMode.VECTOR)
     finally:
         knowledge.close()
