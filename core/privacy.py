@@ -2,13 +2,21 @@
 
 Only derived measurements on the allow-list are ever stored, and only after the shopper granted biometric
 consent. Erasing a shopper removes their attributes, consent log, cart, feedback and conversation
-checkpoints, and leaves behind only a pseudonymous record (a hash of the id) that the erasure happened."""
+checkpoints, and leaves behind only a pseudonymous record that the erasure happened.
+
+Pseudonyms are keyed (HMAC-SHA256 with a per-deployment secret), so nobody holding a list of user ids can
+hash them and recognise who an audit entry or erasure record is about."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import secrets
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -16,12 +24,17 @@ from pydantic import BaseModel
 
 from core.errors import PakkaError
 from core.schemas import AuditEntry, ConsentRecord, User, utcnow
+from core.settings import Settings
 from core.storage.repositories import Store
 
 BIOMETRIC = "biometric"
 ERASURE = "erasure"
 THREAD_SEPARATOR = "/"
 """Not allowed in tenant or user ids, so a user's thread prefix never matches another user's threads."""
+PSEUDONYM_KEY_FILE = "pseudonym.key"
+"""Where a deployment without PAKKA_PSEUDONYM_SECRET keeps its generated key (in the data dir)."""
+KEY_BYTES = 32
+MIN_KEY_BYTES = 16
 
 
 class ScanKind(StrEnum):
@@ -35,7 +48,14 @@ ALLOWED_ATTRIBUTES: dict[ScanKind, frozenset[str]] = {
     ScanKind.FACE: frozenset(
         {"ita_deg", "monk_band", "undertone", "shine", "redness", "skin_type", "sensitivity", "concerns"}
     ),
-    ScanKind.BODY: frozenset({"height_cm", "shoulder_width", "chest", "waist", "hip", "inseam"}),
+    ScanKind.BODY: frozenset(
+        {"height_cm"}
+        | {
+            f"{name}{suffix}"
+            for name in ("shoulder_width", "chest", "waist", "hip", "inseam")
+            for suffix in ("", "_sigma")
+        }
+    ),
 }
 
 
@@ -55,10 +75,52 @@ class ErasureReceipt(BaseModel):
     threads_deleted: int
 
 
-def pseudonym(tenant_id: str, user_id: str) -> str:
-    """A stable one-way id for a shopper, usable in logs that must outlive their erasure."""
-    digest = hashlib.sha256(f"{tenant_id}{THREAD_SEPARATOR}{user_id}".encode()).hexdigest()
-    return f"anon_{digest[:32]}"
+class Pseudonymizer:
+    """Stable one-way ids for shoppers, usable in logs that must outlive their erasure: an HMAC of the tenant
+    and user id under the deployment's secret key. The key never appears in its repr."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < MIN_KEY_BYTES:
+            raise ValueError(f"a pseudonym key needs at least {MIN_KEY_BYTES} bytes")
+        self._key = key
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Pseudonymizer:
+        """PAKKA_PSEUDONYM_SECRET when set, else the key generated once into the data dir."""
+        if settings.pseudonym_secret is not None:
+            return cls(settings.pseudonym_secret.get_secret_value().encode())
+        return cls(stored_key(settings.data_dir / PSEUDONYM_KEY_FILE))
+
+    def __repr__(self) -> str:
+        return "Pseudonymizer(key=<hidden>)"
+
+    def pseudonym(self, tenant_id: str, user_id: str) -> str:
+        message = f"{tenant_id}{THREAD_SEPARATOR}{user_id}".encode()
+        return f"anon_{hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]}"
+
+
+@lru_cache(maxsize=16)
+def stored_key(path: Path) -> bytes:
+    """The key in `path` (hex), created with random bytes and owner-only permissions when absent.
+
+    The new key is written to a private temporary file and hard-linked into place, so two processes starting
+    together agree on one complete key: the loser of the race reads the winner's."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_hex(KEY_BYTES))
+        try:
+            os.link(staging, path)
+        except FileExistsError:
+            pass
+        finally:
+            staging.unlink()
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except ValueError:
+        raise ValueError(f"{path} does not hold a hex-encoded pseudonym key") from None
 
 
 def user_thread_id(tenant_id: str, user_id: str, name: str) -> str:
@@ -79,7 +141,13 @@ def require_consent(store: Store, tenant_id: str, user_id: str, consent_type: st
 
 
 def record_consent(
-    store: Store, tenant_id: str, user_id: str, consent_type: str, granted: bool
+    store: Store,
+    tenant_id: str,
+    user_id: str,
+    consent_type: str,
+    granted: bool,
+    *,
+    pseudonyms: Pseudonymizer,
 ) -> ConsentRecord:
     """Append a consent decision, audited under the shopper's pseudonym. Withdrawing biometric consent also
     deletes the attributes stored under it."""
@@ -90,7 +158,7 @@ def record_consent(
         user = store.users.get(tenant_id, user_id)
         if user is not None and user.attributes:
             store.users.put(user.model_copy(update={"attributes": {}, "updated_at": utcnow()}))
-    anonymous = pseudonym(tenant_id, user_id)
+    anonymous = pseudonyms.pseudonym(tenant_id, user_id)
     store.audit.append(
         AuditEntry(
             tenant_id=tenant_id,
@@ -142,11 +210,13 @@ async def erase_threads(checkpointer: BaseCheckpointSaver[Any], tenant_id: str, 
     return len(threads)
 
 
-def erase_user(store: Store, tenant_id: str, user_id: str, *, threads_deleted: int = 0) -> ErasureReceipt:
+def erase_user(
+    store: Store, tenant_id: str, user_id: str, *, pseudonyms: Pseudonymizer, threads_deleted: int = 0
+) -> ErasureReceipt:
     """Remove the shopper's stored data, then log the erasure under their pseudonym only.
 
     Thread checkpoints live in the checkpointer, not the store: run `erase_threads` first, pass its count."""
-    anonymous = pseudonym(tenant_id, user_id)
+    anonymous = pseudonyms.pseudonym(tenant_id, user_id)
     receipt = ErasureReceipt(
         pseudonym=anonymous,
         user_deleted=store.users.delete(tenant_id, user_id),

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL_TIERS = [
@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Larger JSON bodies get 413.")
     reservation_ttl_minutes: int = Field(default=30, ge=1)
     reservation_sweep_seconds: float = Field(default=60.0, gt=0)
+    pseudonym_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of the HMAC that pseudonymises erased shoppers; unset: a random key generated once "
+        "into DATA_DIR/pseudonym.key.",
+    )
 
     model_tiers: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_MODEL_TIERS),

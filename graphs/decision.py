@@ -4,37 +4,56 @@
 
 Photos never enter this graph: the scan routes measure them in memory and pass only the allow-listed
 attributes in (`scan`); without them the `scan` node reads the shopper's stored attributes (consent
-permitting). Numbers come from core.decision; only the explanations come from the model router.
+permitting). Numbers come from core.decision; only the explanations come from the model router. When a
+knowledge base is open, `retrieve` adds its size guides or skincare articles (hybrid search) to the
+citations; without one, or when it fails, recommendations cite only the chart rows and ingredient rules.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypedDict
 
+import numpy as np
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents.schemas import FitExplanationContext
 from agents.text_tasks import TextTask, task_message
 from core.context import AppContext
+from core.decision.apparel import ApparelFits, body_measurements, score_garment
 from core.decision.calibration import IsotonicCalibration, PlattCalibration, load_calibration
 from core.decision.feedback import SizeAdjustment, SizeLearner
-from core.decision.filtering import FilterRules, ScoredCandidate, Selection, select
-from core.decision.footwear import FootMeasurements, score_shoe
+from core.decision.filtering import FilterRules, ScoredCandidate, Selection, StockCheck, select
+from core.decision.footwear import FootMeasurements, FootwearFits, score_shoe
 from core.decision.guidance import SCAN_FOR_CATEGORY, GuidanceFacts, guidance_for
 from core.decision.results import DecisionResult, EliminationSummary, Recommendation
 from core.decision.skincare import score_skincare, skin_profile
 from core.privacy import ScanKind, stored_attributes
 from core.schemas import Product, ProductQuery
+from core.storage.repositories import Store
+from knowledge.embeddings import Embedder
+from knowledge.search.documents import DocType, SearchFilters, SearchMode
 from knowledge.sizing.charts import curated_library
+from tools.retrieval import NODE_RESULTS, passage
+
+logger = logging.getLogger("pakka.decision")
 
 MAX_CANDIDATES = 200
-SCORED_CATEGORIES = {"footwear", "skincare"}
 UNKNOWN_SIGMA_MM = 3.0
 """Assumed foot-length uncertainty for stored measurements that predate sigmas."""
+GUIDE_TYPES = [DocType.ARTICLE, DocType.FIT_RULE]
+"""What a recommendation cites besides the chart rows or ingredient rules it was scored on: the knowledge
+base's guides (size guides, skincare articles) and the fit rules of its brand."""
+GUIDE_QUESTIONS = {
+    "footwear": "how to measure your foot at home and choose the right shoe size and width",
+    "apparel": "how to measure your body and choose the right clothing size and fit type",
+}
+CITED_GUIDES = 2
 
 
 class DecisionInput(TypedDict, total=False):
@@ -47,7 +66,6 @@ class DecisionInput(TypedDict, total=False):
 
 class Candidate(TypedDict):
     product: Product
-    in_stock_sizes: list[str]
     adjustment: SizeAdjustment
 
 
@@ -55,6 +73,7 @@ class DecisionState(DecisionInput, total=False):
     attributes: dict[str, Any] | None
     attributes_source: str | None
     charts: dict[str, str]
+    guides: list[dict[str, Any]]
     candidates: list[Candidate]
     scored: list[ScoredCandidate]
     selection: Selection
@@ -75,10 +94,10 @@ def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
 
 
 def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """The brand size charts the knowledge base holds for this category (brand -> chart id)."""
-    if state["category"] != "footwear":
-        return {"charts": {}}
-    return {"charts": _footwear_chart_ids()}
+    """The brand size charts for this category (brand -> chart id), and the knowledge base's size guides or
+    ingredient articles to cite (hybrid search; none when there is no knowledge base or it fails)."""
+    charts = _footwear_chart_ids() if state["category"] == "footwear" else {}
+    return {"charts": charts, "guides": _guides(state, runtime)}
 
 
 @lru_cache(maxsize=1)
@@ -87,8 +106,46 @@ def _footwear_chart_ids() -> dict[str, str]:
     return {brand: chart.id for brand, chart in curated_library().footwear.items()}
 
 
+def _guide_question(state: DecisionState) -> str | None:
+    category = state["category"]
+    if category == "skincare":
+        attributes = state.get("attributes") or {}
+        skin_type = attributes.get("skin_type")
+        if not skin_type:
+            return None
+        concerns = " and ".join(str(concern) for concern in attributes.get("concerns", []))
+        with_concerns = f" with {concerns}" if concerns else ""
+        return f"skincare for {skin_type} skin{with_concerns}: ingredients to look for and to avoid"
+    return GUIDE_QUESTIONS.get(category)
+
+
+def _guides(state: DecisionState, runtime: Runtime[AppContext]) -> list[dict[str, Any]]:
+    question = _guide_question(state) if state.get("attributes") else None
+    knowledge = runtime.context.services.knowledge
+    if question is None or knowledge is None:
+        return []
+    tenant_id, category = runtime.context.tenant_id, state["category"]
+    filters = SearchFilters(tenant_id=tenant_id, category=category, doc_types=GUIDE_TYPES)
+    try:
+        vector = None if knowledge.embedder is None else guide_question_vector(knowledge.embedder, question)
+        mode = SearchMode.LEXICAL if vector is None else SearchMode.HYBRID
+        hits = knowledge.backend.search(question, vector, filters, k=NODE_RESULTS, mode=mode)
+    except Exception:
+        logger.warning("knowledge search failed; recommending without guide citations", exc_info=True)
+        return []
+    return [passage(hit) for hit in hits]
+
+
+@lru_cache(maxsize=256)
+def guide_question_vector(embedder: Embedder, question: str) -> np.ndarray:
+    """The guide questions are fixed per category (per skin type for skincare), so each is embedded once per
+    process: embedding a query costs over a hundred times what the hybrid search itself does."""
+    vector: np.ndarray = embedder.embed([question])[0]
+    return vector
+
+
 def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """The category's products with the sizes in stock in the shopper's region and their learned offsets."""
+    """The category's products with their learned size offsets."""
     if not state.get("attributes"):
         return {"candidates": []}
     context = runtime.context
@@ -100,56 +157,103 @@ def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionSt
             context.tenant_id, ProductQuery(category=state["category"], page=page.page + 1, page_size=100)
         )
         products.extend(page.items)
-    region = state.get("region")
     learner = SizeLearner(store)
-    found: list[Candidate] = []
-    for product in products[:MAX_CANDIDATES]:
-        stock = store.inventory.list_for_product(context.tenant_id, product.id)
-        in_stock = sorted({row.size for row in stock if row.available > 0 and region in (None, row.region)})
-        adjustment = learner.adjustment(context.tenant_id, product.id, product.brand)
-        found.append(Candidate(product=product, in_stock_sizes=in_stock, adjustment=adjustment))
+    found = [
+        Candidate(product=item, adjustment=learner.adjustment(context.tenant_id, item.id, item.brand))
+        for item in products[:MAX_CANDIDATES]
+    ]
     return {"candidates": found}
 
 
+StockFor = Callable[[Product], StockCheck]
+Calibration = PlattCalibration | IsotonicCalibration
+
+
 def score(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """Fit probability (footwear) or ingredient compatibility (skincare) per product, combined into a
-    calibrated confidence."""
+    """Fit probability (footwear, apparel) or ingredient compatibility (skincare) per product at its best
+    size, with that size's stock in the shopper's region, combined into a calibrated confidence."""
     attributes = state.get("attributes")
-    if not attributes or state["category"] not in SCORED_CATEGORIES:
+    scorer = SCORERS.get(state["category"])
+    if not attributes or scorer is None:
         return {"scored": []}
-    calibration = load_calibration()
-    if state["category"] == "skincare":
-        return {"scored": _score_skincare(state["candidates"], attributes, calibration)}
+    context = runtime.context
+    region = state.get("region")
+
+    def stock_for(product: Product) -> StockCheck:
+        return _stock_check(context.services.store, context.tenant_id, product.id, region)
+
+    calibration = load_calibration(category=state["category"])
+    return {"scored": scorer(state["candidates"], attributes, stock_for, calibration)}
+
+
+def _stock_check(store: Store, tenant_id: str, product_id: str, region: str | None) -> StockCheck:
+    """Stock of one product in the region (anywhere when None), read only for the size a scorer chose: one
+    row for a size in a region, the product's stock list otherwise."""
+
+    def in_stock(size: str | None) -> bool:
+        if size is not None and region is not None:
+            row = store.inventory.get(tenant_id, product_id, size, region)
+            return row is not None and row.available > 0
+        return any(
+            row.available > 0 and size in (None, row.size) and region in (None, row.region)
+            for row in store.inventory.list_for_product(tenant_id, product_id)
+        )
+
+    return in_stock
+
+
+def _score_footwear(
+    candidates: list[Candidate], attributes: dict[str, Any], stock_for: StockFor, calibration: Calibration
+) -> list[ScoredCandidate]:
     foot = FootMeasurements(
         length_mm=attributes["length_mm"],
         width_mm=attributes.get("width_mm"),
         length_sigma_mm=attributes.get("length_sigma_mm") or UNKNOWN_SIGMA_MM,
     )
-    scored = [
-        scored_shoe
-        for candidate in state["candidates"]
-        if (
-            scored_shoe := score_shoe(
-                candidate["product"], foot, candidate["adjustment"], candidate["in_stock_sizes"], calibration
-            )
-        )
-        is not None
-    ]
-    return {"scored": scored}
+    fits = FootwearFits(foot)
+    scored = (
+        score_shoe(product, foot, adjustment, stock_for(product), calibration, fits=fits)
+        for product, adjustment in _pairs(candidates)
+    )
+    return [item for item in scored if item is not None]
+
+
+def _score_apparel(
+    candidates: list[Candidate], attributes: dict[str, Any], stock_for: StockFor, calibration: Calibration
+) -> list[ScoredCandidate]:
+    body = body_measurements(attributes)
+    if not body:
+        return []
+    fits = ApparelFits(body)
+    scored = (
+        score_garment(product, fits, adjustment, stock_for(product), calibration)
+        for product, adjustment in _pairs(candidates)
+    )
+    return [item for item in scored if item is not None]
 
 
 def _score_skincare(
-    candidates: list[Candidate],
-    attributes: dict[str, Any],
-    calibration: PlattCalibration | IsotonicCalibration,
+    candidates: list[Candidate], attributes: dict[str, Any], stock_for: StockFor, calibration: Calibration
 ) -> list[ScoredCandidate]:
     profile = skin_profile(attributes)
     if profile is None:
         return []
     return [
-        score_skincare(candidate["product"], profile, candidate["in_stock_sizes"], calibration)
-        for candidate in candidates
+        score_skincare(product, profile, stock_for(product), calibration)
+        for product, _ in _pairs(candidates)
     ]
+
+
+def _pairs(candidates: list[Candidate]) -> list[tuple[Product, SizeAdjustment]]:
+    return [(candidate["product"], candidate["adjustment"]) for candidate in candidates]
+
+
+Scorer = Callable[[list[Candidate], dict[str, Any], StockFor, Calibration], list[ScoredCandidate]]
+SCORERS: dict[str, Scorer] = {
+    "footwear": _score_footwear,
+    "apparel": _score_apparel,
+    "skincare": _score_skincare,
+}
 
 
 def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
@@ -158,15 +262,18 @@ def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState
     scored = state.get("scored", [])
     selection = select(scored, FilterRules(budget_inr=budget))
     attributes = state.get("attributes") or {}
-    if attributes and state["category"] not in SCORED_CATEGORIES:
-        category = state["category"]
-        guidance = [f"We cannot yet size {category} products with confidence; try footwear or skincare."]
+    category = state["category"]
+    if attributes and category not in SCORERS:
+        guidance = [
+            f"We cannot yet size {category} products with confidence; try footwear, apparel or skincare."
+        ]
         return {"selection": selection, "guidance": guidance}
+    usable = bool(body_measurements(attributes)) if category == "apparel" else bool(attributes)
     facts = GuidanceFacts(
-        category=state["category"],
+        category=category,
         region=state.get("region"),
         budget_inr=budget,
-        has_attributes=bool(attributes),
+        has_attributes=usable,
         measurement_sigma_mm=attributes.get("length_sigma_mm"),
         scan_issues=tuple(attributes.get("issues", ())),
         candidates_considered=len(state.get("candidates", [])),
@@ -180,8 +287,10 @@ def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState
 
 
 async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """One explanation per recommendation, written through the model router from the cited evidence."""
+    """One explanation per recommendation, written through the model router from the cited evidence (the
+    chart rows or ingredient rules it was scored on, and the knowledge base's guide for the category)."""
     chosen = state["selection"].chosen
+    guides = state.get("guides", [])
     messages = [
         [
             task_message(
@@ -192,7 +301,7 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
                     size=item.size,
                     confidence=item.confidence,
                     price_inr=float(item.price_inr),
-                    reasons=list(item.reasons),
+                    reasons=[*item.reasons, *_guide_reasons(guides, item)],
                     cautions=list(item.cautions),
                 ),
             )
@@ -214,7 +323,7 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
                 confidence=round(item.confidence, 4),
                 factors=item.factors,
                 explanation=explanation,
-                citations=list(item.citations),
+                citations=_citations(item, guides),
             )
         )
     eliminated = state["selection"].eliminated
@@ -225,6 +334,22 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
         attributes_source=state.get("attributes_source"),
     )
     return {"result": result}
+
+
+def _cited_guides(guides: list[dict[str, Any]], item: ScoredCandidate) -> list[dict[str, Any]]:
+    """The best guides that apply to this product: general ones, and those about its own brand."""
+    return [guide for guide in guides if guide.get("brand") in (None, "", item.brand)][:CITED_GUIDES]
+
+
+def _guide_reasons(guides: list[dict[str, Any]], item: ScoredCandidate) -> list[str]:
+    """The best applicable guide, for the explanation to point the shopper to."""
+    return [f"{guide['source_id']}: {guide['title']}" for guide in _cited_guides(guides, item)[:1]]
+
+
+def _citations(item: ScoredCandidate, guides: list[dict[str, Any]]) -> list[str]:
+    cited = list(item.citations)
+    cited += [guide["source_id"] for guide in _cited_guides(guides, item) if guide["source_id"] not in cited]
+    return cited
 
 
 builder = StateGraph(DecisionState, input_schema=DecisionInput, context_schema=AppContext)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ServicesDep, TenantDep
-from core.privacy import record_consent
+from core.privacy import Pseudonymizer, record_consent
 from core.schemas import ConsentRecord, Id
 
 router = APIRouter(prefix="/v1/consent", tags=["privacy"])
@@ -25,4 +25,11 @@ class ConsentRequest(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED)
 def give_consent(body: ConsentRequest, services: ServicesDep, tenant_id: TenantDep) -> ConsentRecord:
     """Append the decision to the consent log; withdrawing biometric consent deletes stored attributes."""
-    return record_consent(services.store, tenant_id, body.user_id, body.consent_type, body.granted)
+    return record_consent(
+        services.store,
+        tenant_id,
+        body.user_id,
+        body.consent_type,
+        body.granted,
+        pseudonyms=Pseudonymizer.for_settings(services.settings),
+    )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import IdPath, ServicesDep, TenantDep
-from core.privacy import ErasureReceipt, erase_threads, erase_user
+from core.privacy import ErasureReceipt, Pseudonymizer, erase_threads, erase_user
 
 router = APIRouter(prefix="/v1/users", tags=["privacy"])
 
@@ -18,4 +18,11 @@ async def delete_user(
     """Erase the shopper's attributes, consents, cart, feedback and conversation checkpoints. Idempotent:
     erasing an unknown or already erased shopper succeeds and deletes nothing."""
     threads = await erase_threads(request.app.state.checkpointer, tenant_id, user_id)
-    return await run_in_threadpool(erase_user, services.store, tenant_id, user_id, threads_deleted=threads)
+    return await run_in_threadpool(
+        erase_user,
+        services.store,
+        tenant_id,
+        user_id,
+        pseudonyms=Pseudonymizer.for_settings(services.settings),
+        threads_deleted=threads,
+    )

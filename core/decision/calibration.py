@@ -1,8 +1,10 @@
-"""Maps a raw confidence to a calibrated probability that the recommendation fits.
+"""Maps a raw confidence to a calibrated probability that the recommendation fits, per product category.
 
 The parameters are fitted offline (evals/decision/rtr_fit.py) and shipped as a data file, so the service
 never fits anything at run time. Two methods: Platt scaling (a logistic curve) and isotonic regression
-(a monotone step function, interpolated linearly between its knots).
+(a monotone step function, interpolated linearly between its knots). The file holds one map per category
+with evidence behind it and a default (the identity) for the rest; a file holding a single map applies it
+to every category.
 """
 
 from __future__ import annotations
@@ -71,18 +73,48 @@ Calibration = Annotated[PlattCalibration | IsotonicCalibration, Field(discrimina
 _CALIBRATION = TypeAdapter(Calibration)
 
 
+class CalibrationTable(BaseModel):
+    """One calibration per product category (`apparel`, `footwear`...), and the one for any other."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: Calibration
+    categories: dict[str, Calibration] = Field(default_factory=dict)
+
+    def for_category(self, category: str | None) -> PlattCalibration | IsotonicCalibration:
+        if category is None:
+            return self.default
+        return self.categories.get(category, self.default)
+
+
 def parse_calibration(text: str) -> PlattCalibration | IsotonicCalibration:
     return _CALIBRATION.validate_python(json.loads(text))
 
 
-def load_calibration(path: Path | None = None) -> PlattCalibration | IsotonicCalibration:
-    """The calibration in `path`, or the packaged one (core/decision/data/calibration.json, read once)."""
+def parse_calibration_table(text: str) -> CalibrationTable:
+    """A per-category table, or a single calibration (then used for every category)."""
+    document = json.loads(text)
+    if isinstance(document, dict) and "method" in document:
+        return CalibrationTable(default=_CALIBRATION.validate_python(document))
+    return CalibrationTable.model_validate(document)
+
+
+def load_calibration_table(path: Path | None = None) -> CalibrationTable:
+    """The table in `path`, or the packaged one (core/decision/data/calibration.json, read once)."""
     if path is not None:
-        return parse_calibration(path.read_text(encoding="utf-8"))
-    return _packaged_calibration()
+        return parse_calibration_table(path.read_text(encoding="utf-8"))
+    return _packaged_table()
+
+
+def load_calibration(
+    path: Path | None = None, category: str | None = None
+) -> PlattCalibration | IsotonicCalibration:
+    """The calibration for recommendations in `category` (the default one when None or not in the table),
+    from `path` or the packaged file."""
+    return load_calibration_table(path).for_category(category)
 
 
 @lru_cache(maxsize=1)
-def _packaged_calibration() -> PlattCalibration | IsotonicCalibration:
+def _packaged_table() -> CalibrationTable:
     packaged = resources.files("core.decision").joinpath("data", DEFAULT_CALIBRATION)
-    return parse_calibration(packaged.read_text(encoding="utf-8"))
+    return parse_calibration_table(packaged.read_text(encoding="utf-8"))

@@ -11,13 +11,12 @@ from pydantic import BaseModel, ConfigDict
 from tenacity import retry, retry_if_exception_type, stop_after_attempt
 
 from core.decision.schemas import FeedbackEvent, OffsetScope, SizeOffset
-from core.decision.size_model import BRAND_PRIOR_VAR, ITEM_PRIOR_VAR, Belief, update
+from core.decision.size_model import FOOTWEAR_LINK, Belief, OrdinalLink, update
 from core.errors import VersionConflict
 from core.schemas import utcnow
 from core.storage.repositories import Store
 
 SAVE_ATTEMPTS = 8
-PRIOR_VAR = {OffsetScope.ITEM: ITEM_PRIOR_VAR, OffsetScope.BRAND: BRAND_PRIOR_VAR}
 
 
 class SizeAdjustment(BaseModel):
@@ -39,17 +38,20 @@ def brand_key(brand: str) -> str | None:
 
 
 class SizeLearner:
-    """Reads and updates size offsets in the store it is given."""
+    """Reads and updates size offsets in the store it is given, by the model's one update rule
+    (core.decision.size_model.update, also what evals/decision learns offsets with)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, link: OrdinalLink = FOOTWEAR_LINK) -> None:
         self._store = store
+        self._link = link
+        self._prior_var = {OffsetScope.ITEM: link.item_prior_var, OffsetScope.BRAND: link.brand_prior_var}
 
     def _belief(
         self, tenant_id: str, scope: OffsetScope, key: str | None
     ) -> tuple[Belief, SizeOffset | None]:
         stored = None if key is None else self._store.size_offsets.get(tenant_id, scope, key)
         if stored is None:
-            return Belief(0.0, PRIOR_VAR[scope]), None
+            return Belief(0.0, self._prior_var[scope]), None
         return Belief(stored.mean, stored.variance), stored
 
     def adjustment(self, tenant_id: str, product_id: str, brand: str) -> SizeAdjustment:
@@ -80,7 +82,7 @@ class SizeLearner:
     def _update(self, event: FeedbackEvent, scope: OffsetScope, key: str, *, other: Belief) -> SizeOffset:
         """Read-modify-write of one offset; a concurrent writer makes it re-read and try again."""
         current, stored = self._belief(event.tenant_id, scope, key)
-        posterior = update(current, other, event.fit)
+        posterior = update(current, other, event.fit, self._link)
         offset = SizeOffset(
             tenant_id=event.tenant_id,
             scope=scope,

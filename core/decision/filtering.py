@@ -6,6 +6,7 @@ list is short (and guidance can say what would help)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 
@@ -17,6 +18,10 @@ MIN_CONFIDENCE = 0.75
 MAX_PER_BRAND = 2
 MIN_ITEMS = 3
 MAX_ITEMS = 5
+
+
+StockCheck = Callable[[str | None], bool]
+"""Whether a product is available in the shopper's region in a size (None: in any of its sizes)."""
 
 
 class Elimination(StrEnum):

@@ -7,18 +7,18 @@ probability, so an unreviewed shoe is judged on its chart alone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.decision.calibration import IsotonicCalibration, PlattCalibration
 from core.decision.confidence import ConfidenceFactors, raw_confidence
 from core.decision.feedback import SizeAdjustment
-from core.decision.filtering import ScoredCandidate
+from core.decision.filtering import ScoredCandidate, StockCheck
 from core.decision.size_model import reliability
 from core.schemas import Product
 from knowledge.sizing.charts import ChartLibrary
-from knowledge.sizing.footwear import SizeFit, footwear_fit
+from knowledge.sizing.footwear import FootwearFit, SizeFit, footwear_fit
 
 SIZE_STEP_MM = 25.4 / 3
 """One full UK / India shoe size (a barleycorn, a third of an inch): the unit of the learned offsets."""
@@ -36,43 +36,86 @@ class FootMeasurements(BaseModel):
     length_sigma_mm: float = Field(gt=0)
 
 
-def chart_row_for(label: str, fits: list[SizeFit]) -> SizeFit | None:
-    """The chart size a product's size label names: "UK8", "UK 8", "IND 8", "EU42", "US 9", "8" (UK)."""
+brand_reliability = lru_cache(maxsize=1024)(reliability)
+"""`reliability` of a brand belief, remembered: every product of a brand shares its belief."""
+
+
+@lru_cache(maxsize=512)
+def _chart_column(label: str) -> tuple[str, float] | None:
+    """(chart column, number) a size label names; a catalog uses few distinct labels, so they are cached."""
     match = _SIZE_LABEL.match(label.strip().casefold())
     if match is None:
         return None
     system, number = match.group("system") or "uk", float(match.group("number"))
-    column = {"uk": "uk", "ind": "india", "india": "india", "eu": "eu", "us": "us_men"}[system]
-    return next((fit for fit in fits if getattr(fit, column) == number), None)
+    return {"uk": "uk", "ind": "india", "india": "india", "eu": "eu", "us": "us_men"}[system], number
+
+
+def chart_row_for(label: str, fits: list[SizeFit]) -> SizeFit | None:
+    """The chart size a product's size label names: "UK8", "UK 8", "IND 8", "EU42", "US 9", "8" (UK)."""
+    column = _chart_column(label)
+    if column is None:
+        return None
+    name, number = column
+    return next((fit for fit in fits if getattr(fit, name) == number), None)
+
+
+class FootwearFits:
+    """The chart fits of one foot, computed once per (adjusted length, brand) and shared by every shoe with
+    the same ones: most shoes of a brand carry no learned offset of their own, so a catalog of many shoes
+    needs only a few fits. Also remembers which row each size label names."""
+
+    def __init__(self, foot: FootMeasurements, library: ChartLibrary | None = None) -> None:
+        self._foot = foot
+        self._library = library
+        self._fits: dict[tuple[float, str], FootwearFit] = {}
+        self._rows: dict[tuple[float, str, str], SizeFit | None] = {}
+
+    def fit(self, length_mm: float, brand: str) -> FootwearFit:
+        key = (length_mm, brand)
+        if key not in self._fits:
+            foot = self._foot
+            self._fits[key] = footwear_fit(
+                length_mm, foot.width_mm, foot.length_sigma_mm, brand or None, library=self._library
+            )
+        return self._fits[key]
+
+    def row(self, length_mm: float, brand: str, label: str) -> SizeFit | None:
+        key = (length_mm, brand, label)
+        if key not in self._rows:
+            self._rows[key] = chart_row_for(label, self.fit(length_mm, brand).sizes)
+        return self._rows[key]
 
 
 def score_shoe(
     product: Product,
     foot: FootMeasurements,
     adjustment: SizeAdjustment,
-    in_stock_sizes: Collection[str],
+    in_stock: StockCheck,
     calibration: PlattCalibration | IsotonicCalibration,
     library: ChartLibrary | None = None,
+    *,
+    fits: FootwearFits | None = None,
 ) -> ScoredCandidate | None:
-    """The product at its most likely size, or None when none of its sizes is on the chart."""
+    """The product at its most likely size, or None when none of its sizes is on the chart.
+
+    Pass one `fits` for all the shoes scored for a foot to compute each chart fit once."""
+    fits = fits or FootwearFits(foot, library)
     length = foot.length_mm + adjustment.mean * SIZE_STEP_MM
-    fit = footwear_fit(length, foot.width_mm, foot.length_sigma_mm, product.brand or None, library=library)
+    fit = fits.fit(length, product.brand)
     options = [
-        (label, row) for label in product.sizes if (row := chart_row_for(label, fit.sizes)) is not None
+        (label, row) for label in product.sizes if (row := fits.row(length, product.brand, label)) is not None
     ]
     if not options:
         return None
     size, row = max(options, key=lambda option: (option[1].length_probability, option[1].probability))
-    brand_reliability = reliability(adjustment.brand) * (
-        STANDARD_CHART_RELIABILITY if fit.low_confidence else 1
-    )
     factors = ConfidenceFactors(
         fit=row.length_probability,
         attribute_similarity=(
             UNMEASURED_WIDTH_SIMILARITY if fit.width_probability is None else fit.width_probability
         ),
         metadata_quality=product.metadata_quality,
-        brand_reliability=brand_reliability,
+        brand_reliability=brand_reliability(adjustment.brand)
+        * (STANDARD_CHART_RELIABILITY if fit.low_confidence else 1),
     )
     reasons = [
         f"{row.row_id} fits feet of {row.foot_min_mm:g}-{row.foot_max_mm:g} mm and yours measures "
@@ -99,7 +142,7 @@ def score_shoe(
         brand=product.brand,
         price_inr=product.price_inr,
         size=size,
-        in_stock=size in in_stock_sizes,
+        in_stock=in_stock(size),
         confidence=calibration.apply(raw_confidence(factors)),
         factors=factors,
         reasons=tuple(reasons),

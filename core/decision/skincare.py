@@ -6,14 +6,13 @@ whether the brand claims the product suits the shopper's skin type (`attributes[
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from core.decision.calibration import IsotonicCalibration, PlattCalibration
 from core.decision.confidence import ConfidenceFactors, raw_confidence
-from core.decision.filtering import ScoredCandidate
+from core.decision.filtering import ScoredCandidate, StockCheck
 from core.schemas import Product
 from knowledge.ingredients.check import SkinProfile, ingredient_check
 from knowledge.ingredients.table import SkinType, curated_table
@@ -52,7 +51,7 @@ def _similarity(product: Product, skin_type: str) -> float:
 def score_skincare(
     product: Product,
     profile: SkinProfile,
-    in_stock_sizes: Collection[str],
+    in_stock: StockCheck,
     calibration: PlattCalibration | IsotonicCalibration,
 ) -> ScoredCandidate:
     check = ingredient_check(profile, product.ingredients)
@@ -79,7 +78,7 @@ def score_skincare(
         brand=product.brand,
         price_inr=product.price_inr,
         size=None,
-        in_stock=bool(in_stock_sizes),
+        in_stock=in_stock(None),
         confidence=calibration.apply(raw_confidence(factors)),
         factors=factors,
         reasons=tuple(reasons),

@@ -56,18 +56,20 @@ def expected_calibration_error(confidence: np.ndarray, outcome: np.ndarray, bins
 
 
 def isotonic_fit(x: np.ndarray, y: np.ndarray, knots: int = 20) -> tuple[list[float], list[float]]:
-    """Pool-adjacent-violators on (x, y) (equal neighbours pooled too), read off at `knots` quantiles of x
-    and interpolated linearly between block centres."""
+    """Pool-adjacent-violators on (x, y) (equal neighbours pooled too), summarised as `knots` points: the
+    mean x and mean fitted value of each quantile bin of x. Averaging over bins keeps a handful of rows at
+    either end (a short all-fit or all-misfit block) from pinning the map to 0 or 1 there."""
     order = np.argsort(x, kind="mergesort")
     xs, ys = x[order], y[order].astype(float)
-    blocks: list[list[float]] = []  # [sum_y, count, sum_x]
-    for xi, yi in zip(xs, ys, strict=True):
-        blocks.append([yi, 1.0, xi])
+    blocks: list[list[float]] = []  # [sum_y, count]
+    for yi in ys:
+        blocks.append([yi, 1.0])
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
             last = blocks.pop()
-            blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2] + last[2]]
-    centres = np.array([block[2] / block[1] for block in blocks])
-    values = np.array([block[0] / block[1] for block in blocks])
-    grid = np.unique(np.quantile(xs, np.linspace(0, 1, knots)))
-    fitted = np.maximum.accumulate(np.interp(grid, centres, values))
-    return [round(float(v), 5) for v in grid], [round(float(v), 5) for v in fitted]
+            blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1]]
+    fitted = np.repeat([total / count for total, count in blocks], [int(count) for _, count in blocks])
+    bins = [part for part in np.array_split(np.arange(len(xs)), knots) if len(part)]
+    raw = [float(xs[part].mean()) for part in bins]
+    calibrated = [float(fitted[part].mean()) for part in bins]
+    kept = [0] + [k for k in range(1, len(raw)) if round(raw[k], 5) > round(raw[k - 1], 5)]
+    return [round(raw[k], 5) for k in kept], [round(calibrated[k], 5) for k in kept]

@@ -12,7 +12,7 @@ from core.decision.feedback import SizeLearner
 from core.decision.filtering import Elimination
 from core.decision.results import DecisionResult
 from core.decision.schemas import FeedbackEvent, FitReport, PurchaseOutcome
-from core.privacy import BIOMETRIC, ScanKind, record_consent, store_attributes
+from core.privacy import BIOMETRIC, Pseudonymizer, ScanKind, record_consent, store_attributes
 from core.schemas import InventoryRecord, Product, Tenant
 from core.services import Services
 from core.settings import Settings
@@ -20,6 +20,7 @@ from core.storage.repositories import Store
 from graphs.decision import graph
 
 TENANT = "demo"
+PSEUDONYMS = Pseudonymizer(b"graph-test-key-" * 2)
 FOOT = {"length_mm": 262.5, "width_mm": 100.0, "length_sigma_mm": 1.0, "width_sigma_mm": 1.0}
 SHOES = [
     # id, brand, sizes, price, (size in stock, region)
@@ -102,7 +103,7 @@ async def decide(context: AppContext, **request: Any) -> DecisionResult:
 
 def with_stored_foot(context: AppContext) -> None:
     store = context.services.store
-    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=True)
+    record_consent(store, TENANT, "u-1", BIOMETRIC, granted=True, pseudonyms=PSEUDONYMS)
     store_attributes(store, TENANT, "u-1", ScanKind.FOOT, FOOT)
 
 
@@ -166,7 +167,7 @@ async def test_without_measurements_the_list_is_empty_and_says_which_scan_to_tak
 
 async def test_stored_measurements_are_ignored_once_consent_is_withdrawn(context: AppContext) -> None:
     with_stored_foot(context)
-    record_consent(context.services.store, TENANT, "u-1", BIOMETRIC, granted=False)
+    record_consent(context.services.store, TENANT, "u-1", BIOMETRIC, granted=False, pseudonyms=PSEUDONYMS)
 
     result = await decide(context, region="mumbai")
 
@@ -213,11 +214,11 @@ async def test_reports_that_a_shoe_runs_small_move_its_recommended_size_up(conte
 
 
 async def test_a_category_without_sizing_knowledge_answers_honestly(context: AppContext) -> None:
-    result = await decide(context, category="apparel", scan={"height_cm": 170.0, "waist": 80.0})
+    result = await decide(context, category="beauty", scan=FACE)
 
     assert result.recommendations == []
     assert result.guidance == [
-        "We cannot yet size apparel products with confidence; try footwear or skincare."
+        "We cannot yet size beauty products with confidence; try footwear, apparel or skincare."
     ]
 
 

@@ -140,3 +140,12 @@ def decode_image(
             _RETAKE_AS_PHOTO,
         )
     return image
+
+
+def fit_within(image: np.ndarray, max_side_px: int) -> np.ndarray:
+    """The photo shrunk by pixel-area averaging so that its longer side is at most `max_side_px`; a photo
+    that already fits is returned as it is."""
+    scale = max_side_px / max(image.shape[:2])
+    if scale >= 1:
+        return image
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

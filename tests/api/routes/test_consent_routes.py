@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from core.privacy import pseudonym
+from core.privacy import Pseudonymizer
 from tests.api.conftest import store_of
 
 
@@ -32,7 +32,9 @@ def test_consent_is_audited_without_the_user_id(client: TestClient) -> None:
     client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
 
     [entry] = store_of(client.app).audit.list("demo")
-    assert entry.entity_id == pseudonym("demo", "u-1")
+    pseudonyms = Pseudonymizer.for_settings(client.app.state.services.settings)
+    assert entry.entity_id == pseudonyms.pseudonym("demo", "u-1")
+    assert "u-1" not in entry.model_dump_json()
 
 
 def test_an_unknown_consent_type_is_a_validation_error(client: TestClient) -> None:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from importlib.resources import files
 
+import cv2
 from fastapi.testclient import TestClient
 
+from core.privacy import ScanKind, stored_attributes
 from core.schemas import InventoryRecord, Product
 from tests.api.conftest import store_of
 from tests.api.routes.photos import foot_on_a4
+from tests.tools.vision.test_body import HEIGHT_CM, render_figure
+from tools.vision.image import decode_image
+
+ASTRONAUT = files("skimage") / "data" / "astronaut.png"
 
 SHOES = [
     ("sprint-1", "Sprintara", "2499"),
@@ -130,3 +137,66 @@ def test_the_stream_sends_node_progress_explanations_the_result_and_done(client:
     assert sorted(explained) == sorted(item["product_id"] for item in result["recommendations"])
     assert names.index("result") > max(index for index, name in enumerate(names) if name == "explanation")
     assert names[-1] == "done"
+
+
+GARMENTS = [
+    ("sutra-shirt-1", "Sutra Studio", "Shirts"),
+    ("sutra-shirt-2", "Sutra Studio", "Shirts"),
+    ("khadi-kurta-1", "Khadi Lane", "Kurtas"),
+    ("khadi-kurta-2", "Khadi Lane", "Kurtas"),
+    ("chowk-tee-1", "Chowk Basics", "T-Shirts"),
+]
+LETTER_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
+
+
+def seed_garments(client: TestClient) -> None:
+    """Men's tops in every letter size, stocked in Mumbai."""
+    store = store_of(client.app)
+    for product_id, brand, subcategory in GARMENTS:
+        store.products.put(
+            Product(
+                id=product_id,
+                tenant_id="demo",
+                name=f"Garment {product_id}",
+                brand=brand,
+                category="apparel",
+                subcategory=subcategory,
+                price_inr=Decimal("1499"),
+                sizes=LETTER_SIZES,
+                attributes={"gender": "men"},
+                metadata_quality=0.9,
+            )
+        )
+        store.inventory.put_many(
+            InventoryRecord(tenant_id="demo", product_id=product_id, size=size, region="mumbai", available=2)
+            for size in LETTER_SIZES
+        )
+
+
+def test_a_front_photo_body_scan_sizes_every_garment_and_is_honest_about_its_uncertainty(
+    client: TestClient,
+) -> None:
+    seed_garments(client)
+    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+    figure = cv2.imencode(".png", render_figure(decode_image(ASTRONAUT.read_bytes())))[1].tobytes()
+    scan = client.post(
+        "/v1/scan/body",
+        files={"image": ("body.png", figure, "image/png")},
+        data={"user_id": "u-1", "height_cm": str(HEIGHT_CM)},
+    )
+    assert scan.status_code == 200
+
+    response = client.post(
+        "/v1/recommendations", json={"user_id": "u-1", "category": "apparel", "region": "mumbai"}
+    )
+
+    measured = scan.json()["scan"]["measurements"]
+    stored = stored_attributes(store_of(client.app), "demo", "u-1", ScanKind.BODY)
+    assert stored is not None
+    sigmas = {name: value["sigma"] for name, value in measured.items()}
+    assert {name: stored[f"{name}_sigma"] for name in measured} == sigmas
+    body = response.json()
+    assert body["attributes_source"] == "stored"
+    assert body["recommendations"] == []
+    assert body["eliminated"]["reasons"]["below_confidence_threshold"] == len(GARMENTS)
+    assert body["guidance"][0].startswith("No product fitted your measurements closely enough. Rescan from")

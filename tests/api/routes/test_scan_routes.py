@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from skimage import data
 
 from core.privacy import ScanKind, stored_attributes
+from evals.vision.foot_render import PhotoSpec, render_foot_photo
 from tests.api.conftest import store_of
 from tests.api.routes.photos import foot_on_a4, plain_png
 
@@ -37,6 +38,16 @@ def test_a_foot_scan_returns_length_width_sigmas_quality_and_the_standard_size(c
     assert 0 < scan["quality"]["score"] <= 1
     assert body["size_guidance"]["citation"].startswith("chart:standard:")
     assert body["size_guidance"]["uk"] > 0
+
+
+def test_a_full_hd_phone_photo_is_measured_within_two_millimetres(client: TestClient) -> None:
+    consent(client)
+    spec = PhotoSpec(foot_length_mm=262.0, foot_width_mm=101.0, roll_deg=20, tilt_x_deg=8, seed=3)
+
+    body = upload(client, "foot", render_foot_photo(spec).jpeg)
+
+    assert body["status"] == 200
+    assert abs(body["scan"]["length_mm"] - 262.0) < 2 and abs(body["scan"]["width_mm"] - 101.0) < 2
 
 
 def test_a_foot_scan_stores_only_the_allow_listed_measurements(client: TestClient) -> None:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 from fastapi.testclient import TestClient
 from langgraph.checkpoint.base import empty_checkpoint
 
-from core.privacy import BIOMETRIC, ScanKind, pseudonym, store_attributes, user_thread_id
+from core.privacy import (
+    BIOMETRIC,
+    PSEUDONYM_KEY_FILE,
+    Pseudonymizer,
+    ScanKind,
+    store_attributes,
+    user_thread_id,
+)
 from tests.api.conftest import store_of
 
 
@@ -40,9 +50,10 @@ def test_deleting_a_user_erases_attributes_consent_cart_feedback_and_threads(cli
 
     response = client.delete("/v1/users/u-1")
 
+    pseudonyms = Pseudonymizer.for_settings(client.app.state.services.settings)
     assert response.status_code == 200
     assert response.json() == {
-        "pseudonym": pseudonym("demo", "u-1"),
+        "pseudonym": pseudonyms.pseudonym("demo", "u-1"),
         "user_deleted": True,
         "consents_deleted": 1,
         "feedback_deleted": 1,
@@ -64,3 +75,20 @@ def test_deleting_an_unknown_user_succeeds_and_deletes_nothing(client: TestClien
 
 def test_an_invalid_user_id_is_rejected(client: TestClient) -> None:
     assert client.delete("/v1/users/bad%23id").status_code == 422
+
+
+def test_erasure_is_audited_under_the_deployments_keyed_pseudonym_and_its_key_is_never_logged(
+    client: TestClient, json_log: io.StringIO
+) -> None:
+    settings = client.app.state.services.settings
+    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+
+    receipt = client.delete("/v1/users/u-1").json()
+
+    key = (settings.data_dir / PSEUDONYM_KEY_FILE).read_text()
+    audit = store_of(client.app).audit.list("demo")
+    assert {entry.entity_id for entry in audit} == {receipt["pseudonym"]}
+    assert receipt["pseudonym"] == Pseudonymizer(bytes.fromhex(key)).pseudonym("demo", "u-1")
+    logged = [json.loads(line) for line in json_log.getvalue().splitlines()]
+    assert [record["path"] for record in logged if "path" in record] == ["/v1/consent", "/v1/users/{user_id}"]
+    assert key not in json_log.getvalue()

@@ -12,7 +12,9 @@ from core.decision.calibration import (
     IsotonicCalibration,
     PlattCalibration,
     load_calibration,
+    load_calibration_table,
     parse_calibration,
+    parse_calibration_table,
 )
 
 
@@ -55,3 +57,54 @@ def test_a_calibration_file_names_its_method(tmp_path: Path) -> None:
     assert isinstance(load_calibration(path), PlattCalibration)
     with pytest.raises(ValidationError):
         parse_calibration(json.dumps({"method": "histogram", "source": "unit test"}))
+
+
+def test_the_packaged_file_calibrates_apparel_from_rentals_and_leaves_shoes_and_skincare_alone() -> None:
+    table = load_calibration_table()
+
+    apparel = table.for_category("apparel")
+    assert isinstance(apparel, IsotonicCalibration) and len(apparel.raw) > 2
+    assert "RentTheRunway" in apparel.source
+    for category in ("footwear", "skincare", "beauty", None):
+        identity = table.for_category(category)
+        assert [identity.apply(step / 10) for step in range(11)] == pytest.approx(
+            [step / 10 for step in range(11)]
+        )
+    assert load_calibration(category="apparel") == apparel
+    assert load_calibration() == table.default
+
+
+def test_a_category_without_its_own_map_gets_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    path.write_text(
+        json.dumps(
+            {
+                "default": {"method": "isotonic", "raw": [0, 1], "calibrated": [0, 1], "source": "identity"},
+                "categories": {
+                    "apparel": {"method": "platt", "slope": 6, "intercept": -3, "source": "unit test"}
+                },
+            }
+        )
+    )
+
+    assert isinstance(load_calibration(path, category="apparel"), PlattCalibration)
+    assert isinstance(load_calibration(path, category="footwear"), IsotonicCalibration)
+
+
+def test_a_file_with_a_single_map_applies_it_to_every_category(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"method": "platt", "slope": 6, "intercept": -3, "source": "unit test"}))
+
+    table = load_calibration_table(path)
+
+    assert table.categories == {}
+    assert table.for_category("apparel") == table.for_category("footwear") == load_calibration(path)
+
+
+def test_a_table_with_a_category_map_that_goes_down_is_rejected() -> None:
+    falling = {"method": "isotonic", "raw": [0.2, 0.5], "calibrated": [0.6, 0.4], "source": "bad fit"}
+    identity = {"method": "isotonic", "raw": [0, 1], "calibrated": [0, 1], "source": "identity"}
+
+    assert parse_calibration_table(json.dumps({"default": identity, "categories": {"apparel": identity}}))
+    with pytest.raises(ValidationError):
+        parse_calibration_table(json.dumps({"default": identity, "categories": {"apparel": falling}}))

@@ -6,13 +6,18 @@ from decimal import Decimal
 
 from core.decision.calibration import load_calibration
 from core.decision.feedback import SizeAdjustment
-from core.decision.footwear import FootMeasurements, chart_row_for, score_shoe
+from core.decision.filtering import StockCheck
+from core.decision.footwear import FootMeasurements, FootwearFits, chart_row_for, score_shoe
 from core.decision.size_model import BRAND_PRIOR_VAR, ITEM_PRIOR_VAR, Belief
 from core.schemas import Product
 from knowledge.sizing.footwear import footwear_fit
 
 CALIBRATION = load_calibration()
 FOOT = FootMeasurements(length_mm=262.5, width_mm=100.0, length_sigma_mm=1.0)
+
+
+def stocked(*sizes: str) -> StockCheck:
+    return lambda size: size in sizes
 
 
 def adjustment(mean: float = 0.0) -> SizeAdjustment:
@@ -48,7 +53,7 @@ def test_size_labels_are_matched_to_chart_rows_in_any_system() -> None:
 
 
 def test_the_most_likely_size_is_chosen_and_cited() -> None:
-    scored = score_shoe(shoe(), FOOT, adjustment(), {"UK 7"}, CALIBRATION)
+    scored = score_shoe(shoe(), FOOT, adjustment(), stocked("UK 7"), CALIBRATION)
 
     assert scored is not None
     assert (scored.size, scored.in_stock) == ("UK 7", True)
@@ -57,15 +62,16 @@ def test_the_most_likely_size_is_chosen_and_cited() -> None:
 
 
 def test_a_shoe_known_to_run_small_is_sized_up_and_says_so() -> None:
-    scored = score_shoe(shoe(), FOOT, adjustment(mean=0.5), {"UK 7.5"}, CALIBRATION)
+    scored = score_shoe(shoe(), FOOT, adjustment(mean=0.5), stocked("UK 7.5"), CALIBRATION)
 
     assert scored is not None and scored.size == "UK 7.5"
     assert any("runs small" in caution for caution in scored.cautions)
 
 
 def test_a_brand_without_a_chart_uses_the_standard_one_with_less_reliability() -> None:
-    charted = score_shoe(shoe(), FOOT, adjustment(), set(), CALIBRATION)
-    uncharted = score_shoe(shoe("Metro Basics", ("UK 7", "UK 7.5")), FOOT, adjustment(), set(), CALIBRATION)
+    charted = score_shoe(shoe(), FOOT, adjustment(), stocked(), CALIBRATION)
+    plain = shoe("Metro Basics", ("UK 7", "UK 7.5"))
+    uncharted = score_shoe(plain, FOOT, adjustment(), stocked(), CALIBRATION)
 
     assert charted is not None and uncharted is not None
     assert uncharted.factors.brand_reliability < charted.factors.brand_reliability
@@ -74,4 +80,16 @@ def test_a_brand_without_a_chart_uses_the_standard_one_with_less_reliability() -
 
 
 def test_a_shoe_whose_sizes_are_not_on_any_chart_is_not_scored() -> None:
-    assert score_shoe(shoe(sizes=("Free Size",)), FOOT, adjustment(), set(), CALIBRATION) is None
+    assert score_shoe(shoe(sizes=("Free Size",)), FOOT, adjustment(), stocked(), CALIBRATION) is None
+
+
+
+def test_shoes_sharing_a_brand_and_offset_reuse_one_chart_fit_and_score_as_if_alone() -> None:
+    fits = FootwearFits(FOOT)
+    other = shoe().model_copy(update={"id": "shoe-2"})
+
+    score_shoe(shoe(), FOOT, adjustment(), stocked("UK 7"), CALIBRATION, fits=fits)
+    shared = score_shoe(other, FOOT, adjustment(), stocked("UK 7"), CALIBRATION, fits=fits)
+
+    assert shared == score_shoe(other, FOOT, adjustment(), stocked("UK 7"), CALIBRATION)
+    assert fits.fit(FOOT.length_mm, "Sprintara") is fits.fit(FOOT.length_mm, "Sprintara")

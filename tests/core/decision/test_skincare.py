@@ -12,6 +12,14 @@ from core.schemas import Product
 CALIBRATION = load_calibration()
 
 
+def in_stock(size: str | None) -> bool:
+    return True
+
+
+def sold_out(size: str | None) -> bool:
+    return False
+
+
 def serum(ingredients: list[str], **overrides: Any) -> Product:
     fields: dict[str, Any] = {
         "id": "serum-1",
@@ -37,7 +45,7 @@ def test_compatible_ingredients_and_a_matching_claim_score_high_with_citations()
     assert profile is not None
 
     scored = score_skincare(
-        serum(["Aqua", "Niacinamide"], attributes={"skin_types": ["oily"]}), profile, ["30 ml"], CALIBRATION
+        serum(["Aqua", "Niacinamide"], attributes={"skin_types": ["oily"]}), profile, in_stock, CALIBRATION
     )
 
     assert scored.factors.fit == 1.0 and scored.factors.attribute_similarity == 1.0
@@ -50,7 +58,7 @@ def test_an_ingredient_to_avoid_zeroes_the_fit_and_is_cited_first() -> None:
     profile = skin_profile({"skin_type": "oily"})
     assert profile is not None
 
-    scored = score_skincare(serum(["Aqua", "Coconut Oil", "Glycerin"]), profile, ["30 ml"], CALIBRATION)
+    scored = score_skincare(serum(["Aqua", "Coconut Oil", "Glycerin"]), profile, in_stock, CALIBRATION)
 
     assert scored.factors.fit == 0.0
     assert scored.confidence < 0.75
@@ -63,7 +71,7 @@ def test_a_claim_for_another_skin_type_counts_against_the_product() -> None:
     assert profile is not None
 
     scored = score_skincare(
-        serum(["Aqua", "Glycerin"], attributes={"skin_types": ["oily"]}), profile, [], CALIBRATION
+        serum(["Aqua", "Glycerin"], attributes={"skin_types": ["oily"]}), profile, sold_out, CALIBRATION
     )
 
     assert scored.factors.attribute_similarity == 0.0

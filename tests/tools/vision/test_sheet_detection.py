@@ -1,0 +1,114 @@
+"""find_sheet on the kinds of scene that defeat a single brightness threshold: pale floors, a foot or leg
+hiding a corner or cutting the sheet in two, and floors with no sheet at all (which must stay refused)."""
+
+from __future__ import annotations
+
+import functools
+
+import cv2
+import numpy as np
+import pytest
+
+from evals.vision.foot_render import Floor, PhotoSpec, render_foot_photo
+from tools.vision.errors import ScanRejected
+from tools.vision.sheet import find_sheet
+
+SIZE = (1280, 720)
+SKIN_BGR = (105, 140, 190)
+WOOD_BGR = (45, 85, 135)
+WHITE_PAPER_BGR = (236, 240, 242)
+# Polished marble photographed next to office paper: the floor is as bright as the paper or brighter,
+# and only the paper's blue tint (b* about 4 units lower) tells them apart.
+PALE_FLOOR_BGR = (214, 222, 228)
+BLUISH_PAPER_BGR = (226, 222, 216)
+CORNERS = np.array([[470.0, 95.0], [805.0, 118.0], [782.0, 590.0], [450.0, 575.0]])
+
+
+def _scene(
+    floor_bgr: tuple[int, int, int],
+    paper_bgr: tuple[int, int, int] | None,
+    occluders: tuple[np.ndarray, ...] = (),
+    veins: bool = False,
+    seed: int = 0,
+) -> np.ndarray:
+    """A photo from above: a floor (maybe marbled), the sheet at CORNERS, skin-coloured shapes over it."""
+    rng = np.random.default_rng(seed)
+    width, height = SIZE
+    shading = cv2.resize(rng.normal(0, 1, (9, 16)).astype(np.float32), SIZE, interpolation=cv2.INTER_CUBIC)
+    image = np.float32(floor_bgr) * (1 + 0.03 * shading[..., None])
+    if veins:
+        for _ in range(14):
+            points = np.cumsum(rng.normal(0, 40, (6, 2)), axis=0) + rng.uniform((0, 0), (width, height))
+            cv2.polylines(image, [points.astype(np.int32)], False, (170, 176, 182), int(rng.integers(1, 4)))
+    if paper_bgr is not None:
+        cv2.fillConvexPoly(image, np.round(CORNERS * 16).astype(np.int32), paper_bgr, cv2.LINE_AA, shift=4)
+    for shape in occluders:
+        cv2.fillPoly(image, [np.round(shape * 16).astype(np.int32)], SKIN_BGR, cv2.LINE_AA, shift=4)
+    image = cv2.GaussianBlur(image, (0, 0), 1.0) + rng.normal(0, 2.0, image.shape).astype(np.float32)
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def _corner_error_px(found: np.ndarray, truth: np.ndarray) -> float:
+    """Largest corner distance, over the four ways the same quadrilateral can be listed clockwise."""
+    return min(
+        float(np.linalg.norm(np.roll(found, shift, axis=0) - truth, axis=1).max()) for shift in range(4)
+    )
+
+
+LEG_OVER_A_CORNER = np.array([[700.0, -20.0], [900.0, -20.0], [860.0, 260.0], [700.0, 240.0], [650.0, 120.0]])
+FOOT_ACROSS_THE_SHEET = np.array([[380.0, 300.0], [880.0, 330.0], [880.0, 420.0], [380.0, 390.0]])
+
+FOUND = {
+    "pale-floor-brighter-than-the-paper": (PALE_FLOOR_BGR, BLUISH_PAPER_BGR, (), False),
+    "pale-marbled-floor": (PALE_FLOOR_BGR, BLUISH_PAPER_BGR, (), True),
+    "leg-hiding-a-corner": (WOOD_BGR, WHITE_PAPER_BGR, (LEG_OVER_A_CORNER,), False),
+    "foot-across-the-sheet": (WOOD_BGR, WHITE_PAPER_BGR, (FOOT_ACROSS_THE_SHEET,), False),
+    "leg-hiding-a-corner-on-a-pale-floor": (PALE_FLOOR_BGR, BLUISH_PAPER_BGR, (LEG_OVER_A_CORNER,), False),
+}
+
+
+@functools.cache
+def _found_sheet_corners(case: str) -> np.ndarray:
+    floor, paper, occluders, veins = FOUND[case]
+    return find_sheet(_scene(floor, paper, occluders, veins)).corners_px
+
+
+@pytest.mark.parametrize("case", FOUND.keys())
+def test_the_sheet_is_found_at_its_true_corners(case: str) -> None:
+    assert _corner_error_px(_found_sheet_corners(case), CORNERS) < 2.5
+
+
+def test_a_corner_hidden_under_the_leg_is_placed_where_the_visible_sides_meet() -> None:
+    hidden_corner = CORNERS[1]
+
+    found = _found_sheet_corners("leg-hiding-a-corner")
+
+    assert np.linalg.norm(found - hidden_corner, axis=1).min() < 2.5
+
+
+NO_SHEET = {
+    "pale-marbled-floor": _scene(PALE_FLOOR_BGR, None, veins=True, seed=1),
+    "wood-floor-with-a-leg": _scene(WOOD_BGR, None, (LEG_OVER_A_CORNER,), seed=2),
+    "rendered-grey-tiles": render_foot_photo(PhotoSpec(sheet=None, floor=Floor.TILE, image_size=SIZE)).image,
+    "rendered-concrete": render_foot_photo(
+        PhotoSpec(sheet=None, floor=Floor.CONCRETE, image_size=SIZE)
+    ).image,
+}
+
+
+@pytest.mark.parametrize("image", NO_SHEET.values(), ids=NO_SHEET.keys())
+def test_a_floor_without_a_sheet_is_refused(image: np.ndarray) -> None:
+    with pytest.raises(ScanRejected) as rejected:
+        find_sheet(image)
+
+    assert rejected.value.reason in {"NO_SHEET", "SHEET_CUT_OFF"}
+
+
+def test_a_sheet_running_off_a_pale_floor_photo_is_refused_as_cut_off() -> None:
+    image = _scene(PALE_FLOOR_BGR, BLUISH_PAPER_BGR)
+    cropped = image[:, 600:]
+
+    with pytest.raises(ScanRejected) as rejected:
+        find_sheet(cropped)
+
+    assert rejected.value.reason == "SHEET_CUT_OFF"
