@@ -10,6 +10,7 @@ explanation agents speak through the model router (`services.model`). Photos sta
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypedDict
@@ -29,6 +30,7 @@ from core.pricing.comparables import ComparableSearch, ComparablesIndex, Listing
 from core.pricing.condition import ConditionAssessment, assess_condition
 from core.pricing.errors import NoSalesHistory
 from core.pricing.estimate import PricedSale, PriceEstimate, WeightedComparable, estimate_price
+from core.pricing.live_index import LiveComparables
 from core.pricing.suggestion import (
     ComparableSale,
     PriceAdjustment,
@@ -43,10 +45,10 @@ MAX_SEND_BACKS = 2
 
 @dataclass(kw_only=True)
 class PricingContext(AppContext):
-    """The run context plus the in-memory comparables index (kept across runs by whoever serves the graph);
-    without one, each run builds an index from the store."""
+    """The run context plus the comparables indexes (kept across runs and fed by the event path by whoever
+    serves the graph); without them, each run builds an index from the store."""
 
-    comparables: ComparablesIndex | None = None
+    comparables: LiveComparables | None = None
 
 
 class PricingInput(TypedDict, total=False):
@@ -79,22 +81,24 @@ def _query(request: SuggestionRequest) -> ListingQuery:
         brand=request.brand,
         description=request.description,
         currency=request.currency,
+        condition=request.condition.value,
     )
 
 
 def _index(runtime: Runtime[PricingContext]) -> ComparablesIndex:
-    index = runtime.context.comparables
-    if index is None:
+    live = runtime.context.comparables
+    if live is None:
         raise RuntimeError("identify runs first and opens the comparables index")
-    return index
+    return live.current(runtime.context.tenant_id)
 
 
-def identify(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
-    """The tenant's sales index, topped up with sales recorded since it last looked; the pricing moment."""
+async def identify(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """The pricing moment; the tenant's sales are indexed on its first run (later runs read no store)."""
     context = runtime.context
     if context.comparables is None:
-        context.comparables = ComparablesIndex()
-    context.comparables.sync(context.tenant_id, context.services.store.sales)
+        context.comparables = LiveComparables(context.services.store.sales)
+    if not context.comparables.loaded(context.tenant_id):
+        await asyncio.to_thread(context.comparables.current, context.tenant_id)
     return {"now": state.get("now") or utcnow(), "send_backs": 0}
 
 
@@ -104,14 +108,15 @@ def comparables(state: PricingState, runtime: Runtime[PricingContext]) -> Pricin
     return {"search": search}
 
 
-def assess(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
-    """Visual condition from the photos (blur, stains, defects), when there are any."""
+async def assess(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """Visual condition from the photos (blur, stains, defects), when there are any (in a worker thread)."""
     photos = state["request"].photos
-    return {"condition": assess_condition(photos) if photos else None}
+    return {"condition": await asyncio.to_thread(assess_condition, photos) if photos else None}
 
 
-def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
-    """Weighted comparable price with condition, season and photo adjustments; range and confidence."""
+async def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+    """Weighted comparable price with condition, season and photo adjustments; range and confidence (a
+    fraction of a millisecond: run inline rather than in a worker thread)."""
     request = state["request"]
     history = _index(runtime).history(runtime.context.tenant_id, request.currency)
     if history.sales == 0:
@@ -140,6 +145,7 @@ def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingSt
         brand=request.brand,
         photo_log_factor=condition.log_factor if condition else 0.0,
         photo_reason="; ".join(condition.reasons) if condition else "",
+        model_log_price=state["search"].model_log_price,
     )
     return {"estimate": result, "price": result.price}
 

@@ -4,9 +4,32 @@ Field descriptions are part of the prompt a language model sees."""
 
 from __future__ import annotations
 
+import copy
+import functools
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_ANALYST_CHANGE = 0.15
+
+
+class StructuredAnswer(BaseModel):
+    """A structured output whose JSON schema is generated once per class and set of options.
+
+    Every structured call turns the schema into a tool definition, and pydantic rebuilds the JSON schema each
+    time: on the rule-based tier that was about a third of an analyst or validator call. Callers get a deep
+    copy, because LangChain edits the schema it is given."""
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return copy.deepcopy(_json_schema(cls, args, tuple(sorted(kwargs.items()))))
+
+
+@functools.cache
+def _json_schema(
+    model: type[StructuredAnswer], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> dict[str, Any]:
+    return super(StructuredAnswer, model).model_json_schema(*args, **dict(kwargs))
 
 
 class PriceReviewContext(BaseModel):
@@ -29,7 +52,7 @@ class PriceReviewContext(BaseModel):
     target_price: float | None = Field(default=None, ge=0, description="Where the validator wants the price.")
 
 
-class AnalystReview(BaseModel):
+class AnalystReview(StructuredAnswer):
     """The analyst's verdict: a multiplier on the estimate (0.85-1.15) and the reasons for it."""
 
     factor: float = Field(
@@ -62,7 +85,7 @@ class PriceCheckContext(BaseModel):
     rule_problems: list[str] = Field(default_factory=list)
 
 
-class ValidationVerdict(BaseModel):
+class ValidationVerdict(StructuredAnswer):
     """The validation agent's decision on a proposal."""
 
     approved: bool = Field(description="True when the price is consistent with the comparables and reasons.")

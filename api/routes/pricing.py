@@ -1,7 +1,8 @@
 """Price suggestions from the pricing graph, as one JSON answer or as Server-Sent Events of its progress.
 
-The comparables index lives on the app for its whole life (built on the first suggestion per tenant and
-topped up with new sales on each one after), so a suggestion does not re-read the sales history."""
+The comparables indexes live on the app for its whole life (`app.state.pricing_comparables`, opened by the
+lifespan): built on a tenant's first suggestion, then rebuilt in the background as the event routes store
+sales, so a suggestion reads no sales history."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import ServicesDep, TenantDep
 from core.errors import InvalidInput, PakkaError
-from core.pricing.comparables import ComparablesIndex
+from core.pricing.live_index import LiveComparables
 from core.pricing.schemas import CURRENCY_PATTERN, ListingCondition
 from core.pricing.suggestion import MAX_PHOTOS, PriceSuggestion, SuggestionRequest
 from core.services import Services
@@ -44,16 +45,13 @@ class SuggestBody(BaseModel):
     photos: list[str] = Field(default_factory=list, max_length=MAX_PHOTOS)
 
 
-def comparables_index(request: Request) -> ComparablesIndex:
-    """The app's comparables index, created on first use."""
-    state = request.app.state
-    if getattr(state, "pricing_comparables", None) is None:
-        state.pricing_comparables = ComparablesIndex()
-    index: ComparablesIndex = state.pricing_comparables
-    return index
+def comparables_index(request: Request) -> LiveComparables:
+    """The app's comparables indexes (fed by the event routes)."""
+    live: LiveComparables = request.app.state.pricing_comparables
+    return live
 
 
-IndexDep = Annotated[ComparablesIndex, Depends(comparables_index)]
+IndexDep = Annotated[LiveComparables, Depends(comparables_index)]
 
 
 def graph_input(body: SuggestBody) -> PricingInput:
@@ -68,7 +66,7 @@ def graph_input(body: SuggestBody) -> PricingInput:
     return PricingInput(request=request)
 
 
-def run_context(services: Services, tenant_id: str, index: ComparablesIndex) -> PricingContext:
+def run_context(services: Services, tenant_id: str, index: LiveComparables) -> PricingContext:
     return PricingContext(services=services, tenant_id=tenant_id, comparables=index)
 
 

@@ -3,10 +3,18 @@
 A batch is checked against the event schema as a whole first: if any event is malformed nothing is applied
 (422 with the reasons per index). The events are then applied in order, each one atomically; an event the
 listing's state forbids is reported as rejected in its slot while the others go on.
+
+Both paths share one event service (`pricing_ingestion`, opened by the app's lifespan): stored sales reach the
+comparables indexes at once, and changed listings are embedded in the background, many per model call, with
+the configured embedder (PAKKA_EMBEDDING_MODEL, the one `pakka pricing import` uses).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,9 +23,12 @@ from pydantic import BaseModel
 
 from api.deps import ServicesDep, TenantDep
 from core.pricing.errors import EventOutOfOrder, InvalidEvent
-from core.pricing.events import PricingEventService, parse_event
+from core.pricing.events import PricingEventService, Recorded, parse_event
+from core.pricing.live_index import LiveComparables
 from core.pricing.schemas import DeadLetter, EventOutcome, PricingEvent
-from core.pricing.worker import PricingEventWorker
+from core.pricing.worker import BackgroundEmbedder, PricingEventWorker
+from core.services import Services
+from knowledge.embeddings import Embedder, build_embedder
 
 router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
 
@@ -61,6 +72,39 @@ class DeadLetterList(BaseModel):
     items: list[DeadLetter]
 
 
+@dataclass(frozen=True)
+class PricingIngestion:
+    """What the event routes apply events with: one service, and the worker of the async path."""
+
+    service: PricingEventService
+    worker: PricingEventWorker
+
+
+def configured_embedder(services: Services) -> Embedder | None:
+    """The knowledge base's embedder once it is open (one copy of the model in memory), else the configured
+    one (`knowledge.embeddings.build_embedder`, as `pakka pricing import` uses)."""
+    if services.knowledge is not None:
+        return services.knowledge.embedder
+    return build_embedder(services.settings)
+
+
+@contextlib.asynccontextmanager
+async def pricing_ingestion(
+    services: Services, comparables: LiveComparables
+) -> AsyncIterator[PricingIngestion]:
+    """Run the background embedder (unless PAKKA_EMBEDDING_MODEL=none) and the async worker; on exit the
+    queued events are applied and their listings embedded."""
+    sales = services.store.sales
+    async with contextlib.AsyncExitStack() as running:
+        embed_later = None
+        if services.settings.embedding_model != "none":
+            embedder = BackgroundEmbedder(sales, functools.partial(configured_embedder, services))
+            embed_later = (await running.enter_async_context(embedder.running())).submit
+        service = PricingEventService(sales, embed_later=embed_later, on_sale=comparables.record_sale)
+        worker = await running.enter_async_context(PricingEventWorker(service, sales).running())
+        yield PricingIngestion(service, worker)
+
+
 def parse_batch(payloads: list[dict[str, Any]], tenant_id: str) -> list[PricingEvent]:
     """Every event of the batch, or InvalidEvent listing the reasons of each malformed one."""
     if not payloads or len(payloads) > MAX_BATCH:
@@ -83,17 +127,25 @@ def parse_batch(payloads: list[dict[str, Any]], tenant_id: str) -> list[PricingE
 
 
 def apply_batch(service: PricingEventService, events: list[PricingEvent]) -> BatchResult:
+    """Apply in order; the follow-ups of every stored event (index, embeddings) go in one step at the end."""
     results: list[EventResult] = []
-    for index, event in enumerate(events):
-        try:
-            results.append(EventResult(index=index, outcome=service.apply(event)))
-        except EventOutOfOrder as error:
-            results.append(
-                EventResult(
-                    index=index,
-                    error=EventError(code=error.code, message=error.message, details=error.details),
+    recorded: list[Recorded] = []
+    try:
+        for index, event in enumerate(events):
+            try:
+                done = service.record(event)
+            except EventOutOfOrder as error:
+                results.append(
+                    EventResult(
+                        index=index,
+                        error=EventError(code=error.code, message=error.message, details=error.details),
+                    )
                 )
-            )
+                continue
+            recorded.append(done)
+            results.append(EventResult(index=index, outcome=done.outcome))
+    finally:
+        service.follow_up(recorded)
     outcomes = [result.outcome for result in results if result.outcome is not None]
     duplicates = sum(outcome.duplicate for outcome in outcomes)
     return BatchResult(
@@ -126,13 +178,13 @@ def post_events(
 ) -> EventOutcome | BatchResult | Queued:
     payloads = body if isinstance(body, list) else [body]
     events = parse_batch(body, tenant_id) if isinstance(body, list) else [parse_event(body, tenant_id)]
+    ingestion: PricingIngestion = request.app.state.pricing_ingestion
     if mode is IngestMode.ASYNC:
-        worker: PricingEventWorker = request.app.state.pricing_events
         for payload in payloads:
-            worker.submit(tenant_id, payload)
+            ingestion.worker.submit(tenant_id, payload)
         response.status_code = status.HTTP_202_ACCEPTED
         return Queued(queued=len(payloads))
-    service = PricingEventService(services.store.sales)
+    service = ingestion.service
     if isinstance(body, list):
         response.status_code = status.HTTP_200_OK
         return apply_batch(service, events)

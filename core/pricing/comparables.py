@@ -9,14 +9,24 @@ history), then the category (its parent levels), until it has enough comparables
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy
 
-from core.pricing.estimate import HistoryFactors, PricedSale
+from core.pricing.estimate import HistoryFactors, PricedSale, WeightedComparable, comparable_evidence
 from core.pricing.lexical import LexicalIndex, calibrate
+from core.pricing.price_model import (
+    MAX_MODEL_SALES,
+    BlendCalibration,
+    BlendCase,
+    FittedModel,
+    ModelListing,
+    fit_price_model,
+    learn_blend,
+)
 from core.pricing.schemas import SoldItem
 from core.storage.repositories import SalesHistoryRepository
 from knowledge.embeddings import Embedder
@@ -25,6 +35,8 @@ MIN_SIMILARITY = 0.70
 MAX_COMPARABLES = 20
 ENOUGH_COMPARABLES = 5
 WINDOWS_DAYS: tuple[int | None, ...] = (90, 180, 365, None)
+CALIBRATION_CASES = 400
+MODEL_REFRESH_GROWTH = 0.10
 
 
 def sale_text(item: SoldItem) -> str:
@@ -50,6 +62,7 @@ class ListingQuery:
     brand: str | None = None
     description: str = ""
     currency: str = "INR"
+    condition: str | None = None  # a ListingCondition value; the price model predicts only when it is given
 
 
 @dataclass(frozen=True)
@@ -60,11 +73,59 @@ class Comparable:
 
 @dataclass(frozen=True)
 class ComparableSearch:
-    """The comparables found and how far the search had to widen to find them."""
+    """The comparables found, how far the search had to widen to find them, and the tenant's price model's
+    log1p price for the listing (None without a model or without the listing's condition)."""
 
     comparables: tuple[Comparable, ...]
     window_days: int | None
     category_scope: str
+    model_log_price: float | None = None
+
+
+def query_of(item: SoldItem) -> ListingQuery:
+    """A past sale asked about as if it were a new listing."""
+    return ListingQuery(
+        title=item.title,
+        category=item.category,
+        brand=item.brand,
+        description=item.description,
+        currency=item.currency,
+        condition=item.condition.value,
+    )
+
+
+def weighted(comparables: Sequence[Comparable]) -> list[WeightedComparable]:
+    """Comparables as the estimator reads them."""
+    return [
+        WeightedComparable(
+            PricedSale(
+                float(c.item.price), c.item.sold_at, c.item.category, c.item.condition.value, c.item.brand
+            ),
+            c.similarity,
+        )
+        for c in comparables
+    ]
+
+
+def _model_listing(listing: ListingQuery, condition: str) -> ModelListing:
+    return ModelListing(
+        title=listing.title,
+        category=listing.category,
+        condition=condition,
+        brand=listing.brand,
+        description=listing.description,
+    )
+
+
+@dataclass(frozen=True)
+class _TenantModel:
+    """A price model fitted on the sales at `rows` (positions in the tenant's items), when it had
+    `fitted_at` of them."""
+
+    fitted: FittedModel | None
+    rows: numpy.ndarray
+    fitted_at: int
+    blend: BlendCalibration | None = None
 
 
 def parent_categories(category: str) -> list[str]:
@@ -94,6 +155,7 @@ class _TenantSales:
     _lexical: LexicalIndex | None = None
     _arrays: _Arrays | None = None
     _history: dict[str, HistoryFactors] = field(default_factory=dict)
+    models: dict[str, _TenantModel] = field(default_factory=dict)
 
     def add(self, item: SoldItem, vector: numpy.ndarray | None) -> bool:
         key = (item.listing_id, item.sold_at)
@@ -121,6 +183,30 @@ class _TenantSales:
                 if item.currency == currency
             )
         return self._history[currency]
+
+    def current_model(self, currency: str) -> _TenantModel | None:
+        """The cached model for `currency` unless the history has outgrown it."""
+        cached = self.models.get(currency)
+        if cached is None or len(self.items) > cached.fitted_at * (1 + MODEL_REFRESH_GROWTH):
+            return None
+        return cached
+
+    def fit_model(self, currency: str) -> _TenantModel:
+        """Fit the price model on the most recent MAX_MODEL_SALES sales in `currency`."""
+        rows = numpy.array(
+            [row for row, item in enumerate(self.items) if item.currency == currency and item.price > 0],
+            dtype=numpy.int64,
+        )
+        rows = rows[numpy.argsort(-numpy.asarray(self.sold_at)[rows], kind="stable")][:MAX_MODEL_SALES]
+        sales = [self.items[row] for row in rows]
+        fitted = fit_price_model(
+            [
+                ModelListing(item.title, item.category, item.condition.value, item.brand, item.description)
+                for item in sales
+            ],
+            numpy.log1p([float(item.price) for item in sales]),
+        )
+        return _TenantModel(fitted=fitted, rows=rows, fitted_at=len(self.items))
 
     def arrays(self) -> _Arrays:
         """Column arrays of the sales, rebuilt after additions."""
@@ -178,8 +264,57 @@ class ComparablesIndex:
 
     def history(self, tenant_id: str, currency: str) -> HistoryFactors:
         """What the tenant's sales in `currency` teach about categories, seasons and conditions (cached until
-        the next sale is added)."""
-        return self._tenants.setdefault(tenant_id, _TenantSales()).history(currency)
+        the next sale is added), with how to blend the price model into an estimate."""
+        tenant = self._tenants.setdefault(tenant_id, _TenantSales())
+        model = self._model(tenant_id, currency)
+        return tenant.history(currency).with_blend(model.blend if model is not None else None)
+
+    def _model(self, tenant_id: str, currency: str) -> _TenantModel | None:
+        """The tenant's price model in `currency` with its learned blend, fitted when missing or outgrown."""
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None or not tenant.items:
+            return None
+        model = tenant.current_model(currency)
+        if model is None:
+            model = tenant.fit_model(currency)
+            tenant.models[currency] = model
+            if model.fitted is not None:
+                model = replace(model, blend=self._learn_blend(tenant_id, tenant, currency, model))
+                tenant.models[currency] = model
+        return model
+
+    def _learn_blend(
+        self, tenant_id: str, tenant: _TenantSales, currency: str, model: _TenantModel
+    ) -> BlendCalibration | None:
+        """Price up to CALIBRATION_CASES of the model's training sales as new listings, each without itself
+        among its comparables and with its out-of-fold model prediction, and learn the blend from them."""
+        assert model.fitted is not None and tenant.synced_until is not None
+        factors = tenant.history(currency)
+        now = tenant.synced_until
+        step = max(1, len(model.rows) // CALIBRATION_CASES)
+        cases: list[BlendCase] = []
+        for position in range(0, len(model.rows), step)[:CALIBRATION_CASES]:
+            item = tenant.items[int(model.rows[position])]
+            query = replace(query_of(item), condition=None)  # no model prediction needed here
+            search = self.find(tenant_id, query, now=now, limit=MAX_COMPARABLES + 1)
+            others = [c for c in search.comparables if c.item.listing_id != item.listing_id][:MAX_COMPARABLES]
+            evidence = comparable_evidence(
+                weighted(others),
+                category=item.category,
+                condition=item.condition.value,
+                now=now,
+                history=factors,
+            )
+            cases.append(
+                BlendCase(
+                    comparable_weight=evidence.total,
+                    comparable_log=evidence.mean() if evidence.total > 0 else 0.0,
+                    model_log=float(model.fitted.out_of_fold[position])
+                    + factors.season_log(item.category, now.month),
+                    true_log=math.log1p(float(item.price)),
+                )
+            )
+        return learn_blend(cases)
 
     def count(self, tenant_id: str) -> int:
         tenant = self._tenants.get(tenant_id)
@@ -232,9 +367,19 @@ class ComparablesIndex:
                 if best is None or rows.size > best[0].size:
                     best = (rows, window, scope)
                 if rows.size >= enough:
-                    return self._top(tenant, rows, scores, window, scope, limit)
+                    return self._top(
+                        tenant, rows, scores, window, scope, limit, self._predict(tenant_id, listing)
+                    )
         assert best is not None
-        return self._top(tenant, best[0], scores, best[1], best[2], limit)
+        return self._top(tenant, best[0], scores, best[1], best[2], limit, self._predict(tenant_id, listing))
+
+    def _predict(self, tenant_id: str, listing: ListingQuery) -> float | None:
+        if listing.condition is None:
+            return None
+        model = self._model(tenant_id, listing.currency)
+        if model is None or model.fitted is None:
+            return None
+        return model.fitted.model.predict_one_log(_model_listing(listing, listing.condition))
 
     @staticmethod
     def _top(
@@ -244,6 +389,7 @@ class ComparablesIndex:
         window: int | None,
         scope: str,
         limit: int,
+        model_log_price: float | None = None,
     ) -> ComparableSearch:
         ranked = rows[numpy.argsort(-scores[rows], kind="stable")][:limit]
         return ComparableSearch(
@@ -252,4 +398,5 @@ class ComparablesIndex:
             ),
             window_days=window,
             category_scope=scope,
+            model_log_price=model_log_price,
         )

@@ -3,7 +3,8 @@
 - counts: every sold listing has at least one sold item (a relisted item that sold again has more), so the
   sold items can never be fewer than the listings in status sold;
 - embeddings: every vector belongs to a listing, all have one length, hold finite float32 values and unit
-  norm; listings without a vector are counted (they are expected only when no embedder was configured);
+  norm; listings without a vector are counted, and are an inconsistency when an embedding model is configured
+  (every listing stored since should have one: the event routes embed in the background, the import inline);
 - price outliers: within a (category, currency) with enough sales, a sale whose log price lies more than
   `OUTLIER_Z` robust z-scores (median and MAD) from the others. Outliers are reported for review; they are
   not inconsistencies.
@@ -58,6 +59,8 @@ class TenantConsistency:
     sold_items: int
     embeddings: EmbeddingCheck
     outliers: list[PriceOutlier]
+    embeddings_expected: bool = False
+    """An embedding model is configured, so a listing without a vector is missing one."""
 
     @property
     def sold_items_missing(self) -> int:
@@ -65,8 +68,13 @@ class TenantConsistency:
         return max(self.listings[ListingStatus.SOLD] - self.sold_items, 0)
 
     @property
+    def embeddings_missing(self) -> int:
+        """Listings without the vector they should have (0 when no embedding model is configured)."""
+        return self.embeddings.missing if self.embeddings_expected else 0
+
+    @property
     def consistent(self) -> bool:
-        return self.sold_items_missing == 0 and self.embeddings.problems == 0
+        return self.sold_items_missing == 0 and self.embeddings.problems == 0 and self.embeddings_missing == 0
 
 
 def check_embeddings(sales: SalesHistoryRepository, tenant_id: str, listing_count: int) -> EmbeddingCheck:
@@ -85,7 +93,7 @@ def check_embeddings(sales: SalesHistoryRepository, tenant_id: str, listing_coun
             check.not_finite.append(listing_id)
         elif abs(float(numpy.linalg.norm(vector)) - 1.0) > UNIT_NORM_TOLERANCE:
             check.not_unit_norm.append(listing_id)
-    check.missing = max(listing_count - (len(vectors) - len(check.orphans)), 0) if vectors else 0
+    check.missing = max(listing_count - (len(vectors) - len(check.orphans)), 0)
     return check
 
 
@@ -118,7 +126,9 @@ def price_outliers(items: list[SoldItem]) -> list[PriceOutlier]:
     return outliers
 
 
-def check_tenant(sales: SalesHistoryRepository, tenant_id: str) -> TenantConsistency:
+def check_tenant(
+    sales: SalesHistoryRepository, tenant_id: str, *, embeddings_expected: bool = False
+) -> TenantConsistency:
     listings = sales.count_listings(tenant_id)
     items = sales.sold_items(tenant_id)
     return TenantConsistency(
@@ -127,4 +137,5 @@ def check_tenant(sales: SalesHistoryRepository, tenant_id: str) -> TenantConsist
         sold_items=sales.count_sold(tenant_id),
         embeddings=check_embeddings(sales, tenant_id, sum(listings.values())),
         outliers=price_outliers(items),
+        embeddings_expected=embeddings_expected,
     )

@@ -2,8 +2,10 @@
 
 A suggestion is the weighted centre of what similar items sold for, after each sale is moved to the listing's
 condition and month. Weights are similarity x recency decay. Everything happens in log-price space (prices
-are multiplicative), and the centre is shrunk toward the category's typical price in proportion to how little
-evidence there is, so a single comparable cannot swing a suggestion on its own.
+are multiplicative), and the centre is shrunk toward a prior in proportion to how little evidence there is, so
+a single comparable cannot swing a suggestion on its own. The prior is the tenant's price model's prediction
+(core/pricing/price_model.py) when the caller passes it and the history has learned how much it counts, and
+the category's typical price otherwise.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy
+
+from core.pricing.price_model import RANGE_QUANTILES, BlendCalibration, RangeQuantiles
 
 RECENCY_HALF_LIFE_DAYS = 60.0
 PRIOR_WEIGHT = 0.6  # the category prior counts as this much total comparable weight
@@ -120,10 +124,6 @@ def _category_path(category: str) -> list[str]:
     return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
 
 
-RangeQuantiles = tuple[float, float, float, float]  # log residual at 5%, 10%, 90%, 95%
-RANGE_QUANTILES = (0.05, 0.10, 0.90, 0.95)
-
-
 def _residual_quantiles(residuals: Sequence[float]) -> RangeQuantiles:
     q05, q10, q90, q95 = (float(value) for value in numpy.quantile(residuals, RANGE_QUANTILES))
     return q05, q10, q90, q95
@@ -145,6 +145,11 @@ class HistoryFactors:
     brand: dict[str, float] = field(default_factory=dict)
     spread: dict[str, RangeQuantiles] = field(default_factory=dict)
     sales: int = 0
+    blend: BlendCalibration | None = None
+
+    def with_blend(self, blend: BlendCalibration | None) -> HistoryFactors:
+        """These factors plus the blend of the tenant's price model with comparables (and its ranges)."""
+        return replace(self, blend=blend)
 
     @classmethod
     def learn(cls, sales: Iterable[PricedSale]) -> HistoryFactors:
@@ -247,6 +252,53 @@ def _blended_range(
     return min(q05, -0.05), min(q10, -0.05), max(q90, 0.05), max(q95, 0.05)
 
 
+@dataclass(frozen=True)
+class ComparableEvidence:
+    """The comparables' log prices moved to the listing's condition and month, with their weights."""
+
+    weights: numpy.ndarray
+    adjusted: numpy.ndarray
+    condition_moves: numpy.ndarray
+    season_moves: numpy.ndarray
+
+    @property
+    def total(self) -> float:
+        return float(self.weights.sum())
+
+    def mean(self, values: numpy.ndarray | None = None) -> float:
+        """Weighted mean of the adjusted log prices (or of `values`); only when `total` > 0."""
+        return float(self.weights @ (self.adjusted if values is None else values)) / self.total
+
+
+def comparable_evidence(
+    comparables: Sequence[WeightedComparable],
+    *,
+    category: str,
+    condition: str,
+    now: datetime,
+    history: HistoryFactors,
+) -> ComparableEvidence:
+    """Weights (similarity x recency) and log prices moved by (target condition - the sale's condition) and
+    (this month - the sale's month)."""
+    target_condition = history.condition_log(category, condition)
+    target_season = history.season_log(category, now.month)
+    condition_moves = numpy.array(
+        [target_condition - history.condition_log(category, item.sale.condition) for item in comparables],
+        dtype=numpy.float64,
+    )
+    season_moves = numpy.array(
+        [target_season - history.season_log(category, item.sale.sold_at.month) for item in comparables],
+        dtype=numpy.float64,
+    )
+    logs = numpy.log1p(numpy.array([item.sale.price for item in comparables], dtype=numpy.float64))
+    return ComparableEvidence(
+        weights=comparable_weights(comparables, now) if comparables else numpy.zeros(0),
+        adjusted=logs + condition_moves + season_moves,
+        condition_moves=condition_moves,
+        season_moves=season_moves,
+    )
+
+
 def estimate_price(
     comparables: Sequence[WeightedComparable],
     *,
@@ -257,43 +309,48 @@ def estimate_price(
     brand: str | None = None,
     photo_log_factor: float = 0.0,
     photo_reason: str = "",
+    model_log_price: float | None = None,
 ) -> PriceEstimate:
     """Suggested price, range and confidence for a listing of `category` in `condition`, sold around `now`.
 
     Each comparable's log price is moved by (target condition - its condition) and (this month - its month);
-    the centre is their weighted mean shrunk toward the prior (category level x brand x condition x season)
-    with weight PRIOR_WEIGHT; the range mixes the comparables' weighted quantiles with the category's spread;
-    a photo assessment multiplies everything when given."""
+    the centre is their weighted mean shrunk toward a prior. With `model_log_price` (the tenant's price model,
+    core/pricing/price_model.py) and a blend learned on this history, the prior is the model's prediction at
+    the learned weight and the range is the blend's residual quantiles on the history; otherwise the prior is
+    category level x brand x condition x season at PRIOR_WEIGHT and the range mixes the comparables' weighted
+    quantiles with the category's spread. A photo assessment multiplies everything when given."""
     target_condition = history.condition_log(category, condition)
     target_season = history.season_log(category, now.month)
     brand_shift = history.brand_log(brand)
-    prior = history.level(category) + brand_shift + target_condition + target_season
-    raw_weights = comparable_weights(comparables, now) if comparables else numpy.zeros(0)
-    if comparables:
-        condition_moves = numpy.array(
-            [target_condition - history.condition_log(category, item.sale.condition) for item in comparables]
+    category_prior = history.level(category) + brand_shift + target_condition + target_season
+    evidence = comparable_evidence(
+        comparables, category=category, condition=condition, now=now, history=history
+    )
+    total = evidence.total
+    learned = history.blend if model_log_price is not None else None
+    if learned is not None and model_log_price is not None:
+        prior, prior_weight = model_log_price + target_season, learned.prior_weight
+    else:
+        prior, prior_weight = category_prior, PRIOR_WEIGHT
+    share = total / (total + prior_weight) if total > 0 else 0.0
+    centre = share * evidence.mean() + (1 - share) * prior if total > 0 else prior
+    if total > 0:
+        condition_shift = share * evidence.mean(evidence.condition_moves)
+        season_shift = share * evidence.mean(evidence.season_moves) + (1 - share) * target_season
+        spread = weighted_quantile(evidence.adjusted, evidence.weights, 0.9) - weighted_quantile(
+            evidence.adjusted, evidence.weights, 0.1
         )
-        season_moves = numpy.array(
-            [target_season - history.season_log(category, item.sale.sold_at.month) for item in comparables]
-        )
-        adjusted = numpy.log1p([item.sale.price for item in comparables]) + condition_moves + season_moves
-        total = float(raw_weights.sum())
-        centre = (float(raw_weights @ adjusted) + PRIOR_WEIGHT * prior) / (total + PRIOR_WEIGHT)
-        share = total / (total + PRIOR_WEIGHT)
-        condition_shift = (
-            share * float(raw_weights @ condition_moves) / total + (1 - share) * target_condition
-        )
-        season_shift = share * float(raw_weights @ season_moves) / total + (1 - share) * target_season
-        brand_effect = (1 - share) * brand_shift
-        deviations = adjusted - float(raw_weights @ adjusted) / total
-        spread = weighted_quantile(adjusted, raw_weights, 0.9) - weighted_quantile(adjusted, raw_weights, 0.1)
         mean_similarity = float(numpy.mean([item.similarity for item in comparables]))
         confidence = _confidence(len(comparables), mean_similarity, spread)
     else:
-        centre, deviations = prior, numpy.zeros(0)
-        condition_shift, season_shift, brand_effect = target_condition, target_season, brand_shift
+        condition_shift, season_shift = 0.0, target_season
         confidence = MIN_CONFIDENCE
-    q05, q10, q90, q95 = _blended_range(deviations, raw_weights, history.residual_spread(category))
+    if learned is not None:
+        q05, q10, q90, q95 = learned.with_comparables if total > 0 else learned.without_comparables
+        q05, q10, q90, q95 = min(q05, -0.05), min(q10, -0.05), max(q90, 0.05), max(q95, 0.05)
+    else:
+        deviations = evidence.adjusted - evidence.mean() if total > 0 else numpy.zeros(0)
+        q05, q10, q90, q95 = _blended_range(deviations, evidence.weights, history.residual_spread(category))
 
     def price(log_value: float) -> float:
         return round(max(math.expm1(log_value + photo_log_factor), 0.0), 2)
@@ -301,12 +358,34 @@ def estimate_price(
     adjustments = [
         _adjustment(
             "condition",
-            condition_shift,
+            condition_shift + (0.0 if learned is not None else (1 - share) * target_condition),
             f"moved to '{condition}' condition using this shop's sales by condition",
         ),
         _adjustment("season", season_shift, f"seasonal index for {category} in month {now.month}"),
-        _adjustment("brand", brand_effect, f"this shop's sales of {brand} against the rest of the category"),
     ]
+    if learned is not None and model_log_price is not None:
+        without_model = (
+            (total * evidence.mean() + PRIOR_WEIGHT * category_prior) / (total + PRIOR_WEIGHT)
+            if total > 0
+            else category_prior
+        )
+        adjustments.append(
+            _adjustment(
+                "price_model",
+                centre - without_model,
+                f"a ridge regression on this shop's sales (title, brand, category, description, condition) "
+                f"expects {math.expm1(model_log_price):.2f}; it counts as {prior_weight:.2f} of comparable "
+                f"weight against the comparables' {total:.2f}, as learned on {learned.cases} past sales",
+            )
+        )
+    else:
+        adjustments.append(
+            _adjustment(
+                "brand",
+                (1 - share) * brand_shift,
+                f"this shop's sales of {brand} against the rest of the category",
+            )
+        )
     if photo_log_factor:
         adjustments.append(
             _adjustment("photo_condition", photo_log_factor, photo_reason or "photo assessment")
@@ -318,6 +397,6 @@ def estimate_price(
         p5=price(centre + q05),
         p95=price(centre + q95),
         confidence=confidence,
-        weights=tuple(round(float(w), 4) for w in raw_weights),
+        weights=tuple(round(float(w), 4) for w in evidence.weights),
         adjustments=tuple(a for a in adjustments if abs(a.factor - 1.0) >= 0.005),
     )

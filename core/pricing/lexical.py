@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy
 
@@ -38,7 +39,7 @@ def features(text: str) -> Counter[str]:
     """Term counts of one text: words, adjacent word pairs and in-word character trigrams."""
     words = _WORD.findall(text.lower())
     counts: Counter[str] = Counter(f"w:{word}" for word in words)
-    counts.update(f"b:{left}_{right}" for left, right in zip(words, words[1:], strict=False))
+    counts.update(f"b:{left}_{right}" for left, right in pairwise(words))
     for word in words:
         padded = f"<{word}>"
         counts.update(f"c:{padded[i : i + 3]}" for i in range(len(padded) - 2))

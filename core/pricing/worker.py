@@ -1,8 +1,12 @@
-"""The optional asynchronous ingestion path: an in-process queue drained by one background task.
+"""The asynchronous side of ingestion: the event queue, background embedding, and dead-letter replay.
 
-`submit` returns as soon as the event is queued; the worker applies events in arrival order (one at a time,
-so events of one listing never overtake each other) and keeps every event it cannot apply in the dead-letter
-table with the reason. A store outage is retried with backoff before the event is given up on.
+- `PricingEventWorker`: `submit` returns as soon as the event is queued; one background task applies events in
+  arrival order (one at a time, so events of one listing never overtake each other), takes whatever is queued
+  as one batch so the batch's follow-ups (embeddings) cost one model call, and keeps every event it cannot
+  apply in the dead-letter table with the reason. A store outage is retried with backoff first.
+- `BackgroundEmbedder`: embeds changed listings off the request path, up to `batch_size` per model call (the
+  local model costs tens of milliseconds per text on a laptop CPU, and far less per text in a batch).
+- `replay_dead_letters`: an operator's second try at dead-lettered events (`pakka pricing dead-letters`).
 """
 
 from __future__ import annotations
@@ -10,21 +14,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from core.errors import PakkaError, StoreUnavailable
-from core.pricing.events import PricingEventService
-from core.pricing.schemas import DeadLetter
+from core.pricing.events import PricingEventService, Recorded, parse_event, store_embeddings
+from core.pricing.schemas import DeadLetter, Listing
 from core.storage.repositories import SalesHistoryRepository
+from knowledge.embeddings import Embedder
 
 logger = logging.getLogger("pakka.pricing")
 
 STORE_ATTEMPTS = 4
 DEFAULT_QUEUE_SIZE = 10_000
+EVENT_BATCH = 64
+EMBED_BATCH = 32
 
 
 class QueueFull(StoreUnavailable):
@@ -39,6 +47,13 @@ class QueuedEvent:
     payload: dict[str, Any]
 
 
+def _failure(error: Exception) -> tuple[str, str, dict[str, Any]]:
+    """(code, reason, details) of an event that could not be applied."""
+    if isinstance(error, PakkaError):
+        return error.code, error.message, error.details
+    return "INTERNAL", f"{type(error).__name__}: {error}", {}
+
+
 class PricingEventWorker:
     def __init__(
         self,
@@ -47,11 +62,13 @@ class PricingEventWorker:
         *,
         max_queued: int = DEFAULT_QUEUE_SIZE,
         store_attempts: int = STORE_ATTEMPTS,
+        batch_size: int = EVENT_BATCH,
     ) -> None:
         self._service = service
         self._sales = sales
         self._queue: asyncio.Queue[QueuedEvent] = asyncio.Queue(maxsize=max_queued)
         self._store_attempts = store_attempts
+        self._batch_size = batch_size
 
     def submit(self, tenant_id: str, payload: Mapping[str, Any]) -> None:
         """Queue one raw event; QueueFull when the queue is at capacity."""
@@ -80,30 +97,39 @@ class PricingEventWorker:
 
     async def _run(self) -> None:
         while True:
-            queued = await self._queue.get()
+            batch = [await self._queue.get()]
+            while len(batch) < self._batch_size and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
             try:
-                await self._process(queued)
+                await asyncio.to_thread(self._apply_batch, batch)
             finally:
-                self._queue.task_done()
+                for _ in batch:
+                    self._queue.task_done()
 
-    async def _process(self, queued: QueuedEvent) -> None:
-        retrying = AsyncRetrying(
+    def _apply_batch(self, batch: list[QueuedEvent]) -> None:
+        recorded = [outcome for queued in batch if (outcome := self._record(queued)) is not None]
+        try:
+            self._service.follow_up(recorded)
+        except Exception:  # the events are stored; only their follow-ups (index, embeddings) are behind
+            logger.exception("pricing event follow-ups failed", extra={"events": len(recorded)})
+
+    def _record(self, queued: QueuedEvent) -> Recorded | None:
+        retrying = Retrying(
             retry=retry_if_exception_type(StoreUnavailable),
             stop=stop_after_attempt(self._store_attempts),
             wait=wait_random_exponential(multiplier=0.05, max=2),
             reraise=True,
         )
         try:
-            await retrying(asyncio.to_thread, self._service.apply_payload, queued.payload, queued.tenant_id)
-        except PakkaError as error:
-            await self._dead_letter(queued, error.code, error.message, error.details)
+            recorded: Recorded = retrying(self._service.record, parse_event(queued.payload, queued.tenant_id))
         except Exception as error:  # the worker must outlive any one event; the event is kept for a replay
-            logger.exception("pricing event failed unexpectedly", extra={"tenant_id": queued.tenant_id})
-            await self._dead_letter(queued, "INTERNAL", f"{type(error).__name__}: {error}", {})
+            if not isinstance(error, PakkaError):
+                logger.exception("pricing event failed unexpectedly", extra={"tenant_id": queued.tenant_id})
+            self._dead_letter(queued, *_failure(error))
+            return None
+        return recorded
 
-    async def _dead_letter(
-        self, queued: QueuedEvent, code: str, reason: str, details: dict[str, Any]
-    ) -> None:
+    def _dead_letter(self, queued: QueuedEvent, code: str, reason: str, details: dict[str, Any]) -> None:
         event_id = queued.payload.get("event_id")
         letter = DeadLetter(
             tenant_id=queued.tenant_id,
@@ -114,8 +140,121 @@ class PricingEventWorker:
             details=details,
         )
         try:
-            await asyncio.to_thread(self._sales.record_dead_letter, letter)
+            self._sales.record_dead_letter(letter)
         except PakkaError:
             logger.exception(
                 "could not record a dead letter", extra={"tenant_id": queued.tenant_id, "code": code}
             )
+
+
+class BackgroundEmbedder:
+    """Stores the embeddings of changed listings in the background, batching them per model call.
+
+    `submit` may be called from any thread (the API's sync routes run in a thread pool). The model is loaded
+    by `load_embedder` on the first batch, in a worker thread, so start-up stays fast and a process that never
+    ingests never loads it; None (no embedding model installed or configured) drops the batches."""
+
+    def __init__(
+        self,
+        sales: SalesHistoryRepository,
+        load_embedder: Callable[[], Embedder | None],
+        *,
+        batch_size: int = EMBED_BATCH,
+    ) -> None:
+        self._sales = sales
+        self._load_embedder = load_embedder
+        self._embedder: Embedder | None = None
+        self._loaded = False
+        self._batch_size = batch_size
+        self._queue: asyncio.Queue[Listing] = asyncio.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.embedded = 0
+
+    def submit(self, listings: Sequence[Listing]) -> None:
+        """Queue listings to embed; callable from any thread while `running`."""
+        if self._loop is None:
+            raise RuntimeError("the background embedder is not running")
+        self._loop.call_soon_threadsafe(self._enqueue, list(listings))
+
+    def _enqueue(self, listings: list[Listing]) -> None:
+        for listing in listings:
+            self._queue.put_nowait(listing)
+
+    async def drained(self) -> None:
+        """Wait until every listing submitted so far is embedded (or its batch has failed)."""
+        await asyncio.sleep(0)  # let submissions scheduled from other threads land in the queue first
+        await self._queue.join()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[BackgroundEmbedder]:
+        """Embed for the duration of the block; on exit what was submitted gets embedded, then it stops."""
+        self._loop = asyncio.get_running_loop()
+        task = asyncio.create_task(self._run(), name="pricing-embedder")
+        try:
+            yield self
+            await self.drained()
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            self._loop = None
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._batch_size and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await asyncio.to_thread(self._embed, batch)
+            except Exception:  # the listings stay without vectors, which `pakka pricing validate` reports
+                logger.exception("could not embed %d listing(s)", len(batch))
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    def _embed(self, batch: list[Listing]) -> None:
+        if not self._loaded:
+            self._embedder = self._load_embedder()
+            self._loaded = True
+            if self._embedder is None:
+                logger.warning("no embedding model is installed: listings are stored without embeddings")
+        if self._embedder is not None:
+            self.embedded += store_embeddings(self._sales, self._embedder, batch)
+
+
+@dataclass
+class ReplayReport:
+    replayed: list[DeadLetter] = field(default_factory=list)
+    """Letters whose event is now applied (or was already): removed from the table."""
+    failed: list[DeadLetter] = field(default_factory=list)
+    """Letters whose event failed again: kept, with the new error."""
+
+
+def _happened_at(letter: DeadLetter) -> datetime:
+    """When the letter's event says it happened; its failure time when the payload does not say clearly."""
+    raw = letter.payload.get("occurred_at")
+    try:
+        moment = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        moment = None
+    return moment if moment is not None and moment.tzinfo is not None else letter.failed_at
+
+
+def replay_dead_letters(
+    service: PricingEventService, sales: SalesHistoryRepository, letters: Sequence[DeadLetter]
+) -> ReplayReport:
+    """Validate and apply each letter's event again, in the order the events happened (so a sale that was
+    dead-lettered before its listing goes in after it). A success, or a duplicate of an event applied since,
+    removes the letter; a failure keeps it with the new error (and its first failure time)."""
+    report = ReplayReport()
+    for letter in sorted(letters, key=_happened_at):
+        try:
+            service.follow_up([service.record(parse_event(letter.payload, letter.tenant_id))])
+        except Exception as error:  # kept for the operator, like the worker keeps it
+            code, reason, details = _failure(error)
+            kept = letter.model_copy(update={"error_code": code, "reason": reason, "details": details})
+            report.failed.append(sales.record_dead_letter(kept))
+            continue
+        sales.delete_dead_letter(letter)
+        report.replayed.append(letter)
+    return report

@@ -211,6 +211,10 @@ class SalesHistoryRepository(Protocol):
         """Newest first."""
         ...
 
+    def delete_dead_letter(self, letter: DeadLetter) -> bool:
+        """Remove a letter once its event is replayed; False when it was already gone."""
+        ...
+
     def put_embeddings(self, tenant_id: str, vectors: dict[str, bytes]) -> int:
         """Upsert one vector (raw float32 bytes) per listing id; returns how many were written."""
         ...

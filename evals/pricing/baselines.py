@@ -1,24 +1,23 @@
 """Reference models for the pricing eval, trained on the same folds: category mean and TF-IDF ridge.
 
-The ridge is solved in its dual form (n_train x n_train kernel), so it needs numpy only: hashed TF-IDF
-features (words, word pairs, in-word trigrams of title, brand, category and description) plus condition,
-L2-normalised, alpha 2 as in the dataset's published reference run.
+The ridge follows the recipe behind the dataset's published reference number (../shared/data/mercari_price/
+SOURCE.txt): scikit-learn TF-IDF over words and word pairs of name, brand, category and description, plus
+one-hot condition and the shipping flag, Ridge with alpha 2. thredUP has no shipping column, so the flag is 0.
 """
 
 from __future__ import annotations
 
-import math
-import zlib
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import Ridge
 
-from core.pricing.lexical import features
 from core.pricing.schemas import ListingCondition, SoldItem
 
-HASH_DIM = 2**14
 RIDGE_ALPHA = 2.0
+CONDITIONS = list(ListingCondition)
 
 
 def log_prices(items: Sequence[SoldItem]) -> numpy.ndarray:
@@ -46,39 +45,23 @@ def _text(item: SoldItem) -> str:
     )
 
 
-def _hashed(counts: Counter[str]) -> dict[int, float]:
-    row: dict[int, float] = {}
-    for term, count in counts.items():
-        slot = zlib.crc32(term.encode()) % HASH_DIM
-        row[slot] = row.get(slot, 0.0) + 1 + math.log(count)
-    return row
-
-
 class TfidfRidge:
-    """Ridge regression of log1p price on hashed TF-IDF features (dual solution)."""
+    """The reference recipe: TF-IDF (1-2 grams) of name + brand + category + description, condition and
+    shipping, Ridge(alpha=2) on log1p price. `shipping` maps listing ids to seller-paid shipping."""
 
-    def __init__(self, train: Sequence[SoldItem]) -> None:
-        rows = [_hashed(features(_text(item))) for item in train]
-        frequency = numpy.zeros(HASH_DIM)
-        for row in rows:
-            frequency[list(row)] += 1
-        self.idf = numpy.log((1 + len(rows)) / (1 + frequency)) + 1
-        self.train_matrix = self._matrix(train)
-        targets = log_prices(train)
-        self.offset = float(targets.mean())
-        kernel = self.train_matrix @ self.train_matrix.T
-        self.dual = numpy.linalg.solve(kernel + RIDGE_ALPHA * numpy.eye(len(train)), targets - self.offset)
+    def __init__(self, train: Sequence[SoldItem], shipping: Mapping[str, bool] | None = None) -> None:
+        self.shipping = shipping or {}
+        self.vectorizer = TfidfVectorizer(ngram_range=(1, 2))
+        words = self.vectorizer.fit_transform([_text(item) for item in train])
+        self.ridge = Ridge(alpha=RIDGE_ALPHA).fit(self._with_flags(words, train), log_prices(train))
 
-    def _matrix(self, items: Sequence[SoldItem]) -> numpy.ndarray:
-        conditions = list(ListingCondition)
-        matrix = numpy.zeros((len(items), HASH_DIM + len(conditions)), dtype=numpy.float32)
-        for position, item in enumerate(items):
-            for slot, value in _hashed(features(_text(item))).items():
-                matrix[position, slot] = value * self.idf[slot]
-            norm = float(numpy.linalg.norm(matrix[position, :HASH_DIM])) or 1.0
-            matrix[position, :HASH_DIM] /= norm
-            matrix[position, HASH_DIM + conditions.index(item.condition)] = 1.0
-        return matrix
+    def _with_flags(self, words: sparse.spmatrix, items: Sequence[SoldItem]) -> sparse.csr_matrix:
+        flags = numpy.zeros((len(items), len(CONDITIONS) + 1))
+        for row, item in enumerate(items):
+            flags[row, CONDITIONS.index(item.condition)] = 1.0
+            flags[row, -1] = float(self.shipping.get(item.listing_id, False))
+        return sparse.hstack([words, sparse.csr_matrix(flags)]).tocsr()
 
     def predict(self, items: Sequence[SoldItem]) -> numpy.ndarray:
-        return self.offset + (self._matrix(items) @ self.train_matrix.T) @ self.dual
+        words = self.vectorizer.transform([_text(item) for item in items])
+        return numpy.asarray(self.ridge.predict(self._with_flags(words, items)), dtype=numpy.float64)

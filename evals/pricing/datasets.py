@@ -58,6 +58,16 @@ def load_mercari(path: Path = MERCARI_FILE) -> list[SoldItem]:
     return items
 
 
+def mercari_shipping(path: Path = MERCARI_FILE) -> dict[str, bool]:
+    """Whether the seller paid shipping, by listing id: the reference ridge reads it, a pakka listing has no
+    such field."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            f"m{record['train_id']}": record["shipping"] == "1"
+            for record in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        }
+
+
 def load_thredup(path: Path = THREDUP_FILE) -> list[SoldItem]:
     """thredUP resale listings: department/category as the category path, new-with-tags as the condition."""
     items: list[SoldItem] = []

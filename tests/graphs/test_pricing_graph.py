@@ -12,7 +12,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from agents.pricing.price_points import is_price_point
 from agents.pricing.schemas import AnalystReview
 from agents.rules.model import RuleBasedChatModel
-from core.pricing.comparables import ComparablesIndex
+from core.pricing.live_index import LiveComparables
 from core.pricing.suggestion import PriceSuggestion, SuggestionRequest
 from core.services import Services
 from core.settings import Settings
@@ -80,14 +80,18 @@ async def test_stains_in_the_photos_lower_the_price(store: Store, settings: Sett
     assert any(a.kind == "photo_condition" and "stains" in a.reason for a in stained.adjustments)
 
 
-async def test_a_shared_index_is_reused_and_picks_up_new_sales(store: Store, settings: Settings) -> None:
+async def test_a_shared_index_is_loaded_on_the_first_run_and_reused_after(store: Store, settings: Settings) -> None:
     seed_history(store)
-    index = ComparablesIndex()
-    context = PricingContext(services=Services.build(settings, store), tenant_id=TENANT, comparables=index)
+    live = LiveComparables(store.sales)
+    context = PricingContext(services=Services.build(settings, store), tenant_id=TENANT, comparables=live)
 
-    await suggest(context)
+    first = await suggest(context)
+    index = live.current(TENANT)
+    second = await suggest(context)
 
     assert index.count(TENANT) == store.sales.count_sold(TENANT)
+    assert live.current(TENANT) is index
+    assert second == first
 
 
 class OverpricingAnalyst(RuleBasedChatModel):

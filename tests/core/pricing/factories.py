@@ -111,3 +111,24 @@ class HashingEmbedder:
             for word in text.lower().split():
                 rows[row, sum(word.encode()) % self.dim] += 1.0
         return rows / numpy.maximum(numpy.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, remembering the size of each call (to see batching)."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def embed(self, texts: Sequence[str]) -> numpy.ndarray:
+        self.calls.append(len(texts))
+        return super().embed(texts)
+
+
+class BrokenEmbedder:
+    """An embedding model that is down."""
+
+    name = "broken"
+    dim = 8
+
+    def embed(self, texts: Sequence[str]) -> numpy.ndarray:
+        raise ConnectionError("embedding endpoint unreachable")

@@ -1,16 +1,21 @@
-"""`pakka pricing import` and `pakka pricing validate` run as commands against each store."""
+"""`pakka pricing import`, `validate` and `dead-letters` run as commands against each store."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from core.cli_support import console
 from core.pricing.cli import pricing_app
+from core.pricing.schemas import DeadLetter
+from core.schemas import Tenant
 from core.settings import Settings
 from core.storage.factory import open_store
+from tests.core.storage.factories import at
 
 runner = CliRunner()
 
@@ -107,3 +112,133 @@ def test_validate_exits_1_when_a_tenant_is_inconsistent(
 
     assert result.exit_code == 1
     assert "INCONSISTENT" in result.output
+
+
+def record_letters(settings: Settings, *letters: DeadLetter) -> None:
+    store = open_store(settings)
+    try:
+        store.tenants.put(Tenant(id="demo", name="Demo"))
+        for letter in letters:
+            store.sales.record_dead_letter(letter)
+    finally:
+        store.close()
+
+
+def letter(event_id: str, event_type: str, minute: int, failed_minute: int | None = None) -> DeadLetter:
+    """A letter of an event that happened at 10:`minute` and failed at `at(failed_minute)` (default: minute)."""
+    payload: dict[str, Any] = {
+        "event_id": event_id,
+        "type": event_type,
+        "listing_id": "l-1",
+        "occurred_at": f"2025-03-01T10:{minute:02d}:00Z",
+    }
+    if event_type == "product.listed":
+        payload["product"] = {"title": "Kurta", "category": "women/kurtas", "condition": "good", "price": 799}
+    return DeadLetter(
+        tenant_id="demo",
+        event_id=event_id,
+        payload=payload,
+        error_code="STORE_UNAVAILABLE",
+        reason="DynamoDB sales.apply_event failed: ThrottlingException",
+        failed_at=at(minute if failed_minute is None else failed_minute),
+    )
+
+
+def test_dead_letters_list_prints_each_letter_with_its_error(
+    env: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_letters(settings, letter("ev-1", "product.listed", 0), letter("ev-2", "product.sold", 1))
+    monkeypatch.setattr(console, "_width", 200)  # a terminal wide enough to keep each cell on one line
+
+    result = runner.invoke(pricing_app, ["dead-letters", "list"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "ev-1" in result.output and "ev-2" in result.output
+    assert result.output.count("STORE_UNAVAILABLE") == 2
+    assert result.output.index("ev-2") < result.output.index("ev-1")  # newest first
+
+
+def test_dead_letters_list_says_so_when_there_are_none(env: dict[str, str], settings: Settings) -> None:
+    record_letters(settings)
+
+    result = runner.invoke(pricing_app, ["dead-letters", "list"], env=env)
+
+    assert result.exit_code == 0
+    assert "no dead letters" in result.output
+
+
+def test_replay_of_one_event_applies_it_and_removes_only_its_letter(
+    env: dict[str, str], settings: Settings
+) -> None:
+    record_letters(settings, letter("ev-1", "product.listed", 0), letter("ev-2", "product.sold", 1))
+
+    result = runner.invoke(pricing_app, ["dead-letters", "replay", "--event-id", "ev-1"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "1 applied, 0 kept" in result.output
+    store = open_store(settings)
+    try:
+        assert store.sales.get_listing("demo", "l-1") is not None
+        assert [kept.event_id for kept in store.sales.list_dead_letters("demo")] == ["ev-2"]
+    finally:
+        store.close()
+
+
+def test_replay_all_applies_what_it_can_and_exits_1_keeping_the_rest_with_the_new_error(
+    env: dict[str, str], settings: Settings
+) -> None:
+    record_letters(
+        settings,
+        letter("ev-2", "product.sold", 5, failed_minute=1),  # failed before its listing did
+        letter("ev-1", "product.listed", 2),
+        letter("ev-3", "product.updated", 3),  # no product fields: invalid however often it is replayed
+    )
+
+    result = runner.invoke(pricing_app, ["dead-letters", "replay", "--all"], env=env)
+
+    assert result.exit_code == 1
+    assert "2 applied, 1 kept" in result.output
+    store = open_store(settings)
+    try:
+        listing = store.sales.get_listing("demo", "l-1")
+        assert listing is not None and listing.status == "sold"
+        [kept] = store.sales.list_dead_letters("demo")
+    finally:
+        store.close()
+    assert (kept.event_id, kept.error_code) == ("ev-3", "INVALID_EVENT")
+
+
+@pytest.mark.parametrize("arguments", [[], ["--all", "--event-id", "ev-1"]])
+def test_replay_needs_exactly_one_of_event_id_and_all(env: dict[str, str], arguments: list[str]) -> None:
+    result = runner.invoke(pricing_app, ["dead-letters", "replay", *arguments], env=env)
+
+    assert result.exit_code == 2
+    assert "--event-id" in result.output
+
+
+def test_replay_of_an_event_without_a_letter_exits_1(env: dict[str, str], settings: Settings) -> None:
+    record_letters(settings, letter("ev-1", "product.listed", 0))
+
+    result = runner.invoke(pricing_app, ["dead-letters", "replay", "--event-id", "ev-404"], env=env)
+
+    assert result.exit_code == 1
+    assert "no dead letter for event ev-404" in result.output
+
+
+def test_validate_reports_listings_missing_embeddings_when_a_model_is_configured(
+    env: dict[str, str], history_file: Path
+) -> None:
+    runner.invoke(
+        pricing_app, ["import", str(history_file), "--format", "mercari", "--tenant", "resale"], env=env
+    )
+
+    without_model = runner.invoke(pricing_app, ["validate", "--tenant", "resale"], env=env)
+    with_model = runner.invoke(
+        pricing_app, ["validate", "--tenant", "resale"], env=env | {"PAKKA_EMBEDDING_MODEL": "bedrock"}
+    )
+
+    assert without_model.exit_code == 0, without_model.output
+    assert "(no model configured)" in without_model.output
+    assert with_model.exit_code == 1
+    assert "INCONSISTENT" in with_model.output
+    assert "listings without an embedding (a model is configured)" in with_model.output

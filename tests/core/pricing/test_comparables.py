@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -181,3 +182,69 @@ def test_learned_factors_are_refreshed_when_new_sales_arrive() -> None:
     index.add([sold("b", "Levi's 511 jeans", price="3000")])
 
     assert index.history("acme", "INR").level("men/jeans") > before
+
+
+COLOURS = ["black", "blue", "grey", "white", "olive", "rust"]
+
+
+def varied_jeans(count: int, *, start: int = 0) -> list[SoldItem]:
+    """Sales whose price follows the fit word: 'selvedge' jeans sell for about four times 'basic' ones."""
+    rng = numpy.random.default_rng(start)
+    items: list[SoldItem] = []
+    for number in range(start, start + count):
+        premium = number % 2 == 0
+        title = (
+            f"{'selvedge' if premium else 'basic'} jeans {COLOURS[number % len(COLOURS)]} w{28 + number % 9}"
+        )
+        price = (4000 if premium else 1000) * float(rng.lognormal(0, 0.1))
+        items.append(sold(f"v{number}", title, price=f"{price:.2f}", days_ago=number % 80))
+    return items
+
+
+def test_a_search_carries_the_price_models_prediction_when_the_listing_names_its_condition() -> None:
+    index = index_of(varied_jeans(60))
+    premium = ListingQuery(title="selvedge jeans indigo", category="men/jeans", condition="good")
+    basic = ListingQuery(title="basic jeans indigo", category="men/jeans", condition="good")
+
+    premium_log = index.find("acme", premium, now=NOW).model_log_price
+    basic_log = index.find("acme", basic, now=NOW).model_log_price
+
+    assert premium_log is not None and basic_log is not None
+    assert math.expm1(premium_log) > 2 * math.expm1(basic_log)
+    assert index.find("acme", JEANS, now=NOW).model_log_price is None  # no condition given
+
+
+def test_a_short_history_has_no_price_model_and_no_blend() -> None:
+    index = index_of(varied_jeans(10))
+    listing = ListingQuery(title="selvedge jeans", category="men/jeans", condition="good")
+
+    assert index.find("acme", listing, now=NOW).model_log_price is None
+    assert index.history("acme", "INR").blend is None
+
+
+def test_the_blend_is_learned_from_past_sales_priced_without_themselves() -> None:
+    rng = numpy.random.default_rng(3)
+    unique = [
+        sold(f"u{number}", f"item{number} jeans", price=f"{float(rng.lognormal(7, 0.8)):.2f}")
+        for number in range(60)
+    ]
+
+    blend = index_of(unique).history("acme", "INR").blend
+
+    assert blend is not None and blend.cases == 60
+    _, q10, q90, _ = blend.with_comparables
+    assert q90 - q10 > 1.0  # a sale among its own comparables would have priced itself almost exactly
+
+
+def test_the_price_model_is_refitted_once_the_history_grows_by_a_tenth_not_on_every_sale() -> None:
+    index = index_of(varied_jeans(60))
+    first = index.history("acme", "INR").blend
+
+    index.add(varied_jeans(1, start=60))
+    after_one = index.history("acme", "INR").blend
+    index.add(varied_jeans(10, start=61))
+    after_eleven = index.history("acme", "INR").blend
+
+    assert after_one is first
+    assert after_eleven is not None and after_eleven is not first
+    assert after_eleven.cases == 71

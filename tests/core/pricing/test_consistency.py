@@ -89,15 +89,26 @@ def test_broken_embeddings_are_each_reported_and_make_the_tenant_inconsistent(st
     assert check.missing == 0
 
 
-def test_listings_without_a_vector_are_counted_once_embeddings_are_in_use(store: Store) -> None:
+def test_listings_without_a_vector_are_counted_but_fine_when_no_model_is_configured(store: Store) -> None:
     apply(store, make_event())
     apply(store, make_event(event_id="ev-2", listing_id="l-2"))
     store.sales.put_embeddings(TENANT, {"l-1": unit([1, 0])})
 
     result = check_tenant(store.sales, TENANT)
 
-    assert result.embeddings.missing == 1
+    assert (result.embeddings.missing, result.embeddings_missing) == (1, 0)
     assert result.consistent
+
+
+def test_with_a_model_configured_listings_without_a_vector_make_the_tenant_inconsistent(store: Store) -> None:
+    apply(store, make_event())
+    apply(store, make_event(event_id="ev-2", listing_id="l-2"))
+
+    result = check_tenant(store.sales, TENANT, embeddings_expected=True)
+
+    assert result.embeddings.vectors == 0
+    assert result.embeddings_missing == 2
+    assert not result.consistent
 
 
 def test_a_price_far_from_its_category_is_an_outlier() -> None:

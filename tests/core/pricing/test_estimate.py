@@ -12,11 +12,13 @@ from core.pricing.estimate import (
     HistoryFactors,
     PricedSale,
     WeightedComparable,
+    comparable_evidence,
     comparable_weights,
     estimate_price,
     recency_weight,
     weighted_quantile,
 )
+from core.pricing.price_model import BlendCalibration
 
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
 
@@ -212,3 +214,71 @@ def test_a_few_identical_comparables_do_not_make_the_range_falsely_tight() -> No
     many_range = estimate_price(many, category="men/jeans", condition="good", now=NOW, history=history)
 
     assert few_range.high / few_range.low > many_range.high / many_range.low
+
+
+BLEND = BlendCalibration(
+    prior_weight=2.0,
+    with_comparables=(-0.5, -0.3, 0.3, 0.5),
+    without_comparables=(-1.0, -0.6, 0.6, 1.0),
+    cases=400,
+)
+
+
+def test_without_comparables_the_price_model_sets_the_price_and_the_learned_spread_the_range() -> None:
+    history = HistoryFactors.learn([sale(1000) for _ in range(30)]).with_blend(BLEND)
+
+    estimate = estimate_price(
+        [], category="men/jeans", condition="good", now=NOW, history=history, model_log_price=math.log1p(2400)
+    )
+
+    assert estimate.price == pytest.approx(2400, rel=1e-3)
+    assert math.log1p(estimate.low) - math.log1p(estimate.price) == pytest.approx(-0.6, abs=1e-3)
+    assert math.log1p(estimate.p95) - math.log1p(estimate.price) == pytest.approx(1.0, abs=1e-3)
+    [model] = [a for a in estimate.adjustments if a.kind == "price_model"]
+    assert model.factor == pytest.approx(2.4, rel=0.01)
+    assert "counts as 2.00 of comparable weight" in model.reason
+
+
+def test_comparables_and_the_price_model_are_averaged_at_the_learned_weight() -> None:
+    history = HistoryFactors.learn([sale(1000) for _ in range(30)]).with_blend(BLEND)
+    found = [near(3000, 1.0, days_ago=0), near(3000, 1.0, days_ago=0)]
+
+    estimate = estimate_price(
+        found,
+        category="men/jeans",
+        condition="good",
+        now=NOW,
+        history=history,
+        model_log_price=math.log1p(1000),
+    )
+
+    expected = (2.0 * math.log1p(3000) + 2.0 * math.log1p(1000)) / 4.0
+    assert math.log1p(estimate.price) == pytest.approx(expected, abs=1e-3)
+    assert math.log1p(estimate.high) - math.log1p(estimate.price) == pytest.approx(0.3, abs=1e-3)
+
+
+def test_the_price_model_is_ignored_until_a_blend_is_learned() -> None:
+    history = HistoryFactors.learn([sale(1000) for _ in range(30)])
+
+    with_model = estimate_price(
+        [near(1200)], category="men/jeans", condition="good", now=NOW, history=history, model_log_price=9.0
+    )
+    without = estimate_price([near(1200)], category="men/jeans", condition="good", now=NOW, history=history)
+
+    assert with_model == without
+
+
+def test_comparable_evidence_moves_each_sale_to_the_listings_condition() -> None:
+    history = HistoryFactors.learn([sale(2000, condition="new"), sale(1000, condition="fair")] * 40)
+
+    evidence = comparable_evidence(
+        [near(1000, condition="fair", days_ago=0)],
+        category="men/jeans",
+        condition="new",
+        now=NOW,
+        history=history,
+    )
+
+    assert evidence.total == pytest.approx(0.9)
+    assert evidence.condition_moves[0] > 0.3
+    assert evidence.mean() == pytest.approx(math.log1p(1000) + evidence.condition_moves[0])

@@ -12,9 +12,9 @@ import pytest
 
 from core.pricing.errors import EventOutOfOrder, InvalidEvent
 from core.pricing.events import PricingEventService, listing_text, parse_event
-from core.pricing.schemas import ListingStatus, PricingEventType
+from core.pricing.schemas import ListingStatus, PricingEventType, SoldItem
 from core.storage.repositories import Store
-from tests.core.pricing.factories import HashingEmbedder, make_event
+from tests.core.pricing.factories import BrokenEmbedder, CountingEmbedder, HashingEmbedder, make_event
 from tests.core.storage.factories import OTHER_TENANT, TENANT, at
 
 
@@ -277,3 +277,61 @@ def test_a_concurrent_change_to_the_listing_is_retried_on_the_fresh_state(store:
     assert listing is not None
     assert (outcome.version, listing.status, listing.title) == (3, ListingStatus.SOLD, "Rival title")
     assert store.sales.count_sold(TENANT) == 1
+
+
+def test_each_stored_sale_is_announced_once_and_a_duplicate_is_not(store: Store, clock: Clock) -> None:
+    heard: list[SoldItem] = []
+    service = PricingEventService(store.sales, on_sale=heard.append, clock=clock)
+    service.apply(make_event())
+    sale = make_event(PricingEventType.SOLD, "ev-2", occurred_at=at(5))
+
+    service.apply(sale)
+    service.apply(sale)
+
+    assert [(item.listing_id, item.sold_at) for item in heard] == [("l-1", at(5))]
+
+
+def test_with_embed_later_changed_listings_are_handed_over_instead_of_embedded(
+    store: Store, clock: Clock
+) -> None:
+    handed: list[list[str]] = []
+    service = PricingEventService(
+        store.sales,
+        embed_later=lambda listings: handed.append([listing.listing_id for listing in listings]),
+        clock=clock,
+    )
+
+    service.apply(make_event())
+    service.apply(make_event())  # a duplicate changes nothing
+    service.apply(make_event(PricingEventType.DELISTED, "ev-2", occurred_at=at(1)))  # no new fields
+
+    assert handed == [["l-1"]]
+    assert store.sales.get_embeddings(TENANT) == {}
+
+
+def test_a_batch_is_embedded_in_one_model_call(store: Store, clock: Clock) -> None:
+    embedder = CountingEmbedder()
+    service = PricingEventService(store.sales, embedder=embedder, clock=clock)
+
+    recorded = [service.record(make_event(event_id=f"ev-{n}", listing_id=f"l-{n}")) for n in range(5)]
+    service.follow_up(recorded)
+
+    assert embedder.calls == [5]
+    assert len(store.sales.get_embeddings(TENANT)) == 5
+
+
+def test_an_embedding_model_failure_leaves_the_event_stored_without_a_vector(
+    store: Store, clock: Clock
+) -> None:
+    service = PricingEventService(store.sales, embedder=BrokenEmbedder(), clock=clock)
+
+    outcome = service.apply(make_event())
+
+    assert outcome.status is ListingStatus.LISTED
+    assert store.sales.get_listing(TENANT, "l-1") is not None
+    assert store.sales.get_embeddings(TENANT) == {}
+
+
+def test_embedding_both_inline_and_later_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="not both"):
+        PricingEventService(store.sales, embedder=HashingEmbedder(), embed_later=lambda listings: None)

@@ -352,6 +352,12 @@ def _sales_list_dead_letters(store: Store) -> None:
     assert store.sales.list_dead_letters(OTHER_TENANT) == []
 
 
+@probe("sales.delete_dead_letter")
+def _sales_delete_dead_letter(store: Store) -> None:
+    tenant_a_letter = store.sales.list_dead_letters(TENANT)[0]
+    assert store.sales.delete_dead_letter(tenant_a_letter.model_copy(update={"tenant_id": OTHER_TENANT})) is False
+
+
 @probe("sales.put_embeddings")
 def _sales_put_embeddings(store: Store) -> None:
     assert store.sales.put_embeddings(OTHER_TENANT, {"l-1": b"\xff"}) == 1
