@@ -9,6 +9,7 @@ hash them and recognise who an audit entry or erasure record is about."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -112,9 +113,8 @@ def stored_key(path: Path) -> bytes:
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(secrets.token_hex(KEY_BYTES))
         try:
-            os.link(staging, path)
-        except FileExistsError:
-            pass
+            with contextlib.suppress(FileExistsError):  # another process won the race: read its key below
+                os.link(staging, path)
         finally:
             staging.unlink()
     try:
