@@ -16,8 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from core.decision.schemas import FitReport
+from evals.shared_data import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "rtr_fit" / "rtr_dev.csv.gz"
+DATA = SHARED_DATA / "rtr_fit" / "rtr_dev.csv.gz"
 CLASSES = (FitReport.SMALL, FitReport.FIT, FitReport.LARGE)
 """Column order of every probability matrix in the eval; labels index into it."""
 NUMERIC = ("height_in", "weight_lbs", "bust_size_num", "age")

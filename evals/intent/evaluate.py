@@ -28,12 +28,13 @@ from typing import Any
 
 from agents.rules.budget import extract_price_bounds
 from agents.rules.intent import parse_shopping_intent
+from evals.shared_data import SHARED_DATA
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "hinglish_golden.jsonl"
 HOLDOUT = HERE / "hinglish_holdout.jsonl"
 WEBSHOP_LABELS = HERE / "webshop_labels.jsonl"
-DEFAULT_WEBSHOP_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "webshop"
+DEFAULT_WEBSHOP_DIR = SHARED_DATA / "webshop"
 FIELDS = ("category", "budget_min_inr", "budget_max_inr", "size", "colour", "brand", "gender", "occasion")
 ATTRIBUTES = ("size", "colour", "brand", "gender", "occasion")
 PRICE_SEED = 20240607

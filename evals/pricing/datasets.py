@@ -11,21 +11,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from core.pricing.importers import MERCARI_CONDITIONS
 from core.pricing.schemas import ListingCondition, SoldItem
+from evals.shared_data import SHARED_DATA
 
-DATA_ROOT = Path(__file__).resolve().parents[3] / "shared" / "data"
-MERCARI_FILE = DATA_ROOT / "mercari_price" / "train_dev.tsv"
-THREDUP_FILE = DATA_ROOT / "thredup_resale" / "thredup_dev.csv"
+MERCARI_FILE = SHARED_DATA / "mercari_price" / "train_dev.tsv"
+THREDUP_FILE = SHARED_DATA / "thredup_resale" / "thredup_dev.csv"
 EVAL_TENANT = "eval"
 EVAL_NOW = datetime(2026, 6, 30, tzinfo=UTC)
-
-MERCARI_CONDITIONS = {
-    "1": ListingCondition.NEW,
-    "2": ListingCondition.LIKE_NEW,
-    "3": ListingCondition.GOOD,
-    "4": ListingCondition.FAIR,
-    "5": ListingCondition.POOR,
-}
 
 
 def _sold_at(row: int) -> datetime:

@@ -24,12 +24,13 @@ from pathlib import Path
 from core.catalog.demo import build_demo_catalog
 from core.settings import Settings
 from evals.retrieval.metrics import mean, ndcg_at_k, recall_at_k
+from evals.shared_data import SHARED_DATA
 from knowledge.embeddings import Embedder, build_embedder
 from knowledge.ingest import index_documents, product_document
 from knowledge.search.documents import DocType, KnowledgeDoc, SearchFilters, SearchMode
 from knowledge.search.embedded import EmbeddedSearchBackend
 
-DEFAULT_ESCI_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "esci"
+DEFAULT_ESCI_DIR = SHARED_DATA / "esci"
 ESCI_FILE = "esci_exact_485rows_50queries_grandi9.csv"
 TENANT = "esci"
 K = 10

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
+from evals.shared_data import SHARED_DATA
 from tools.vision.body_priors import BodyPriors, LinearPrior
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ansur2"
+DEFAULT_DATA = SHARED_DATA / "ansur2"
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "tools" / "vision" / "data" / "body_priors.json"
 FILES = ("ANSUR_II_MALE_Public.csv", "ANSUR_II_FEMALE_Public.csv")
 SOURCE = (

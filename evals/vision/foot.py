@@ -30,13 +30,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from evals.shared_data import SHARED_DATA
 from evals.vision.foot_render import SHEETS_MM, SKIN_TONES_BGR, Floor, PhotoSpec, render_foot_photo
 from tools.vision.errors import ScanRejected
 from tools.vision.foot import measure_foot
 from tools.vision.image import decode_image
 from tools.vision.sheet import find_sheet
 
-DEFAULT_REAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "foot_photos"
+DEFAULT_REAL_DIR = SHARED_DATA / "foot_photos"
 MIN_IOU = 0.8
 MIN_FLOOR_CROP_PX = 300
 PAPER_LABEL = 255

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +24,7 @@ from core.schemas import ProductQuery
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
+from evals.shared_data import shared_data_dir
 
 COLUMNS = [
     "uniq_id", "product_name", "pid", "retail_price", "discounted_price", "is_FK_Advantage_product",
@@ -32,7 +32,6 @@ COLUMNS = [
     "overall_rating", "brand", "product_category_tree", "image", "description", "product_specifications",
     "product_url", "top_category",
 ]  # fmt: skip
-REPO_ROOT = Path(__file__).resolve().parents[3]
 SAMPLE_FILE = Path("flipkart_catalog") / "flipkart_products_20k.csv"
 
 
@@ -335,11 +334,6 @@ def test_categorise_drops_brand_specific_levels_from_the_subcategory() -> None:
 )  # fmt: skip
 def test_categorise_maps_the_top_level(top: str, expected: str) -> None:
     assert categorise(tree(top), "", "")[0] == expected
-
-
-def shared_data_dir() -> Path:
-    configured = os.environ.get("PAKKA_SHARED_DATA")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture
