@@ -157,10 +157,11 @@ def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionSt
             context.tenant_id, ProductQuery(category=state["category"], page=page.page + 1, page_size=100)
         )
         products.extend(page.items)
-    learner = SizeLearner(store)
+    products = products[:MAX_CANDIDATES]
+    adjustments = SizeLearner(store).adjustments(context.tenant_id, [(item.id, item.brand) for item in products])
     found = [
-        Candidate(product=item, adjustment=learner.adjustment(context.tenant_id, item.id, item.brand))
-        for item in products[:MAX_CANDIDATES]
+        Candidate(product=item, adjustment=adjustment)
+        for item, adjustment in zip(products, adjustments, strict=True)
     ]
     return {"candidates": found}
 

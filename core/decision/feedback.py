@@ -6,6 +6,7 @@ personal and go when the shopper is erased."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 from tenacity import retry, retry_if_exception_type, stop_after_attempt
@@ -55,8 +56,23 @@ class SizeLearner:
         return Belief(stored.mean, stored.variance), stored
 
     def adjustment(self, tenant_id: str, product_id: str, brand: str) -> SizeAdjustment:
-        item, item_stored = self._belief(tenant_id, OffsetScope.ITEM, product_id)
         brand_belief, _ = self._belief(tenant_id, OffsetScope.BRAND, brand_key(brand))
+        return self._adjusted(tenant_id, product_id, brand_belief)
+
+    def adjustments(self, tenant_id: str, products: Sequence[tuple[str, str]]) -> list[SizeAdjustment]:
+        """`adjustment` for each (product id, brand), reading each brand's offset once: a category page holds
+        many products of few brands."""
+        brands: dict[str | None, Belief] = {}
+        adjusted: list[SizeAdjustment] = []
+        for product_id, brand in products:
+            key = brand_key(brand)
+            if key not in brands:
+                brands[key] = self._belief(tenant_id, OffsetScope.BRAND, key)[0]
+            adjusted.append(self._adjusted(tenant_id, product_id, brands[key]))
+        return adjusted
+
+    def _adjusted(self, tenant_id: str, product_id: str, brand_belief: Belief) -> SizeAdjustment:
+        item, item_stored = self._belief(tenant_id, OffsetScope.ITEM, product_id)
         return SizeAdjustment(
             mean=item.mean + brand_belief.mean,
             variance=item.variance + brand_belief.variance,

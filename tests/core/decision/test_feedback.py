@@ -60,6 +60,27 @@ def test_what_is_learned_about_a_brand_carries_over_to_its_other_products(store:
     assert sibling.mean < -0.1 and sibling.item.mean == 0.0
 
 
+def test_a_page_of_products_gets_the_same_adjustments_with_each_brand_read_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    learner = SizeLearner(store)
+    for index in range(3):
+        learner.learn(report(f"fbk-{index}", FitReport.SMALL, product_id="shoe-1"))
+    page = [("shoe-1", "Red Tape"), ("shoe-2", "Red Tape"), ("shoe-3", "Bata"), ("shoe-4", "red tape")]
+    one_by_one = [learner.adjustment(TENANT, product_id, brand) for product_id, brand in page]
+    reads: list[tuple[OffsetScope, str]] = []
+    get = store.size_offsets.get
+
+    def counted(tenant_id: str, scope: OffsetScope, key: str) -> object:
+        reads.append((scope, key))
+        return get(tenant_id, scope, key)
+
+    monkeypatch.setattr(store.size_offsets, "get", counted)
+
+    assert learner.adjustments(TENANT, page) == one_by_one
+    assert sorted(key for scope, key in reads if scope is OffsetScope.BRAND) == ["bata", "red-tape"]
+
+
 def test_a_repeated_event_is_rejected_and_learned_from_once(store: Store) -> None:
     learner = SizeLearner(store)
     learner.learn(report("fbk-1", FitReport.SMALL))
