@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from evals.shared_data import shared_data_dir
 from knowledge.ingredients import SkinProfile, ingredient_check
 
-SEPHORA = Path("/work/shared/data/sephora/cosmetics_dev.csv")
+SEPHORA = shared_data_dir() / "sephora" / "cosmetics_dev.csv"
 SKIN_TYPES = ("combination", "dry", "normal", "oily", "sensitive")
 
 
