@@ -14,13 +14,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import ServicesDep, TenantDep
 from core.errors import InvalidInput, PakkaError
 from core.pricing.live_index import LiveComparables
-from core.pricing.schemas import CURRENCY_PATTERN, ListingCondition
 from core.pricing.suggestion import MAX_PHOTOS, PriceSuggestion, SuggestionRequest
 from core.services import Services
 from graphs.pricing import PricingContext, PricingInput, graph
@@ -31,18 +30,10 @@ SUGGEST_BODY_MAX_BYTES = MAX_PHOTOS * 4 * 1024 * 1024
 logger = logging.getLogger("pakka.api")
 
 
-class SuggestBody(BaseModel):
-    """A listing to price; photos are base64-encoded JPEG/PNG/WebP files."""
+class SuggestBody(SuggestionRequest):
+    """A listing to price as JSON: the same fields, with photos as base64-encoded JPEG/PNG/WebP files."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: str = Field(min_length=1, max_length=500)
-    description: str = Field(default="", max_length=20_000)
-    category: str = Field(min_length=1, max_length=200)
-    brand: str | None = Field(default=None, max_length=120)
-    condition: ListingCondition
-    currency: str = Field(default="INR", pattern=CURRENCY_PATTERN)
-    photos: list[str] = Field(default_factory=list, max_length=MAX_PHOTOS)
+    photos: list[str] = Field(default_factory=list, max_length=MAX_PHOTOS)  # type: ignore[assignment]
 
 
 def comparables_index(request: Request) -> LiveComparables:
