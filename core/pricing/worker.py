@@ -17,11 +17,12 @@ import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from core.errors import PakkaError, StoreUnavailable
+from core.pricing.batching import BatchConsumer
 from core.pricing.events import PricingEventService, Recorded, parse_event, store_embeddings
 from core.pricing.schemas import DeadLetter, Listing
 from core.storage.repositories import SalesHistoryRepository
@@ -54,7 +55,9 @@ def _failure(error: Exception) -> tuple[str, str, dict[str, Any]]:
     return "INTERNAL", f"{type(error).__name__}: {error}", {}
 
 
-class PricingEventWorker:
+class PricingEventWorker(BatchConsumer[QueuedEvent]):
+    task_name = "pricing-event-worker"
+
     def __init__(
         self,
         service: PricingEventService,
@@ -64,11 +67,10 @@ class PricingEventWorker:
         store_attempts: int = STORE_ATTEMPTS,
         batch_size: int = EVENT_BATCH,
     ) -> None:
+        super().__init__(batch_size, max_queued)
         self._service = service
         self._sales = sales
-        self._queue: asyncio.Queue[QueuedEvent] = asyncio.Queue(maxsize=max_queued)
         self._store_attempts = store_attempts
-        self._batch_size = batch_size
 
     def submit(self, tenant_id: str, payload: Mapping[str, Any]) -> None:
         """Queue one raw event; QueueFull when the queue is at capacity."""
@@ -79,34 +81,8 @@ class PricingEventWorker:
                 "the pricing event queue is full; retry shortly", {"queued": self._queue.qsize()}
             ) from None
 
-    async def drained(self) -> None:
-        """Wait until every queued event has been applied or dead-lettered."""
-        await self._queue.join()
-
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[PricingEventWorker]:
-        """Run the worker for the duration of the block; on exit the queue is drained, then the task stops."""
-        task = asyncio.create_task(self._run(), name="pricing-event-worker")
-        try:
-            yield self
-            await self.drained()
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._batch_size and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                await asyncio.to_thread(self._apply_batch, batch)
-            finally:
-                for _ in batch:
-                    self._queue.task_done()
-
-    def _apply_batch(self, batch: list[QueuedEvent]) -> None:
+    def handle(self, batch: list[QueuedEvent]) -> None:
+        """Apply the events in order (each applied or dead-lettered), then their follow-ups in one go."""
         recorded = [outcome for queued in batch if (outcome := self._record(queued)) is not None]
         try:
             self._service.follow_up(recorded)
@@ -147,12 +123,14 @@ class PricingEventWorker:
             )
 
 
-class BackgroundEmbedder:
+class BackgroundEmbedder(BatchConsumer[Listing]):
     """Stores the embeddings of changed listings in the background, batching them per model call.
 
     `submit` may be called from any thread (the API's sync routes run in a thread pool). The model is loaded
     by `load_embedder` on the first batch, in a worker thread, so start-up stays fast and a process that never
     ingests never loads it; None (no embedding model installed or configured) drops the batches."""
+
+    task_name = "pricing-embedder"
 
     def __init__(
         self,
@@ -161,12 +139,11 @@ class BackgroundEmbedder:
         *,
         batch_size: int = EMBED_BATCH,
     ) -> None:
+        super().__init__(batch_size)
         self._sales = sales
         self._load_embedder = load_embedder
         self._embedder: Embedder | None = None
         self._loaded = False
-        self._batch_size = batch_size
-        self._queue: asyncio.Queue[Listing] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.embedded = 0
 
@@ -183,36 +160,21 @@ class BackgroundEmbedder:
     async def drained(self) -> None:
         """Wait until every listing submitted so far is embedded (or its batch has failed)."""
         await asyncio.sleep(0)  # let submissions scheduled from other threads land in the queue first
-        await self._queue.join()
+        await super().drained()
 
     @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[BackgroundEmbedder]:
+    async def running(self) -> AsyncIterator[Self]:
         """Embed for the duration of the block; on exit what was submitted gets embedded, then it stops."""
         self._loop = asyncio.get_running_loop()
-        task = asyncio.create_task(self._run(), name="pricing-embedder")
         try:
-            yield self
-            await self.drained()
+            async with super().running():
+                yield self
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
             self._loop = None
 
-    async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._batch_size and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                await asyncio.to_thread(self._embed, batch)
-            except Exception:  # the listings stay without vectors, which `pakka pricing validate` reports
-                logger.exception("could not embed %d listing(s)", len(batch))
-            finally:
-                for _ in batch:
-                    self._queue.task_done()
-
-    def _embed(self, batch: list[Listing]) -> None:
+    def handle(self, batch: list[Listing]) -> None:
+        """Embed and store one batch; when it fails the listings stay without vectors, which
+        `pakka pricing validate` reports."""
         if not self._loaded:
             self._embedder = self._load_embedder()
             self._loaded = True
