@@ -6,7 +6,8 @@ built in a background thread and swapped in when warm, whenever this process sto
 the event service's `on_sale`) or, every `refresh_s`, when the store holds a different number of sales (ones
 other processes stored). Building the TF-IDF index over 100k sales takes seconds, which no request should
 wait on; until the swap, runs price from the previous index. A published index is never changed again, so
-runs read it without a lock.
+runs read it without a lock. Under a steady stream of sales, a rebuild that follows another waits as long as
+the last one took (`rest_ratio` 1), so background indexing takes at most half a core while runs go on.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from knowledge.embeddings import Embedder
 logger = logging.getLogger("pakka.pricing")
 
 REFRESH_S = 30.0
+REST_RATIO = 1.0
 
 
 def build_index(
@@ -60,11 +62,15 @@ class LiveComparables:
         embedder: Embedder | None = None,
         refresh_s: float = REFRESH_S,
         clock: Callable[[], float] = time.monotonic,
+        rest_ratio: float = REST_RATIO,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._sales = sales
         self._embedder = embedder
         self._refresh_s = refresh_s
         self._clock = clock
+        self._rest_ratio = rest_ratio
+        self._sleep = sleep
         self._lock = threading.Lock()
         self._indexes: dict[str, ComparablesIndex] = {}
         self._checked_at: dict[str, float] = {}
@@ -120,6 +126,7 @@ class LiveComparables:
 
     def _rebuild(self, tenant_id: str, only_if_changed: bool) -> None:
         while True:
+            started = self._clock()
             try:
                 current = self._indexes[tenant_id]
                 if not only_if_changed or self._sales.count_sold(tenant_id) != current.count(tenant_id):
@@ -134,3 +141,4 @@ class LiveComparables:
                     return
                 self._wanted_again.discard(tenant_id)
             only_if_changed = False
+            self._sleep(self._rest_ratio * (self._clock() - started))

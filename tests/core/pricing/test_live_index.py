@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.pricing.events import PricingEventService
 from core.pricing.live_index import LiveComparables
-from core.pricing.schemas import PricingEventType
+from core.pricing.schemas import PricingEventType, SoldItem
 from core.storage.repositories import Store
 from tests.core.pricing.factories import make_event
 from tests.core.storage.factories import OTHER_TENANT, TENANT, at
@@ -100,3 +100,43 @@ def test_an_unchanged_store_is_not_reindexed_at_the_refresh_interval(store: Stor
     live.settle()
 
     assert live.current(TENANT) is loaded
+
+
+class SaleDuringBuild:
+    """The store's sales, where one more sale is stored (and reported) while the first rebuild reads them;
+    the clock says every read takes 7 seconds."""
+
+    def __init__(self, store: Store, ticks: Ticks) -> None:
+        self._sales = store.sales
+        self._ticks = ticks
+        self.live: LiveComparables | None = None
+        self.service: PricingEventService | None = None
+        self.reads = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._sales, name)
+
+    def sold_items(self, tenant_id: str) -> list[SoldItem]:
+        self.reads += 1
+        self._ticks.now += 7
+        if self.reads == 2 and self.service is not None:
+            sell(self.service, "l-3", 20)
+        items: list[SoldItem] = self._sales.sold_items(tenant_id)
+        return items
+
+
+def test_a_rebuild_wanted_during_another_waits_as_long_as_the_last_one_took(store: Store) -> None:
+    ticks = Ticks()
+    rests: list[float] = []
+    sales = SaleDuringBuild(store, ticks)
+    live = LiveComparables(sales, clock=ticks, sleep=rests.append)  # type: ignore[arg-type]
+    sales.service = PricingEventService(store.sales, on_sale=live.record_sale)
+    sell(sales.service, "l-1", 0)
+    live.current(TENANT)
+
+    sell(sales.service, "l-2", 10)
+    live.settle()
+
+    assert sales.reads == 3
+    assert rests == [7.0]
+    assert live.current(TENANT).count(TENANT) == 3
