@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
             )
             app.state.pricing_comparables = LiveComparables(services.store.sales)
             resources.callback(app.state.pricing_comparables.settle)
+            app.state.pricing_comparables.warm(settings.default_tenant)
             app.state.pricing_ingestion = await resources.enter_async_context(
                 pricing_ingestion(services, app.state.pricing_comparables)
             )

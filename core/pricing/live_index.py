@@ -1,7 +1,8 @@
 """The comparables indexes one process shares between pricing runs, rebuilt off the request path.
 
 A run only reads: `current` returns the tenant's warm index (similarity index, column arrays and learned
-history factors all built). The store is read when a tenant is first asked for; after that, a new index is
+history factors all built). The store is read when a tenant is first asked for, or before that by `warm`
+in the background (the API warms its default tenant at start); after that, a new index is
 built in a background thread and swapped in when warm, whenever this process stores a sale (`record_sale`,
 the event service's `on_sale`) or, every `refresh_s`, when the store holds a different number of sales (ones
 other processes stored). Building the TF-IDF index over 100k sales takes seconds, which no request should
@@ -72,6 +73,7 @@ class LiveComparables:
         self._rest_ratio = rest_ratio
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._published = threading.Condition(self._lock)
         self._indexes: dict[str, ComparablesIndex] = {}
         self._checked_at: dict[str, float] = {}
         self._builders: dict[str, threading.Thread] = {}
@@ -80,9 +82,22 @@ class LiveComparables:
     def loaded(self, tenant_id: str) -> bool:
         return tenant_id in self._indexes
 
+    def warm(self, tenant_id: str) -> None:
+        """Build the tenant's first index in the background, so its first run does not build it."""
+        if tenant_id not in self._indexes:
+            self._rebuild_later(tenant_id, only_if_changed=True)
+
     def current(self, tenant_id: str) -> ComparablesIndex:
-        """The tenant's newest warm index; the first call per tenant builds it here (the one slow run)."""
+        """The tenant's newest warm index; the first call per tenant builds it here unless `warm` is building
+        it (the one slow run). An index without sales, which can price nothing, is served only when no build
+        is under way: a shop's first sales, stored just after start, are waited for."""
         index = self._indexes.get(tenant_id)
+        if index is None or index.count(tenant_id) == 0:
+            with self._published:
+                self._published.wait_for(
+                    lambda: self._has_sales(tenant_id) or tenant_id not in self._builders
+                )
+                index = self._indexes.get(tenant_id)
         if index is None:
             index = build_index(self._sales, tenant_id, self._embedder)
             with self._lock:
@@ -94,9 +109,13 @@ class LiveComparables:
             self._rebuild_later(tenant_id, only_if_changed=True)
         return index
 
+    def _has_sales(self, tenant_id: str) -> bool:
+        index = self._indexes.get(tenant_id)
+        return index is not None and index.count(tenant_id) > 0
+
     def record_sale(self, item: SoldItem) -> None:
-        """A sale this process stored: a tenant already loaded gets a new index in the background."""
-        if item.tenant_id in self._indexes:
+        """A sale this process stored: a tenant loaded (or loading) gets a new index in the background."""
+        if item.tenant_id in self._indexes or item.tenant_id in self._builders:
             self._rebuild_later(item.tenant_id, only_if_changed=False)
 
     def settle(self) -> None:
@@ -128,16 +147,23 @@ class LiveComparables:
         while True:
             started = self._clock()
             try:
-                current = self._indexes[tenant_id]
-                if not only_if_changed or self._sales.count_sold(tenant_id) != current.count(tenant_id):
+                current = self._indexes.get(tenant_id)
+                if (
+                    current is None
+                    or not only_if_changed
+                    or self._sales.count_sold(tenant_id) != current.count(tenant_id)
+                ):
                     fresh = build_index(self._sales, tenant_id, self._embedder)
-                    with self._lock:
+                    with self._published:
                         self._indexes[tenant_id] = fresh
+                        self._checked_at.setdefault(tenant_id, self._clock())
+                        self._published.notify_all()
             except Exception:  # runs keep the previous index; the next sale or refresh tries again
                 logger.exception("could not rebuild the comparables index", extra={"tenant_id": tenant_id})
-            with self._lock:
+            with self._published:
                 if tenant_id not in self._wanted_again:
                     self._builders.pop(tenant_id, None)
+                    self._published.notify_all()
                     return
                 self._wanted_again.discard(tenant_id)
             only_if_changed = False

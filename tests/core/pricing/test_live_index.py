@@ -3,6 +3,8 @@ rebuilt in the background when sales arrive, and never changed once runs can see
 
 from __future__ import annotations
 
+import threading
+
 from core.pricing.events import PricingEventService
 from core.pricing.live_index import LiveComparables
 from core.pricing.schemas import PricingEventType, SoldItem
@@ -140,3 +142,54 @@ def test_a_rebuild_wanted_during_another_waits_as_long_as_the_last_one_took(stor
     assert sales.reads == 3
     assert rests == [7.0]
     assert live.current(TENANT).count(TENANT) == 3
+
+
+class HeldRead:
+    """The store's sales, where reading a tenant's sales waits until the test releases it."""
+
+    def __init__(self, store: Store) -> None:
+        self._sales = store.sales
+        self.reading = threading.Event()
+        self.release = threading.Event()
+        self.reads = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._sales, name)
+
+    def sold_items(self, tenant_id: str) -> list[SoldItem]:
+        self.reads += 1
+        self.reading.set()
+        self.release.wait()
+        items: list[SoldItem] = self._sales.sold_items(tenant_id)
+        return items
+
+
+def test_a_warmed_tenant_is_loaded_in_the_background_and_its_first_run_waits_for_that_build(
+    store: Store,
+) -> None:
+    sell(PricingEventService(store.sales), "l-1", 0)
+    sales = HeldRead(store)
+    live = LiveComparables(sales)  # type: ignore[arg-type]
+    served: list[int] = []
+
+    live.warm(TENANT)
+    sales.reading.wait()
+    first_run = threading.Thread(target=lambda: served.append(live.current(TENANT).count(TENANT)))
+    first_run.start()
+    sales.release.set()
+    first_run.join()
+    live.settle()
+
+    assert served == [1]
+    assert sales.reads == 1
+
+
+def test_a_shops_first_sales_stored_just_after_warming_are_waited_for_not_served_empty(store: Store) -> None:
+    live = LiveComparables(store.sales)
+    service = PricingEventService(store.sales, on_sale=live.record_sale)
+
+    live.warm(TENANT)
+    sell(service, "l-1", 0)
+
+    assert live.current(TENANT).count(TENANT) == 1
+    live.settle()
