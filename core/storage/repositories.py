@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from core.decision.schemas import FeedbackEvent, OffsetScope, SizeOffset
 from core.pricing.schemas import (
@@ -78,6 +78,14 @@ class ProductRepository(Protocol):
     def count(self, tenant_id: str) -> int: ...
 
 
+class StockKey(NamedTuple):
+    """One inventory row's key within a tenant: (product, size, region)."""
+
+    product_id: str
+    size: str
+    region: str
+
+
 class InventoryRepository(Protocol):
     def put(self, record: InventoryRecord, expected_version: int | None = None) -> InventoryRecord:
         """Set stock for (product, size, region). With `expected_version`, only if the stored version matches
@@ -89,6 +97,12 @@ class InventoryRepository(Protocol):
         ...
 
     def get(self, tenant_id: str, product_id: str, size: str, region: str) -> InventoryRecord | None: ...
+
+    def get_many(self, tenant_id: str, stock_keys: Sequence[StockKey]) -> dict[StockKey, InventoryRecord]:
+        """The rows that exist among `stock_keys`, by key, in as few round trips as the backend allows
+        (repeated keys are read once; missing rows are left out)."""
+        ...
+
     def list_for_product(self, tenant_id: str, product_id: str) -> list[InventoryRecord]:
         """Ordered by size then region."""
         ...
@@ -240,6 +254,13 @@ class SizeOffsetRepository(Protocol):
     """Learned per-item and per-brand size offsets, saved with optimistic versions."""
 
     def get(self, tenant_id: str, scope: OffsetScope, key: str) -> SizeOffset | None: ...
+
+    def get_many(
+        self, tenant_id: str, scope: OffsetScope, offset_keys: Sequence[str]
+    ) -> dict[str, SizeOffset]:
+        """The stored offsets of one scope among `offset_keys`, by key, in as few round trips as the backend
+        allows (keys never saved are left out)."""
+        ...
 
     def save(self, offset: SizeOffset, expected_version: int) -> SizeOffset:
         """Store with version = expected_version + 1; VersionConflict if the stored version differs

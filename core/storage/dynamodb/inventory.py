@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from botocore.client import BaseClient
@@ -19,6 +19,7 @@ from core.storage.dynamodb.client import (
     error_code,
 )
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize
+from core.storage.repositories import StockKey
 
 INVENTORY = RecordCodec(InventoryRecord)
 KEY_ATTRIBUTES = frozenset({"tenant_id", "sku"})
@@ -124,6 +125,15 @@ class DynamoInventoryRepository:
             )
         item = response.get("Item")
         return INVENTORY.from_item(item) if item else None
+
+    def get_many(self, tenant_id: str, stock_keys: Sequence[StockKey]) -> dict[StockKey, InventoryRecord]:
+        """Strongly consistent BatchGetItem, 100 keys a request, unprocessed keys re-sent with backoff."""
+        wanted = [
+            inventory_key(tenant_id, *key) for key in dict.fromkeys(StockKey(*key) for key in stock_keys)
+        ]
+        items = operations.batch_get(self._client, "inventory.get_many", self._table, wanted)
+        records = map(INVENTORY.from_item, items)
+        return {StockKey(record.product_id, record.size, record.region): record for record in records}
 
     def list_for_product(self, tenant_id: str, product_id: str) -> list[InventoryRecord]:
         """Ordered by size then region (sorted here: '#' does not sort below every size character)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from botocore.client import BaseClient
@@ -9,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from core.decision.schemas import OffsetScope, SizeOffset
 from core.errors import InvalidInput, VersionConflict
-from core.storage.dynamodb import keys
+from core.storage.dynamodb import keys, operations
 from core.storage.dynamodb.client import CONDITIONAL_CHECK_FAILED, backend_faults, error_code
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize
 
@@ -35,6 +36,14 @@ class DynamoSizeOffsetRepository:
             )
         item = response.get("Item")
         return SIZE_OFFSETS.from_item(item) if item else None
+
+    def get_many(
+        self, tenant_id: str, scope: OffsetScope, offset_keys: Sequence[str]
+    ) -> dict[str, SizeOffset]:
+        """Strongly consistent BatchGetItem, 100 keys a request, unprocessed keys re-sent with backoff."""
+        wanted = [offset_key(tenant_id, scope, key) for key in dict.fromkeys(offset_keys)]
+        items = operations.batch_get(self._client, "size_offsets.get_many", self._table, wanted)
+        return {offset.key: offset for offset in map(SIZE_OFFSETS.from_item, items)}
 
     def save(self, offset: SizeOffset, expected_version: int) -> SizeOffset:
         """Store as version expected_version + 1, only over that stored version (0: only if none is)."""

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NoReturn
 
 from core.errors import NotFound, VersionConflict
 from core.schemas import InventoryRecord
+from core.storage.repositories import StockKey
 from core.storage.sqlite.database import SqliteDatabase
 
 _KEY = "tenant_id = :tenant_id AND product_id = :product_id AND size = :size AND region = :region"
+
+_KEYS_PER_QUERY = 300
+"""Keys per batched read: three bound values each, well under SQLite's limit on bound variables."""
 
 _UPSERT = """
 INSERT INTO inventory (tenant_id, product_id, size, region, available, reserved, version, updated_at)
@@ -45,6 +49,11 @@ def inventory_from_row(row: sqlite3.Row) -> InventoryRecord:
         version=row["version"],
         updated_at=datetime.fromisoformat(row["updated_at"]),
     )
+
+
+def _key_rows(count: int) -> str:
+    """`(?, ?, ?), (?, ?, ?)` for `count` keys."""
+    return ", ".join(["(?, ?, ?)"] * count)
 
 
 class SqliteInventoryRepository:
@@ -84,6 +93,25 @@ class SqliteInventoryRepository:
                 {"tenant_id": tenant_id, "product_id": product_id, "size": size, "region": region},
             ).fetchone()
         return None if row is None else inventory_from_row(row)
+
+    def get_many(self, tenant_id: str, stock_keys: Sequence[StockKey]) -> dict[StockKey, InventoryRecord]:
+        """One primary-key lookup per key, `_KEYS_PER_QUERY` keys a statement, all in one snapshot."""
+        wanted = list(dict.fromkeys(StockKey(*key) for key in stock_keys))
+        found: dict[StockKey, InventoryRecord] = {}
+        with self._db.transaction(write=False) as connection:
+            for start in range(0, len(wanted), _KEYS_PER_QUERY):
+                chunk = wanted[start : start + _KEYS_PER_QUERY]
+                rows = connection.execute(
+                    f"WITH wanted (product_id, size, region) AS (VALUES {_key_rows(len(chunk))}) "
+                    "SELECT inventory.* FROM wanted JOIN inventory ON inventory.tenant_id = ? "
+                    "AND inventory.product_id = wanted.product_id AND inventory.size = wanted.size "
+                    "AND inventory.region = wanted.region",
+                    (*(value for key in chunk for value in key), tenant_id),
+                ).fetchall()
+                for row in rows:
+                    record = inventory_from_row(row)
+                    found[StockKey(record.product_id, record.size, record.region)] = record
+        return found
 
     def list_for_product(self, tenant_id: str, product_id: str) -> list[InventoryRecord]:
         """Ordered by size then region."""

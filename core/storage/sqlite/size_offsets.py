@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.decision.schemas import OffsetScope, SizeOffset
 from core.errors import InvalidInput, VersionConflict
+from core.storage.sqlite.columns import placeholders
 from core.storage.sqlite.database import SqliteDatabase
+
+_KEYS_PER_QUERY = 500
 
 
 class SqliteSizeOffsetRepository:
@@ -18,6 +23,25 @@ class SqliteSizeOffsetRepository:
                 (tenant_id, str(scope), key),
             ).fetchone()
         return None if row is None else SizeOffset.model_validate_json(row["doc"])
+
+    def get_many(
+        self, tenant_id: str, scope: OffsetScope, offset_keys: Sequence[str]
+    ) -> dict[str, SizeOffset]:
+        """Primary-key lookups, `_KEYS_PER_QUERY` keys a statement, all in one snapshot."""
+        wanted = list(dict.fromkeys(offset_keys))
+        found: dict[str, SizeOffset] = {}
+        with self._db.transaction(write=False) as connection:
+            for start in range(0, len(wanted), _KEYS_PER_QUERY):
+                chunk = wanted[start : start + _KEYS_PER_QUERY]
+                rows = connection.execute(
+                    "SELECT doc FROM size_offsets WHERE tenant_id = ? AND scope = ? "
+                    f"AND key IN ({placeholders(len(chunk))})",
+                    (tenant_id, str(scope), *chunk),
+                ).fetchall()
+                for row in rows:
+                    offset = SizeOffset.model_validate_json(row["doc"])
+                    found[offset.key] = offset
+        return found
 
     def save(self, offset: SizeOffset, expected_version: int) -> SizeOffset:
         """Store as version expected_version + 1, only over that stored version (0: only if none is)."""

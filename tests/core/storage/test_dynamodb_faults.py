@@ -15,12 +15,21 @@ import httpx
 import pytest
 from werkzeug.serving import make_server
 
+from core.decision.schemas import OffsetScope
 from core.errors import InvalidInput, StoreUnavailable
 from core.schemas import ProductQuery
 from core.storage.dynamodb import DynamoDBStore
 from core.storage.dynamodb.operations import TRANSACTION_ATTEMPTS
+from core.storage.repositories import StockKey
 from tests.conftest import free_port
-from tests.core.storage.factories import REGION, TENANT, make_inventory, make_order, make_product
+from tests.core.storage.factories import (
+    REGION,
+    TENANT,
+    make_inventory,
+    make_order,
+    make_product,
+    make_size_offset,
+)
 
 REGION_NAME = "ap-south-1"
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -261,6 +270,32 @@ def test_get_many_rereads_keys_left_unprocessed(behind_proxy: DynamoDBStore, fau
 
     assert sorted(found) == ["p-1", "p-2"]
     assert faults.calls["BatchGetItem"] == 2
+
+
+def test_inventory_get_many_reads_in_requests_of_100_and_rereads_keys_left_unprocessed(
+    behind_proxy: DynamoDBStore, faults: FaultProxy
+) -> None:
+    sizes = [str(size) for size in range(150)]
+    behind_proxy.inventory.put_many(make_inventory(size=size, available=1) for size in sizes[:140])
+    faults.calls.clear()
+    faults.inject("BatchGetItem", nothing_processed, times=1)
+
+    found = behind_proxy.inventory.get_many(TENANT, [StockKey("p-1", size, REGION) for size in sizes])
+
+    assert sorted(key.size for key in found) == sorted(sizes[:140])
+    assert faults.calls["BatchGetItem"] == 3  # two requests (100 + 50), the first sent twice
+
+
+def test_size_offsets_get_many_rereads_keys_left_unprocessed(
+    behind_proxy: DynamoDBStore, faults: FaultProxy
+) -> None:
+    behind_proxy.size_offsets.save(make_size_offset(OffsetScope.BRAND, "sprintara"), expected_version=0)
+    faults.inject("BatchGetItem", nothing_processed, times=2)
+
+    found = behind_proxy.size_offsets.get_many(TENANT, OffsetScope.BRAND, ["sprintara", "chalo"])
+
+    assert list(found) == ["sprintara"]
+    assert faults.calls["BatchGetItem"] == 3
 
 
 def test_a_product_too_large_for_one_item_is_invalid_input(behind_proxy: DynamoDBStore) -> None:

@@ -81,5 +81,29 @@ def test_saving_over_a_newer_size_offset_is_a_version_conflict(store: Store) -> 
     assert stored is not None and (stored.mean, stored.version) == (0.2, 2)
 
 
+def test_get_many_returns_the_saved_offsets_of_one_scope_by_key(store: Store) -> None:
+    item = store.size_offsets.save(make_offset(OffsetScope.ITEM, "p-1", mean=0.5), expected_version=0)
+    other = store.size_offsets.save(make_offset(OffsetScope.ITEM, "p-2", mean=-0.5), expected_version=0)
+    store.size_offsets.save(make_offset(OffsetScope.BRAND, "p-3"), expected_version=0)
+
+    found = store.size_offsets.get_many(TENANT, OffsetScope.ITEM, ["p-1", "p-2", "p-3", "p-4", "p-1"])
+
+    assert found == {"p-1": item, "p-2": other}
+
+
+def test_get_many_of_more_offsets_than_one_request_holds_finds_them_all(store: Store) -> None:
+    keys = [f"p-{index:03d}" for index in range(120)]
+    for index, key in enumerate(keys):
+        store.size_offsets.save(make_offset(OffsetScope.ITEM, key, mean=index / 100), expected_version=0)
+
+    found = store.size_offsets.get_many(TENANT, OffsetScope.ITEM, keys)
+
+    assert [found[key].mean for key in keys] == [index / 100 for index in range(120)]
+
+
+def test_get_many_of_no_offset_keys_is_empty(store: Store) -> None:
+    assert store.size_offsets.get_many(TENANT, OffsetScope.BRAND, []) == {}
+
+
 def test_the_decision_tables_are_sqlite_migration_version_3() -> None:
     assert [migration.version for migration in MIGRATIONS if "size_offsets" in migration.sql] == [3]

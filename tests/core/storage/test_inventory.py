@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import NotFound, VersionConflict
-from core.storage.repositories import Store
+from core.storage.repositories import StockKey, Store
 from tests.core.storage.factories import REGION, TENANT, make_inventory
 
 
@@ -91,3 +91,53 @@ def test_list_for_product_orders_by_size_then_region_and_only_that_product(store
 
 def test_list_for_product_without_stock_rows_is_empty(store: Store) -> None:
     assert store.inventory.list_for_product(TENANT, "p-1") == []
+
+
+def test_get_many_returns_each_row_found_by_its_key_and_leaves_out_missing_ones(store: Store) -> None:
+    store.inventory.put_many(
+        [
+            make_inventory(size="9", region="mumbai", available=2),
+            make_inventory(size="10", region="delhi", available=0),
+            make_inventory(product_id="p-2", size="9", region="mumbai", available=5),
+        ]
+    )
+    wanted = [
+        StockKey("p-1", "9", "mumbai"),
+        StockKey("p-1", "10", "delhi"),
+        StockKey("p-2", "9", "delhi"),
+        StockKey("p-3", "9", "mumbai"),
+    ]
+
+    found = store.inventory.get_many(TENANT, wanted)
+
+    assert sorted(found) == [StockKey("p-1", "10", "delhi"), StockKey("p-1", "9", "mumbai")]
+    assert found[StockKey("p-1", "9", "mumbai")] == store.inventory.get(TENANT, "p-1", "9", "mumbai")
+    assert found[StockKey("p-1", "10", "delhi")].available == 0
+
+
+def test_get_many_reads_a_repeated_key_once_and_accepts_plain_tuples(store: Store) -> None:
+    store.inventory.put(make_inventory(size="9", region="mumbai", available=3))
+
+    found = store.inventory.get_many(TENANT, [StockKey("p-1", "9", "mumbai"), ("p-1", "9", "mumbai")])
+
+    assert list(found) == [StockKey("p-1", "9", "mumbai")]
+
+
+def test_get_many_of_more_keys_than_one_request_holds_finds_them_all(store: Store) -> None:
+    sizes = [str(size) for size in range(1, 16)]
+    regions = [f"region-{index}" for index in range(22)]
+    store.inventory.put_many(
+        make_inventory(size=size, region=region, available=index % 4)
+        for index, (size, region) in enumerate((size, region) for size in sizes for region in regions)
+    )
+    wanted = [StockKey("p-1", size, region) for size in sizes for region in regions]
+
+    found = store.inventory.get_many(TENANT, wanted)
+
+    assert len(wanted) == 330
+    assert set(found) == set(wanted)
+    assert [found[key].available for key in wanted] == [index % 4 for index in range(330)]
+
+
+def test_get_many_of_no_keys_is_empty(store: Store) -> None:
+    assert store.inventory.get_many(TENANT, []) == {}

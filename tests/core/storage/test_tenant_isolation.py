@@ -16,7 +16,7 @@ from core.decision.schemas import FitReport, OffsetScope
 from core.errors import InsufficientStock, InvalidInput, NotFound, VersionConflict
 from core.pricing.schemas import ListingStatus, PricingEventType
 from core.schemas import OrderStatus, ProductQuery, StockEffect
-from core.storage.repositories import Store
+from core.storage.repositories import StockKey, Store
 from tests.core.pricing.factories import WINDOW, apply, make_dead_letter, make_event, make_listing
 from tests.core.storage.factories import (
     OTHER_TENANT,
@@ -157,6 +157,11 @@ def _inventory_get(store: Store) -> None:
     assert store.inventory.get(OTHER_TENANT, "p-1", "9", REGION) is None
 
 
+@probe("inventory.get_many")
+def _inventory_get_many(store: Store) -> None:
+    assert store.inventory.get_many(OTHER_TENANT, [StockKey("p-1", "9", REGION)]) == {}
+
+
 @probe("inventory.list_for_product")
 def _inventory_list_for_product(store: Store) -> None:
     assert store.inventory.list_for_product(OTHER_TENANT, "p-1") == []
@@ -294,6 +299,11 @@ def _feedback_delete_for_user(store: Store) -> None:
 @probe("size_offsets.get")
 def _size_offsets_get(store: Store) -> None:
     assert store.size_offsets.get(OTHER_TENANT, OffsetScope.ITEM, "p-1") is None
+
+
+@probe("size_offsets.get_many")
+def _size_offsets_get_many(store: Store) -> None:
+    assert store.size_offsets.get_many(OTHER_TENANT, OffsetScope.ITEM, ["p-1"]) == {}
 
 
 @probe("size_offsets.save")
