@@ -72,6 +72,7 @@ class FitExplanationContext(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    product_id: str | None = Field(default=None, description="Echoed with its explanation in a list answer.")
     product_name: str
     brand: str = ""
     size: str | None = None
@@ -79,6 +80,30 @@ class FitExplanationContext(BaseModel):
     price_inr: float | None = Field(default=None, ge=0)
     reasons: list[str] = Field(default_factory=list, description="Chart rows and rules that were applied.")
     cautions: list[str] = Field(default_factory=list)
+
+
+class FitExplanationsContext(BaseModel):
+    """Facts behind every recommendation of one answer, explained in a single call."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    items: list[FitExplanationContext] = Field(min_length=1)
+
+
+class ProductExplanation(BaseModel):
+    """One product's explanation in a list answer."""
+
+    product_id: str = Field(description="The product_id of the facts this explains, exactly as given.")
+    text: str = Field(
+        description="Two or three plain sentences for the shopper: why this product and size, its confidence "
+        "as a percentage, the chart rows or ingredient rules behind it, and any caution."
+    )
+
+
+class FitExplanations(BaseModel):
+    """One explanation per recommended product, each written only from that product's own facts."""
+
+    explanations: list[ProductExplanation]
 
 
 class MerchantNoteContext(BaseModel):

@@ -17,11 +17,17 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
 
 from agents.pricing.schemas import PriceCheckContext, PriceReviewContext
-from agents.schemas import FitExplanationContext, MerchantNoteContext, SiteCopyContext
+from agents.schemas import (
+    FitExplanationContext,
+    FitExplanationsContext,
+    MerchantNoteContext,
+    SiteCopyContext,
+)
 
 
 class TextTask(StrEnum):
     FIT_EXPLANATION = "fit_explanation"
+    FIT_EXPLANATIONS = "fit_explanations"
     MERCHANT_NOTE = "merchant_note"
     SITE_COPY = "site_copy"
     PRICE_REVIEW = "price_review"
@@ -30,6 +36,7 @@ class TextTask(StrEnum):
 
 TASK_CONTEXTS: dict[TextTask, type[BaseModel]] = {
     TextTask.FIT_EXPLANATION: FitExplanationContext,
+    TextTask.FIT_EXPLANATIONS: FitExplanationsContext,
     TextTask.MERCHANT_NOTE: MerchantNoteContext,
     TextTask.SITE_COPY: SiteCopyContext,
     TextTask.PRICE_REVIEW: PriceReviewContext,
@@ -40,6 +47,11 @@ INSTRUCTIONS: dict[TextTask, str] = {
     TextTask.FIT_EXPLANATION: (
         "Explain to the shopper in two or three plain sentences why this product and size were chosen. "
         "Use only the facts below; quote the confidence as a percentage."
+    ),
+    TextTask.FIT_EXPLANATIONS: (
+        "For each product below, explain to the shopper in two or three plain sentences why this product "
+        "and size were chosen. Use only that product's own facts, cite its reasons (chart rows, ingredient "
+        "rules) and quote its confidence as a percentage. Answer with one explanation per product_id."
     ),
     TextTask.MERCHANT_NOTE: (
         "Write a short note to the merchant explaining the suggested price and range. "

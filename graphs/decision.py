@@ -16,26 +16,27 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 import numpy as np
+from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.schemas import FitExplanationContext
+from agents.schemas import FitExplanationContext, FitExplanations, FitExplanationsContext
 from agents.text_tasks import TextTask, task_message
 from core.context import AppContext
 from core.decision.apparel import ApparelFits, body_measurements, score_garment
 from core.decision.calibration import IsotonicCalibration, PlattCalibration, load_calibration
 from core.decision.feedback import SizeAdjustment, SizeLearner
-from core.decision.filtering import FilterRules, ScoredCandidate, Selection, StockCheck, select
+from core.decision.filtering import FilterRules, ScoredCandidate, Selection, select
 from core.decision.footwear import FootMeasurements, FootwearFits, score_shoe
 from core.decision.guidance import SCAN_FOR_CATEGORY, GuidanceFacts, guidance_for
 from core.decision.results import DecisionResult, EliminationSummary, Recommendation
 from core.decision.skincare import score_skincare, skin_profile
+from core.decision.stock import stock_not_read, with_stock
 from core.privacy import ScanKind, stored_attributes
 from core.schemas import Product, ProductQuery
-from core.storage.repositories import Store
 from knowledge.embeddings import Embedder
 from knowledge.search.documents import DocType, SearchFilters, SearchMode
 from knowledge.sizing.charts import curated_library
@@ -93,11 +94,16 @@ def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     return {"attributes": stored, "attributes_source": "stored" if stored else None}
 
 
-def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
+async def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     """The brand size charts for this category (brand -> chart id), and the knowledge base's size guides or
-    ingredient articles to cite (hybrid search; none when there is no knowledge base or it fails)."""
+    ingredient articles to cite (hybrid search; none when there is no knowledge base or it fails).
+
+    Async so that a request with nothing to search costs no thread hop; a search runs on a worker thread."""
     charts = _footwear_chart_ids() if state["category"] == "footwear" else {}
-    return {"charts": charts, "guides": _guides(state, runtime)}
+    question = _guide_question(state) if state.get("attributes") else None
+    if question is None or runtime.context.services.knowledge is None:
+        return {"charts": charts, "guides": []}
+    return {"charts": charts, "guides": await asyncio.to_thread(_guides, state, runtime, question)}
 
 
 @lru_cache(maxsize=1)
@@ -119,10 +125,9 @@ def _guide_question(state: DecisionState) -> str | None:
     return GUIDE_QUESTIONS.get(category)
 
 
-def _guides(state: DecisionState, runtime: Runtime[AppContext]) -> list[dict[str, Any]]:
-    question = _guide_question(state) if state.get("attributes") else None
+def _guides(state: DecisionState, runtime: Runtime[AppContext], question: str) -> list[dict[str, Any]]:
     knowledge = runtime.context.services.knowledge
-    if question is None or knowledge is None:
+    if knowledge is None:
         return []
     tenant_id, category = runtime.context.tenant_id, state["category"]
     filters = SearchFilters(tenant_id=tenant_id, category=category, doc_types=GUIDE_TYPES)
@@ -166,45 +171,24 @@ def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionSt
     return {"candidates": found}
 
 
-StockFor = Callable[[Product], StockCheck]
 Calibration = PlattCalibration | IsotonicCalibration
 
 
 def score(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     """Fit probability (footwear, apparel) or ingredient compatibility (skincare) per product at its best
-    size, with that size's stock in the shopper's region, combined into a calibrated confidence."""
+    size, combined into a calibrated confidence; then that size's stock in the shopper's region, read for
+    every product in one batch."""
     attributes = state.get("attributes")
     scorer = SCORERS.get(state["category"])
     if not attributes or scorer is None:
         return {"scored": []}
     context = runtime.context
-    region = state.get("region")
-
-    def stock_for(product: Product) -> StockCheck:
-        return _stock_check(context.services.store, context.tenant_id, product.id, region)
-
-    calibration = load_calibration(category=state["category"])
-    return {"scored": scorer(state["candidates"], attributes, stock_for, calibration)}
-
-
-def _stock_check(store: Store, tenant_id: str, product_id: str, region: str | None) -> StockCheck:
-    """Stock of one product in the region (anywhere when None), read only for the size a scorer chose: one
-    row for a size in a region, the product's stock list otherwise."""
-
-    def in_stock(size: str | None) -> bool:
-        if size is not None and region is not None:
-            row = store.inventory.get(tenant_id, product_id, size, region)
-            return row is not None and row.available > 0
-        return any(
-            row.available > 0 and size in (None, row.size) and region in (None, row.region)
-            for row in store.inventory.list_for_product(tenant_id, product_id)
-        )
-
-    return in_stock
+    scored = scorer(state["candidates"], attributes, load_calibration(category=state["category"]))
+    return {"scored": with_stock(scored, context.services.store, context.tenant_id, state.get("region"))}
 
 
 def _score_footwear(
-    candidates: list[Candidate], attributes: dict[str, Any], stock_for: StockFor, calibration: Calibration
+    candidates: list[Candidate], attributes: dict[str, Any], calibration: Calibration
 ) -> list[ScoredCandidate]:
     foot = FootMeasurements(
         length_mm=attributes["length_mm"],
@@ -213,35 +197,34 @@ def _score_footwear(
     )
     fits = FootwearFits(foot)
     scored = (
-        score_shoe(product, foot, adjustment, stock_for(product), calibration, fits=fits)
+        score_shoe(product, foot, adjustment, stock_not_read, calibration, fits=fits)
         for product, adjustment in _pairs(candidates)
     )
     return [item for item in scored if item is not None]
 
 
 def _score_apparel(
-    candidates: list[Candidate], attributes: dict[str, Any], stock_for: StockFor, calibration: Calibration
+    candidates: list[Candidate], attributes: dict[str, Any], calibration: Calibration
 ) -> list[ScoredCandidate]:
     body = body_measurements(attributes)
     if not body:
         return []
     fits = ApparelFits(body)
     scored = (
-        score_garment(product, fits, adjustment, stock_for(product), calibration)
+        score_garment(product, fits, adjustment, stock_not_read, calibration)
         for product, adjustment in _pairs(candidates)
     )
     return [item for item in scored if item is not None]
 
 
 def _score_skincare(
-    candidates: list[Candidate], attributes: dict[str, Any], stock_for: StockFor, calibration: Calibration
+    candidates: list[Candidate], attributes: dict[str, Any], calibration: Calibration
 ) -> list[ScoredCandidate]:
     profile = skin_profile(attributes)
     if profile is None:
         return []
     return [
-        score_skincare(product, profile, stock_for(product), calibration)
-        for product, _ in _pairs(candidates)
+        score_skincare(product, profile, stock_not_read, calibration) for product, _ in _pairs(candidates)
     ]
 
 
@@ -249,7 +232,7 @@ def _pairs(candidates: list[Candidate]) -> list[tuple[Product, SizeAdjustment]]:
     return [(candidate["product"], candidate["adjustment"]) for candidate in candidates]
 
 
-Scorer = Callable[[list[Candidate], dict[str, Any], StockFor, Calibration], list[ScoredCandidate]]
+Scorer = Callable[[list[Candidate], dict[str, Any], Calibration], list[ScoredCandidate]]
 SCORERS: dict[str, Scorer] = {
     "footwear": _score_footwear,
     "apparel": _score_apparel,
@@ -257,8 +240,9 @@ SCORERS: dict[str, Scorer] = {
 }
 
 
-def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """Drop < 0.75, out of stock, over budget; at most 2 per brand; 3-5 or none, with guidance."""
+async def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
+    """Drop < 0.75, out of stock, over budget; at most 2 per brand; 3-5 or none, with guidance. Pure
+    computation, so async: it runs on the event loop instead of hopping to a worker thread."""
     budget = state.get("budget_inr")
     scored = state.get("scored", [])
     selection = select(scored, FilterRules(budget_inr=budget))
@@ -288,31 +272,28 @@ def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState
 
 
 async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """One explanation per recommendation, written through the model router from the cited evidence (the
-    chart rows or ingredient rules it was scored on, and the knowledge base's guide for the category)."""
+    """One explanation per recommendation, all written in one call through the model router (a structured
+    list), each from its own evidence: the chart rows or ingredient rules it was scored on, and the knowledge
+    base's guide for the category. A product the answer leaves out is explained on its own."""
     chosen = state["selection"].chosen
     guides = state.get("guides", [])
-    messages = [
-        [
-            task_message(
-                TextTask.FIT_EXPLANATION,
-                FitExplanationContext(
-                    product_name=item.name,
-                    brand=item.brand,
-                    size=item.size,
-                    confidence=item.confidence,
-                    price_inr=float(item.price_inr),
-                    reasons=[*item.reasons, *_guide_reasons(guides, item)],
-                    cautions=list(item.cautions),
-                ),
-            )
-        ]
+    facts = [
+        FitExplanationContext(
+            product_id=item.product_id,
+            product_name=item.name,
+            brand=item.brand,
+            size=item.size,
+            confidence=item.confidence,
+            price_inr=float(item.price_inr),
+            reasons=[*item.reasons, *_guide_reasons(guides, item)],
+            cautions=list(item.cautions),
+        )
         for item in chosen
     ]
-    replies = await asyncio.gather(*(runtime.context.services.model.ainvoke(message) for message in messages))
+    explanations = await _explanations(runtime.context.services.model, facts)
     recommendations: list[Recommendation] = []
-    for item, reply in zip(chosen, replies, strict=True):
-        explanation = reply.text
+    for item in chosen:
+        explanation = explanations[item.product_id]
         runtime.stream_writer({"explanation": {"product_id": item.product_id, "text": explanation}})
         recommendations.append(
             Recommendation(
@@ -335,6 +316,30 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
         attributes_source=state.get("attributes_source"),
     )
     return {"result": result}
+
+
+async def _explanations(model: BaseChatModel, facts: list[FitExplanationContext]) -> dict[str, str]:
+    """Explanation text by product id: one structured call for the whole list, then one plain call for each
+    product the answer skipped or left blank."""
+    if not facts:
+        return {}
+    explainer = model.with_structured_output(FitExplanations)
+    answer = await explainer.ainvoke(
+        [task_message(TextTask.FIT_EXPLANATIONS, FitExplanationsContext(items=facts))]
+    )
+    wanted = {item.product_id for item in facts}
+    explained = {
+        written.product_id: written.text.strip()
+        for written in cast(FitExplanations, answer).explanations
+        if written.product_id in wanted and written.text.strip()
+    }
+    missing = [item for item in facts if item.product_id not in explained]
+    replies = await asyncio.gather(
+        *(model.ainvoke([task_message(TextTask.FIT_EXPLANATION, item)]) for item in missing)
+    )
+    for item, reply in zip(missing, replies, strict=True):
+        explained[str(item.product_id)] = reply.text
+    return explained
 
 
 def _cited_guides(guides: list[dict[str, Any]], item: ScoredCandidate) -> list[dict[str, Any]]:

@@ -21,16 +21,19 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 
 from agents.rules.chat import understand_turn
 from agents.rules.conversation import last_human_text, pending_tool_results
 from agents.rules.structured import structured_arguments
+from agents.rules.structured_output import InlineStructuredOutput
 from agents.rules.tool_calls import ACTION_TOOLS, TOOL_ACTIONS, ToolSpec, fill_arguments, known_values
 from agents.rules.writer import ask_for, chat_reply, summarise_tool_result, write_task
 from agents.text_tasks import read_task
 
 MODEL_NAME = "pakka-rules-v1"
+TRACED_SCHEMA = "ls_structured_output_format"
+"""The keyword `with_structured_output` binds for tracing: {"kwargs": ..., "schema": the schema}."""
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _STREAM_PIECE = re.compile(r"\S+\s*|\s+")
 
@@ -75,7 +78,27 @@ class RuleBasedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
         formatted = [convert_to_openai_tool(tool) for tool in tools]
+        traced = kwargs.get(TRACED_SCHEMA)
+        if traced and not isinstance(traced.get("schema"), dict):
+            # LangChain turns this tracing metadata's schema into JSON schema on every call (about a
+            # millisecond for a pydantic model); converting it once here gives the same metadata.
+            kwargs[TRACED_SCHEMA] = {**traced, "schema": convert_to_json_schema(traced["schema"])}
         return self.bind(tools=formatted, tool_choice=tool_choice, **kwargs)
+
+    def with_structured_output(
+        self, schema: dict[str, Any] | type, *, include_raw: bool = False, **kwargs: Any
+    ) -> Runnable[LanguageModelInput, Any]:
+        """The schema as one forced tool, parsed inline (`InlineStructuredOutput`). Like LangChain's own,
+        accepts and ignores `method` and `strict`, and refuses any other option."""
+        unsupported = sorted(set(kwargs) - {"method", "strict"})
+        if unsupported:
+            raise ValueError(f"Received unsupported arguments {unsupported}")
+        bound = self.bind_tools(
+            [schema],
+            tool_choice="any",
+            **{TRACED_SCHEMA: {"kwargs": {"method": "function_calling"}, "schema": schema}},
+        )
+        return InlineStructuredOutput(bound, schema, include_raw)
 
     def respond(
         self, messages: Sequence[BaseMessage], tools: Sequence[dict[str, Any]] = (), tool_choice: Any = None

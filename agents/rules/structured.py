@@ -18,8 +18,8 @@ from agents.rules.conversation import last_human_text
 from agents.rules.intent import parse_shopping_intent
 from agents.rules.pricing import check_price, review_price
 from agents.rules.tool_calls import ToolSpec
-from agents.rules.writer import site_copy
-from agents.schemas import SiteCopyContext
+from agents.rules.writer import fit_explanations, site_copy
+from agents.schemas import FitExplanationsContext, SiteCopyContext
 from agents.text_tasks import read_task
 
 
@@ -42,6 +42,13 @@ def _site_copy(messages: Sequence[BaseMessage]) -> dict[str, Any]:
     return site_copy(request.context).model_dump(mode="json")
 
 
+def _fit_explanations(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    request = read_task(last_human_text(messages))
+    if request is None or not isinstance(request.context, FitExplanationsContext):
+        raise RulesCannotAnswer("FitExplanations needs a fit_explanations task message (task_message)")
+    return fit_explanations(request.context).model_dump(mode="json")
+
+
 def _analyst_review(messages: Sequence[BaseMessage]) -> dict[str, Any]:
     request = read_task(last_human_text(messages))
     if request is None or not isinstance(request.context, PriceReviewContext):
@@ -60,6 +67,7 @@ STRUCTURED: dict[str, Callable[[Sequence[BaseMessage]], dict[str, Any]]] = {
     "ShoppingIntent": _shopping_intent,
     "ChatTurn": _chat_turn,
     "SiteCopy": _site_copy,
+    "FitExplanations": _fit_explanations,
     "AnalystReview": _analyst_review,
     "ValidationVerdict": _validation_verdict,
 }

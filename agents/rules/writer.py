@@ -15,7 +15,10 @@ from agents.schemas import (
     ChatAction,
     ChatTurn,
     FitExplanationContext,
+    FitExplanations,
+    FitExplanationsContext,
     MerchantNoteContext,
+    ProductExplanation,
     ShoppingIntent,
     SiteCopy,
     SiteCopyContext,
@@ -56,6 +59,21 @@ def fit_explanation(context: FitExplanationContext) -> str:
     if context.cautions:
         sentences.append("Keep in mind: " + "; ".join(context.cautions) + ".")
     return " ".join(sentences)
+
+
+def fit_explanations(context: FitExplanationsContext) -> FitExplanations:
+    """Each product explained from its own facts alone (the one-product template, per item)."""
+    return FitExplanations(
+        explanations=[
+            ProductExplanation(product_id=item.product_id or "", text=fit_explanation(item))
+            for item in context.items
+        ]
+    )
+
+
+def fit_explanations_text(context: FitExplanationsContext) -> str:
+    """The list answer as plain text: one paragraph per product."""
+    return "\n\n".join(explained.text for explained in fit_explanations(context).explanations)
 
 
 def merchant_note(context: MerchantNoteContext) -> str:
@@ -101,6 +119,8 @@ def write_task(request: TaskRequest) -> str:
     context = request.context
     if isinstance(context, FitExplanationContext):
         return fit_explanation(context)
+    if isinstance(context, FitExplanationsContext):
+        return fit_explanations_text(context)
     if isinstance(context, MerchantNoteContext):
         return merchant_note(context)
     if isinstance(context, SiteCopyContext):

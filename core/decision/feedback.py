@@ -51,33 +51,50 @@ class SizeLearner:
         self, tenant_id: str, scope: OffsetScope, key: str | None
     ) -> tuple[Belief, SizeOffset | None]:
         stored = None if key is None else self._store.size_offsets.get(tenant_id, scope, key)
-        if stored is None:
-            return Belief(0.0, self._prior_var[scope]), None
-        return Belief(stored.mean, stored.variance), stored
+        return self._stored_belief(scope, stored), stored
 
     def adjustment(self, tenant_id: str, product_id: str, brand: str) -> SizeAdjustment:
         brand_belief, _ = self._belief(tenant_id, OffsetScope.BRAND, brand_key(brand))
         return self._adjusted(tenant_id, product_id, brand_belief)
 
     def adjustments(self, tenant_id: str, products: Sequence[tuple[str, str]]) -> list[SizeAdjustment]:
-        """`adjustment` for each (product id, brand), reading each brand's offset once: a category page holds
-        many products of few brands."""
-        brands: dict[str | None, Belief] = {}
+        """`adjustment` for each (product id, brand), with every item offset read in one batch and every brand
+        offset in another: a category page holds many products of few brands."""
+        offsets = self._store.size_offsets
+        keys = {brand: brand_key(brand) for brand in {brand for _, brand in products}}
+        items = offsets.get_many(tenant_id, OffsetScope.ITEM, [product_id for product_id, _ in products])
+        brands = offsets.get_many(tenant_id, OffsetScope.BRAND, [key for key in keys.values() if key])
         adjusted: list[SizeAdjustment] = []
         for product_id, brand in products:
-            key = brand_key(brand)
-            if key not in brands:
-                brands[key] = self._belief(tenant_id, OffsetScope.BRAND, key)[0]
-            adjusted.append(self._adjusted(tenant_id, product_id, brands[key]))
+            item = items.get(product_id)
+            key = keys[brand]
+            brand_offset = None if key is None else brands.get(key)
+            adjusted.append(
+                self._combined(
+                    self._stored_belief(OffsetScope.ITEM, item),
+                    item,
+                    self._stored_belief(OffsetScope.BRAND, brand_offset),
+                )
+            )
         return adjusted
+
+    def _stored_belief(self, scope: OffsetScope, stored: SizeOffset | None) -> Belief:
+        """The stored belief, or the scope's prior when nothing was learned yet."""
+        if stored is None:
+            return Belief(0.0, self._prior_var[scope])
+        return Belief(stored.mean, stored.variance)
 
     def _adjusted(self, tenant_id: str, product_id: str, brand_belief: Belief) -> SizeAdjustment:
         item, item_stored = self._belief(tenant_id, OffsetScope.ITEM, product_id)
+        return self._combined(item, item_stored, brand_belief)
+
+    @staticmethod
+    def _combined(item: Belief, item_stored: SizeOffset | None, brand: Belief) -> SizeAdjustment:
         return SizeAdjustment(
-            mean=item.mean + brand_belief.mean,
-            variance=item.variance + brand_belief.variance,
+            mean=item.mean + brand.mean,
+            variance=item.variance + brand.variance,
             item=item,
-            brand=brand_belief,
+            brand=brand,
             observations=item_stored.observations if item_stored else 0,
         )
 

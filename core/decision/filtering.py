@@ -100,7 +100,7 @@ def select(candidates: list[ScoredCandidate], rules: FilterRules) -> Selection:
             continue
         per_brand[brand] += 1
         passing.append(candidate)
-    if len(passing) < rules.min_items:
+    if passing and len(passing) < rules.min_items:
         eliminated[Elimination.TOO_FEW_CONFIDENT] += len(passing)
         passing = []
     return Selection(chosen=passing, eliminated=dict(eliminated))

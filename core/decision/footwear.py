@@ -25,6 +25,8 @@ SIZE_STEP_MM = 25.4 / 3
 UNMEASURED_WIDTH_SIMILARITY = 0.5
 STANDARD_CHART_RELIABILITY = 0.75
 """Brand reliability is scaled by this when the brand publishes no chart and the standard one stands in."""
+FITS_REMEMBERED = 1024
+"""Chart fits kept per process: one per (foot, brand, learned offset), about 20 chart rows each."""
 _SIZE_LABEL = re.compile(r"^(?P<system>uk|ind|india|eu|us)?\s*(?P<number>\d{1,2}(?:\.5)?)$")
 
 
@@ -59,31 +61,50 @@ def chart_row_for(label: str, fits: list[SizeFit]) -> SizeFit | None:
     return next((fit for fit in fits if getattr(fit, name) == number), None)
 
 
+@lru_cache(maxsize=FITS_REMEMBERED)
+def _packaged_chart_fit(length_mm: float, width_mm: float | None, sigma_mm: float, brand: str) -> FootwearFit:
+    """`footwear_fit` against the packaged charts, remembered across requests like the charts themselves: a
+    shopper's stored measurements come back unchanged with each later request (another budget, region or
+    page), and every one of them needs the same few brand fits."""
+    return footwear_fit(length_mm, width_mm, sigma_mm, brand or None)
+
+
 class FootwearFits:
     """The chart fits of one foot, computed once per (adjusted length, brand) and shared by every shoe with
     the same ones: most shoes of a brand carry no learned offset of their own, so a catalog of many shoes
-    needs only a few fits. Also remembers which row each size label names."""
+    needs only a few fits. Also remembers the best size of each size list, which a brand's shoes share."""
 
     def __init__(self, foot: FootMeasurements, library: ChartLibrary | None = None) -> None:
         self._foot = foot
         self._library = library
         self._fits: dict[tuple[float, str], FootwearFit] = {}
-        self._rows: dict[tuple[float, str, str], SizeFit | None] = {}
+        self._best: dict[tuple[float, str, tuple[str, ...]], tuple[str, SizeFit] | None] = {}
 
     def fit(self, length_mm: float, brand: str) -> FootwearFit:
         key = (length_mm, brand)
         if key not in self._fits:
             foot = self._foot
-            self._fits[key] = footwear_fit(
-                length_mm, foot.width_mm, foot.length_sigma_mm, brand or None, library=self._library
-            )
+            if self._library is None:
+                self._fits[key] = _packaged_chart_fit(length_mm, foot.width_mm, foot.length_sigma_mm, brand)
+            else:
+                self._fits[key] = footwear_fit(
+                    length_mm, foot.width_mm, foot.length_sigma_mm, brand or None, library=self._library
+                )
         return self._fits[key]
 
-    def row(self, length_mm: float, brand: str, label: str) -> SizeFit | None:
-        key = (length_mm, brand, label)
-        if key not in self._rows:
-            self._rows[key] = chart_row_for(label, self.fit(length_mm, brand).sizes)
-        return self._rows[key]
+    def best_size(self, length_mm: float, brand: str, labels: list[str]) -> tuple[str, SizeFit] | None:
+        """The size label most likely to fit, by length then overall probability, with its chart row (the
+        first such label on ties); None when no label names a row of the chart."""
+        key = (length_mm, brand, tuple(labels))
+        if key not in self._best:
+            sizes = self.fit(length_mm, brand).sizes
+            options = [(label, row) for label in labels if (row := chart_row_for(label, sizes)) is not None]
+            self._best[key] = (
+                max(options, key=lambda option: (option[1].length_probability, option[1].probability))
+                if options
+                else None
+            )
+        return self._best[key]
 
 
 def score_shoe(
@@ -102,12 +123,10 @@ def score_shoe(
     fits = fits or FootwearFits(foot, library)
     length = foot.length_mm + adjustment.mean * SIZE_STEP_MM
     fit = fits.fit(length, product.brand)
-    options = [
-        (label, row) for label in product.sizes if (row := fits.row(length, product.brand, label)) is not None
-    ]
-    if not options:
+    best = fits.best_size(length, product.brand, product.sizes)
+    if best is None:
         return None
-    size, row = max(options, key=lambda option: (option[1].length_probability, option[1].probability))
+    size, row = best
     factors = ConfidenceFactors(
         fit=row.length_probability,
         attribute_similarity=(

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import chat_models
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
 from agents.rules import RuleBasedChatModel
@@ -14,6 +17,8 @@ from agents.schemas import (
     ChatAction,
     ChatTurn,
     FitExplanationContext,
+    FitExplanations,
+    FitExplanationsContext,
     ShoppingIntent,
     SiteCopy,
     SiteCopyContext,
@@ -23,6 +28,15 @@ from tools.commerce import COMMERCE_TOOLS
 
 model = RuleBasedChatModel()
 shop = model.bind_tools(COMMERCE_TOOLS)
+EXPLAINED = FitExplanationContext(
+    product_id="shoe-1",
+    product_name="Glide",
+    brand="Sprintara",
+    size="UK 8",
+    confidence=0.91,
+    price_inr=2499,
+    reasons=["chart:sprintara:uk-8 fits feet of 262-270 mm"],
+)
 
 
 def only_call(message: AIMessage) -> tuple[str, dict]:
@@ -175,3 +189,63 @@ def test_streamed_tool_calls_arrive_whole_in_one_chunk() -> None:
         assembled = assembled + chunk
     assert assembled.tool_calls[0]["name"] == "search_products"
     assert assembled.tool_calls[0]["args"] == {"query": "red kurta", "category": "apparel"}
+
+
+def test_structured_calls_trace_the_schema_langchain_would_without_converting_it_per_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    traced: list[dict] = []
+    converted: list[object] = []
+
+    class Recorder(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: dict, messages: list, **kwargs: object) -> None:
+            traced.append(kwargs["options"]["ls_structured_output_format"])  # type: ignore[index]
+
+    def counted(schema: object, **kwargs: object) -> dict:
+        converted.append(schema)
+        return convert_to_json_schema(schema, **kwargs)  # type: ignore[arg-type]
+
+    structured = model.with_structured_output(FitExplanations)
+    monkeypatch.setattr(chat_models, "convert_to_json_schema", counted)
+    for _ in range(2):
+        structured.invoke(
+            [task_message(TextTask.FIT_EXPLANATIONS, FitExplanationsContext(items=[EXPLAINED]))],
+            config={"callbacks": [Recorder()]},
+        )
+
+    expected = {"kwargs": {"method": "function_calling"}, "schema": convert_to_json_schema(FitExplanations)}
+    assert traced == [expected, expected]
+    assert all(isinstance(schema, dict) for schema in converted)
+
+
+def test_a_list_of_fit_explanations_explains_each_product_from_its_own_facts_in_order() -> None:
+    other = FitExplanationContext(
+        product_id="shoe-2",
+        product_name="Trail",
+        brand="Pagdandi",
+        confidence=0.8,
+        reasons=["chart:pagdandi:uk-8 fits feet of 260-268 mm"],
+        cautions=["you are between sizes UK 8 and UK 8.5"],
+    )
+    request = task_message(TextTask.FIT_EXPLANATIONS, FitExplanationsContext(items=[EXPLAINED, other]))
+
+    answer = model.with_structured_output(FitExplanations).invoke([request])
+
+    assert [item.product_id for item in answer.explanations] == ["shoe-1", "shoe-2"]
+    first, second = (item.text for item in answer.explanations)
+    assert first == model.invoke([task_message(TextTask.FIT_EXPLANATION, EXPLAINED)]).text
+    assert "chart:sprintara:uk-8" in first and "chart:pagdandi" not in first
+    assert "chart:pagdandi:uk-8" in second and "80%" in second and "between sizes" in second
+
+
+def test_a_list_of_fit_explanations_asked_as_text_gets_one_paragraph_per_product() -> None:
+    request = task_message(TextTask.FIT_EXPLANATIONS, FitExplanationsContext(items=[EXPLAINED, EXPLAINED]))
+
+    paragraphs = model.invoke([request]).text.split("\n\n")
+
+    assert len(paragraphs) == 2 and paragraphs[0].startswith("We picked Sprintara Glide in size UK 8")
+
+
+def test_fit_explanations_without_their_task_message_are_refused() -> None:
+    with pytest.raises(RulesCannotAnswer):
+        model.with_structured_output(FitExplanations).invoke([HumanMessage("explain these shoes")])

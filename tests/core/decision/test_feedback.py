@@ -60,25 +60,37 @@ def test_what_is_learned_about_a_brand_carries_over_to_its_other_products(store:
     assert sibling.mean < -0.1 and sibling.item.mean == 0.0
 
 
-def test_a_page_of_products_gets_the_same_adjustments_with_each_brand_read_once(
+def test_a_page_of_products_gets_the_same_adjustments_from_one_item_read_and_one_brand_read(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     learner = SizeLearner(store)
     for index in range(3):
         learner.learn(report(f"fbk-{index}", FitReport.SMALL, product_id="shoe-1"))
-    page = [("shoe-1", "Red Tape"), ("shoe-2", "Red Tape"), ("shoe-3", "Bata"), ("shoe-4", "red tape")]
+    learner.learn(report("fbk-9", FitReport.LARGE, product_id="shoe-3", brand="Bata"))
+    page = [
+        ("shoe-1", "Red Tape"),
+        ("shoe-2", "Red Tape"),
+        ("shoe-3", "Bata"),
+        ("shoe-4", "red tape"),
+        ("shoe-5", ""),
+    ]
     one_by_one = [learner.adjustment(TENANT, product_id, brand) for product_id, brand in page]
-    reads: list[tuple[OffsetScope, str]] = []
-    get = store.size_offsets.get
+    batches: list[tuple[OffsetScope, list[str]]] = []
+    get_many = store.size_offsets.get_many
 
-    def counted(tenant_id: str, scope: OffsetScope, key: str) -> object:
-        reads.append((scope, key))
-        return get(tenant_id, scope, key)
+    def counted(tenant_id: str, scope: OffsetScope, offset_keys: list[str]) -> object:
+        batches.append((scope, list(offset_keys)))
+        return get_many(tenant_id, scope, offset_keys)
 
-    monkeypatch.setattr(store.size_offsets, "get", counted)
+    def refused(tenant_id: str, scope: OffsetScope, key: str) -> object:
+        raise AssertionError(f"read {scope} {key} alone")
+
+    monkeypatch.setattr(store.size_offsets, "get_many", counted)
+    monkeypatch.setattr(store.size_offsets, "get", refused)
 
     assert learner.adjustments(TENANT, page) == one_by_one
-    assert sorted(key for scope, key in reads if scope is OffsetScope.BRAND) == ["bata", "red-tape"]
+    assert [scope for scope, _ in batches] == [OffsetScope.ITEM, OffsetScope.BRAND]
+    assert set(batches[1][1]) == {"red-tape", "bata"}
 
 
 def test_a_repeated_event_is_rejected_and_learned_from_once(store: Store) -> None:

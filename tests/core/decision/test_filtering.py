@@ -68,6 +68,19 @@ def test_fewer_than_three_confident_products_give_an_empty_list_not_a_padded_one
     assert selection.eliminated_total == 3
 
 
+def test_when_nothing_passes_no_zero_count_too_few_reason_is_listed() -> None:
+    candidates = [candidate("p1", 0.6), candidate("p2", 0.9, in_stock=False)]
+
+    selection = select(candidates, FilterRules())
+
+    assert selection.chosen == []
+    assert selection.eliminated == {Elimination.LOW_CONFIDENCE: 1, Elimination.OUT_OF_STOCK: 1}
+
+
+def test_an_empty_candidate_list_lists_no_elimination_reasons() -> None:
+    assert select([], FilterRules()).eliminated == {}
+
+
 def test_every_selection_of_a_varied_catalog_keeps_the_rules() -> None:
     brands = ["Stride", "Bata", "Liberty", "Woodland"]
     for seed in range(40):

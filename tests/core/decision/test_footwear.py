@@ -93,3 +93,24 @@ def test_shoes_sharing_a_brand_and_offset_reuse_one_chart_fit_and_score_as_if_al
 
     assert shared == score_shoe(other, FOOT, adjustment(), stocked("UK 7"), CALIBRATION)
     assert fits.fit(FOOT.length_mm, "Sprintara") is fits.fit(FOOT.length_mm, "Sprintara")
+
+
+def test_the_best_size_of_a_size_list_is_remembered_per_list_and_names_its_chart_row() -> None:
+    fits = FootwearFits(FOOT)
+
+    best = fits.best_size(FOOT.length_mm, "Sprintara", ["UK 6.5", "UK 7", "UK 7.5"])
+    narrower = fits.best_size(FOOT.length_mm, "Sprintara", ["UK 6.5", "UK 7.5"])
+
+    assert best is not None and best[0] == "UK 7" and best[1].row_id == "chart:sprintara:uk-7"
+    assert fits.best_size(FOOT.length_mm, "Sprintara", ["UK 6.5", "UK 7", "UK 7.5"]) is best
+    assert narrower is not None and narrower[0] != "UK 7"
+    assert fits.best_size(FOOT.length_mm, "Sprintara", ["Free Size"]) is None
+
+
+def test_packaged_chart_fits_are_computed_once_per_process_and_equal_a_fresh_computation() -> None:
+    first = FootwearFits(FOOT).fit(FOOT.length_mm, "Sprintara")
+
+    again = FootwearFits(FOOT).fit(FOOT.length_mm, "Sprintara")
+
+    assert again is first
+    assert first == footwear_fit(FOOT.length_mm, FOOT.width_mm, FOOT.length_sigma_mm, "Sprintara")
