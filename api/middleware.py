@@ -154,7 +154,8 @@ class BodySizeLimitMiddleware:
 
     def limit_for(self, path: str) -> int:
         return next(
-            (limit for prefix, limit in self.larger_limits.items() if path.startswith(prefix)), self.max_body_bytes
+            (limit for prefix, limit in self.larger_limits.items() if path.startswith(prefix)),
+            self.max_body_bytes,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -116,7 +116,9 @@ class StockEffect(StrEnum):
 
     NONE = "NONE"
     COMMIT = "COMMIT"  # payment succeeded: reserved -= q (the units have left stock)
-    RELEASE = "RELEASE"  # payment failed / reservation expired / pending cancelled: reserved -= q, available += q
+    RELEASE = (
+        "RELEASE"  # payment failed / reservation expired / pending cancelled: reserved -= q, available += q
+    )
     RESTOCK = "RESTOCK"  # a confirmed order is cancelled: available += q
 
 

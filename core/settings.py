@@ -25,9 +25,13 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path(".pakka"), description="Where the SQLite files live.")
     store: Literal["sqlite", "dynamodb"] = Field(default="sqlite", description="Commerce/user store backend.")
-    sqlite_path: Path | None = Field(default=None, description="SQLite store file; default DATA_DIR/pakka.db.")
+    sqlite_path: Path | None = Field(
+        default=None, description="SQLite store file; default DATA_DIR/pakka.db."
+    )
 
-    dynamodb_endpoint_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:5000 for moto.")
+    dynamodb_endpoint_url: str | None = Field(
+        default=None, description="e.g. http://127.0.0.1:5000 for moto."
+    )
     dynamodb_region: str = Field(default="ap-south-1")
     dynamodb_table_prefix: str = Field(default="pakka_", pattern=r"^[A-Za-z0-9_.-]{0,64}$")
 
@@ -35,7 +39,9 @@ class Settings(BaseSettings):
     checkpoint_sqlite_path: Path | None = Field(default=None, description="Default DATA_DIR/checkpoints.db.")
     postgres_url: str | None = Field(default=None, description="postgresql://user@host:port/db")
 
-    opensearch_url: str | None = Field(default=None, description="e.g. https://user:pass@search.internal:9200")
+    opensearch_url: str | None = Field(
+        default=None, description="e.g. https://user:pass@search.internal:9200"
+    )
     opensearch_index_prefix: str = Field(default="pakka", pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     opensearch_hybrid: Literal["pipeline", "client_rrf"] = Field(
         default="client_rrf",
@@ -72,7 +78,9 @@ class Settings(BaseSettings):
     model_max_attempts: int = Field(default=3, ge=1, le=10, description="Per tier, retryable errors only.")
     model_backoff_initial_s: float = Field(default=0.25, ge=0)
     model_backoff_max_s: float = Field(default=4.0, ge=0)
-    model_breaker_failures: int = Field(default=5, ge=1, description="Consecutive failures that open a breaker.")
+    model_breaker_failures: int = Field(
+        default=5, ge=1, description="Consecutive failures that open a breaker."
+    )
     model_breaker_cooldown_s: float = Field(default=30.0, gt=0, description="Open time before a probe.")
     model_max_tokens: int = Field(default=1024, ge=1)
     model_temperature: float = Field(default=0.2, ge=0, le=1)
@@ -83,7 +91,8 @@ class Settings(BaseSettings):
         default=None, description="Knowledge index file; default DATA_DIR/knowledge.db."
     )
     embedding_model: Literal["local", "bedrock", "none"] = Field(
-        default="local", description="local = bundled MiniLM (lexical-only if not installed), bedrock = Titan."
+        default="local",
+        description="local = bundled MiniLM (lexical-only if not installed), bedrock = Titan.",
     )
     bedrock_embedding_model_id: str = Field(default="amazon.titan-embed-text-v2:0")
     bedrock_embedding_dim: Literal[256, 512, 1024] = Field(default=512)

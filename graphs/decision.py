@@ -163,7 +163,9 @@ def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionSt
         )
         products.extend(page.items)
     products = products[:MAX_CANDIDATES]
-    adjustments = SizeLearner(store).adjustments(context.tenant_id, [(item.id, item.brand) for item in products])
+    adjustments = SizeLearner(store).adjustments(
+        context.tenant_id, [(item.id, item.brand) for item in products]
+    )
     found = [
         Candidate(product=item, adjustment=adjustment)
         for item, adjustment in zip(products, adjustments, strict=True)

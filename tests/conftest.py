@@ -58,7 +58,11 @@ def _fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data", store="sqlite", seed_demo_data=False, model_tiers=["rules"], _env_file=None
+        data_dir=tmp_path / "data",
+        store="sqlite",
+        seed_demo_data=False,
+        model_tiers=["rules"],
+        _env_file=None,
     )
 
 

@@ -102,7 +102,7 @@ _AROUND_AFTER = re.compile(
     r"^\s*(?:ke\s+aas\s*paas|ke\s+around|ke\s+kareeb|ke\s+kar[ie]b|ish\b|के\s+आसपास|के\s+आस\s+पास|के\s+करीब)",
     re.IGNORECASE,
 )
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|se|से|aur|और)\s*$", re.IGNORECASE)  # noqa: RUF001 (dashes as typed)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|se|से|aur|और)\s*$", re.IGNORECASE)
 _RANGE_TAIL = re.compile(r"^\s*(?:ke\s+beech|ke\s+bich|tak|के\s+बीच|तक)", re.IGNORECASE)
 
 

@@ -53,9 +53,9 @@ _LETTER_SIZES = {
     "free size": "Free Size",
 }
 _LETTER = "|".join(sorted((re.escape(key) for key in _LETTER_SIZES), key=len, reverse=True))
-_NUMERIC = r"\d{1,2}(?:\.5)?(?:\s*-\s*\d{1,2}(?:\.5)?)?(?!\s*[x*×]\s*\d)"  # noqa: RUF001
+_NUMERIC = r"\d{1,2}(?:\.5)?(?:\s*-\s*\d{1,2}(?:\.5)?)?(?!\s*[x*×]\s*\d)"
 _SIZE_PATTERNS = (
-    re.compile(r"\b(?P<waist>\d{2})\s*w\s*[x*×/]\s*(?P<length>\d{2})\s*l\b"),  # noqa: RUF001
+    re.compile(r"\b(?P<waist>\d{2})\s*w\s*[x*×/]\s*(?P<length>\d{2})\s*l\b"),
     re.compile(rf"\b(?P<system>uk|us|eu|euro)\s*-?\s*(?P<num>{_NUMERIC})\b"),
     re.compile(rf"\b(?P<num>{_NUMERIC})\s*(?P<system>uk|us|eu|euro)\b"),
     re.compile(

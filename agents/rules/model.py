@@ -166,7 +166,8 @@ class RuleBasedChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        """Inline on the event loop: a rules answer is a few milliseconds of pure Python, about what a thread hop costs."""
+        """Inline on the event loop: a rules answer is a few milliseconds of pure Python, about what a thread
+        hop costs."""
         return self._generate(messages, stop, None, **kwargs)
 
     async def _astream(

@@ -46,7 +46,7 @@ class ProductSearchParams(BaseModel):
 def search_products(
     params: Annotated[ProductSearchParams, Query()], services: ServicesDep, tenant_id: TenantDep
 ) -> ProductPage:
-    """Ranked by the knowledge base's hybrid search when it is open (the store's full-text search otherwise)."""
+    """Ranked by the knowledge base's hybrid search when it is open (else the store's full-text search)."""
     return search_catalog(services, tenant_id, params.to_query())
 
 

@@ -55,9 +55,7 @@ class CartService:
     def add(self, tenant_id: str, user_id: str, product_id: str, size: str, quantity: int = 1) -> CartView:
         """Add units of one product size, merging with a line already in the cart."""
         if not 1 <= quantity <= MAX_LINE_QUANTITY:
-            raise InvalidInput(
-                f"quantity must be between 1 and {MAX_LINE_QUANTITY}", {"quantity": quantity}
-            )
+            raise InvalidInput(f"quantity must be between 1 and {MAX_LINE_QUANTITY}", {"quantity": quantity})
         product = self._store.products.get(tenant_id, product_id)
         if product is None:
             raise NotFound(f"product {product_id} not found", {"product_id": product_id})
@@ -101,9 +99,7 @@ class CartService:
             raise InvalidInput("quantity to remove must be at least 1", {"quantity": quantity})
 
         def remove_units(items: list[CartItem]) -> list[CartItem]:
-            matching = [
-                item for item in items if item.product_id == product_id and size in (None, item.size)
-            ]
+            matching = [item for item in items if item.product_id == product_id and size in (None, item.size)]
             if not matching:
                 raise NotFound(
                     f"product {product_id} is not in the cart", {"product_id": product_id, "size": size}

@@ -146,9 +146,7 @@ def score_garment(
     fit = fits.fit(product.brand, product.subcategory, gender, round(adjustment.mean, 2))
     if fit is None:
         return None
-    options = [
-        (label, row) for label in product.sizes if (row := size_row_for(label, fit.sizes)) is not None
-    ]
+    options = [(label, row) for label in product.sizes if (row := size_row_for(label, fit.sizes)) is not None]
     if not options:
         return None
     size, row = max(options, key=lambda option: option[1].probability)

@@ -212,7 +212,7 @@ def replay_dead_letters(
     for letter in sorted(letters, key=_happened_at):
         try:
             service.follow_up([service.record(parse_event(letter.payload, letter.tenant_id))])
-        except Exception as error:  # kept for the operator, like the worker keeps it
+        except Exception as error:  # noqa: BLE001 - kept for the operator, like the worker keeps it
             code, reason, details = _failure(error)
             kept = letter.model_copy(update={"error_code": code, "reason": reason, "details": details})
             report.failed.append(sales.record_dead_letter(kept))

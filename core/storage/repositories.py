@@ -2,10 +2,11 @@
 checked by the shared contract tests in tests/core/storage/.
 
 Rules every implementation follows:
-- Every method but the tenant registry takes `tenant_id` first and never reads or writes another tenant's rows.
-  A record whose `tenant_id` differs from the argument is rejected with `InvalidInput`.
+- Every method but the tenant registry takes `tenant_id` first and never reads or writes another tenant's
+  rows. A record whose `tenant_id` differs from the argument is rejected with `InvalidInput`.
 - Missing records: `get` returns None; mutations of missing records raise `NotFound`.
-- Optimistic locking: methods taking `expected_version` raise `VersionConflict` when the stored version differs.
+- Optimistic locking: methods taking `expected_version` raise `VersionConflict` when the stored version
+  differs.
 - Stock never goes negative: reservations are conditional decrements inside one transaction per order.
 - Backend faults surface as `StoreUnavailable`, never as a raw driver exception.
 """
@@ -110,11 +111,12 @@ class InventoryRepository(Protocol):
 
 class OrderRepository(Protocol):
     def create_reserving(self, order: Order, idempotency: IdempotencyRecord | None = None) -> Order:
-        """Atomically: insert `order` (status PENDING_PAYMENT), insert `idempotency` if given, and for each line
-        move `quantity` from available to reserved. All or nothing.
+        """Atomically: insert `order` (status PENDING_PAYMENT), insert `idempotency` if given, and for each
+        line move `quantity` from available to reserved. All or nothing.
 
         Raises InsufficientStock (details: product_id, size, region, requested, available) when a line lacks
-        stock or has no inventory row; IdempotencyKeyExists when the key is already bound (nothing written)."""
+        stock or has no inventory row; IdempotencyKeyExists when the key is already bound (nothing
+        written)."""
         ...
 
     def transition(
@@ -179,25 +181,36 @@ class ConsentRepository(Protocol):
 class AuditRepository(Protocol):
     def append(self, entry: AuditEntry) -> AuditEntry: ...
     def list(
-        self, tenant_id: str, *, entity_type: str | None = None, entity_id: str | None = None, limit: int = 100
+        self,
+        tenant_id: str,
+        *,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+        limit: int = 100,
     ) -> list[AuditEntry]:
         """Newest first."""
         ...
 
 
 class SalesHistoryRepository(Protocol):
-    """Per-tenant sales history for pricing: listings, their sales, event dedupe keys, dead letters, embeddings."""
+    """Per-tenant sales history for pricing: listings, their sales, event dedupe keys, dead letters and
+    embeddings."""
 
     def apply_event(
-        self, event: PricingEvent, listing_after: Listing, *, dedupe_until: datetime, now: datetime | None = None
+        self,
+        event: PricingEvent,
+        listing_after: Listing,
+        *,
+        dedupe_until: datetime,
+        now: datetime | None = None,
     ) -> EventOutcome:
         """Atomically: bind (tenant, type, event_id) until `dedupe_until` (a key bound before and expired at
-        `now`, default the current time, is rebound; the outcome is recorded at `now`), store `listing_after` and, for a
-        `product.sold` event, append `SoldItem.of(listing_after)`. All or nothing.
+        `now`, default the current time, is rebound; the outcome is recorded at `now`), store
+        `listing_after` and, for a `product.sold` event, append `SoldItem.of(listing_after)`. All or nothing.
 
-        Optimistic lock: `listing_after.version` must be the stored version + 1 (1 = must not exist yet), else
-        VersionConflict. DuplicateEvent (carrying the stored outcome, duplicate=True) when the key is bound and
-        not yet expired. The state machine itself lives in core/pricing/events.py."""
+        Optimistic lock: `listing_after.version` must be the stored version + 1 (1 = must not exist yet),
+        else VersionConflict. DuplicateEvent (carrying the stored outcome, duplicate=True) when the key is
+        bound and not yet expired. The state machine itself lives in core/pricing/events.py."""
         ...
 
     def get_outcome(
@@ -213,7 +226,12 @@ class SalesHistoryRepository(Protocol):
         ...
 
     def sold_items(
-        self, tenant_id: str, *, category: str | None = None, since: datetime | None = None, limit: int | None = None
+        self,
+        tenant_id: str,
+        *,
+        category: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
     ) -> list[SoldItem]:
         """Newest sale first (equal times: larger listing id first); `category` exact, `since` inclusive."""
         ...

@@ -129,7 +129,9 @@ def bench_suggestions(sold: int, suggestions: int, data_dir: Path) -> None:
     view = SoldItemsView(items)
     live = LiveComparables(view)  # type: ignore[arg-type]
     build_s = timed(lambda: live.current(TENANT))
-    print(f"built and warmed the comparables index of {sold} sold items in {build_s:.1f} s (a rebuild's cost)")
+    print(
+        f"built and warmed the comparables index of {sold} sold items in {build_s:.1f} s (a rebuild's cost)"
+    )
     requests = requests_from(items, suggestions)
     index = live.current(TENANT)
     history = index.history(TENANT, "INR")

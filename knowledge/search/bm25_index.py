@@ -155,4 +155,3 @@ class Bm25Index:
 
 def inverse_document_frequency(documents: int, containing: int) -> float:
     return math.log(1 + (documents - containing + 0.5) / (containing + 0.5))
-

@@ -30,9 +30,56 @@ STEM_CACHE_SIZE = 200_000
 
 # Dropped from queries (not from the index): they match nearly every chunk for almost no ranking signal.
 STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how i if in is it me my of on or should so the to what "
-    "when where which who why will with you your "
-    "का की के को में से है हैं और पर".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "should",
+        "so",
+        "the",
+        "to",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "का",
+        "की",
+        "के",
+        "को",
+        "में",
+        "से",
+        "है",
+        "हैं",
+        "और",
+        "पर",
+    ]
 )
 
 # One posting per distinct term of a document: the term's hash and how often it occurs in title and text.

@@ -130,7 +130,8 @@ class UnmappedError(PakkaError):
     [
         (cls("refused", {"why": "test"}), status)
         for cls, status in STATUS_BY_ERROR.items()
-        if cls not in {StoreUnavailable, ScanRejected}  # ScanRejected(reason, message, suggestions): scan tests
+        if cls
+        not in {StoreUnavailable, ScanRejected}  # ScanRejected(reason, message, suggestions): scan tests
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
 )

@@ -112,4 +112,3 @@ def test_orders_survive_closing_and_reopening_the_services(settings: Settings) -
         assert reopened.orders.get(TENANT, order.id) == order
     finally:
         reopened.close()
-

@@ -182,7 +182,9 @@ async def test_a_scan_without_body_measurements_asks_for_a_body_scan(context: Ap
     assert "enter your height" in result.guidance[0]
 
 
-async def test_apparel_confidence_is_the_raw_score_through_the_apparel_calibration(context: AppContext) -> None:
+async def test_apparel_confidence_is_the_raw_score_through_the_apparel_calibration(
+    context: AppContext,
+) -> None:
     state = await run(context, scan=BODY)
 
     apparel_map = load_calibration(category="apparel")

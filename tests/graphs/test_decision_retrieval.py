@@ -17,7 +17,7 @@ from core.decision.results import DecisionResult
 from core.services import Services
 from core.settings import Settings
 from core.storage.factory import open_store
-from graphs.decision import guide_question_vector, graph
+from graphs.decision import graph, guide_question_vector
 from knowledge.documents import ARTICLES_DIR, article_document, ingredient_document
 from knowledge.embeddings import MiniLMEmbedder
 from knowledge.ingest import embedding_text
@@ -28,7 +28,6 @@ from knowledge.search.service import KnowledgeBase
 from tests.graphs.test_decision_graph import FACE, FOOT, TENANT, seed_shoes
 
 GUIDED_INGREDIENTS = {"Niacinamide", "Salicylic Acid", "Cocos Nucifera Oil", "Glycerin"}
-
 
 
 @pytest.fixture(scope="module")

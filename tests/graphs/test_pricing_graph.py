@@ -80,7 +80,9 @@ async def test_stains_in_the_photos_lower_the_price(store: Store, settings: Sett
     assert any(a.kind == "photo_condition" and "stains" in a.reason for a in stained.adjustments)
 
 
-async def test_a_shared_index_is_loaded_on_the_first_run_and_reused_after(store: Store, settings: Settings) -> None:
+async def test_a_shared_index_is_loaded_on_the_first_run_and_reused_after(
+    store: Store, settings: Settings
+) -> None:
     seed_history(store)
     live = LiveComparables(store.sales)
     context = PricingContext(services=Services.build(settings, store), tenant_id=TENANT, comparables=live)

@@ -29,7 +29,6 @@ REFERENCE_PREFIX = [
 TITAN_ID = "amazon.titan-embed-text-v2:0"
 
 
-
 def settings_with(tmp_path: Path, **values: object) -> Settings:
     return Settings(data_dir=tmp_path, _env_file=None, **values)
 

@@ -46,7 +46,6 @@ def backend(tmp_path: Path) -> Iterator[EmbeddedSearchBackend]:
         opened.close()
 
 
-
 def test_a_product_becomes_a_tenant_document_citing_its_product_id() -> None:
     product = Product(
         id="sk-9",

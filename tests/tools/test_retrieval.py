@@ -74,7 +74,6 @@ DOCS = [
 ]
 
 
-
 @pytest.fixture
 def services(sqlite_settings: Settings, tmp_path: Path, minilm: MiniLMEmbedder) -> Iterator[Services]:
     backend = EmbeddedSearchBackend(tmp_path / "knowledge.db")

@@ -102,8 +102,11 @@ class DynamoInventoryRepository:
                 self._client,
                 "inventory.put_many",
                 self._table,
-                [inventory_key(r.tenant_id, r.product_id, r.size, r.region)
-                 for r in pending.values() if r.tenant_id == tenant_id],
+                [
+                    inventory_key(r.tenant_id, r.product_id, r.size, r.region)
+                    for r in pending.values()
+                    if r.tenant_id == tenant_id
+                ],
             )
             existing.update(item["sku"]["S"] for item in found)
         fresh = [

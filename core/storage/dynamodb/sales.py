@@ -183,7 +183,7 @@ class DynamoSalesHistoryRepository:
         return LISTINGS.from_item(item) if item else None
 
     def count_listings(self, tenant_id: str) -> dict[ListingStatus, int]:
-        counts = {status: 0 for status in ListingStatus}
+        counts = dict.fromkeys(ListingStatus, 0)
         items = operations.query(
             self._client,
             "sales.count_listings",

@@ -86,7 +86,7 @@ class SqliteSalesHistoryRepository:
             rows = connection.execute(
                 "SELECT status, COUNT(*) AS n FROM listings WHERE tenant_id = ? GROUP BY status", (tenant_id,)
             ).fetchall()
-        counts = {status: 0 for status in ListingStatus}
+        counts = dict.fromkeys(ListingStatus, 0)
         counts.update({ListingStatus(row["status"]): int(row["n"]) for row in rows})
         return counts
 

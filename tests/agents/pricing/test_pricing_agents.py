@@ -83,7 +83,7 @@ async def test_the_rules_analyst_moves_toward_the_validators_target_within_15_pe
     )
 
     assert verdict.factor == 0.85
-    assert any("validator: price above p95" == reason for reason in verdict.reasons)
+    assert any(reason == "validator: price above p95" for reason in verdict.reasons)
 
 
 async def test_the_rules_analyst_says_when_evidence_is_thin(model: BaseChatModel) -> None:

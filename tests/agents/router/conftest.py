@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from tests.agents.router.bedrock_fakes import BedrockStubs, ManualClock
 
 from agents.router import ModelRouter, build_router
 from agents.router.breaker import BreakerRegistry
 from core.settings import Settings
+from tests.agents.router.bedrock_fakes import BedrockStubs, ManualClock
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from tests.agents.router.bedrock_fakes import SONNET, BedrockStubs, converse_text, converse_tool_use
 from botocore.stub import ANY
 from langchain_core.tools import tool
 
 from agents.router import CallRecordCollector, ModelRouter
 from agents.schemas import ShoppingIntent
+from tests.agents.router.bedrock_fakes import SONNET, BedrockStubs, converse_text, converse_tool_use
 
 MakeRouter = Callable[..., ModelRouter]
 
@@ -150,7 +150,6 @@ async def test_async_structured_output_goes_through_the_tiers(
     intent = await router.with_structured_output(ShoppingIntent).ainvoke("Nike shoes size UK 9")
 
     assert (intent.brand, intent.size, intent.category) == ("Nike", "UK 9", "footwear")
-
 
 
 def test_each_tier_prepares_a_schema_once_and_reuses_it_for_later_calls(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.agents.router.bedrock_fakes import SONNET, BedrockStubs, ManualClock, converse_text
-
 from agents.router import ModelRouter
 from agents.router.breaker import BreakerState, CircuitBreaker
+from tests.agents.router.bedrock_fakes import SONNET, BedrockStubs, ManualClock, converse_text
 
 MakeRouter = Callable[..., ModelRouter]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from tests.agents.router.bedrock_fakes import HAIKU, NOVA, SONNET, BedrockStubs, converse_text
 
 from agents.router import AllTiersFailed, ModelRouter
+from tests.agents.router.bedrock_fakes import HAIKU, NOVA, SONNET, BedrockStubs, converse_text
 
 MakeRouter = Callable[..., ModelRouter]
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from tests.agents.router.bedrock_fakes import HAIKU, SONNET, BedrockStubs, event, stream_exception, text_stream
 from langchain_core.messages import AIMessageChunk
 
 from agents.router import ModelRouter, ModelStreamInterrupted
+from tests.agents.router.bedrock_fakes import (
+    HAIKU,
+    SONNET,
+    BedrockStubs,
+    event,
+    stream_exception,
+    text_stream,
+)
 
 MakeRouter = Callable[..., ModelRouter]
 

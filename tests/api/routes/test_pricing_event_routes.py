@@ -22,7 +22,7 @@ TENANT_HEADER = {"X-Tenant-ID": "demo"}
 
 @pytest.fixture
 def client(start_client: StartClient) -> TestClient:
-    """The app without an embedding model: these tests are about events; the embedding tests load the model."""
+    """The app without an embedding model: these tests are about events (the embedding tests load one)."""
     return start_client(embedding_model="none")
 
 
@@ -176,7 +176,6 @@ def wait_for_dead_letters(client: TestClient) -> list[dict[str, Any]]:
             return items
         time.sleep(0.02)
     raise AssertionError("no dead letter appeared within 10 s")
-
 
 
 def test_events_over_http_are_stored_with_embeddings_from_the_configured_model(

@@ -17,7 +17,6 @@ from core.schemas import utcnow
 from tests.api.conftest import OTHER_TENANT, StartClient
 
 
-
 @pytest.fixture
 def client(start_client: StartClient) -> TestClient:
     """The app without an embedding model (suggestions use lexical similarity either way)."""

@@ -53,7 +53,7 @@ def test_delivered_cancelled_and_failed_orders_never_change_again() -> None:
 
 
 def test_operations_advance_orders_only_to_shipped_and_delivered() -> None:
-    assert FULFILMENT_STATUSES == {SHIPPED, DELIVERED}
+    assert {SHIPPED, DELIVERED} == FULFILMENT_STATUSES
 
 
 def test_the_transition_table_cannot_be_changed_at_runtime() -> None:

@@ -83,7 +83,6 @@ def test_a_shoe_whose_sizes_are_not_on_any_chart_is_not_scored() -> None:
     assert score_shoe(shoe(sizes=("Free Size",)), FOOT, adjustment(), stocked(), CALIBRATION) is None
 
 
-
 def test_shoes_sharing_a_brand_and_offset_reuse_one_chart_fit_and_score_as_if_alone() -> None:
     fits = FootwearFits(FOOT)
     other = shoe().model_copy(update={"id": "shoe-2"})

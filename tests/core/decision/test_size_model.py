@@ -102,4 +102,3 @@ def test_a_brand_we_know_well_is_more_reliable_than_an_unknown_one() -> None:
     assert reliability(Belief(0.0, 0.01)) > unknown
     assert 0.85 < unknown < 0.95
     assert reliability(Belief(0.0, 0.0)) == pytest.approx(1.0)
-

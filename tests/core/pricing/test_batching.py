@@ -1,4 +1,4 @@
-"""BatchConsumer: one background task hands queued items over in arrival order, as batches, in a worker thread."""
+"""BatchConsumer: one background task hands queued items over in arrival order, in batches, off the loop."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ async def test_batches_run_off_the_event_loop_thread() -> None:
     assert consumer.threads and threading.get_ident() not in consumer.threads
 
 
-async def test_a_failing_batch_is_logged_and_later_batches_still_run(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_batch_is_logged_and_later_batches_still_run(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     consumer = Recorder(batch_size=1, failing={2})
     async with consumer.running():
         for item in range(4):

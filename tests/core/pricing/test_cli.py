@@ -125,7 +125,7 @@ def record_letters(settings: Settings, *letters: DeadLetter) -> None:
 
 
 def letter(event_id: str, event_type: str, minute: int, failed_minute: int | None = None) -> DeadLetter:
-    """A letter of an event that happened at 10:`minute` and failed at `at(failed_minute)` (default: minute)."""
+    """A letter of an event that happened at 10:`minute`, failed at `at(failed_minute)` (default: minute)."""
     payload: dict[str, Any] = {
         "event_id": event_id,
         "type": event_type,

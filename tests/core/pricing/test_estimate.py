@@ -134,7 +134,7 @@ def test_more_similar_and_tighter_comparables_give_more_confidence() -> None:
 
     assert confidence(tight) > confidence(loose)
     assert confidence(tight) > confidence(few)
-    assert 0.05 <= confidence(loose) and confidence(tight) <= 0.95
+    assert confidence(loose) >= 0.05 and confidence(tight) <= 0.95
 
 
 def test_without_comparables_the_category_level_is_used_with_minimum_confidence() -> None:

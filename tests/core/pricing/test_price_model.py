@@ -162,9 +162,13 @@ def test_pricing_one_listing_gives_the_same_number_as_the_batch_path() -> None:
     listings, logs = jewellery()
     described = [
         ModelListing(
-            l.title, l.category, "new" if n % 3 else "fair", "Tanishq" if n % 2 else None, "22k hallmark"
+            listing.title,
+            listing.category,
+            "new" if n % 3 else "fair",
+            "Tanishq" if n % 2 else None,
+            "22k hallmark",
         )
-        for n, l in enumerate(listings)
+        for n, listing in enumerate(listings)
     ]
     model = PriceModel.fit(described, logs)
     queries = [*described[:5], ModelListing("gold gold ring unseenword", "women/jewellery", "poor")]

@@ -185,5 +185,11 @@ def make_feedback(
 def make_size_offset(
     scope: OffsetScope = OffsetScope.ITEM, key: str = "p-1", tenant_id: str = TENANT, **overrides: Any
 ) -> SizeOffset:
-    fields: dict[str, Any] = {"tenant_id": tenant_id, "scope": scope, "key": key, "mean": 0.25, "variance": 0.5}
+    fields: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "scope": scope,
+        "key": key,
+        "mean": 0.25,
+        "variance": 0.5,
+    }
     return SizeOffset(**{**fields, **overrides})

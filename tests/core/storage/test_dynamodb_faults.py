@@ -250,9 +250,7 @@ def test_an_inventory_write_is_retried_while_a_transaction_holds_the_row(
     assert behind_proxy.inventory.get(TENANT, "p-1", "9", REGION) == stored
 
 
-def test_put_many_resends_products_left_unprocessed(
-    behind_proxy: DynamoDBStore, faults: FaultProxy
-) -> None:
+def test_put_many_resends_products_left_unprocessed(behind_proxy: DynamoDBStore, faults: FaultProxy) -> None:
     products = [make_product(f"p-{index:02d}") for index in range(30)]
     faults.inject("BatchWriteItem", nothing_processed, times=2)
 

@@ -365,7 +365,10 @@ def _sales_list_dead_letters(store: Store) -> None:
 @probe("sales.delete_dead_letter")
 def _sales_delete_dead_letter(store: Store) -> None:
     tenant_a_letter = store.sales.list_dead_letters(TENANT)[0]
-    assert store.sales.delete_dead_letter(tenant_a_letter.model_copy(update={"tenant_id": OTHER_TENANT})) is False
+    assert (
+        store.sales.delete_dead_letter(tenant_a_letter.model_copy(update={"tenant_id": OTHER_TENANT}))
+        is False
+    )
 
 
 @probe("sales.put_embeddings")

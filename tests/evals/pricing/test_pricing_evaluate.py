@@ -39,7 +39,7 @@ def test_the_eval_reports_every_model_on_the_same_folds_and_pakka_beats_the_cate
     assert report.items == 120
     assert 0 < report.pakka < report.category_mean
     assert 0 < report.tfidf_ridge < report.category_mean
-    assert 0 < report.pakka_without_model
+    assert report.pakka_without_model > 0
     assert 0.5 <= report.coverage <= 1.0 and report.coverage <= report.coverage_90
     assert report.with_three_comparables > 0.5
     assert report.prior_weight > 0

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from knowledge.search.bm25_index import B, K1, TITLE_WEIGHT, Bm25Index, LexicalRow
+from knowledge.search.bm25_index import K1, TITLE_WEIGHT, B, Bm25Index, LexicalRow
 from knowledge.search.row_filter import ANY_ROW, RowFilter
 from knowledge.search.text_analysis import postings, query_terms
 
@@ -47,7 +47,9 @@ def index() -> Bm25Index:
 
 
 def search(index: Bm25Index, query: str, wanted: RowFilter = ANY_ROW) -> list[int]:
-    return [rowid for rowid, _ in index.search(query_terms(query), ["shop", "global"], top_n=10, wanted=wanted)]
+    return [
+        rowid for rowid, _ in index.search(query_terms(query), ["shop", "global"], top_n=10, wanted=wanted)
+    ]
 
 
 def test_only_documents_holding_a_query_term_are_returned_best_first(index: Bm25Index) -> None:

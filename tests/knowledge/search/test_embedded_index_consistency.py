@@ -15,7 +15,21 @@ from knowledge.search.embedded import EmbeddedSearchBackend
 DIM = 8
 TENANT = "shop"
 QUERIES = ("running shoes", "leather boots waterproof", "suede care", "cotton kurta", "size chart")
-WORDS = "running shoes leather boots waterproof suede care cotton kurta size chart mesh trail".split()
+WORDS = [
+    "running",
+    "shoes",
+    "leather",
+    "boots",
+    "waterproof",
+    "suede",
+    "care",
+    "cotton",
+    "kurta",
+    "size",
+    "chart",
+    "mesh",
+    "trail",
+]
 
 
 def doc(i: int, rng: numpy.random.Generator, tenant: str = TENANT) -> KnowledgeDoc:

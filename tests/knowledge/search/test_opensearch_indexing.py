@@ -45,9 +45,7 @@ def doc(doc_id: str, tenant_id: str = "sprintara") -> KnowledgeDoc:
 
 def aliased(*indices: str, current: str | None = None) -> tuple[int, dict[str, Any]]:
     """The answer of GET /{prefix}-knowledge-v*/_alias for these physical indices."""
-    return 200, {
-        name: {"aliases": {"t-knowledge": {}} if name == current else {}} for name in indices
-    }
+    return 200, {name: {"aliases": {"t-knowledge": {}} if name == current else {}} for name in indices}
 
 
 def test_the_backend_fulfils_the_search_backend_protocol(fake: FakeOpenSearch) -> None:

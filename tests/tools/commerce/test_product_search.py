@@ -42,7 +42,6 @@ def ids(result: dict[str, Any]) -> list[str]:
     return [product["id"] for product in result["products"]]
 
 
-
 @pytest.fixture(scope="module")
 def catalog_documents(minilm: MiniLMEmbedder) -> tuple[list[KnowledgeDoc], numpy.ndarray]:
     """The shop's catalog and another tenant's shoe as documents, embedded once for the whole module."""
