@@ -186,7 +186,9 @@ def score(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
         return {"scored": []}
     context = runtime.context
     scored = scorer(state["candidates"], attributes, load_calibration(category=state["category"]))
-    return {"scored": with_stock(scored, context.services.store, context.tenant_id, state.get("region"))}
+    sizes_of = {candidate["product"].id: candidate["product"].sizes for candidate in state["candidates"]}
+    stocked = with_stock(scored, context.services.store, context.tenant_id, state.get("region"), sizes_of)
+    return {"scored": stocked}
 
 
 def _score_footwear(

@@ -93,3 +93,32 @@ def test_nothing_scored_reads_nothing(store: Store, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(store.inventory, "list_for_product", refused)
 
     assert with_stock([], store, TENANT, "mumbai") == []
+
+
+def test_products_scored_without_a_size_read_their_listed_sizes_in_the_same_batch(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stock(store, "serum", "30 ml", "mumbai", 3)
+    stock(store, "cream", "50 ml", "mumbai", 0)
+    stock(store, "cream", "100 ml", "delhi", 2)
+    unsized = [
+        candidate(product_id, 0.9).model_copy(update={"size": None}) for product_id in ("serum", "cream")
+    ]
+    batches: list[list[StockKey]] = []
+    get_many = store.inventory.get_many
+
+    def counted(tenant_id: str, stock_keys: list[StockKey]) -> object:
+        batches.append(list(stock_keys))
+        return get_many(tenant_id, stock_keys)
+
+    def refused(*args: object) -> object:
+        raise AssertionError(f"read {args} alone")
+
+    monkeypatch.setattr(store.inventory, "get_many", counted)
+    monkeypatch.setattr(store.inventory, "list_for_product", refused)
+
+    sizes_of = {"serum": ["15 ml", "30 ml"], "cream": ["50 ml", "100 ml"]}
+    marked = with_stock(unsized, store, TENANT, "mumbai", sizes_of)
+
+    assert [item.in_stock for item in marked] == [True, False]
+    assert len(batches) == 1 and len(batches[0]) == 4
