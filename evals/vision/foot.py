@@ -4,13 +4,14 @@ Two measurements:
 - Rendered photos (evals/vision/foot_render.py) with known foot length and width, drawn at random
   over floors, skin tones, A4/Letter, camera roll and tilt, foot angle, blur, noise and JPEG quality:
   mean absolute error of length and width (target under 2 mm), bias, the share of errors within
-  2 sigma, refusals, and measure_foot time on 1080p photos.
+  2 sigma, refusals, and measure_foot time on 1080p photos (as they are, and fitted within the scan
+  route's 1280 px).
 - Real phone photos with hand-drawn masks (../shared/data/foot_photos, see its SOURCE.txt; no foot
   lengths exist for them): on the photos whose mask shows a whole sheet (the convex hull of the paper
   pixels stays clear of the photo's edge), the share where find_sheet returns a quadrilateral whose
   intersection-over-union with that hull is at least 0.8, the IoU distribution, why the others
-  failed, and find_sheet's time per photo. The masks' hull misses paper hidden under the foot, so a
-  correct quadrilateral can score a little under 1.
+  failed, and find_sheet's time per photo (also fitted within 1280 px). The masks' hull misses
+  paper hidden under the foot, so a correct quadrilateral can score a little under 1.
 - False sheets: the same photos cropped to a band of floor beside the sheet (no paper pixels in the
   mask; both sides at least 300 pixels), and rendered photos with no sheet on every floor, must all be
   refused.
@@ -22,6 +23,7 @@ folder is skipped with a reason.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -34,13 +36,14 @@ from evals.shared_data import SHARED_DATA
 from evals.vision.foot_render import SHEETS_MM, SKIN_TONES_BGR, Floor, PhotoSpec, render_foot_photo
 from tools.vision.errors import ScanRejected
 from tools.vision.foot import measure_foot
-from tools.vision.image import decode_image
+from tools.vision.image import decode_image, fit_within
 from tools.vision.sheet import find_sheet
 
 DEFAULT_REAL_DIR = SHARED_DATA / "foot_photos"
 MIN_IOU = 0.8
 MIN_FLOOR_CROP_PX = 300
 PAPER_LABEL = 255
+SCAN_MAX_SIDE_PX = 1280  # the scan route fits foot photos within this (FOOT_MAX_SIDE_PX, api/routes/scan.py)
 
 
 @dataclass(frozen=True)
@@ -121,19 +124,27 @@ def report_rendered(results: list[RenderedResult]) -> None:
 
 
 def time_measurement(repeats: int, seed: int) -> None:
-    """Wall and CPU time of decode + measure on a 1080p JPEG (CPU time is what a busy machine can't skew)."""
+    """Wall and CPU time of decode + measure on a 1080p JPEG, as it is and fitted within the scan route's
+    SCAN_MAX_SIDE_PX (CPU time is what a busy machine can't skew)."""
     photo = render_foot_photo(PhotoSpec(image_size=(1920, 1080), roll_deg=25, tilt_x_deg=10, seed=seed))
-    measure_foot(decode_image(photo.jpeg))
-    wall, cpu = [], []
-    for _ in range(repeats):
-        wall_start, cpu_start = time.perf_counter(), time.process_time()
-        measure_foot(decode_image(photo.jpeg))
-        wall.append((time.perf_counter() - wall_start) * 1000)
-        cpu.append((time.process_time() - cpu_start) * 1000)
-    print(
-        f"1080p decode + measure_foot over {repeats} runs: wall p50 {np.percentile(wall, 50):.0f} ms, "
-        f"p95 {np.percentile(wall, 95):.0f} ms; CPU p50 {np.percentile(cpu, 50):.0f} ms"
-    )
+    for label, max_side in (
+        ("1080p decode + measure_foot", None),
+        (f"1080p decode + fit within {SCAN_MAX_SIDE_PX} px + measure_foot", SCAN_MAX_SIDE_PX),
+    ):
+        _scan_ms(photo.jpeg, max_side)
+        wall, cpu = zip(*(_scan_ms(photo.jpeg, max_side) for _ in range(repeats)), strict=True)
+        print(
+            f"{label} over {repeats} runs: wall p50 {np.percentile(wall, 50):.0f} ms, "
+            f"p95 {np.percentile(wall, 95):.0f} ms; CPU p50 {np.percentile(cpu, 50):.0f} ms"
+        )
+
+
+def _scan_ms(jpeg: bytes, max_side: int | None) -> tuple[float, float]:
+    """Wall and CPU milliseconds to decode a photo, fit it within `max_side` if given, and measure it."""
+    wall_start, cpu_start = time.perf_counter(), time.process_time()
+    image = decode_image(jpeg)
+    measure_foot(image if max_side is None else fit_within(image, max_side))
+    return (time.perf_counter() - wall_start) * 1000, (time.process_time() - cpu_start) * 1000
 
 
 def whole_sheet_hull(mask: np.ndarray) -> np.ndarray | None:
@@ -167,7 +178,7 @@ def evaluate_real(directory: Path) -> None:
         print(f"Real photos: skipped, no images under {directory / 'images'}")
         return
     outcomes: Counter[str] = Counter()
-    ious, times_ms, long_sides = [], [], []
+    ious, times_ms, long_sides, capped_times_ms = [], [], [], []
     for path in images:
         mask = cv2.imread(str(directory / "masks" / f"{path.stem}.png"), cv2.IMREAD_GRAYSCALE)
         hull = None if mask is None else whole_sheet_hull(mask)
@@ -175,6 +186,7 @@ def evaluate_real(directory: Path) -> None:
             continue
         image = decode_image(path.read_bytes())
         long_sides.append(max(image.shape[:2]))
+        capped_times_ms.append(_find_sheet_cpu_ms(fit_within(image, SCAN_MAX_SIDE_PX)))
         start = time.process_time()
         try:
             sheet = find_sheet(image)
@@ -203,8 +215,18 @@ def evaluate_real(directory: Path) -> None:
     if times_ms:
         print(
             f"  find_sheet CPU time per photo (long side {min(long_sides)}-{max(long_sides)} px): "
-            f"p50 {np.percentile(times_ms, 50):.0f} ms, p95 {np.percentile(times_ms, 95):.0f} ms"
+            f"p50 {np.percentile(times_ms, 50):.0f} ms, p95 {np.percentile(times_ms, 95):.0f} ms; "
+            f"fitted within {SCAN_MAX_SIDE_PX} px as the scan route does: p50 "
+            f"{np.percentile(capped_times_ms, 50):.0f} ms, p95 {np.percentile(capped_times_ms, 95):.0f} ms"
         )
+
+
+def _find_sheet_cpu_ms(image: np.ndarray) -> float:
+    """CPU time of one find_sheet call, refused or not."""
+    start = time.process_time()
+    with contextlib.suppress(ScanRejected):
+        find_sheet(image)
+    return (time.process_time() - start) * 1000
 
 
 def floor_crops(image: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
