@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command to test pakka: sets up ./.venv with the test extras and the local model tier, makes sure
 # PostgreSQL's server binaries are present (the checkpointer tests start a throwaway cluster), then runs
-# the whole suite. Extra args go to pytest.
+# ruff's lint and format checks and the whole suite. Extra args go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
@@ -16,5 +16,9 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
 fi
+
+# Lint and format gates first (ruff, pinned in the dev extra): a few seconds, and they fail fast.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 exec .venv/bin/python -m pytest "$@"
