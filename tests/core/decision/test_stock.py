@@ -21,13 +21,32 @@ def stock(store: Store, product_id: str, size: str, region: str, available: int)
     )
 
 
+@pytest.fixture
+def batches(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[list[StockKey]]:
+    """The keys of every batch read of the store's stock; a read of one row or one product fails the test."""
+    read: list[list[StockKey]] = []
+    get_many = store.inventory.get_many
+
+    def counted(tenant_id: str, stock_keys: list[StockKey]) -> object:
+        read.append(list(stock_keys))
+        return get_many(tenant_id, stock_keys)
+
+    def refused(*args: object) -> object:
+        raise AssertionError(f"read {args} alone")
+
+    monkeypatch.setattr(store.inventory, "get_many", counted)
+    monkeypatch.setattr(store.inventory, "get", refused)
+    monkeypatch.setattr(store.inventory, "list_for_product", refused)
+    return read
+
+
 def test_scorers_see_no_stock_before_it_is_read() -> None:
     assert stock_not_read("UK8") is False
     assert stock_not_read(None) is False
 
 
 def test_the_chosen_sizes_in_the_region_are_read_in_one_batch(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, batches: list[list[StockKey]]
 ) -> None:
     stock(store, "stocked", "UK8", "mumbai", 2)
     stock(store, "sold-out", "UK8", "mumbai", 0)
@@ -37,20 +56,6 @@ def test_the_chosen_sizes_in_the_region_are_read_in_one_batch(
         candidate(product_id, 0.9, in_stock=False)
         for product_id in ("stocked", "sold-out", "elsewhere", "other-size", "unlisted")
     ]
-    batches: list[list[StockKey]] = []
-    get_many = store.inventory.get_many
-
-    def counted(tenant_id: str, stock_keys: list[StockKey]) -> object:
-        batches.append(list(stock_keys))
-        return get_many(tenant_id, stock_keys)
-
-    def refused(*args: object) -> object:
-        raise AssertionError(f"read {args} alone")
-
-    monkeypatch.setattr(store.inventory, "get_many", counted)
-    monkeypatch.setattr(store.inventory, "get", refused)
-    monkeypatch.setattr(store.inventory, "list_for_product", refused)
-
     marked = with_stock(scored, store, TENANT, "mumbai")
 
     assert {item.product_id: item.in_stock for item in marked} == {
@@ -96,7 +101,7 @@ def test_nothing_scored_reads_nothing(store: Store, monkeypatch: pytest.MonkeyPa
 
 
 def test_products_scored_without_a_size_read_their_listed_sizes_in_the_same_batch(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, batches: list[list[StockKey]]
 ) -> None:
     stock(store, "serum", "30 ml", "mumbai", 3)
     stock(store, "cream", "50 ml", "mumbai", 0)
@@ -104,19 +109,6 @@ def test_products_scored_without_a_size_read_their_listed_sizes_in_the_same_batc
     unsized = [
         candidate(product_id, 0.9).model_copy(update={"size": None}) for product_id in ("serum", "cream")
     ]
-    batches: list[list[StockKey]] = []
-    get_many = store.inventory.get_many
-
-    def counted(tenant_id: str, stock_keys: list[StockKey]) -> object:
-        batches.append(list(stock_keys))
-        return get_many(tenant_id, stock_keys)
-
-    def refused(*args: object) -> object:
-        raise AssertionError(f"read {args} alone")
-
-    monkeypatch.setattr(store.inventory, "get_many", counted)
-    monkeypatch.setattr(store.inventory, "list_for_product", refused)
-
     sizes_of = {"serum": ["15 ml", "30 ml"], "cream": ["50 ml", "100 ml"]}
     marked = with_stock(unsized, store, TENANT, "mumbai", sizes_of)
 
