@@ -11,7 +11,10 @@ Two measurements:
   pixels stays clear of the photo's edge), the share where find_sheet returns a quadrilateral whose
   intersection-over-union with that hull is at least 0.8, the IoU distribution, why the others
   failed, and find_sheet's time per photo (also fitted within 1280 px). The masks' hull misses
-  paper hidden under the foot, so a correct quadrilateral can score a little under 1.
+  paper hidden under the foot, so a correct quadrilateral can score a little under 1. Per returned
+  quadrilateral, its aspect with perspective undone and how far it strays from A4's or Letter's
+  (find_sheet refuses beyond MAX_ASPECT_ERROR, so none should). Refusals should be honest: no whole
+  sheet refused as cut off, and the photos whose sheet runs off the photo refused as cut off.
 - False sheets: the same photos cropped to a band of floor beside the sheet (no paper pixels in the
   mask; both sides at least 300 pixels), and rendered photos with no sheet on every floor, must all be
   refused.
@@ -38,6 +41,7 @@ from tools.vision.errors import ScanRejected
 from tools.vision.foot import measure_foot
 from tools.vision.image import decode_image, fit_within
 from tools.vision.sheet import find_sheet
+from tools.vision.sheet_sides import MAX_ASPECT_ERROR, nearest_sheet_error
 
 DEFAULT_REAL_DIR = SHARED_DATA / "foot_photos"
 MIN_IOU = 0.8
@@ -178,13 +182,18 @@ def evaluate_real(directory: Path) -> None:
         print(f"Real photos: skipped, no images under {directory / 'images'}")
         return
     outcomes: Counter[str] = Counter()
+    cut_off_outcomes: Counter[str] = Counter()
     ious, times_ms, long_sides, capped_times_ms = [], [], [], []
+    aspects: list[tuple[str, float, str, float]] = []
     for path in images:
         mask = cv2.imread(str(directory / "masks" / f"{path.stem}.png"), cv2.IMREAD_GRAYSCALE)
-        hull = None if mask is None else whole_sheet_hull(mask)
-        if mask is None or hull is None:
+        if mask is None:
             continue
+        hull = whole_sheet_hull(mask)
         image = decode_image(path.read_bytes())
+        if hull is None:
+            cut_off_outcomes[_outcome(image)] += 1
+            continue
         long_sides.append(max(image.shape[:2]))
         capped_times_ms.append(_find_sheet_cpu_ms(fit_within(image, SCAN_MAX_SIDE_PX)))
         start = time.process_time()
@@ -197,6 +206,7 @@ def evaluate_real(directory: Path) -> None:
             times_ms.append((time.process_time() - start) * 1000)
         iou = sheet_iou(mask, hull, sheet.corners_px)
         ious.append(iou)
+        aspects.append((path.stem, iou, sheet.size.name, sheet.aspect_measured))
         outcomes["found" if iou >= MIN_IOU else "wrong quadrilateral"] += 1
     whole = sum(outcomes.values())
     print(
@@ -204,6 +214,15 @@ def evaluate_real(directory: Path) -> None:
         f"sheet found (IoU >= {MIN_IOU}) in {outcomes['found']}/{whole}"
     )
     print(f"  outcomes: {dict(outcomes)}")
+    print(
+        f"  SHEET_CUT_OFF on whole sheets (none of them touches the photo's edge): "
+        f"{outcomes['SHEET_CUT_OFF']} (should be 0)"
+    )
+    print(
+        f"  photos whose sheet runs off the photo ({sum(cut_off_outcomes.values())}): "
+        f"{dict(cut_off_outcomes)} (should be SHEET_CUT_OFF)"
+    )
+    report_aspects(aspects)
     if ious:
         quartiles = np.percentile(ious, [25, 50, 75])
         print(
@@ -219,6 +238,34 @@ def evaluate_real(directory: Path) -> None:
             f"fitted within {SCAN_MAX_SIDE_PX} px as the scan route does: p50 "
             f"{np.percentile(capped_times_ms, 50):.0f} ms, p95 {np.percentile(capped_times_ms, 95):.0f} ms"
         )
+
+
+def report_aspects(aspects: list[tuple[str, float, str, float]]) -> None:
+    """Per returned quadrilateral, its aspect with perspective undone, and how far the aspects stray from
+    the nearest sheet's (|log ratio|; find_sheet refuses beyond MAX_ASPECT_ERROR)."""
+    if not aspects:
+        return
+    print("  returned quadrilaterals: photo, IoU, sheet, aspect (A4 1.414, Letter 1.294), |log error|")
+    errors = []
+    for stem, iou, size, aspect in aspects:
+        error = nearest_sheet_error(aspect)
+        errors.append(error)
+        print(f"    {stem}  {iou:.3f}  {size:6s}  {aspect:.3f}  {error:.3f}")
+    quartiles = " / ".join(f"{value:.3f}" for value in np.percentile(errors, [25, 50, 75]))
+    outside = sum(error > MAX_ASPECT_ERROR for error in errors)
+    print(
+        f"  aspect |log error| quartiles {quartiles}, max {max(errors):.3f}; outside the "
+        f"{MAX_ASPECT_ERROR} tolerance: {outside} (should be 0)"
+    )
+
+
+def _outcome(image: np.ndarray) -> str:
+    """find_sheet's refusal reason for a photo, or "found"."""
+    try:
+        find_sheet(image)
+    except ScanRejected as rejection:
+        return rejection.reason
+    return "found"
 
 
 def _find_sheet_cpu_ms(image: np.ndarray) -> float:

@@ -1,5 +1,6 @@
 """find_sheet on the kinds of scene that defeat a single brightness threshold: pale floors, a foot or leg
-hiding a corner or cutting the sheet in two, and floors with no sheet at all (which must stay refused)."""
+hiding a corner or cutting the sheet in two, floors with no sheet at all (which must stay refused), and a
+leg hiding a whole side (refused: the visible part of the sheet would give a wrong scale)."""
 
 from __future__ import annotations
 
@@ -112,3 +113,39 @@ def test_a_sheet_running_off_a_pale_floor_photo_is_refused_as_cut_off() -> None:
         find_sheet(cropped)
 
     assert rejected.value.reason == "SHEET_CUT_OFF"
+
+
+def _leg_over_the_top_side(bottom_y: float) -> np.ndarray:
+    """A leg lying across the whole width of the sheet, over its top side and both top corners, down to
+    `bottom_y` (the top side runs at y 95-118)."""
+    return np.array([[380.0, -20.0], [900.0, -20.0], [900.0, bottom_y], [380.0, bottom_y + 10.0]])
+
+
+# How much of the sheet the leg hides decides what its visible part looks like: 6 % of an A4 looks like a
+# Letter sheet seen through perspective, a fifth of it like no sheet at all.
+HIDDEN_SIDE = {
+    "visible-part-looks-like-a-letter-sheet": (WOOD_BGR, WHITE_PAPER_BGR, 130.0),
+    "visible-part-looks-like-a-letter-sheet-on-a-pale-floor": (PALE_FLOOR_BGR, BLUISH_PAPER_BGR, 130.0),
+    "a-fifth-of-the-sheet-hidden": (WOOD_BGR, WHITE_PAPER_BGR, 220.0),
+}
+
+
+@pytest.mark.parametrize(("floor", "paper", "bottom_y"), HIDDEN_SIDE.values(), ids=HIDDEN_SIDE.keys())
+def test_a_sheet_with_a_whole_side_hidden_under_a_leg_is_refused_not_measured_short(
+    floor: tuple[int, int, int], paper: tuple[int, int, int], bottom_y: float
+) -> None:
+    image = _scene(floor, paper, (_leg_over_the_top_side(bottom_y),))
+
+    with pytest.raises(ScanRejected) as rejected:
+        find_sheet(image)
+
+    assert rejected.value.reason == "NO_SHEET"
+    assert "hidden" in str(rejected.value)
+    assert any("leg" in suggestion for suggestion in rejected.value.suggestions)
+
+
+def test_a_leg_crossing_a_side_but_not_its_corners_leaves_the_sheet_measurable() -> None:
+    leg_across_the_top_side = np.array([[560.0, -20.0], [700.0, -20.0], [690.0, 200.0], [570.0, 200.0]])
+    image = _scene(WOOD_BGR, WHITE_PAPER_BGR, (leg_across_the_top_side,))
+
+    assert _corner_error_px(find_sheet(image).corners_px, CORNERS) < 2.5
