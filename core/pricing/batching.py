@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from typing import Generic, Self, TypeVar
 
@@ -18,7 +19,7 @@ logger = logging.getLogger("pakka.pricing")
 Item = TypeVar("Item")
 
 
-class BatchConsumer(Generic[Item]):
+class BatchConsumer(ABC, Generic[Item]):
     """Subclasses say what a batch does (`handle`, run in a worker thread); items arrive through `_queue`."""
 
     task_name = "batch-consumer"
@@ -29,9 +30,9 @@ class BatchConsumer(Generic[Item]):
         self._batch_size = batch_size
         self._queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=max_queued)
 
+    @abstractmethod
     def handle(self, batch: list[Item]) -> None:
         """Handle one batch (in a worker thread); an exception is logged and the next batch goes on."""
-        raise NotImplementedError
 
     async def drained(self) -> None:
         """Wait until every item queued so far has been handled (or its batch has failed)."""
