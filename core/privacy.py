@@ -16,7 +16,6 @@ import os
 import secrets
 from collections.abc import Mapping
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +99,6 @@ class Pseudonymizer:
         return f"anon_{hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]}"
 
 
-@lru_cache(maxsize=16)
 def stored_key(path: Path) -> bytes:
     """The key in `path` (hex), created with random bytes and owner-only permissions when absent.
 

@@ -16,6 +16,7 @@ from agents.router import build_router
 from core.commerce.carts import CartService
 from core.commerce.orders import OrderService
 from core.commerce.payments import PaymentGateway, default_gateway
+from core.privacy import Pseudonymizer
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
@@ -33,6 +34,8 @@ class Services:
     orders: OrderService
     carts: CartService
     model: BaseChatModel
+    pseudonyms: Pseudonymizer
+    """The deployment's keyed pseudonyms for audit entries and erasure records (its key read once here)."""
     knowledge: KnowledgeBase | None = None
     """Knowledge search for the retrieval tool and node; None where no index is opened."""
 
@@ -68,6 +71,7 @@ class Services:
             ),
             carts=CartService(store),
             model=model or build_router(settings),
+            pseudonyms=Pseudonymizer.for_settings(settings),
         )
 
     def load_knowledge(self, stop: threading.Event) -> BuildReport | None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ServicesDep, TenantDep
-from core.privacy import Pseudonymizer, record_consent
+from core.privacy import record_consent
 from core.schemas import ConsentRecord, Id
 
 router = APIRouter(prefix="/v1/consent", tags=["privacy"])
@@ -31,5 +31,5 @@ def give_consent(body: ConsentRequest, services: ServicesDep, tenant_id: TenantD
         body.user_id,
         body.consent_type,
         body.granted,
-        pseudonyms=Pseudonymizer.for_settings(services.settings),
+        pseudonyms=services.pseudonyms,
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import IdPath, ServicesDep, TenantDep
-from core.privacy import ErasureReceipt, Pseudonymizer, erase_threads, erase_user
+from core.privacy import ErasureReceipt, erase_threads, erase_user
 
 router = APIRouter(prefix="/v1/users", tags=["privacy"])
 
@@ -23,6 +23,6 @@ async def delete_user(
         services.store,
         tenant_id,
         user_id,
-        pseudonyms=Pseudonymizer.for_settings(services.settings),
+        pseudonyms=services.pseudonyms,
         threads_deleted=threads,
     )

@@ -159,7 +159,6 @@ def test_without_a_configured_secret_one_key_is_generated_into_the_data_dir_for_
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)
 
     first = Pseudonymizer.for_settings(settings).pseudonym(TENANT, "u-1")
-    stored_key.cache_clear()
     after_restart = Pseudonymizer.for_settings(settings).pseudonym(TENANT, "u-1")
 
     key_file = tmp_path / "data" / PSEUDONYM_KEY_FILE
