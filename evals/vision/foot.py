@@ -306,13 +306,7 @@ def evaluate_false_sheets(directory: Path | None, seed: int) -> None:
     for name, images in (("real floor crops", crops), ("rendered photos without a sheet", rendered)):
         if not images:
             continue
-        false_sheets = 0
-        for image in images:
-            try:
-                find_sheet(image)
-            except ScanRejected:
-                continue
-            false_sheets += 1
+        false_sheets = sum(_outcome(image) == "found" for image in images)
         print(f"False sheets: {false_sheets}/{len(images)} {name}")
 
 

@@ -18,8 +18,9 @@ import cv2
 import numpy as np
 
 from tools.vision.errors import ScanRejected
+from tools.vision.image import fit_within
 from tools.vision.sheet_edges import EDGE_SAMPLES_PER_SIDE, REFINE_PASSES, RETAKE_SHEET, refine_sides
-from tools.vision.sheet_features import Features, chroma, edge_lines, feature_maps, whiteness
+from tools.vision.sheet_features import Features, whiteness
 from tools.vision.sheet_geometry import (
     A4,
     LETTER,
@@ -94,9 +95,7 @@ class DetectedSheet:
 def find_sheet(image: np.ndarray) -> DetectedSheet:
     """Locate the sheet in a BGR photo or raise `ScanRejected` (NO_SHEET, SHEET_CUT_OFF)."""
     scale = min(1.0, DETECTION_LONG_SIDE_PX / max(image.shape[:2]))
-    small_bgr = (
-        cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
-    )
+    small_bgr = fit_within(image, DETECTION_LONG_SIDE_PX)
     best = _best_candidate(small_bgr)
     corners = best.quad / scale
     for _ in range(REFINE_PASSES):
@@ -136,7 +135,7 @@ def _best_candidate(small_bgr: np.ndarray) -> Candidate:
     (`is_whole_sheet`); the best whole sheet among a pass's strong candidates (MIN_RIVAL_SCORE_RATIO)
     is the pass's.
     """
-    features = Features(feature_maps(small_bgr), chroma(small_bgr), ~edge_lines(small_bgr))
+    features = Features.of(small_bgr)
     lab = lab_image(small_bgr)
     paper_maps = [smooth for smooth, _ in features.maps]
     cut_off_seen = partial_seen = False

@@ -82,6 +82,10 @@ class Features:
     colourfulness: np.ndarray
     not_edge: np.ndarray
 
+    @classmethod
+    def of(cls, small_bgr: np.ndarray) -> Features:
+        return cls(feature_maps(small_bgr), chroma(small_bgr), ~edge_lines(small_bgr))
+
 
 def edge_lines(small_bgr: np.ndarray) -> np.ndarray:
     """Where brightness changes sharply (a boolean image).

@@ -61,6 +61,23 @@ def intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np
     return p + t * r
 
 
+def points_along_sides(quad: np.ndarray, fractions: np.ndarray) -> np.ndarray:
+    """Per side (corner i to i + 1), the points at `fractions` of its length: shape (4, len(fractions), 2)."""
+    ends = np.roll(quad, -1, axis=0)
+    return quad[:, None, :] + fractions[None, :, None] * (ends - quad)[:, None, :]
+
+
+def outward_normals(quad: np.ndarray) -> np.ndarray:
+    """Per side (corner i to i + 1), the unit normal out of the convex quad, whichever way it runs."""
+    sides = np.roll(quad, -1, axis=0) - quad
+    directions = sides / np.maximum(np.linalg.norm(sides, axis=1, keepdims=True), 1e-9)
+    outward = np.column_stack([directions[:, 1], -directions[:, 0]])
+    first, second = sides[0], sides[1]
+    if first[0] * second[1] - first[1] * second[0] < 0:  # counter-clockwise in image coordinates
+        outward = -outward
+    return outward
+
+
 def order_short_side_first(corners: np.ndarray) -> np.ndarray:
     """Reorder a convex quad to run clockwise in the image, starting on a short side (corners 0 -> 1)."""
     centre = corners.mean(axis=0)

@@ -21,7 +21,9 @@ import cv2
 import numpy as np
 
 from tools.vision.sheet_features import Features
+from tools.vision.sheet_geometry import intersect, outward_normals, points_along_sides
 from tools.vision.sheet_scoring import MIN_SHEET_SCORE, Candidate, sheet_score
+from tools.vision.sheet_sides import FLOOR_COLOUR_DISTANCE, lab_image
 
 MIN_SEGMENT_FRACTION = 0.05  # of the photo's long side
 SIDE_PROBE_PX = 3.0
@@ -41,7 +43,6 @@ HIDDEN_SIDE_STEP = 4.0
 FULL_SIDE_STEP = 20.0
 HIDDEN_SIDE_COST = 0.25
 FLOOR_FRAME_FRACTION = 0.05
-FLOOR_COLOUR_DISTANCE = 45.0  # Lab units (8-bit scale)
 MIN_SIDES_EVIDENCE = 0.6
 PAPER_PROBE_PX = 4.0
 FAR_PROBE_PX = 10.0
@@ -292,7 +293,7 @@ class _FloorColour:
 
     @classmethod
     def of(cls, small_bgr: np.ndarray) -> _FloorColour:
-        lab = cv2.cvtColor(small_bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
+        lab = lab_image(small_bgr)
         frame = max(2, round(FLOOR_FRAME_FRACTION * min(lab.shape[:2])))
         border = np.concatenate(
             [
@@ -323,12 +324,8 @@ def _sides_evidence(quad: np.ndarray, features: Features, floor: _FloorColour) -
     weakest of the other three, over FULL_SIDE_STEP, is the evidence, and a hidden side costs
     HIDDEN_SIDE_COST of it.
     """
-    ends = np.roll(quad, -1, axis=0)
-    along = quad[:, None, :] + _SIDE_FRACTIONS[None, :, None] * (ends - quad)[:, None, :]
-    directions = (ends - quad) / np.linalg.norm(ends - quad, axis=1, keepdims=True)
-    inward = np.column_stack([-directions[:, 1], directions[:, 0]])
-    if _cross(quad[1] - quad[0], quad[2] - quad[1]) < 0:
-        inward = -inward
+    along = points_along_sides(quad, _SIDE_FRACTIONS)
+    inward = -outward_normals(quad)
     height, width = features.maps[0][0].shape
     inside, near, far = (
         np.round(along + distance * inward[:, None, :]).astype(np.int32)
@@ -353,10 +350,7 @@ def _sides_evidence(quad: np.ndarray, features: Features, floor: _FloorColour) -
 
 def _crossing(first: PaperEdge, second: PaperEdge) -> np.ndarray:
     """Where two edges' lines cross; NaN for parallel ones."""
-    determinant = _cross(first.direction, second.direction)
-    if abs(determinant) < 1e-6:
-        return np.array([np.nan, np.nan])
-    return first.point + _cross(second.point - first.point, second.direction) / determinant * first.direction
+    return intersect((first.point, first.direction), (second.point, second.direction))
 
 
 def _cross(first: np.ndarray, second: np.ndarray) -> float:

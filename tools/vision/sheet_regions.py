@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from tools.vision.sheet_features import Features
-from tools.vision.sheet_geometry import angle_between, intersect, quad_of_lines
+from tools.vision.sheet_geometry import angle_between, intersect, points_along_sides, quad_of_lines
 from tools.vision.sheet_scoring import MIN_SHEET_AREA_FRACTION, MIN_SHEET_SCORE, Candidate, sheet_score
 
 MIN_PIECE_AREA_FRACTION = 0.005
@@ -190,9 +190,7 @@ def _distinct_lines(lines: np.ndarray) -> list[tuple[float, float]]:
 def _sides_seen(quad: np.ndarray, near: np.ndarray) -> float:
     """The smallest share, over the four sides, of points along a side that lie on the outline."""
     height, width = near.shape
-    ends = np.roll(quad, -1, axis=0)
-    samples = np.round(quad[:, None, :] + _SIDE_SAMPLES[None, :, None] * (ends - quad)[:, None, :])
-    samples = samples.astype(np.int32)
+    samples = np.round(points_along_sides(quad, _SIDE_SAMPLES)).astype(np.int32)
     if samples.min() < 0 or samples[..., 0].max() >= width or samples[..., 1].max() >= height:
         return 0.0
     return float(near[samples[..., 1], samples[..., 0]].mean(axis=1).min())

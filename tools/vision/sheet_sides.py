@@ -18,12 +18,18 @@ import cv2
 import numpy as np
 
 from tools.vision.sheet_features import Feature
-from tools.vision.sheet_geometry import SHEET_SIZES, measured_aspect, order_short_side_first
+from tools.vision.sheet_geometry import (
+    SHEET_SIZES,
+    measured_aspect,
+    order_short_side_first,
+    outward_normals,
+    points_along_sides,
+)
 
 INSIDE_PROBE_PX = 4.0  # where the paper's level is read, inside a side
 OUTSIDE_PROBE_PX = (4.0, 7.0)  # floor must lie this far beyond a side (both), at detection size
 MIN_PAPER_STEP = 6.0  # half the least contrast a candidate has (sheet_scoring.MIN_SHEET_CONTRAST)
-FLOOR_COLOUR_DISTANCE = 45.0  # Lab units (8-bit scale), as sheet_lines' floor test
+FLOOR_COLOUR_DISTANCE = 45.0  # Lab units (8-bit scale); sheet_lines' floor test uses it too
 # Share of a side's length with floor beyond it for the side to count as seen. A side hidden all along
 # reads 0.00 in the synthetic tests and on the real photo with a heel and leg over the far side (24049);
 # sides that the floor frames read 0.09 and up on the real photos: 0.09 where a leg covers all of a side
@@ -51,13 +57,8 @@ def floor_shares(lab: np.ndarray, paper_maps: list[np.ndarray], quad: np.ndarray
     a pale floor, paper beyond a side (a quad cutting across the sheet) has the floor's colour nearly.
     `lab` is the photo in Lab (float32), all in the quad's pixels; probes off the photo are not floor.
     """
-    ends = np.roll(quad, -1, axis=0)
-    along = quad[:, None, :] + _SIDE_FRACTIONS[None, :, None] * (ends - quad)[:, None, :]
-    directions = (ends - quad) / np.maximum(np.linalg.norm(ends - quad, axis=1, keepdims=True), 1e-9)
-    outward = np.column_stack([directions[:, 1], -directions[:, 0]])
-    first, second = quad[1] - quad[0], quad[2] - quad[1]
-    if first[0] * second[1] - first[1] * second[0] < 0:  # counter-clockwise in image coordinates
-        outward = -outward
+    along = points_along_sides(quad, _SIDE_FRACTIONS)
+    outward = outward_normals(quad)
     height, width = lab.shape[:2]
     offsets = np.array((-INSIDE_PROBE_PX, *OUTSIDE_PROBE_PX))
     probes = np.round(along[None] + offsets[:, None, None, None] * outward[None, :, None, :]).astype(np.int32)

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tools.vision.sheet_features import Features, chroma, edge_lines, feature_maps
+from tools.vision.sheet_features import Features
 from tools.vision.sheet_lines import line_candidates, paper_edges
 from tools.vision.sheet_scoring import Candidate
 
@@ -24,10 +24,6 @@ TILE_PX = 45
 TILE_OFFSET_PX = 25
 # An A4 sheet seen a little from the side: its far side (top) is shorter than its near one.
 SHEET = np.array([[170.0, 40.0], [318.0, 48.0], [332.0, 235.0], [150.0, 228.0]])
-
-
-def _features(image: np.ndarray) -> Features:
-    return Features(feature_maps(image), chroma(image), ~edge_lines(image))
 
 
 def _floor(floor_bgr: tuple[int, int, int], seed: int, veins: bool = False) -> np.ndarray:
@@ -81,7 +77,7 @@ def _iou(quad: np.ndarray, truth: np.ndarray) -> float:
 
 
 def _best(image: np.ndarray) -> Candidate:
-    candidates = line_candidates(image, _features(image))
+    candidates = line_candidates(image, Features.of(image))
     assert candidates, "no line candidate was found"
     return candidates[0]
 
@@ -139,14 +135,14 @@ def test_a_sheet_on_a_patterned_tile_floor_is_told_from_the_tiles() -> None:
     ids=["marbled-floor", "tile-floor", "pale-floor-with-a-foot"],
 )
 def test_a_floor_without_a_sheet_gives_no_line_candidate(image: np.ndarray) -> None:
-    assert line_candidates(image, _features(image)) == []
+    assert line_candidates(image, Features.of(image)) == []
 
 
 def test_the_pieces_of_a_side_either_side_of_a_foot_make_one_edge_with_paper_inwards() -> None:
     image = _photo(_floor(PALE_FLOOR_BGR, seed=2), SHEET, BLUISH_PAPER_BGR, FOOT_OVER_THE_NEAR_SIDE)
     near_side_middle = (SHEET[2] + SHEET[3]) / 2
 
-    edges = paper_edges(image, _features(image))
+    edges = paper_edges(image, Features.of(image))
     near_side = [edge for edge in edges if abs(float(edge.signed_distance(near_side_middle))) < 2.0]
 
     assert len(near_side) == 1
