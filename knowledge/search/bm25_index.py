@@ -65,9 +65,7 @@ class _Partition:
         numpy.cumsum(numpy.bincount(column_of_entry, minlength=len(terms)), out=column_starts[1:])
         return cls(
             rowids=numpy.array([row.rowid for row in rows], dtype=numpy.int64),
-            attributes=RowAttributes.build(
-                [row.doc_type for row in rows], [row.category for row in rows], [row.brand for row in rows]
-            ),
+            attributes=RowAttributes.build(rows),
             terms=terms,
             column_starts=column_starts,
             rows=row_of_entry[order],

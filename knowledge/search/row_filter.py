@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy
 
@@ -25,6 +26,17 @@ class RowFilter:
 
 
 ANY_ROW = RowFilter()
+
+
+class FilterableRow(Protocol):
+    """The metadata of an indexed row that a RowFilter reads."""
+
+    @property
+    def doc_type(self) -> str: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def brand(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,13 +66,12 @@ class RowAttributes:
     brands: _CodedColumn
 
     @classmethod
-    def build(
-        cls, doc_types: Sequence[str], categories: Sequence[str | None], brands: Sequence[str | None]
-    ) -> RowAttributes:
-        return cls(_CodedColumn.build(doc_types), _CodedColumn.build(categories), _CodedColumn.build(brands))
-
-    def __len__(self) -> int:
-        return len(self.doc_types.codes)
+    def build(cls, rows: Sequence[FilterableRow]) -> RowAttributes:
+        return cls(
+            _CodedColumn.build([row.doc_type for row in rows]),
+            _CodedColumn.build([row.category for row in rows]),
+            _CodedColumn.build([row.brand for row in rows]),
+        )
 
     def selection(self, wanted: RowFilter) -> numpy.ndarray | None:
         """Sorted indices of the rows passing `wanted`, or None when it keeps every row."""

@@ -83,9 +83,7 @@ class _Partition:
         return cls(
             matrix=matrix,
             rowids=numpy.array([row.rowid for row in rows], dtype=numpy.int64),
-            attributes=RowAttributes.build(
-                [row.doc_type for row in rows], [row.category for row in rows], [row.brand for row in rows]
-            ),
+            attributes=RowAttributes.build(rows),
             projection=_Projection.fit(matrix) if len(rows) > EXACT_UP_TO_ROWS else None,
         )
 

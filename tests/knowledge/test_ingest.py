@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
-
-import pytest
 
 from core.catalog.demo import build_demo_catalog
 from core.schemas import Product
@@ -35,15 +31,6 @@ CURATED = [
         source="pakka curated",
     ),
 ]
-
-
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[EmbeddedSearchBackend]:
-    opened = EmbeddedSearchBackend(tmp_path / "knowledge.db")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def test_a_product_becomes_a_tenant_document_citing_its_product_id() -> None:

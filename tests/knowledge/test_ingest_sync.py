@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -31,15 +30,6 @@ CURATED = [
 
 def curated() -> list[KnowledgeDoc]:
     return CURATED
-
-
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[EmbeddedSearchBackend]:
-    opened = EmbeddedSearchBackend(tmp_path / "knowledge.db")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture

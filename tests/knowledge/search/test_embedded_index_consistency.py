@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy
-import pytest
 
 from knowledge.search.documents import DocType, KnowledgeDoc, SearchFilters, SearchHit, SearchMode
 from knowledge.search.embedded import EmbeddedSearchBackend
@@ -61,22 +59,8 @@ def results(backend: EmbeddedSearchBackend, query_vector: numpy.ndarray) -> list
     return found
 
 
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "knowledge.db"
-
-
-@pytest.fixture
-def backend(path: Path) -> Iterator[EmbeddedSearchBackend]:
-    opened = EmbeddedSearchBackend(path)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 def test_after_upserts_and_deletes_a_warm_index_answers_like_one_rebuilt_from_sqlite(
-    backend: EmbeddedSearchBackend, path: Path
+    backend: EmbeddedSearchBackend, knowledge_db: Path
 ) -> None:
     rng = numpy.random.default_rng(5)
     query_vector = unit_vectors(1, rng)[0]
@@ -88,7 +72,7 @@ def test_after_upserts_and_deletes_a_warm_index_answers_like_one_rebuilt_from_sq
     backend.delete(TENANT, [f"product:{i}" for i in range(0, 50, 7)])
     backend.index([doc(3, rng)], unit_vectors(1, rng))
 
-    reopened = EmbeddedSearchBackend(path)
+    reopened = EmbeddedSearchBackend(knowledge_db)
     try:
         assert results(backend, query_vector) == results(reopened, query_vector)
     finally:
@@ -142,8 +126,8 @@ def test_a_devanagari_query_finds_a_hindi_document_across_inflections(backend: E
     assert ids(backend.search("लंबाई", None, SearchFilters(tenant_id=TENANT))) == [hindi.id]
 
 
-def test_a_file_written_by_the_fts5_version_is_migrated_on_open(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
+def test_a_file_written_by_the_fts5_version_is_migrated_on_open(knowledge_db: Path) -> None:
+    with sqlite3.connect(knowledge_db) as connection:
         connection.executescript(
             """
             CREATE TABLE kb_docs (
@@ -158,12 +142,12 @@ def test_a_file_written_by_the_fts5_version_is_migrated_on_open(path: Path) -> N
         )
     connection.close()
 
-    backend = EmbeddedSearchBackend(path)
+    backend = EmbeddedSearchBackend(knowledge_db)
     try:
         assert ids(backend.search("suede", None, SearchFilters(tenant_id=TENANT))) == ["article:suede"]
     finally:
         backend.close()
-    with sqlite3.connect(path) as connection:
+    with sqlite3.connect(knowledge_db) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     connection.close()
     assert "kb_fts" not in tables
