@@ -214,6 +214,17 @@ class ProductQuery(Record):
     page: int = Field(default=1, ge=1, le=10_000)
     page_size: int = Field(default=20, ge=1, le=100)
 
+    def admits(self, product: Product) -> bool:
+        """The filters besides text and stock: category exact, brand ignoring case, price cap inclusive,
+        size offered (what `ProductRepository.search` applies)."""
+        if self.category is not None and product.category != self.category:
+            return False
+        if self.brand is not None and product.brand.casefold() != self.brand.casefold():
+            return False
+        if self.max_price_inr is not None and product.price_inr > self.max_price_inr:
+            return False
+        return self.size is None or self.size in product.sizes
+
 
 class ProductPage(Record):
     items: list[Product]

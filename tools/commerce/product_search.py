@@ -88,19 +88,8 @@ def matching_products(
     return [
         product
         for product in candidates
-        if passes_filters(product, query) and in_stock(services, tenant_id, product, query)
+        if query.admits(product) and in_stock(services, tenant_id, product, query)
     ]
-
-
-def passes_filters(product: Product, query: ProductQuery) -> bool:
-    """Category exact, brand ignoring case, price cap inclusive, size offered (`ProductRepository.search`)."""
-    if query.category is not None and product.category != query.category:
-        return False
-    if query.brand is not None and product.brand.casefold() != query.brand.casefold():
-        return False
-    if query.max_price_inr is not None and product.price_inr > query.max_price_inr:
-        return False
-    return query.size is None or query.size in product.sizes
 
 
 def in_stock(services: Services, tenant_id: str, product: Product, query: ProductQuery) -> bool:

@@ -62,15 +62,7 @@ def relevance(product: Product, terms: Iterable[str]) -> float:
 
 def passes_filters(product: Product, query: ProductQuery, in_stock: Set[str] | None) -> bool:
     """The non-text filters; `in_stock` holds the ids with stock in the queried region (None: no filter)."""
-    if query.category is not None and product.category != query.category:
-        return False
-    if query.brand is not None and product.brand.lower() != query.brand.lower():
-        return False
-    if query.max_price_inr is not None and product.price_inr > query.max_price_inr:
-        return False
-    if query.size is not None and query.size not in product.sizes:
-        return False
-    return in_stock is None or product.id in in_stock
+    return query.admits(product) and (in_stock is None or product.id in in_stock)
 
 
 def rank(products: Iterable[Product], query: ProductQuery, in_stock: Set[str] | None) -> list[Product]:
