@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -41,6 +41,9 @@ from knowledge.embeddings import Embedder
 from knowledge.search.documents import DocType, SearchFilters, SearchMode
 from knowledge.sizing.charts import curated_library
 from tools.retrieval import NODE_RESULTS, passage
+
+if TYPE_CHECKING:
+    from knowledge.search.service import KnowledgeBase
 
 logger = logging.getLogger("pakka.decision")
 
@@ -101,9 +104,13 @@ async def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> Decisi
     Async so that a request with nothing to search costs no thread hop; a search runs on a worker thread."""
     charts = _footwear_chart_ids() if state["category"] == "footwear" else {}
     question = _guide_question(state) if state.get("attributes") else None
-    if question is None or runtime.context.services.knowledge is None:
+    knowledge = runtime.context.services.knowledge
+    if question is None or knowledge is None:
         return {"charts": charts, "guides": []}
-    return {"charts": charts, "guides": await asyncio.to_thread(_guides, state, runtime, question)}
+    filters = SearchFilters(
+        tenant_id=runtime.context.tenant_id, category=state["category"], doc_types=GUIDE_TYPES
+    )
+    return {"charts": charts, "guides": await asyncio.to_thread(_guides, knowledge, question, filters)}
 
 
 @lru_cache(maxsize=1)
@@ -125,12 +132,7 @@ def _guide_question(state: DecisionState) -> str | None:
     return GUIDE_QUESTIONS.get(category)
 
 
-def _guides(state: DecisionState, runtime: Runtime[AppContext], question: str) -> list[dict[str, Any]]:
-    knowledge = runtime.context.services.knowledge
-    if knowledge is None:
-        return []
-    tenant_id, category = runtime.context.tenant_id, state["category"]
-    filters = SearchFilters(tenant_id=tenant_id, category=category, doc_types=GUIDE_TYPES)
+def _guides(knowledge: KnowledgeBase, question: str, filters: SearchFilters) -> list[dict[str, Any]]:
     try:
         vector = None if knowledge.embedder is None else guide_question_vector(knowledge.embedder, question)
         mode = SearchMode.LEXICAL if vector is None else SearchMode.HYBRID

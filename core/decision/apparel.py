@@ -15,10 +15,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.decision.calibration import IsotonicCalibration, PlattCalibration
-from core.decision.confidence import ConfidenceFactors, raw_confidence
+from core.decision.confidence import ConfidenceFactors
 from core.decision.feedback import SizeAdjustment
 from core.decision.filtering import ScoredCandidate, StockCheck
-from core.decision.footwear import brand_reliability
+from core.decision.footwear import chart_brand_reliability
 from core.errors import InvalidInput
 from core.schemas import Product
 from knowledge.sizing.apparel import ApparelFit, ApparelSizeFit, Measurement, apparel_fit
@@ -30,8 +30,6 @@ UNKNOWN_SIGMA_CM = 3.0
 """Assumed uncertainty of stored body measurements that predate sigmas."""
 PREFERRED_FIT: FitType = "regular"
 WEAR_ORDER = ("tight", "slim", "regular", "relaxed", "oversized")
-STANDARD_CHART_RELIABILITY = 0.75
-"""Brand reliability is scaled by this when the brand publishes no chart and the standard one stands in."""
 MIN_NOTED_OFFSET = 0.25
 GENDERS: tuple[Gender, ...] = ("men", "women", "unisex")
 
@@ -155,18 +153,14 @@ def score_garment(
         fit=row.probability,
         attribute_similarity=wear_similarity(row.fit_type),
         metadata_quality=product.metadata_quality,
-        brand_reliability=brand_reliability(adjustment.brand)
-        * (STANDARD_CHART_RELIABILITY if fit.low_confidence else 1),
+        brand_reliability=chart_brand_reliability(adjustment.brand, fit.low_confidence),
     )
-    return ScoredCandidate(
-        product_id=product.id,
-        name=product.name,
-        brand=product.brand,
-        price_inr=product.price_inr,
-        size=size,
-        in_stock=in_stock(size),
-        confidence=calibration.apply(raw_confidence(factors)),
-        factors=factors,
+    return ScoredCandidate.of(
+        product,
+        size,
+        in_stock,
+        factors,
+        calibration,
         reasons=tuple(_reasons(row, chart, fits, fit)),
         cautions=tuple(_cautions(product, row, fit, adjustment)),
         citations=(row.row_id, f"fit:type-{chart.fit_type}"),

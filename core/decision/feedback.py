@@ -54,8 +54,9 @@ class SizeLearner:
         return self._stored_belief(scope, stored), stored
 
     def adjustment(self, tenant_id: str, product_id: str, brand: str) -> SizeAdjustment:
+        item, item_stored = self._belief(tenant_id, OffsetScope.ITEM, product_id)
         brand_belief, _ = self._belief(tenant_id, OffsetScope.BRAND, brand_key(brand))
-        return self._adjusted(tenant_id, product_id, brand_belief)
+        return self._combined(item, item_stored, brand_belief)
 
     def adjustments(self, tenant_id: str, products: Sequence[tuple[str, str]]) -> list[SizeAdjustment]:
         """`adjustment` for each (product id, brand), with every item offset read in one batch and every brand
@@ -64,29 +65,24 @@ class SizeLearner:
         keys = {brand: brand_key(brand) for brand in {brand for _, brand in products}}
         items = offsets.get_many(tenant_id, OffsetScope.ITEM, [product_id for product_id, _ in products])
         brands = offsets.get_many(tenant_id, OffsetScope.BRAND, [key for key in keys.values() if key])
-        adjusted: list[SizeAdjustment] = []
-        for product_id, brand in products:
-            item = items.get(product_id)
-            key = keys[brand]
-            brand_offset = None if key is None else brands.get(key)
-            adjusted.append(
-                self._combined(
-                    self._stored_belief(OffsetScope.ITEM, item),
-                    item,
-                    self._stored_belief(OffsetScope.BRAND, brand_offset),
-                )
+        brand_beliefs = {
+            brand: self._stored_belief(OffsetScope.BRAND, None if key is None else brands.get(key))
+            for brand, key in keys.items()
+        }
+        return [
+            self._combined(
+                self._stored_belief(OffsetScope.ITEM, items.get(product_id)),
+                items.get(product_id),
+                brand_beliefs[brand],
             )
-        return adjusted
+            for product_id, brand in products
+        ]
 
     def _stored_belief(self, scope: OffsetScope, stored: SizeOffset | None) -> Belief:
         """The stored belief, or the scope's prior when nothing was learned yet."""
         if stored is None:
             return Belief(0.0, self._prior_var[scope])
         return Belief(stored.mean, stored.variance)
-
-    def _adjusted(self, tenant_id: str, product_id: str, brand_belief: Belief) -> SizeAdjustment:
-        item, item_stored = self._belief(tenant_id, OffsetScope.ITEM, product_id)
-        return self._combined(item, item_stored, brand_belief)
 
     @staticmethod
     def _combined(item: Belief, item_stored: SizeOffset | None, brand: Belief) -> SizeAdjustment:

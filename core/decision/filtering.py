@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.decision.confidence import ConfidenceFactors
+from core.decision.calibration import IsotonicCalibration, PlattCalibration
+from core.decision.confidence import ConfidenceFactors, raw_confidence
+from core.schemas import Product
 
 MIN_CONFIDENCE = 0.75
 MAX_PER_BRAND = 2
@@ -51,6 +53,34 @@ class ScoredCandidate(BaseModel):
     )
     cautions: tuple[str, ...] = ()
     citations: tuple[str, ...] = Field(default=(), description="Source ids: chart rows, ingredient rules.")
+
+    @classmethod
+    def of(
+        cls,
+        product: Product,
+        size: str | None,
+        in_stock: StockCheck,
+        factors: ConfidenceFactors,
+        calibration: PlattCalibration | IsotonicCalibration,
+        *,
+        reasons: tuple[str, ...],
+        cautions: tuple[str, ...],
+        citations: tuple[str, ...],
+    ) -> ScoredCandidate:
+        """`product` at `size`, with its stock there and the calibrated confidence of `factors`."""
+        return cls(
+            product_id=product.id,
+            name=product.name,
+            brand=product.brand,
+            price_inr=product.price_inr,
+            size=size,
+            in_stock=in_stock(size),
+            confidence=calibration.apply(raw_confidence(factors)),
+            factors=factors,
+            reasons=reasons,
+            cautions=cautions,
+            citations=citations,
+        )
 
 
 class FilterRules(BaseModel):

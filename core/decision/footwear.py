@@ -12,10 +12,10 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.decision.calibration import IsotonicCalibration, PlattCalibration
-from core.decision.confidence import ConfidenceFactors, raw_confidence
+from core.decision.confidence import ConfidenceFactors
 from core.decision.feedback import SizeAdjustment
 from core.decision.filtering import ScoredCandidate, StockCheck
-from core.decision.size_model import reliability
+from core.decision.size_model import Belief, reliability
 from core.schemas import Product
 from knowledge.sizing.charts import ChartLibrary
 from knowledge.sizing.footwear import FootwearFit, SizeFit, footwear_fit
@@ -40,6 +40,12 @@ class FootMeasurements(BaseModel):
 
 brand_reliability = lru_cache(maxsize=1024)(reliability)
 """`reliability` of a brand belief, remembered: every product of a brand shares its belief."""
+
+
+def chart_brand_reliability(brand: Belief, standard_chart: bool) -> float:
+    """The brand's reliability, scaled down when the standard chart stood in for the brand's own (shoes and
+    garments alike)."""
+    return brand_reliability(brand) * (STANDARD_CHART_RELIABILITY if standard_chart else 1)
 
 
 @lru_cache(maxsize=512)
@@ -133,8 +139,7 @@ def score_shoe(
             UNMEASURED_WIDTH_SIMILARITY if fit.width_probability is None else fit.width_probability
         ),
         metadata_quality=product.metadata_quality,
-        brand_reliability=brand_reliability(adjustment.brand)
-        * (STANDARD_CHART_RELIABILITY if fit.low_confidence else 1),
+        brand_reliability=chart_brand_reliability(adjustment.brand, fit.low_confidence),
     )
     reasons = [
         f"{row.row_id} fits feet of {row.foot_min_mm:g}-{row.foot_max_mm:g} mm and yours measures "
@@ -155,15 +160,12 @@ def score_shoe(
         cautions.append(f"shoppers report it runs {direction}; the size was adjusted for that")
     if fit.between_sizes:
         cautions.append(f"you are between sizes {' and '.join(fit.recommended)}")
-    return ScoredCandidate(
-        product_id=product.id,
-        name=product.name,
-        brand=product.brand,
-        price_inr=product.price_inr,
-        size=size,
-        in_stock=in_stock(size),
-        confidence=calibration.apply(raw_confidence(factors)),
-        factors=factors,
+    return ScoredCandidate.of(
+        product,
+        size,
+        in_stock,
+        factors,
+        calibration,
         reasons=tuple(reasons),
         cautions=tuple(cautions),
         citations=(row.row_id, f"chart-source:{fit.chart_source}"),

@@ -11,7 +11,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from core.decision.calibration import IsotonicCalibration, PlattCalibration
-from core.decision.confidence import ConfidenceFactors, raw_confidence
+from core.decision.confidence import ConfidenceFactors
 from core.decision.filtering import ScoredCandidate, StockCheck
 from core.schemas import Product
 from knowledge.ingredients.check import SkinProfile, ingredient_check
@@ -72,15 +72,12 @@ def score_skincare(
     cautions += [
         f"{conflict.first} with {conflict.second}: {conflict.reason}" for conflict in check.conflicts
     ]
-    return ScoredCandidate(
-        product_id=product.id,
-        name=product.name,
-        brand=product.brand,
-        price_inr=product.price_inr,
-        size=None,
-        in_stock=in_stock(None),
-        confidence=calibration.apply(raw_confidence(factors)),
-        factors=factors,
+    return ScoredCandidate.of(
+        product,
+        None,
+        in_stock,
+        factors,
+        calibration,
         reasons=tuple(reasons),
         cautions=tuple(cautions),
         citations=tuple(str(verdict.source_id) for verdict in cited),

@@ -27,27 +27,34 @@ SHOES = [
 ]
 
 
+def seed_stocked(client: TestClient, products: list[Product]) -> None:
+    """The products, each stocked in Mumbai in every one of its sizes."""
+    store = store_of(client.app)
+    for product in products:
+        store.products.put(product)
+        store.inventory.put_many(
+            InventoryRecord(tenant_id="demo", product_id=product.id, size=size, region="mumbai", available=2)
+            for size in product.sizes
+        )
+
+
 def seed_shoes(client: TestClient) -> None:
     """Shoes in every half size, stocked in Mumbai."""
-    store = store_of(client.app)
     sizes = [f"UK {size / 2:g}" for size in range(10, 25)]
-    for product_id, brand, price in SHOES:
-        store.products.put(
-            Product(
-                id=product_id,
-                tenant_id="demo",
-                name=f"Shoe {product_id}",
-                brand=brand,
-                category="footwear",
-                price_inr=Decimal(price),
-                sizes=sizes,
-                metadata_quality=0.9,
-            )
+    shoes = [
+        Product(
+            id=product_id,
+            tenant_id="demo",
+            name=f"Shoe {product_id}",
+            brand=brand,
+            category="footwear",
+            price_inr=Decimal(price),
+            sizes=sizes,
+            metadata_quality=0.9,
         )
-        store.inventory.put_many(
-            InventoryRecord(tenant_id="demo", product_id=product_id, size=size, region="mumbai", available=2)
-            for size in sizes
-        )
+        for product_id, brand, price in SHOES
+    ]
+    seed_stocked(client, shoes)
 
 
 def scanned_shopper(client: TestClient) -> None:
@@ -151,26 +158,22 @@ LETTER_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
 
 def seed_garments(client: TestClient) -> None:
     """Men's tops in every letter size, stocked in Mumbai."""
-    store = store_of(client.app)
-    for product_id, brand, subcategory in GARMENTS:
-        store.products.put(
-            Product(
-                id=product_id,
-                tenant_id="demo",
-                name=f"Garment {product_id}",
-                brand=brand,
-                category="apparel",
-                subcategory=subcategory,
-                price_inr=Decimal("1499"),
-                sizes=LETTER_SIZES,
-                attributes={"gender": "men"},
-                metadata_quality=0.9,
-            )
+    garments = [
+        Product(
+            id=product_id,
+            tenant_id="demo",
+            name=f"Garment {product_id}",
+            brand=brand,
+            category="apparel",
+            subcategory=subcategory,
+            price_inr=Decimal("1499"),
+            sizes=LETTER_SIZES,
+            attributes={"gender": "men"},
+            metadata_quality=0.9,
         )
-        store.inventory.put_many(
-            InventoryRecord(tenant_id="demo", product_id=product_id, size=size, region="mumbai", available=2)
-            for size in LETTER_SIZES
-        )
+        for product_id, brand, subcategory in GARMENTS
+    ]
+    seed_stocked(client, garments)
 
 
 def test_a_front_photo_body_scan_sizes_every_garment_and_is_honest_about_its_uncertainty(
