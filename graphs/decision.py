@@ -113,9 +113,8 @@ async def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> Decisi
     return {"charts": charts, "guides": await asyncio.to_thread(_guides, knowledge, question, filters)}
 
 
-@lru_cache(maxsize=1)
 def _footwear_chart_ids() -> dict[str, str]:
-    """The curated charts ship with the package, so they are read once per process."""
+    """Brand -> chart id of the curated footwear charts."""
     return {brand: chart.id for brand, chart in curated_library().footwear.items()}
 
 

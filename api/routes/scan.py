@@ -7,7 +7,6 @@ stores only the allow-listed attributes it derives (core.privacy)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,7 +22,7 @@ from core.errors import InvalidInput
 from core.privacy import ScanKind, require_consent, store_attributes
 from core.schemas import Id
 from core.services import Services
-from knowledge.sizing.charts import FootwearChart, curated_library
+from knowledge.sizing.charts import curated_library
 from knowledge.sizing.footwear import standard_sizes
 from tools.vision.body import measure_body
 from tools.vision.face import analyse_face
@@ -41,13 +40,6 @@ FOOT_MAX_SIDE_PX = 1280
 """Foot photos are measured at 1280x720 at most: the foot eval's 720p photos measure as well as its 1080p
 ones (MAE 0.2-0.3 mm length, 0.4 mm width either way), and a 1080p photo costs 20-30% more to measure."""
 T = TypeVar("T")
-
-
-@lru_cache(maxsize=1)
-def standard_footwear_chart() -> FootwearChart | None:
-    """The curated charts ship with the package, so they are parsed once per process (a parse costs more
-    than a whole foot measurement)."""
-    return curated_library().standard_footwear
 
 
 def vision_models(request: Request) -> VisionModels:
@@ -160,7 +152,7 @@ async def scan_foot(request: Request, services: ServicesDep, tenant_id: TenantDe
     )
     await run_in_threadpool(store_attributes, services.store, tenant_id, user_id, ScanKind.FOOT, values)
     row = standard_sizes(scan.length_mm)
-    standard = standard_footwear_chart()
+    standard = curated_library().standard_footwear
     guidance = None
     if row is not None and standard is not None:
         guidance = SizeGuidance(

@@ -9,7 +9,6 @@ shopper's preferred fit (tight < slim < regular < relaxed < oversized)."""
 from __future__ import annotations
 
 import statistics
-from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,12 +33,6 @@ MIN_NOTED_OFFSET = 0.25
 GENDERS: tuple[Gender, ...] = ("men", "women", "unisex")
 
 BodyMeasurements = dict[str, Measurement]
-
-
-@lru_cache(maxsize=1)
-def _curated() -> ChartLibrary:
-    """The curated charts ship with the package, so they are parsed once per process."""
-    return curated_library()
 
 
 def body_measurements(attributes: dict[str, Any]) -> BodyMeasurements:
@@ -83,7 +76,7 @@ class ApparelFits:
 
     def __init__(self, body: BodyMeasurements, library: ChartLibrary | None = None) -> None:
         self.body = body
-        self._library = library or _curated()
+        self._library = library or curated_library()
         self._charts = {chart.id: chart for chart in self._library.apparel}
         self._fits: dict[tuple[str, str, str, float], ApparelFit | None] = {}
 

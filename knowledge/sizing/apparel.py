@@ -95,11 +95,6 @@ def fit_types() -> dict[str, FitTypeEase]:
     return {ease.name: ease for ease in (FitTypeEase.model_validate(row) for row in rows)}
 
 
-@lru_cache(maxsize=1)
-def _curated() -> ChartLibrary:
-    return curated_library()
-
-
 def apparel_fit(
     measurements: dict[str, Measurement],
     brand: str | None,
@@ -117,7 +112,7 @@ def apparel_fit(
     unknown = sorted(set(measurements) - {"chest_cm", "waist_cm", "hip_cm", "inseam_cm"})
     if unknown:
         raise InvalidInput(f"unknown measurements: {', '.join(unknown)}", {"field": "measurements"})
-    charts = library or _curated()
+    charts = library or curated_library()
     chart = _pick(charts.apparel_charts(brand, garment) if brand else [], gender)
     low_confidence = chart is None
     if chart is None:

@@ -8,6 +8,7 @@ The format is described for merchants in knowledge/data/charts/FORMAT.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -244,8 +245,10 @@ class ChartLibrary:
         ]
 
 
+@lru_cache(maxsize=1)
 def curated_library() -> ChartLibrary:
-    """The charts shipped with pakka."""
+    """The charts shipped with pakka, parsed once per process (they ship with the package, and a parse
+    costs more than a whole foot measurement). Callers only read the library."""
     return ChartLibrary.from_dirs(CHARTS_DIR)
 
 

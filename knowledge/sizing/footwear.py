@@ -71,11 +71,6 @@ def width_fittings() -> dict[str, WidthFitting]:
     return {fitting.name: fitting for fitting in (WidthFitting.model_validate(row) for row in rows)}
 
 
-@lru_cache(maxsize=1)
-def _curated() -> ChartLibrary:
-    return curated_library()
-
-
 def footwear_fit(
     length_mm: float,
     width_mm: float | None,
@@ -86,7 +81,7 @@ def footwear_fit(
 ) -> FootwearFit:
     """Per-size fit probabilities for a foot against the brand's chart (standard chart for unknown brands)."""
     _check_measurements(length_mm, width_mm, sigma_mm)
-    charts = library or _curated()
+    charts = library or curated_library()
     chart = charts.footwear_chart(brand)
     low_confidence = chart is None
     if chart is None:
@@ -121,7 +116,7 @@ def footwear_fit(
 
 def standard_sizes(length_mm: float, *, library: ChartLibrary | None = None) -> FootwearRow | None:
     """The standard chart row (UK, US, EU, India, Mondopoint) whose range holds this foot length."""
-    chart = _standard(library or _curated())
+    chart = _standard(library or curated_library())
     return next((row for row in chart.rows if row.foot_min_mm <= length_mm < row.foot_max_mm), None)
 
 
