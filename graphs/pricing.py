@@ -26,10 +26,10 @@ from agents.pricing.validator import validate as validate_proposal
 from agents.rules.writer import rupees
 from agents.schemas import MerchantNoteContext
 from core.context import AppContext
-from core.pricing.comparables import ComparableSearch, ComparablesIndex, ListingQuery
+from core.pricing.comparables import ComparableSearch, ComparablesIndex, ListingQuery, weighted
 from core.pricing.condition import ConditionAssessment, assess_condition
 from core.pricing.errors import NoSalesHistory
-from core.pricing.estimate import PricedSale, PriceEstimate, WeightedComparable, estimate_price
+from core.pricing.estimate import PriceEstimate, estimate_price
 from core.pricing.live_index import LiveComparables
 from core.pricing.suggestion import (
     ComparableSale,
@@ -129,15 +129,8 @@ async def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> Pri
             },
         )
     condition = state.get("condition")
-    found = [
-        WeightedComparable(
-            sale=PricedSale(float(c.item.price), c.item.sold_at, c.item.category, c.item.condition.value),
-            similarity=c.similarity,
-        )
-        for c in state["search"].comparables
-    ]
     result = estimate_price(
-        found,
+        weighted(state["search"].comparables),
         category=request.category,
         condition=request.condition.value,
         now=state["now"],

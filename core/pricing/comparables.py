@@ -277,10 +277,9 @@ class ComparablesIndex:
         model = tenant.current_model(currency)
         if model is None:
             model = tenant.fit_model(currency)
-            tenant.models[currency] = model
             if model.fitted is not None:
                 model = replace(model, blend=self._learn_blend(tenant_id, tenant, currency, model))
-                tenant.models[currency] = model
+            tenant.models[currency] = model
         return model
 
     def _learn_blend(

@@ -211,7 +211,7 @@ def replay_dead_letters(
     report = ReplayReport()
     for letter in sorted(letters, key=_happened_at):
         try:
-            service.follow_up([service.record(parse_event(letter.payload, letter.tenant_id))])
+            service.apply_payload(letter.payload, letter.tenant_id)
         except Exception as error:  # noqa: BLE001 - kept for the operator, like the worker keeps it
             code, reason, details = _failure(error)
             kept = letter.model_copy(update={"error_code": code, "reason": reason, "details": details})

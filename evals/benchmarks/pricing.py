@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy
 
-from core.pricing.comparables import ListingQuery
-from core.pricing.estimate import PricedSale, WeightedComparable, estimate_price
+from core.pricing.comparables import ListingQuery, weighted
+from core.pricing.estimate import estimate_price
 from core.pricing.events import PricingEventService
 from core.pricing.live_index import LiveComparables
 from core.pricing.schemas import ListingCondition, ListingFields, PricingEvent, PricingEventType, SoldItem
@@ -144,15 +144,8 @@ def bench_suggestions(sold: int, suggestions: int, data_dir: Path) -> None:
             condition=request.condition.value,
         )
         search = index.find(TENANT, query, now=utcnow())
-        found = search.comparables
         estimate_price(
-            [
-                WeightedComparable(
-                    PricedSale(float(c.item.price), c.item.sold_at, c.item.category, c.item.condition.value),
-                    c.similarity,
-                )
-                for c in found
-            ],
+            weighted(search.comparables),
             category=request.category,
             condition=request.condition.value,
             now=utcnow(),

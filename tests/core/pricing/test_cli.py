@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from core.cli_support import console
 from core.pricing.cli import pricing_app
@@ -56,12 +56,16 @@ def history_file(tmp_path: Path) -> Path:
     return path
 
 
+def import_into_resale(env: dict[str, str], history_file: Path) -> Result:
+    return runner.invoke(
+        pricing_app, ["import", str(history_file), "--format", "mercari", "--tenant", "resale"], env=env
+    )
+
+
 def test_import_loads_the_file_and_prints_what_was_skipped(
     env: dict[str, str], settings: Settings, history_file: Path
 ) -> None:
-    result = runner.invoke(
-        pricing_app, ["import", str(history_file), "--format", "mercari", "--tenant", "resale"], env=env
-    )
+    result = import_into_resale(env, history_file)
 
     assert result.exit_code == 0, result.output
     assert "read 3, imported 2, embedded 0, skipped 1" in result.output
@@ -85,9 +89,7 @@ def test_import_of_a_file_in_another_layout_exits_1_with_the_reason(
 def test_validate_reports_every_tenant_and_exits_0_when_consistent(
     env: dict[str, str], history_file: Path
 ) -> None:
-    runner.invoke(
-        pricing_app, ["import", str(history_file), "--format", "mercari", "--tenant", "resale"], env=env
-    )
+    import_into_resale(env, history_file)
 
     result = runner.invoke(pricing_app, ["validate"], env=env)
 
@@ -99,9 +101,7 @@ def test_validate_reports_every_tenant_and_exits_0_when_consistent(
 def test_validate_exits_1_when_a_tenant_is_inconsistent(
     env: dict[str, str], settings: Settings, history_file: Path
 ) -> None:
-    runner.invoke(
-        pricing_app, ["import", str(history_file), "--format", "mercari", "--tenant", "resale"], env=env
-    )
+    import_into_resale(env, history_file)
     store = open_store(settings)
     try:
         store.sales.put_embeddings("resale", {"ghost": b"\x00\x00\x80\x3f"})
@@ -228,9 +228,7 @@ def test_replay_of_an_event_without_a_letter_exits_1(env: dict[str, str], settin
 def test_validate_reports_listings_missing_embeddings_when_a_model_is_configured(
     env: dict[str, str], history_file: Path
 ) -> None:
-    runner.invoke(
-        pricing_app, ["import", str(history_file), "--format", "mercari", "--tenant", "resale"], env=env
-    )
+    import_into_resale(env, history_file)
 
     without_model = runner.invoke(pricing_app, ["validate", "--tenant", "resale"], env=env)
     with_model = runner.invoke(

@@ -35,6 +35,11 @@ def near(price: float, similarity: float = 0.9, **kwargs: object) -> WeightedCom
     return WeightedComparable(sale=sale(price, **kwargs), similarity=similarity)  # type: ignore[arg-type]
 
 
+def flat_history() -> HistoryFactors:
+    """30 recent men/jeans sales at 1000 in good condition."""
+    return HistoryFactors.learn([sale(1000) for _ in range(30)])
+
+
 def test_recency_weight_halves_every_half_life() -> None:
     assert recency_weight(0) == 1.0
     assert recency_weight(60, half_life_days=60) == pytest.approx(0.5)
@@ -167,7 +172,7 @@ def test_a_photo_assessment_multiplies_the_price_and_is_reported() -> None:
 
 
 def test_a_single_far_off_comparable_is_pulled_toward_the_category_level() -> None:
-    history = HistoryFactors.learn([sale(1000) for _ in range(30)])
+    history = flat_history()
 
     estimate = estimate_price(
         [near(5000, 0.75)], category="men/jeans", condition="good", now=NOW, history=history
@@ -225,7 +230,7 @@ BLEND = BlendCalibration(
 
 
 def test_without_comparables_the_price_model_sets_the_price_and_the_learned_spread_the_range() -> None:
-    history = HistoryFactors.learn([sale(1000) for _ in range(30)]).with_blend(BLEND)
+    history = flat_history().with_blend(BLEND)
 
     estimate = estimate_price(
         [], category="men/jeans", condition="good", now=NOW, history=history, model_log_price=math.log1p(2400)
@@ -240,7 +245,7 @@ def test_without_comparables_the_price_model_sets_the_price_and_the_learned_spre
 
 
 def test_comparables_and_the_price_model_are_averaged_at_the_learned_weight() -> None:
-    history = HistoryFactors.learn([sale(1000) for _ in range(30)]).with_blend(BLEND)
+    history = flat_history().with_blend(BLEND)
     found = [near(3000, 1.0, days_ago=0), near(3000, 1.0, days_ago=0)]
 
     estimate = estimate_price(
@@ -258,7 +263,7 @@ def test_comparables_and_the_price_model_are_averaged_at_the_learned_weight() ->
 
 
 def test_the_price_model_is_ignored_until_a_blend_is_learned() -> None:
-    history = HistoryFactors.learn([sale(1000) for _ in range(30)])
+    history = flat_history()
 
     with_model = estimate_price(
         [near(1200)], category="men/jeans", condition="good", now=NOW, history=history, model_log_price=9.0
