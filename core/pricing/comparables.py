@@ -228,6 +228,14 @@ class _TenantSales:
         return self._lexical
 
 
+def stored_vectors(sales: SalesHistoryRepository, tenant_id: str) -> dict[str, numpy.ndarray]:
+    """The tenant's stored listing embeddings, by listing id."""
+    return {
+        listing_id: numpy.frombuffer(raw, dtype=numpy.float32)
+        for listing_id, raw in sales.get_embeddings(tenant_id).items()
+    }
+
+
 class ComparablesIndex:
     """Sold items per tenant, held in memory and searched by similarity (built once, topped up by `sync`)."""
 
@@ -254,12 +262,7 @@ class ComparablesIndex:
         since = tenant.synced_until if tenant is not None else None
         fresh = sales.sold_items(tenant_id, since=since)
         self._tenants.setdefault(tenant_id, _TenantSales())
-        vectors = None
-        if self.embedder is not None and fresh:
-            vectors = {
-                listing_id: numpy.frombuffer(raw, dtype=numpy.float32)
-                for listing_id, raw in sales.get_embeddings(tenant_id).items()
-            }
+        vectors = stored_vectors(sales, tenant_id) if self.embedder is not None and fresh else None
         return self.add(fresh, vectors)
 
     def history(self, tenant_id: str, currency: str) -> HistoryFactors:

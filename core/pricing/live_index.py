@@ -18,9 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-import numpy
-
-from core.pricing.comparables import ComparablesIndex, ListingQuery
+from core.pricing.comparables import ComparablesIndex, ListingQuery, stored_vectors
 from core.pricing.schemas import SoldItem
 from core.storage.repositories import SalesHistoryRepository
 from knowledge.embeddings import Embedder
@@ -38,12 +36,7 @@ def build_index(
     everything a run would otherwise build on first use (similarity index, arrays, learned factors)."""
     index = ComparablesIndex(embedder)
     items = sales.sold_items(tenant_id)
-    vectors = None
-    if embedder is not None and items:
-        vectors = {
-            listing_id: numpy.frombuffer(raw, dtype=numpy.float32)
-            for listing_id, raw in sales.get_embeddings(tenant_id).items()
-        }
+    vectors = stored_vectors(sales, tenant_id) if embedder is not None and items else None
     index.add(items, vectors)
     newest_per_currency = {item.currency: item for item in reversed(items)}
     for currency, item in newest_per_currency.items():
