@@ -43,8 +43,8 @@ from core.catalog.demo import seed_demo_data
 from core.checkpointers import open_async_checkpointer
 from core.commerce.payments import PaymentGateway
 from core.pricing.live_index import LiveComparables
-from core.services import Services
 from core.settings import Settings
+from graphs.services import Services
 from tools.vision.models import VisionModels
 
 logger = logging.getLogger("pakka.api")

@@ -8,7 +8,7 @@ from fastapi import Depends, Header, Path, Request
 
 from api.errors import TenantNotFound
 from core.schemas import ID_PATTERN, TENANT_PATTERN
-from core.services import Services
+from graphs.services import Services
 
 
 def get_services(request: Request) -> Services:

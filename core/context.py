@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.services import Services
+    from graphs.services import Services
 
 
 @dataclass(kw_only=True)

@@ -21,8 +21,8 @@ from api.deps import ServicesDep, TenantDep
 from core.errors import InvalidInput, PakkaError
 from core.pricing.live_index import LiveComparables
 from core.pricing.suggestion import MAX_PHOTOS, PriceSuggestion, SuggestionRequest
-from core.services import Services
 from graphs.pricing import PricingContext, PricingInput, graph
+from graphs.services import Services
 
 router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
 SUGGEST_BODY_MAX_BYTES = MAX_PHOTOS * 4 * 1024 * 1024

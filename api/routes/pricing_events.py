@@ -27,7 +27,7 @@ from core.pricing.events import PricingEventService, Recorded, parse_event
 from core.pricing.live_index import LiveComparables
 from core.pricing.schemas import DeadLetter, EventOutcome, PricingEvent
 from core.pricing.worker import BackgroundEmbedder, PricingEventWorker
-from core.services import Services
+from graphs.services import Services
 from knowledge.embeddings import Embedder, build_embedder
 
 router = APIRouter(prefix="/v1/pricing", tags=["pricing"])

@@ -16,8 +16,8 @@ from core.context import AppContext
 from core.decision.results import DecisionResult
 from core.errors import PakkaError
 from core.schemas import Id, Money, Region
-from core.services import Services
 from graphs.decision import DecisionInput, graph
+from graphs.services import Services
 
 router = APIRouter(prefix="/v1/recommendations", tags=["decision"])
 logger = logging.getLogger("pakka.api")

@@ -21,7 +21,7 @@ from core.decision.skincare import IngredientGuidance, ingredient_guidance, skin
 from core.errors import InvalidInput
 from core.privacy import ScanKind, require_consent, store_attributes
 from core.schemas import Id
-from core.services import Services
+from graphs.services import Services
 from knowledge.sizing.charts import curated_library
 from knowledge.sizing.footwear import standard_sizes
 from tools.vision.body import measure_body

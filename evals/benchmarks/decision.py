@@ -31,11 +31,11 @@ import uvicorn
 from api.app import create_app
 from core.context import AppContext
 from core.schemas import InventoryRecord, Product, Tenant
-from core.services import Services
 from core.settings import Settings
 from core.storage.repositories import Store
 from evals.vision.foot_render import PhotoSpec, render_foot_photo
 from graphs.decision import DecisionInput, graph
+from graphs.services import Services
 
 BRANDS = ["Sprintara", "Kadam Footworks", "Pagdandi Trail", "Metro Basics", "Chalo", "Raahi"]
 REGIONS = ["mumbai", "delhi", "bengaluru"]

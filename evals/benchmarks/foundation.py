@@ -39,10 +39,10 @@ from core.catalog.regions import regions_in_tier
 from core.commerce.orders import OrderLineRequest, PlaceOrderRequest
 from core.errors import PakkaError
 from core.schemas import InventoryRecord, Product, ProductQuery, Tenant
-from core.services import Services
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
+from graphs.services import Services
 
 TENANT = "bench"
 BATCH_SIZE = 5_000

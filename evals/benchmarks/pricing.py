@@ -37,12 +37,12 @@ from core.pricing.schemas import ListingCondition, ListingFields, PricingEvent, 
 from core.pricing.suggestion import SuggestionRequest
 from core.pricing.worker import BackgroundEmbedder, PricingEventWorker
 from core.schemas import Tenant, utcnow
-from core.services import Services
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import SalesHistoryRepository
 from evals.pricing.datasets import load_mercari
 from graphs.pricing import PricingContext, graph
+from graphs.services import Services
 from knowledge.embeddings import Embedder, MiniLMEmbedder
 
 TENANT = "bench"

@@ -20,9 +20,9 @@ from api.app import create_app
 from core.catalog.flipkart import import_flipkart
 from core.errors import StoreUnavailable
 from core.schemas import ProductQuery
-from core.services import Services
 from core.settings import Settings
 from core.storage.factory import open_store
+from graphs.services import Services
 from knowledge.documents import curated_documents
 from knowledge.ingest import embedding_text, product_document
 from knowledge.search.documents import GLOBAL_TENANT

@@ -15,10 +15,10 @@ from core.decision.results import DecisionResult
 from core.decision.schemas import OffsetScope, SizeOffset
 from core.privacy import BIOMETRIC, Pseudonymizer, ScanKind, record_consent, store_attributes
 from core.schemas import InventoryRecord, Product, Tenant
-from core.services import Services
 from core.settings import Settings
 from core.storage.repositories import Store
 from graphs.decision import graph
+from graphs.services import Services
 from knowledge.sizing.apparel import Measurement, apparel_fit
 
 TENANT = "demo"

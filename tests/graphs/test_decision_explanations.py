@@ -16,11 +16,11 @@ from agents.schemas import FitExplanationContext
 from agents.text_tasks import TextTask, task_message
 from core.context import AppContext
 from core.decision.results import DecisionResult
-from core.services import Services
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
 from graphs.decision import graph
+from graphs.services import Services
 from tests.agents.router.bedrock_fakes import SONNET, BedrockStubs, converse_text, converse_tool_use
 from tests.graphs.test_decision_graph import TENANT, seed_shoes, with_stored_foot
 

@@ -14,10 +14,10 @@ from core.decision.results import DecisionResult
 from core.decision.schemas import FeedbackEvent, FitReport, PurchaseOutcome
 from core.privacy import BIOMETRIC, Pseudonymizer, ScanKind, record_consent, store_attributes
 from core.schemas import InventoryRecord, Product, Tenant
-from core.services import Services
 from core.settings import Settings
 from core.storage.repositories import Store
 from graphs.decision import graph
+from graphs.services import Services
 
 TENANT = "demo"
 PSEUDONYMS = Pseudonymizer(b"graph-test-key-" * 2)

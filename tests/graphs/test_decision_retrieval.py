@@ -14,10 +14,10 @@ import pytest
 
 from core.context import AppContext
 from core.decision.results import DecisionResult
-from core.services import Services
 from core.settings import Settings
 from core.storage.factory import open_store
 from graphs.decision import graph, guide_question_vector
+from graphs.services import Services
 from knowledge.documents import ARTICLES_DIR, article_document, ingredient_document
 from knowledge.embeddings import MiniLMEmbedder
 from knowledge.ingest import embedding_text

@@ -14,10 +14,10 @@ from agents.pricing.schemas import AnalystReview
 from agents.rules.model import RuleBasedChatModel
 from core.pricing.live_index import LiveComparables
 from core.pricing.suggestion import PriceSuggestion, SuggestionRequest
-from core.services import Services
 from core.settings import Settings
 from core.storage.repositories import Store
 from graphs.pricing import MAX_SEND_BACKS, PricingContext, graph
+from graphs.services import Services
 from tests.graphs.pricing_history import JEANS_SALES, PRICED_AT, TENANT, seed_history
 
 JEANS = SuggestionRequest(

@@ -14,9 +14,9 @@ from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode
 
 from core.context import AppContext
-from core.services import Services
 from core.settings import Settings
 from core.storage.factory import open_store
+from graphs.services import Services
 from knowledge.embeddings import MiniLMEmbedder
 from knowledge.ingest import index_documents
 from knowledge.search.documents import DocType, KnowledgeDoc

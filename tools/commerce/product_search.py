@@ -21,7 +21,7 @@ from knowledge.ingest import product_id_of
 from knowledge.search.documents import DocType, SearchFilters, SearchHit
 
 if TYPE_CHECKING:
-    from core.services import Services
+    from graphs.services import Services
     from knowledge.search.service import KnowledgeBase
 
 logger = logging.getLogger("pakka.catalog")

@@ -21,9 +21,9 @@ from langgraph.prebuilt import ToolNode
 from core.commerce.payments import CashOnDelivery, PaymentGateway, TestPaymentProvider
 from core.context import AppContext
 from core.schemas import InventoryRecord, Product, Tenant
-from core.services import Services
 from core.settings import Settings
 from core.storage.repositories import Store
+from graphs.services import Services
 from tools.commerce import COMMERCE_TOOLS
 
 TENANT = "shop"

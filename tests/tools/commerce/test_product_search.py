@@ -16,8 +16,8 @@ import pytest
 
 from core.context import AppContext
 from core.schemas import Product
-from core.services import Services
 from core.storage.repositories import Store
+from graphs.services import Services
 from knowledge.embeddings import MiniLMEmbedder
 from knowledge.ingest import embedding_text, product_document
 from knowledge.search.documents import DocType, KnowledgeDoc, SearchHit

@@ -11,8 +11,8 @@ import pytest
 from core.commerce.orders import OrderLineRequest, PlaceOrderRequest
 from core.commerce.payments import CashOnDelivery, PaymentGateway, TestPaymentProvider
 from core.schemas import InventoryRecord, OrderStatus, Product, Tenant
-from core.services import Services
 from core.settings import Settings
+from graphs.services import Services
 
 TENANT = "acme"
 KURTA = Product(

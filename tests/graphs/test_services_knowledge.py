@@ -11,8 +11,8 @@ import pytest
 from core.catalog.demo import build_demo_catalog
 from core.errors import StoreUnavailable
 from core.schemas import Tenant
-from core.services import Services
 from core.settings import Settings
+from graphs.services import Services
 from knowledge.documents import curated_documents
 from knowledge.search.documents import GLOBAL_TENANT
 
