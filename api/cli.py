@@ -17,7 +17,7 @@ from api.app import create_app
 from core.catalog.demo import seed_demo_data
 from core.catalog.flipkart import import_flipkart
 from core.cli_support import console, load_settings, opened_store, print_skip_reasons, validate_tenant
-from core.pricing.cli import pricing_app
+from domain.pricing.cli import pricing_app
 from knowledge.cli import chart_import, size_app
 from knowledge.kb_cli import kb_app
 

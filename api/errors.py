@@ -24,12 +24,14 @@ from core.errors import (
     NotFound,
     PakkaError,
     PaymentFailed,
+    ServiceNotRunning,
     StoreUnavailable,
+    ThreadBusy,
     VersionConflict,
 )
 from core.logging import correlation_id_var
-from core.pricing.errors import EventOutOfOrder, InvalidEvent, NoSalesHistory
 from core.privacy import ConsentRequired
+from domain.pricing.errors import EventOutOfOrder, InvalidEvent, NoSalesHistory
 from tools.vision.errors import ScanRejected
 
 logger = logging.getLogger("pakka.api")
@@ -43,6 +45,8 @@ STATUS_BY_ERROR: dict[type[PakkaError], int] = {
     IdempotencyKeyReused: 422,
     PaymentFailed: 402,
     StoreUnavailable: 503,
+    ThreadBusy: 409,
+    ServiceNotRunning: 503,
     ConsentRequired: 403,
     ScanRejected: 422,
     InvalidEvent: 422,

@@ -1,13 +1,16 @@
-"""Opens the graph checkpointer named by settings: a SQLite file by default, PostgreSQL at scale.
+"""Opens the graphs' persistence named by settings: the checkpointer (threads) and the long-term store
+(per-user memory), SQLite files by default, PostgreSQL at scale.
 
-Both factories are context managers that create the checkpoint tables (`setup()`) and close the connection
-or pool on exit. They are called once at start-up; the saver is then handed to every compiled graph.
+Every factory is a context manager that creates its tables (`setup()`) and closes the connection or pool on
+exit. `open_async_persistence` is called once at start-up (by `Services.running`); the saver and the store are
+then handed to every compiled graph.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -15,6 +18,9 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.store.base import BaseStore
+from langgraph.store.postgres.aio import AsyncPostgresStore
+from langgraph.store.sqlite.aio import AsyncSqliteStore
 from psycopg import AsyncConnection, Connection
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
@@ -100,6 +106,45 @@ async def open_async_checkpointer(
     async with AsyncSqliteSaver.from_conn_string(str(path)) as sqlite_saver:
         await sqlite_saver.setup()
         yield sqlite_saver
+
+
+@dataclass(frozen=True)
+class Persistence:
+    """What threaded graphs are compiled with: checkpoints (per thread) and the long-term store."""
+
+    checkpointer: BaseCheckpointSaver[str]
+    store: BaseStore
+
+
+@asynccontextmanager
+async def open_async_persistence(
+    settings: Settings, *, pool_size: int = DEFAULT_POOL_SIZE
+) -> AsyncIterator[Persistence]:
+    """The configured asyncio checkpointer and long-term store, set up and ready; closed on exit.
+
+    On PostgreSQL both share one connection pool; on SQLite each has its own file (checkpoints.db, memory.db).
+    """
+    if settings.checkpointer == "postgres":
+        async with AsyncConnectionPool(
+            _postgres_url(settings),
+            min_size=1,
+            max_size=pool_size,
+            kwargs=CONNECTION_KWARGS,
+            open=False,
+            connection_class=AsyncConnection[DictRow],
+        ) as pool:
+            saver = PooledAsyncPostgresSaver(pool)
+            await saver.setup()
+            store = AsyncPostgresStore(pool)
+            await store.setup()
+            yield Persistence(saver, store)
+        return
+    async with open_async_checkpointer(settings) as saver:
+        path = settings.memory_sqlite_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        async with AsyncSqliteStore.from_conn_string(str(path)) as sqlite_store:
+            await sqlite_store.setup()
+            yield Persistence(saver, sqlite_store)
 
 
 def _postgres_url(settings: Settings) -> str:

@@ -1,7 +1,7 @@
 """What every `pakka` sub-command shares: consoles, settings loading, the opened store, the tenant option.
 
-Sub-apps live next to what they drive (api/, agents/, knowledge/, core/pricing/); they all report bad settings
-and domain errors the same way through these helpers.
+Sub-apps live next to what they drive (api/, agents/, knowledge/, domain/pricing/); they all report bad
+settings and domain errors the same way through these helpers.
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.records.sales import EventOutcome
 
 
 class PakkaError(Exception):
@@ -67,3 +70,27 @@ class StoreUnavailable(PakkaError):
     """A backend fault (database down, throttled past retries). Maps to 503, never to bad input."""
 
     code = "STORE_UNAVAILABLE"
+
+
+class DuplicateEvent(PakkaError):
+    """Raised by a store when (tenant, type, event_id) was already applied within the dedupe window; carries
+    the stored outcome so the caller can answer the duplicate exactly as it answered the original."""
+
+    code = "DUPLICATE_EVENT"
+
+    def __init__(self, outcome: EventOutcome, details: dict[str, Any] | None = None) -> None:
+        super().__init__("event already applied", details or outcome.model_dump(mode="json"))
+        self.outcome = outcome
+
+
+class ThreadBusy(PakkaError):
+    """The thread cannot take this now: it waits for an answer to an interrupt, or that interrupt was already
+    answered (a stale or unknown interrupt id). Maps to 409."""
+
+    code = "THREAD_CONFLICT"
+
+
+class ServiceNotRunning(PakkaError):
+    """A long-lived service (checkpointer, event worker) was asked of a bundle opened without it (503)."""
+
+    code = "SERVICE_UNAVAILABLE"

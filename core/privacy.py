@@ -1,8 +1,9 @@
 """Privacy by construction: consent checks, the allow-list of attributes that may be stored, and erasure.
 
 Only derived measurements on the allow-list are ever stored, and only after the shopper granted biometric
-consent. Erasing a shopper removes their attributes, consent log, cart, feedback and conversation
-checkpoints, and leaves behind only a pseudonymous record that the erasure happened.
+consent. Erasing a shopper removes their attributes, consent log, cart, feedback, conversation checkpoints
+and everything the graphs' long-term store keeps about them (under `user_namespace`), and leaves behind only
+a pseudonymous record that the erasure happened.
 
 Pseudonyms are keyed (HMAC-SHA256 with a per-deployment secret), so nobody holding a list of user ids can
 hash them and recognise who an audit entry or erasure record is about."""
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.store.base import BaseStore
 from pydantic import BaseModel
 
 from core.errors import PakkaError
@@ -73,6 +75,8 @@ class ErasureReceipt(BaseModel):
     consents_deleted: int
     feedback_deleted: int
     threads_deleted: int
+    memories_deleted: int = 0
+    """Items of the graphs' long-term store: thread records, remembered preferences."""
 
 
 class Pseudonymizer:
@@ -208,12 +212,38 @@ async def erase_threads(checkpointer: BaseCheckpointSaver[Any], tenant_id: str, 
     return len(threads)
 
 
+def user_namespace(tenant_id: str, user_id: str, *kind: str) -> tuple[str, ...]:
+    """Where the graphs' long-term store keeps what belongs to one shopper (erasure deletes the whole prefix).
+
+    Store namespace labels may not contain ".", which user ids may: it is written "%2E" ("%" is not allowed in
+    ids, so no two users share a label)."""
+    return (tenant_id, user_id.replace(".", "%2E"), *kind)
+
+
+async def erase_memory(memory: BaseStore, tenant_id: str, user_id: str, *, page: int = 100) -> int:
+    """Delete every long-term store item under the shopper's namespace; returns how many."""
+    deleted = 0
+    prefix = user_namespace(tenant_id, user_id)
+    while items := await memory.asearch(prefix, limit=page):
+        for item in items:
+            await memory.adelete(item.namespace, item.key)
+        deleted += len(items)
+    return deleted
+
+
 def erase_user(
-    store: Store, tenant_id: str, user_id: str, *, pseudonyms: Pseudonymizer, threads_deleted: int = 0
+    store: Store,
+    tenant_id: str,
+    user_id: str,
+    *,
+    pseudonyms: Pseudonymizer,
+    threads_deleted: int = 0,
+    memories_deleted: int = 0,
 ) -> ErasureReceipt:
     """Remove the shopper's stored data, then log the erasure under their pseudonym only.
 
-    Thread checkpoints live in the checkpointer, not the store: run `erase_threads` first, pass its count."""
+    Thread checkpoints and long-term memory live outside the store: run `erase_threads` and `erase_memory`
+    first and pass their counts."""
     anonymous = pseudonyms.pseudonym(tenant_id, user_id)
     receipt = ErasureReceipt(
         pseudonym=anonymous,
@@ -221,6 +251,7 @@ def erase_user(
         consents_deleted=store.consent.delete_for_user(tenant_id, user_id),
         feedback_deleted=store.feedback.delete_for_user(tenant_id, user_id),
         threads_deleted=threads_deleted,
+        memories_deleted=memories_deleted,
     )
     store.carts.clear(tenant_id, user_id)
     store.consent.record(

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
 
     checkpointer: Literal["sqlite", "postgres"] = Field(default="sqlite")
     checkpoint_sqlite_path: Path | None = Field(default=None, description="Default DATA_DIR/checkpoints.db.")
+    memory_sqlite_path: Path | None = Field(
+        default=None, description="The graphs' long-term store (per-user memory); default DATA_DIR/memory.db."
+    )
     postgres_url: str | None = Field(default=None, description="postgresql://user@host:port/db")
 
     opensearch_url: str | None = Field(
@@ -117,6 +120,10 @@ class Settings(BaseSettings):
     @cached_property
     def checkpoint_sqlite_file(self) -> Path:
         return self.checkpoint_sqlite_path or self.data_dir / "checkpoints.db"
+
+    @cached_property
+    def memory_sqlite_file(self) -> Path:
+        return self.memory_sqlite_path or self.data_dir / "memory.db"
 
     @cached_property
     def kb_sqlite_file(self) -> Path:

@@ -4,7 +4,7 @@
 
 Photos never enter this graph: the scan routes measure them in memory and pass only the allow-listed
 attributes in (`scan`); without them the `scan` node reads the shopper's stored attributes (consent
-permitting). Numbers come from core.decision; only the explanations come from the model router. When a
+permitting). Numbers come from domain.decision; only the explanations come from the model router. When a
 knowledge base is open, `retrieve` adds its size guides or skincare articles (hybrid search) to the
 citations; without one, or when it fails, recommendations cite only the chart rows and ingredient rules.
 """
@@ -16,27 +16,31 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
+from typing_extensions import (
+    TypedDict,  # pydantic reads graph schemas (Studio, the API) only from this one on 3.11
+)
 
 from agents.schemas import FitExplanationContext, FitExplanations, FitExplanationsContext
 from agents.text_tasks import TextTask, task_message
 from core.context import AppContext
-from core.decision.apparel import ApparelFits, body_measurements, score_garment
-from core.decision.calibration import IsotonicCalibration, PlattCalibration, load_calibration
-from core.decision.feedback import SizeAdjustment, SizeLearner
-from core.decision.filtering import FilterRules, ScoredCandidate, Selection, select
-from core.decision.footwear import FootMeasurements, FootwearFits, score_shoe
-from core.decision.guidance import SCAN_FOR_CATEGORY, GuidanceFacts, guidance_for
-from core.decision.results import DecisionResult, EliminationSummary, Recommendation
-from core.decision.skincare import score_skincare, skin_profile
-from core.decision.stock import stock_not_read, with_stock
 from core.privacy import ScanKind, stored_attributes
 from core.schemas import Product, ProductQuery
+from domain.decision.apparel import ApparelFits, body_measurements, score_garment
+from domain.decision.calibration import IsotonicCalibration, PlattCalibration, load_calibration
+from domain.decision.feedback import SizeAdjustment, SizeLearner
+from domain.decision.filtering import FilterRules, ScoredCandidate, Selection, select
+from domain.decision.footwear import FootMeasurements, FootwearFits, score_shoe
+from domain.decision.guidance import SCAN_FOR_CATEGORY, GuidanceFacts, guidance_for
+from domain.decision.results import DecisionResult, EliminationSummary, Recommendation
+from domain.decision.skincare import score_skincare, skin_profile
+from domain.decision.stock import stock_not_read, with_stock
+from graphs.context import GraphContext, run_context
 from knowledge.embeddings import Embedder
 from knowledge.search.documents import DocType, SearchFilters, SearchMode
 from knowledge.sizing.charts import curated_library
@@ -68,6 +72,12 @@ class DecisionInput(TypedDict, total=False):
     scan: dict[str, Any] | None
 
 
+class DecisionOutput(TypedDict):
+    """The answer clients receive (the registry's output schema; the final state also holds the work)."""
+
+    result: DecisionResult
+
+
 class Candidate(TypedDict):
     product: Product
     adjustment: SizeAdjustment
@@ -90,7 +100,7 @@ def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     if state.get("scan"):
         return {"attributes": state["scan"], "attributes_source": "scan"}
     kind = SCAN_FOR_CATEGORY.get(state["category"])
-    context = runtime.context
+    context = run_context(runtime)
     if kind is None:
         return {"attributes": None, "attributes_source": None}
     stored = stored_attributes(context.services.store, context.tenant_id, state["user_id"], ScanKind(kind))
@@ -104,11 +114,11 @@ async def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> Decisi
     Async so that a request with nothing to search costs no thread hop; a search runs on a worker thread."""
     charts = _footwear_chart_ids() if state["category"] == "footwear" else {}
     question = _guide_question(state) if state.get("attributes") else None
-    knowledge = runtime.context.services.knowledge
+    knowledge = run_context(runtime).services.knowledge
     if question is None or knowledge is None:
         return {"charts": charts, "guides": []}
     filters = SearchFilters(
-        tenant_id=runtime.context.tenant_id, category=state["category"], doc_types=GUIDE_TYPES
+        tenant_id=run_context(runtime).tenant_id, category=state["category"], doc_types=GUIDE_TYPES
     )
     return {"charts": charts, "guides": await asyncio.to_thread(_guides, knowledge, question, filters)}
 
@@ -154,7 +164,7 @@ def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionSt
     """The category's products with their learned size offsets."""
     if not state.get("attributes"):
         return {"candidates": []}
-    context = runtime.context
+    context = run_context(runtime)
     store = context.services.store
     page = store.products.search(context.tenant_id, ProductQuery(category=state["category"], page_size=100))
     products = list(page.items)
@@ -185,7 +195,7 @@ def score(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     scorer = SCORERS.get(state["category"])
     if not attributes or scorer is None:
         return {"scored": []}
-    context = runtime.context
+    context = run_context(runtime)
     scored = scorer(state["candidates"], attributes, load_calibration(category=state["category"]))
     sizes_of = {candidate["product"].id: candidate["product"].sizes for candidate in state["candidates"]}
     stocked = with_stock(scored, context.services.store, context.tenant_id, state.get("region"), sizes_of)
@@ -295,7 +305,7 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
         )
         for item in chosen
     ]
-    explanations = await _explanations(runtime.context.services.model, facts)
+    explanations = await _explanations(run_context(runtime).services.model, facts)
     recommendations: list[Recommendation] = []
     for item in chosen:
         explanation = explanations[item.product_id]
@@ -363,7 +373,7 @@ def _citations(item: ScoredCandidate, guides: list[dict[str, Any]]) -> list[str]
     return cited
 
 
-builder = StateGraph(DecisionState, input_schema=DecisionInput, context_schema=AppContext)
+builder = StateGraph(DecisionState, input_schema=DecisionInput, context_schema=GraphContext)
 builder.add_node("scan", scan)
 builder.add_node("retrieve", retrieve)
 builder.add_node("candidates", candidates)

@@ -4,19 +4,21 @@
                                                         ^           |
                                                         +-----------+  (problems, at most twice)
 
-Numbers come from core.pricing (comparables, estimate, photo condition); the analyst, validation and
+Numbers come from domain.pricing (comparables, estimate, photo condition); the analyst, validation and
 explanation agents speak through the model router (`services.model`). Photos stay in memory in the state.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, TypedDict
+from typing import Literal
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
+from typing_extensions import (
+    TypedDict,  # pydantic reads graph schemas (Studio, the API) only from this one on 3.11
+)
 
 from agents.pricing.analyst import review
 from agents.pricing.explainer import explain as write_note
@@ -26,34 +28,32 @@ from agents.pricing.validator import validate as validate_proposal
 from agents.rules.writer import rupees
 from agents.schemas import MerchantNoteContext
 from core.context import AppContext
-from core.pricing.comparables import ComparableSearch, ComparablesIndex, ListingQuery, weighted
-from core.pricing.condition import ConditionAssessment, assess_condition
-from core.pricing.errors import NoSalesHistory
-from core.pricing.estimate import PriceEstimate, estimate_price
-from core.pricing.live_index import LiveComparables
-from core.pricing.suggestion import (
+from core.schemas import utcnow
+from domain.pricing.comparables import ComparableSearch, ComparablesIndex, ListingQuery, weighted
+from domain.pricing.condition import ConditionAssessment, assess_condition
+from domain.pricing.errors import NoSalesHistory
+from domain.pricing.estimate import PriceEstimate, estimate_price
+from domain.pricing.suggestion import (
     ComparableSale,
     PriceAdjustment,
     PriceRange,
     PriceSuggestion,
     SuggestionRequest,
 )
-from core.schemas import utcnow
+from graphs.context import GraphContext, run_context
 
 MAX_SEND_BACKS = 2
-
-
-@dataclass(kw_only=True)
-class PricingContext(AppContext):
-    """The run context plus the comparables indexes (kept across runs and fed by the event path by whoever
-    serves the graph); without them, each run builds an index from the store."""
-
-    comparables: LiveComparables | None = None
 
 
 class PricingInput(TypedDict, total=False):
     request: SuggestionRequest
     now: datetime
+
+
+class PricingOutput(TypedDict):
+    """The answer clients receive (the registry's output schema; the final state also holds the work)."""
+
+    result: PriceSuggestion
 
 
 class PricingState(PricingInput, total=False):
@@ -85,40 +85,38 @@ def _query(request: SuggestionRequest) -> ListingQuery:
     )
 
 
-def _index(runtime: Runtime[PricingContext]) -> ComparablesIndex:
-    live = runtime.context.comparables
-    if live is None:
-        raise RuntimeError("identify runs first and opens the comparables index")
-    return live.current(runtime.context.tenant_id)
+def _index(runtime: Runtime[AppContext]) -> ComparablesIndex:
+    context = run_context(runtime)
+    return context.services.comparables.current(context.tenant_id)
 
 
-async def identify(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
-    """The pricing moment; the tenant's sales are indexed on its first run (later runs read no store)."""
-    context = runtime.context
-    if context.comparables is None:
-        context.comparables = LiveComparables(context.services.store.sales)
-    if not context.comparables.loaded(context.tenant_id):
-        await asyncio.to_thread(context.comparables.current, context.tenant_id)
+async def identify(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
+    """The pricing moment; the tenant's sales are indexed on its first run (later runs read no store): the
+    comparables indexes live with the services and are fed by the event path."""
+    context = run_context(runtime)
+    live = context.services.comparables
+    if not live.loaded(context.tenant_id):
+        await asyncio.to_thread(live.current, context.tenant_id)
     return {"now": state.get("now") or utcnow(), "send_backs": 0}
 
 
-def comparables(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+def comparables(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
     """Similar sold items: similarity > 0.70, last 90 days first, widening when too few, top 20."""
-    search = _index(runtime).find(runtime.context.tenant_id, _query(state["request"]), now=state["now"])
+    search = _index(runtime).find(run_context(runtime).tenant_id, _query(state["request"]), now=state["now"])
     return {"search": search}
 
 
-async def assess(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+async def assess(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
     """Visual condition from the photos (blur, stains, defects), when there are any (in a worker thread)."""
     photos = state["request"].photos
     return {"condition": await asyncio.to_thread(assess_condition, photos) if photos else None}
 
 
-async def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+async def estimate(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
     """Weighted comparable price with condition, season and photo adjustments; range and confidence (a
     fraction of a millisecond: run inline rather than in a worker thread)."""
     request = state["request"]
-    history = _index(runtime).history(runtime.context.tenant_id, request.currency)
+    history = _index(runtime).history(run_context(runtime).tenant_id, request.currency)
     if history.sales == 0:
         raise NoSalesHistory(
             f"no {request.currency} sales are recorded for this shop yet, so there is nothing to price from",
@@ -143,7 +141,7 @@ async def estimate(state: PricingState, runtime: Runtime[PricingContext]) -> Pri
     return {"estimate": result, "price": result.price}
 
 
-async def analyst(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+async def analyst(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
     """The analyst agent moves the estimate by at most +/-15%, answering the validator's problems."""
     request, result = state["request"], state["estimate"]
     context = PriceReviewContext(
@@ -161,7 +159,7 @@ async def analyst(state: PricingState, runtime: Runtime[PricingContext]) -> Pric
         validator_problems=state.get("problems", []),
         target_price=state.get("target_price"),
     )
-    verdict = await review(runtime.context.services.model, context)
+    verdict = await review(run_context(runtime).services.model, context)
     return {
         "price": round(result.price * verdict.factor, 2),
         "analyst_factor": verdict.factor,
@@ -185,7 +183,7 @@ def _proposal(state: PricingState) -> Proposal:
     )
 
 
-async def validate(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+async def validate(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
     """Code rules, then the validation agent; the final price and confidence once approved or out of turns."""
     proposal = _proposal(state)
     findings = check_rules(proposal)
@@ -202,7 +200,7 @@ async def validate(state: PricingState, runtime: Runtime[PricingContext]) -> Pri
         analyst_reasons=state["analyst_reasons"],
         rule_problems=list(findings.problems),
     )
-    verdict = await validate_proposal(runtime.context.services.model, context)
+    verdict = await validate_proposal(run_context(runtime).services.model, context)
     send_backs = state.get("send_backs", 0)
     if not verdict.approved and send_backs < MAX_SEND_BACKS:
         return {
@@ -247,7 +245,7 @@ def _cited(search: ComparableSearch, currency: str, limit: int = 3) -> list[str]
     ]
 
 
-async def explain(state: PricingState, runtime: Runtime[PricingContext]) -> PricingState:
+async def explain(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
     """The merchant-facing note, citing the closest comparable sales; the suggestion as the API returns it."""
     request, result, search = state["request"], state["estimate"], state["search"]
     price = state["final_price"]
@@ -264,7 +262,7 @@ async def explain(state: PricingState, runtime: Runtime[PricingContext]) -> Pric
         adjustments=[f"{a.kind} {a.factor - 1:+.0%}: {a.reason}" for a in adjustments],
         cited_sales=_cited(search, request.currency),
     )
-    reply = await write_note(runtime.context.services.model, note)
+    reply = await write_note(run_context(runtime).services.model, note)
     weights = result.weights
     suggestion = PriceSuggestion(
         price=price,
@@ -294,7 +292,7 @@ def after_validate(state: PricingState) -> Literal["analyst", "explain"]:
     return "explain" if "final_price" in state else "analyst"
 
 
-builder = StateGraph(PricingState, input_schema=PricingInput, context_schema=PricingContext)
+builder = StateGraph(PricingState, input_schema=PricingInput, context_schema=GraphContext)
 builder.add_node("identify", identify)
 builder.add_node("comparables", comparables)
 builder.add_node("assess", assess)

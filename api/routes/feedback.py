@@ -6,10 +6,10 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ServicesDep, TenantDep
-from core.decision.feedback import SizeAdjustment, SizeLearner
-from core.decision.schemas import FeedbackEvent, FitReport, PurchaseOutcome
 from core.errors import InvalidInput, NotFound
+from core.records.feedback import FeedbackEvent, FitReport, PurchaseOutcome
 from core.schemas import Id, Size
+from domain.decision.feedback import SizeAdjustment, SizeLearner
 
 router = APIRouter(prefix="/v1/feedback", tags=["decision"])
 

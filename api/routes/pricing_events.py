@@ -4,31 +4,24 @@ A batch is checked against the event schema as a whole first: if any event is ma
 (422 with the reasons per index). The events are then applied in order, each one atomically; an event the
 listing's state forbids is reported as rejected in its slot while the others go on.
 
-Both paths share one event service (`pricing_ingestion`, opened by the app's lifespan): stored sales reach the
-comparables indexes at once, and changed listings are embedded in the background, many per model call, with
-the configured embedder (PAKKA_EMBEDDING_MODEL, the one `pakka pricing import` uses).
+Both paths share one event service (`services.pricing`, opened with the services: see
+domain/pricing/ingestion.py): stored sales reach the comparables indexes at once, and changed listings are
+embedded in the background with the configured embedder (PAKKA_EMBEDDING_MODEL, the one `pakka pricing import`
+uses).
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel
 
 from api.deps import ServicesDep, TenantDep
-from core.pricing.errors import EventOutOfOrder, InvalidEvent
-from core.pricing.events import PricingEventService, Recorded, parse_event
-from core.pricing.live_index import LiveComparables
-from core.pricing.schemas import DeadLetter, EventOutcome, PricingEvent
-from core.pricing.worker import BackgroundEmbedder, PricingEventWorker
-from graphs.services import Services
-from knowledge.embeddings import Embedder, build_embedder
+from core.records.sales import DeadLetter, EventOutcome, PricingEvent
+from domain.pricing.errors import EventOutOfOrder, InvalidEvent
+from domain.pricing.events import PricingEventService, Recorded, parse_event
 
 router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
 
@@ -70,39 +63,6 @@ class Queued(BaseModel):
 
 class DeadLetterList(BaseModel):
     items: list[DeadLetter]
-
-
-@dataclass(frozen=True)
-class PricingIngestion:
-    """What the event routes apply events with: one service, and the worker of the async path."""
-
-    service: PricingEventService
-    worker: PricingEventWorker
-
-
-def configured_embedder(services: Services) -> Embedder | None:
-    """The knowledge base's embedder once it is open (one copy of the model in memory), else the configured
-    one (`knowledge.embeddings.build_embedder`, as `pakka pricing import` uses)."""
-    if services.knowledge is not None:
-        return services.knowledge.embedder
-    return build_embedder(services.settings)
-
-
-@contextlib.asynccontextmanager
-async def pricing_ingestion(
-    services: Services, comparables: LiveComparables
-) -> AsyncIterator[PricingIngestion]:
-    """Run the background embedder (unless PAKKA_EMBEDDING_MODEL=none) and the async worker; on exit the
-    queued events are applied and their listings embedded."""
-    sales = services.store.sales
-    async with contextlib.AsyncExitStack() as running:
-        embed_later = None
-        if services.settings.embedding_model != "none":
-            embedder = BackgroundEmbedder(sales, functools.partial(configured_embedder, services))
-            embed_later = (await running.enter_async_context(embedder.running())).submit
-        service = PricingEventService(sales, embed_later=embed_later, on_sale=comparables.record_sale)
-        worker = await running.enter_async_context(PricingEventWorker(service, sales).running())
-        yield PricingIngestion(service, worker)
 
 
 def parse_batch(payloads: list[dict[str, Any]], tenant_id: str) -> list[PricingEvent]:
@@ -170,7 +130,6 @@ def apply_batch(service: PricingEventService, events: list[PricingEvent]) -> Bat
 )
 def post_events(
     body: EventBody,
-    request: Request,
     response: Response,
     services: ServicesDep,
     tenant_id: TenantDep,
@@ -178,7 +137,7 @@ def post_events(
 ) -> EventOutcome | BatchResult | Queued:
     payloads = body if isinstance(body, list) else [body]
     events = parse_batch(body, tenant_id) if isinstance(body, list) else [parse_event(body, tenant_id)]
-    ingestion: PricingIngestion = request.app.state.pricing_ingestion
+    ingestion = services.running_pricing()
     if mode is IngestMode.ASYNC:
         for payload in payloads:
             ingestion.worker.submit(tenant_id, payload)

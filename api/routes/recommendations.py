@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import AsyncIterator
-from typing import Any, cast
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 
 from api.deps import ServicesDep, TenantDep
+from api.streaming import event_stream, run_events
 from core.context import AppContext
-from core.decision.results import DecisionResult
-from core.errors import PakkaError
 from core.schemas import Id, Money, Region
+from domain.decision.results import DecisionResult
 from graphs.decision import DecisionInput, graph
+from graphs.registry import GRAPHS
 from graphs.services import Services
 
 router = APIRouter(prefix="/v1/recommendations", tags=["decision"])
@@ -53,10 +51,6 @@ async def recommend(
     return result
 
 
-def _event(name: str, data: Any) -> ServerSentEvent:
-    return ServerSentEvent(event=name, data=json.dumps(data, ensure_ascii=False))
-
-
 @router.post("/stream", response_class=EventSourceResponse)
 async def recommend_stream(
     body: RecommendationRequest, services: ServicesDep, tenant_id: TenantDep
@@ -64,28 +58,5 @@ async def recommend_stream(
     """Events: `progress` {node} as each step finishes, `explanation` {product_id, text} as each is written,
     then `result` (the same body as POST /v1/recommendations) and `done`; `error` {code, message} on
     failure."""
-
-    async def events() -> AsyncIterator[ServerSentEvent]:
-        try:
-            parts = graph.astream(
-                graph_input(body),
-                context=run_context(services, tenant_id, body),
-                stream_mode=["updates", "custom"],
-            )
-            async for part in parts:
-                mode, chunk = cast(tuple[str, Any], part)
-                if mode == "custom":
-                    yield _event("explanation", chunk["explanation"])
-                    continue
-                for node, update in chunk.items():
-                    yield _event("progress", {"node": node})
-                    if "result" in update:
-                        yield _event("result", update["result"].model_dump(mode="json"))
-        except PakkaError as error:
-            yield _event("error", {"code": error.code, "message": error.message})
-        except Exception:
-            logger.exception("recommendation stream failed")
-            yield _event("error", {"code": "INTERNAL", "message": "internal error"})
-        yield _event("done", {})
-
-    return EventSourceResponse(events())
+    context = run_context(services, tenant_id, body)
+    return event_stream(run_events(GRAPHS["decision"], graph, graph_input(body), context=context))

@@ -17,10 +17,10 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.deps import ServicesDep, TenantDep
-from core.decision.skincare import IngredientGuidance, ingredient_guidance, skin_profile
 from core.errors import InvalidInput
 from core.privacy import ScanKind, require_consent, store_attributes
 from core.schemas import Id
+from domain.decision.skincare import IngredientGuidance, ingredient_guidance, skin_profile
 from graphs.services import Services
 from knowledge.sizing.charts import curated_library
 from knowledge.sizing.footwear import standard_sizes
@@ -28,7 +28,6 @@ from tools.vision.body import measure_body
 from tools.vision.face import analyse_face
 from tools.vision.foot import measure_foot
 from tools.vision.image import DEFAULT_MAX_BYTES, decode_image, fit_within
-from tools.vision.models import VisionModels
 from tools.vision.schemas import BodyScan, FaceScan, FootScan, SkinQuestionnaire
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
@@ -40,12 +39,6 @@ FOOT_MAX_SIDE_PX = 1280
 """Foot photos are measured at 1280x720 at most: the foot eval's 720p photos measure as well as its 1080p
 ones (MAE 0.2-0.3 mm length, 0.4 mm width either way), and a 1080p photo costs 20-30% more to measure."""
 T = TypeVar("T")
-
-
-def vision_models(request: Request) -> VisionModels:
-    """The app's shared vision models (opened in the lifespan, loaded on first use)."""
-    models: VisionModels = request.app.state.vision_models
-    return models
 
 
 class InMemoryMultiPartParser(MultiPartParser):
@@ -187,7 +180,7 @@ async def scan_face(request: Request, services: ServicesDep, tenant_id: TenantDe
         raise InvalidInput(
             "invalid questionnaire answer", {"errors": [e["msg"] for e in error.errors()]}
         ) from None
-    models = vision_models(request)
+    models = services.vision
     scan = await measure(form, lambda image: analyse_face(image, questionnaire, landmarker=models.face()))
     values = {
         name: getattr(scan, name).value
@@ -223,7 +216,7 @@ async def scan_body(request: Request, services: ServicesDep, tenant_id: TenantDe
     height_cm = field(form.fields, "height_cm", HEIGHT)
     if not 100 <= height_cm <= 230:
         raise InvalidInput("height_cm must be between 100 and 230", {"field": "height_cm"})
-    models = vision_models(request)
+    models = services.vision
     scan = await measure(
         form,
         lambda image: measure_body(image, height_cm, landmarker=models.pose(), priors=models.priors()),

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import IdPath, ServicesDep, TenantDep
-from core.privacy import ErasureReceipt, erase_threads, erase_user
+from core.privacy import ErasureReceipt, erase_memory, erase_threads, erase_user
 
 router = APIRouter(prefix="/v1/users", tags=["privacy"])
 
 
 @router.delete("/{user_id}")
-async def delete_user(
-    user_id: IdPath, request: Request, services: ServicesDep, tenant_id: TenantDep
-) -> ErasureReceipt:
-    """Erase the shopper's attributes, consents, cart, feedback and conversation checkpoints. Idempotent:
-    erasing an unknown or already erased shopper succeeds and deletes nothing."""
-    threads = await erase_threads(request.app.state.checkpointer, tenant_id, user_id)
+async def delete_user(user_id: IdPath, services: ServicesDep, tenant_id: TenantDep) -> ErasureReceipt:
+    """Erase the shopper's attributes, consents, cart, feedback, conversation threads and long-term memory.
+    Idempotent: erasing an unknown or already erased shopper succeeds and deletes nothing."""
+    checkpointer, memory = services.persistence()
+    threads = await erase_threads(checkpointer, tenant_id, user_id)
+    memories = await erase_memory(memory, tenant_id, user_id)
     return await run_in_threadpool(
         erase_user,
         services.store,
@@ -25,4 +25,5 @@ async def delete_user(
         user_id,
         pseudonyms=services.pseudonyms,
         threads_deleted=threads,
+        memories_deleted=memories,
     )

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
-from core.decision.schemas import FeedbackEvent, OffsetScope, SizeOffset
-from core.pricing.schemas import (
+from core.records.feedback import FeedbackEvent, OffsetScope, SizeOffset
+from core.records.sales import (
     DeadLetter,
     EventOutcome,
     Listing,
@@ -210,7 +210,7 @@ class SalesHistoryRepository(Protocol):
 
         Optimistic lock: `listing_after.version` must be the stored version + 1 (1 = must not exist yet),
         else VersionConflict. DuplicateEvent (carrying the stored outcome, duplicate=True) when the key is
-        bound and not yet expired. The state machine itself lives in core/pricing/events.py."""
+        bound and not yet expired. The state machine itself lives in domain/pricing/events.py."""
         ...
 
     def get_outcome(

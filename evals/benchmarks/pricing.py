@@ -4,8 +4,8 @@ Run: `python -m evals.benchmarks.pricing [--sold 100000] [--suggestions 200] [--
 [--embedded-events 200]`. Prints p50/p95 and throughput; never fails on a time.
 
 - The sold items are Mercari titles with variant words (sizes, colours) and noisy prices, spread over a year,
-  served to the API's shared comparables indexes (core.pricing.live_index, lexical similarity) by a read-only
-  view of the list, so the index is built (and timed) exactly as the API builds it from a store.
+  served to the API's shared comparables indexes (domain.pricing.live_index, lexical similarity) by a
+  read-only view of the list, so the index is built (and timed) exactly as the API builds it from a store.
 - `suggest (graph)` is the whole pricing graph on the rules tier over a SQLite store with the warm shared
   index, as the API runs it; `comparables + estimate` is the numeric core alone.
 - Ingestion applies product.listed + product.sold pairs into a SQLite file: synchronously without embeddings;
@@ -29,19 +29,20 @@ from typing import Any
 
 import numpy
 
-from core.pricing.comparables import ListingQuery, weighted
-from core.pricing.estimate import estimate_price
-from core.pricing.events import PricingEventService
-from core.pricing.live_index import LiveComparables
-from core.pricing.schemas import ListingCondition, ListingFields, PricingEvent, PricingEventType, SoldItem
-from core.pricing.suggestion import SuggestionRequest
-from core.pricing.worker import BackgroundEmbedder, PricingEventWorker
+from core.context import AppContext
+from core.records.sales import ListingCondition, ListingFields, PricingEvent, PricingEventType, SoldItem
 from core.schemas import Tenant, utcnow
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import SalesHistoryRepository
+from domain.pricing.comparables import ListingQuery, weighted
+from domain.pricing.estimate import estimate_price
+from domain.pricing.events import PricingEventService
+from domain.pricing.live_index import LiveComparables
+from domain.pricing.suggestion import SuggestionRequest
+from domain.pricing.worker import BackgroundEmbedder, PricingEventWorker
 from evals.pricing.datasets import load_mercari
-from graphs.pricing import PricingContext, graph
+from graphs.pricing import graph
 from graphs.services import Services
 from knowledge.embeddings import Embedder, MiniLMEmbedder
 
@@ -160,7 +161,8 @@ def bench_suggestions(sold: int, suggestions: int, data_dir: Path) -> None:
     )
     services = Services.open(settings)
     services.store.tenants.put(Tenant(id=TENANT, name="Bench"))
-    context = PricingContext(services=services, tenant_id=TENANT, comparables=live)
+    services.comparables = live
+    context = AppContext(services=services, tenant_id=TENANT)
 
     async def run_graph() -> list[float]:
         samples: list[float] = []

@@ -1,11 +1,11 @@
 """pakka's confidence score on rentals, its calibration, the reliability diagram and the calibration file.
 
-For each rental the four factors of core.decision.confidence, built like core/decision/apparel.py builds
+For each rental the four factors of domain.decision.confidence, built like domain/decision/apparel.py builds
 them so that the map fitted here speaks about the service's scores: fit = the latent model's P(fit), its
 class weighting undone (a chance of fitting, as the chart probability is); attribute similarity = the same
 from the shopper's body and chosen size alone, before anything learned about the item (RTR records no
 preferred wear); metadata quality = the Product default (RTR listings carry no quality signal); brand
-reliability = core.decision.size_model.reliability of the item + category offsets as known on the rental's
+reliability = domain.decision.size_model.reliability of the item + category offsets as known on the rental's
 date (RTR names no brands)."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from core.decision.confidence import ConfidenceFactors, raw_confidence
-from core.decision.schemas import FitReport
-from core.decision.size_model import Belief, OrdinalLink, reliability, report_probabilities
+from core.records.feedback import FitReport
 from core.schemas import Product
+from domain.decision.confidence import ConfidenceFactors, raw_confidence
+from domain.decision.size_model import Belief, OrdinalLink, reliability, report_probabilities
 from evals.decision.latent_model import OffsetHistory, undo_class_weighting
 from evals.decision.metrics import expected_calibration_error, reliability_bins
 from evals.decision.rtr_data import CLASSES, FloatArray, IntArray

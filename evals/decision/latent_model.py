@@ -8,11 +8,11 @@ in the brand's place), so the mismatch in RTR size units is
 
     m = (s_c - size) + item offset + category offset
 
-and the report follows core.decision.size_model's ordinal logistic link. Each of ROUNDS rounds fits
+and the report follows domain.decision.size_model's ordinal logistic link. Each of ROUNDS rounds fits
 
 1. the global parameters (w, gamma, the link's thresholds and scale) by class-weighted maximum likelihood
    (Adam on the full batch) of every training report given the offsets it saw (none in the first round);
-2. then the offsets: one pass over the training feedback in time order with core.decision.size_model.update
+2. then the offsets: one pass over the training feedback in time order with domain.decision.size_model.update
    (what POST /v1/feedback runs), recording each row's offsets as they stood before its own report, so
    the next round never fits a report to offsets that already learned from it.
 """
@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from core.decision.schemas import FitReport
-from core.decision.size_model import Belief, OrdinalLink, report_probabilities, update
+from core.records.feedback import FitReport
+from domain.decision.size_model import Belief, OrdinalLink, report_probabilities, update
 from evals.decision.rtr_data import CLASSES, FloatArray, IntArray, Rentals
 
 ROUNDS = 2
@@ -63,7 +63,7 @@ def learn_offsets(
     learning: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[LearnedOffsets, OffsetHistory]:
     """One pass over the reports in time order, each updating its item and category offsets exactly as
-    core.decision.feedback.SizeLearner.learn does (each against the other's belief from before the report).
+    domain.decision.feedback.SizeLearner.learn does (each against the other's belief from before the report).
     Rows outside `learning` (default: all) only read the offsets as they stood on their date."""
     items: dict[str, Belief] = {}
     groups: dict[str, Belief] = {}

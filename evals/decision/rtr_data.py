@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from core.decision.schemas import FitReport
+from core.records.feedback import FitReport
 from evals.shared_data import SHARED_DATA
 
 DATA = SHARED_DATA / "rtr_fit" / "rtr_dev.csv.gz"

@@ -5,7 +5,7 @@ of the users, by a hash of their id, are held out), as a new shopper would be. E
 every decision threshold and calibration map chosen, on the training users only.
 
 - logistic regression: the issue's baseline (evals/decision/baseline.py).
-- latent size: core.decision.size_model fitted by evals/decision/latent_model.py. Item and category offsets
+- latent size: domain.decision.size_model fitted by evals/decision/latent_model.py. Item and category offsets
   are learned from the training users' reports in time order by the service's own update rule; a held-out
   rental sees them as they stood on its date.
 - combined: the logistic regression's features plus the latent model's log-probabilities.
@@ -14,7 +14,7 @@ every decision threshold and calibration map chosen, on the training users only.
 - calibration: pakka's raw confidence (evals/decision/confidence_eval.py); an isotonic map fitted on the
   training users, its ECE measured on the held-out ones, with a reliability diagram (PNG, and a text table).
   `--write-calibration PATH` writes the per-category calibration file (the packaged one is
-  core/decision/data/calibration.json).
+  domain/decision/data/calibration.json).
 
 Run: `python -m evals.decision.rtr_fit [--out DIR] [--write-calibration PATH]` (about 2.5 minutes of CPU).
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.decision.size_model import report_probabilities
+from domain.decision.size_model import report_probabilities
 from evals.decision.baseline import baseline_features, predict_softmax, softmax_regression
 from evals.decision.confidence_eval import (
     FIT,

@@ -14,7 +14,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
 
-from core.pricing.schemas import ListingCondition, SoldItem
+from core.records.sales import ListingCondition, SoldItem
 
 RIDGE_ALPHA = 2.0
 CONDITIONS = list(ListingCondition)

@@ -1,4 +1,4 @@
-"""Fit the lexical-to-embedding similarity curve in core/pricing/lexical.py by quantile matching.
+"""Fit the lexical-to-embedding similarity curve in domain/pricing/lexical.py by quantile matching.
 
 Every pair among a fixed sample of Mercari titles is scored by MiniLM cosine and by raw TF-IDF cosine (the
 TF-IDF statistics come from all titles); the anchors are the TF-IDF cosines at the quantiles where MiniLM
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy
 
-from core.pricing.comparables import sale_text
-from core.pricing.lexical import CALIBRATION_EMBEDDING, LexicalIndex
 from core.settings import Settings
+from domain.pricing.comparables import sale_text
+from domain.pricing.lexical import CALIBRATION_EMBEDDING, LexicalIndex
 from evals.pricing.datasets import load_mercari
 from knowledge.embeddings import build_embedder
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from core.pricing.importers import MERCARI_CONDITIONS
-from core.pricing.schemas import ListingCondition, SoldItem
+from core.records.sales import ListingCondition, SoldItem
+from domain.pricing.importers import MERCARI_CONDITIONS
 from evals.shared_data import SHARED_DATA
 
 MERCARI_FILE = SHARED_DATA / "mercari_price" / "train_dev.tsv"

@@ -25,9 +25,9 @@ import numpy
 from agents.pricing.schemas import PriceReviewContext
 from agents.pricing.validator import Proposal, finalise
 from agents.rules.pricing import review_price
-from core.pricing.comparables import ComparablesIndex, query_of, weighted
-from core.pricing.estimate import RANGE_LEVEL, PriceEstimate, estimate_price
-from core.pricing.schemas import SoldItem
+from core.records.sales import SoldItem
+from domain.pricing.comparables import ComparablesIndex, query_of, weighted
+from domain.pricing.estimate import RANGE_LEVEL, PriceEstimate, estimate_price
 from evals.pricing.baselines import CategoryMean, TfidfRidge, log_prices
 from evals.pricing.datasets import EVAL_NOW, EVAL_TENANT, load_mercari, load_thredup, mercari_shipping
 

@@ -39,7 +39,7 @@ def test_without_demo_data_the_default_tenant_does_not_exist(settings: Settings)
 
 def test_the_checkpointer_is_open_on_app_state_while_the_app_runs(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
-        checkpointer = client.app.state.checkpointer
+        checkpointer = client.app.state.services.checkpointer
 
         assert isinstance(checkpointer, BaseCheckpointSaver)
         assert settings.checkpoint_sqlite_file.exists()

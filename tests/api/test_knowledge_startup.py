@@ -45,7 +45,9 @@ def services_of(client: TestClient) -> Services:
 
 
 def wait_until_loaded(client: TestClient) -> Services:
-    assert client.app.state.knowledge_loaded.wait(LOADING_LIMIT_S), "the knowledge base never finished"
+    assert client.app.state.services.knowledge_loaded.wait(LOADING_LIMIT_S), (
+        "the knowledge base never finished"
+    )
     return services_of(client)
 
 
@@ -92,7 +94,7 @@ def test_a_restart_indexes_products_imported_since_and_leaves_the_rest(
 
     caplog.clear()
     restarted = create_app(lexical(settings))
-    with caplog.at_level(logging.INFO, logger="pakka.api"), TestClient(restarted) as client:
+    with caplog.at_level(logging.INFO, logger="pakka.services"), TestClient(restarted) as client:
         services = wait_until_loaded(client)
         knowledge = services.knowledge
         assert knowledge is not None
@@ -131,7 +133,10 @@ def test_an_unreachable_index_leaves_the_api_serving_from_the_store(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     unreachable = lexical(settings, seed_demo_data=True, opensearch_url=f"http://127.0.0.1:{closed_port()}")
-    with caplog.at_level(logging.ERROR, logger="pakka.api"), TestClient(create_app(unreachable)) as client:
+    with (
+        caplog.at_level(logging.ERROR, logger="pakka.services"),
+        TestClient(create_app(unreachable)) as client,
+    ):
         services = wait_until_loaded(client)
         page = client.get("/v1/products", params={"q": "running shoes", "page_size": 1})
 
@@ -146,8 +151,8 @@ def test_shutdown_stops_a_long_first_build_between_batches(
 ) -> None:
     """The first build embeds 600-odd documents (tens of seconds); the app is stopped right after start."""
     embedded = settings.model_copy(update={"seed_demo_data": True, "embedding_model": "local"})
-    with caplog.at_level(logging.INFO, logger="pakka.api"), TestClient(create_app(embedded)) as client:
-        loaded = client.app.state.knowledge_loaded
+    with caplog.at_level(logging.INFO, logger="pakka.services"), TestClient(create_app(embedded)) as client:
+        loaded = client.app.state.services.knowledge_loaded
         services = services_of(client)
 
     assert loaded.is_set()

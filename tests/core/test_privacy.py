@@ -11,7 +11,6 @@ import pytest
 from langgraph.checkpoint.base import empty_checkpoint
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from core.decision.schemas import FeedbackEvent, FitReport, PurchaseOutcome
 from core.privacy import (
     BIOMETRIC,
     ERASURE,
@@ -28,6 +27,7 @@ from core.privacy import (
     stored_key,
     user_thread_id,
 )
+from core.records.feedback import FeedbackEvent, FitReport, PurchaseOutcome
 from core.schemas import Cart, CartItem
 from core.settings import Settings
 from core.storage.repositories import Store

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.pricing.schemas import ListingCondition, PricingEventType
+from core.records.sales import ListingCondition, PricingEventType
 from core.storage.repositories import Store
-from tests.core.pricing.factories import apply, make_event
 from tests.core.storage.factories import at
+from tests.domain.pricing.factories import apply, make_event
 
 TENANT = "acme"
 PRICED_AT = at(0) + timedelta(days=30)

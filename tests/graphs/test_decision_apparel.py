@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from core.context import AppContext
-from core.decision.calibration import load_calibration
-from core.decision.confidence import raw_confidence
-from core.decision.filtering import Elimination, ScoredCandidate
-from core.decision.results import DecisionResult
-from core.decision.schemas import OffsetScope, SizeOffset
 from core.privacy import BIOMETRIC, Pseudonymizer, ScanKind, record_consent, store_attributes
+from core.records.feedback import OffsetScope, SizeOffset
 from core.schemas import InventoryRecord, Product, Tenant
 from core.settings import Settings
 from core.storage.repositories import Store
+from domain.decision.calibration import load_calibration
+from domain.decision.confidence import raw_confidence
+from domain.decision.filtering import Elimination, ScoredCandidate
+from domain.decision.results import DecisionResult
 from graphs.decision import graph
 from graphs.services import Services
 from knowledge.sizing.apparel import Measurement, apparel_fit

@@ -15,10 +15,10 @@ from agents.router import ModelRouter, build_router
 from agents.schemas import FitExplanationContext
 from agents.text_tasks import TextTask, task_message
 from core.context import AppContext
-from core.decision.results import DecisionResult
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
+from domain.decision.results import DecisionResult
 from graphs.decision import graph
 from graphs.services import Services
 from tests.agents.router.bedrock_fakes import SONNET, BedrockStubs, converse_text, converse_tool_use

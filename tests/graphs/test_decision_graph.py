@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from core.context import AppContext
-from core.decision.feedback import SizeLearner
-from core.decision.filtering import Elimination
-from core.decision.results import DecisionResult
-from core.decision.schemas import FeedbackEvent, FitReport, PurchaseOutcome
 from core.privacy import BIOMETRIC, Pseudonymizer, ScanKind, record_consent, store_attributes
+from core.records.feedback import FeedbackEvent, FitReport, PurchaseOutcome
 from core.schemas import InventoryRecord, Product, Tenant
 from core.settings import Settings
 from core.storage.repositories import Store
+from domain.decision.feedback import SizeLearner
+from domain.decision.filtering import Elimination
+from domain.decision.results import DecisionResult
 from graphs.decision import graph
 from graphs.services import Services
 

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from core.context import AppContext
-from core.decision.results import DecisionResult
 from core.settings import Settings
 from core.storage.factory import open_store
+from domain.decision.results import DecisionResult
 from graphs.decision import graph, guide_question_vector
 from graphs.services import Services
 from knowledge.documents import ARTICLES_DIR, article_document, ingredient_document

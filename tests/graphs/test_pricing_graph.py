@@ -12,11 +12,11 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from agents.pricing.price_points import is_price_point
 from agents.pricing.schemas import AnalystReview
 from agents.rules.model import RuleBasedChatModel
-from core.pricing.live_index import LiveComparables
-from core.pricing.suggestion import PriceSuggestion, SuggestionRequest
+from core.context import AppContext
 from core.settings import Settings
 from core.storage.repositories import Store
-from graphs.pricing import MAX_SEND_BACKS, PricingContext, graph
+from domain.pricing.suggestion import PriceSuggestion, SuggestionRequest
+from graphs.pricing import MAX_SEND_BACKS, graph
 from graphs.services import Services
 from tests.graphs.pricing_history import JEANS_SALES, PRICED_AT, TENANT, seed_history
 
@@ -25,11 +25,11 @@ JEANS = SuggestionRequest(
 )
 
 
-def context_for(store: Store, settings: Settings, **kwargs: Any) -> PricingContext:
-    return PricingContext(services=Services.build(settings, store, **kwargs), tenant_id=TENANT)
+def context_for(store: Store, settings: Settings, **kwargs: Any) -> AppContext:
+    return AppContext(services=Services.build(settings, store, **kwargs), tenant_id=TENANT)
 
 
-async def suggest(context: PricingContext, request: SuggestionRequest = JEANS) -> PriceSuggestion:
+async def suggest(context: AppContext, request: SuggestionRequest = JEANS) -> PriceSuggestion:
     state = await graph.ainvoke({"request": request, "now": PRICED_AT}, context=context)
     result: PriceSuggestion = state["result"]
     return result
@@ -84,8 +84,8 @@ async def test_a_shared_index_is_loaded_on_the_first_run_and_reused_after(
     store: Store, settings: Settings
 ) -> None:
     seed_history(store)
-    live = LiveComparables(store.sales)
-    context = PricingContext(services=Services.build(settings, store), tenant_id=TENANT, comparables=live)
+    context = context_for(store, settings)
+    live = context.services.comparables
 
     first = await suggest(context)
     index = live.current(TENANT)

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.schemas import Product, ProductPage, ProductQuery
 from knowledge.ingest import product_id_of
 from knowledge.search.documents import DocType, SearchFilters, SearchHit
 
 if TYPE_CHECKING:
-    from graphs.services import Services
+    from core.storage.repositories import Store
     from knowledge.search.service import KnowledgeBase
 
 logger = logging.getLogger("pakka.catalog")
@@ -32,7 +32,18 @@ MAX_RANKED_CANDIDATES = 1000
 MEANING_ONLY_RANKS = 10
 
 
-def search_catalog(services: Services, tenant_id: str, query: ProductQuery) -> ProductPage:
+class CatalogServices(Protocol):
+    """What catalog search reads of the opened backends (graphs.services.Services has both); typed here
+    so that tools, below graphs, need not import the Services bundle."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def knowledge(self) -> KnowledgeBase | None: ...
+
+
+def search_catalog(services: CatalogServices, tenant_id: str, query: ProductQuery) -> ProductPage:
     """The page of products matching `query`, best first; `total` counts every match found."""
     if query.text is None or not any(char.isalnum() for char in query.text):
         return services.store.products.search(tenant_id, query)
@@ -78,7 +89,7 @@ def is_match(hit: SearchHit) -> bool:
 
 
 def matching_products(
-    services: Services, tenant_id: str, query: ProductQuery, ranked_ids: Sequence[str]
+    services: CatalogServices, tenant_id: str, query: ProductQuery, ranked_ids: Sequence[str]
 ) -> list[Product]:
     """The store's products for `ranked_ids`, in that order, that pass every structured filter of `query`.
 
@@ -92,7 +103,7 @@ def matching_products(
     ]
 
 
-def in_stock(services: Services, tenant_id: str, product: Product, query: ProductQuery) -> bool:
+def in_stock(services: CatalogServices, tenant_id: str, product: Product, query: ProductQuery) -> bool:
     """Some inventory row of the product in the query's region (and size, when given) has units available."""
     if query.in_stock_region is None:
         return True

@@ -27,12 +27,21 @@ class ScanQuality(BaseModel):
     issues: list[str] = Field(default_factory=list)
 
 
+FootProtocol = Literal["foot_on_sheet", "heel_against_wall"]
+
+
 class FootScan(BaseModel):
     length_mm: float
     width_mm: float
     length_sigma_mm: float = Field(ge=0)
     width_sigma_mm: float = Field(ge=0)
     sheet: str = Field(description="reference sheet detected: 'A4' or 'Letter'")
+    protocol: FootProtocol = Field(
+        default="foot_on_sheet",
+        description="how the photo was taken: 'foot_on_sheet' (heel and toes on the sheet, both found) or "
+        "'heel_against_wall' (heel at the sheet's edge, as against a wall: the length runs from that edge "
+        "to the toe tip)",
+    )
     quality: ScanQuality
 
 

@@ -18,9 +18,8 @@ from typing import Any
 
 from botocore.client import BaseClient
 
-from core.errors import InvalidInput, StoreUnavailable, VersionConflict
-from core.pricing.errors import DuplicateEvent
-from core.pricing.schemas import (
+from core.errors import DuplicateEvent, InvalidInput, StoreUnavailable, VersionConflict
+from core.records.sales import (
     DeadLetter,
     EventOutcome,
     Listing,

@@ -8,8 +8,8 @@ from typing import Any
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from core.decision.schemas import OffsetScope, SizeOffset
 from core.errors import InvalidInput, VersionConflict
+from core.records.feedback import OffsetScope, SizeOffset
 from core.storage.dynamodb import keys, operations
 from core.storage.dynamodb.client import CONDITIONAL_CHECK_FAILED, backend_faults, error_code
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.decision.schemas import FeedbackEvent
 from core.errors import InvalidInput
+from core.records.feedback import FeedbackEvent
 from core.storage.sqlite.columns import sortable_time
 from core.storage.sqlite.database import SqliteDatabase
 

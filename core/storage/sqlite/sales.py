@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from core.errors import VersionConflict
-from core.pricing.errors import DuplicateEvent
-from core.pricing.schemas import (
+from core.errors import DuplicateEvent, VersionConflict
+from core.records.sales import (
     DeadLetter,
     EventOutcome,
     Listing,

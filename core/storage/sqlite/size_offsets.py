@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.decision.schemas import OffsetScope, SizeOffset
 from core.errors import InvalidInput, VersionConflict
+from core.records.feedback import OffsetScope, SizeOffset
 from core.storage.sqlite.columns import placeholders
 from core.storage.sqlite.database import SqliteDatabase
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from core.decision.schemas import OffsetScope
+from core.records.feedback import OffsetScope
 from tests.api.conftest import store_of
 
 

@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from core.pricing.events import listing_text
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
+from domain.pricing.events import listing_text
 from knowledge.embeddings import MiniLMEmbedder
 from tests.api.conftest import StartClient, seed_catalog
 
@@ -213,7 +213,7 @@ def test_a_sale_recorded_over_http_reaches_the_app_comparables_index(client: Tes
     client.post(
         "/v1/pricing/events", json=[event("ev-1", "product.listed"), event("ev-2", "product.sold", minute=1)]
     )
-    live = client.app.state.pricing_comparables
+    live = client.app.state.services.comparables
     assert live.current("demo").count("demo") == 1
 
     client.post(

@@ -14,6 +14,7 @@ from core.privacy import (
     Pseudonymizer,
     ScanKind,
     store_attributes,
+    user_namespace,
     user_thread_id,
 )
 from tests.api.conftest import store_of
@@ -21,7 +22,7 @@ from tests.api.conftest import store_of
 
 def save_thread(client: TestClient, thread_id: str) -> None:
     """A checkpoint in the app's own checkpointer, written on the app's event loop."""
-    saver = client.app.state.checkpointer
+    saver = client.app.state.services.checkpointer
     config = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
 
     async def put() -> None:
@@ -30,8 +31,19 @@ def save_thread(client: TestClient, thread_id: str) -> None:
     client.portal.call(put)
 
 
+def remember(client: TestClient, namespace: tuple[str, ...], key: str) -> None:
+    """An item in the app's long-term store (what the graphs remember about a shopper)."""
+    memory = client.app.state.services.memory
+    client.portal.call(memory.aput, namespace, key, {"value": key})
+
+
+def memory_keys(client: TestClient, prefix: tuple[str, ...]) -> set[str]:
+    memory = client.app.state.services.memory
+    return {item.key for item in client.portal.call(memory.asearch, prefix)}
+
+
 def thread_ids(client: TestClient) -> set[str]:
-    saver = client.app.state.checkpointer
+    saver = client.app.state.services.checkpointer
 
     async def collect() -> set[str]:
         return {item.config["configurable"]["thread_id"] async for item in saver.alist(None)}
@@ -39,7 +51,9 @@ def thread_ids(client: TestClient) -> set[str]:
     return client.portal.call(collect)
 
 
-def test_deleting_a_user_erases_attributes_consent_cart_feedback_and_threads(client: TestClient) -> None:
+def test_deleting_a_user_erases_attributes_consent_cart_feedback_threads_and_memory(
+    client: TestClient,
+) -> None:
     store = store_of(client.app)
     client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
     store_attributes(store, "demo", "u-1", ScanKind.FOOT, {"length_mm": 260.0, "width_mm": 100.0})
@@ -47,6 +61,9 @@ def test_deleting_a_user_erases_attributes_consent_cart_feedback_and_threads(cli
     client.post("/v1/feedback", json=feedback)
     save_thread(client, user_thread_id("demo", "u-1", "chat"))
     save_thread(client, user_thread_id("demo", "u-2", "chat"))
+    remember(client, user_namespace("demo", "u-1", "preferences"), "shoe_size")
+    remember(client, user_namespace("demo", "u-1", "threads"), "t-1")
+    remember(client, user_namespace("demo", "u-2", "preferences"), "shoe_size")
 
     response = client.delete("/v1/users/u-1")
 
@@ -58,12 +75,20 @@ def test_deleting_a_user_erases_attributes_consent_cart_feedback_and_threads(cli
         "consents_deleted": 1,
         "feedback_deleted": 1,
         "threads_deleted": 1,
+        "memories_deleted": 2,
     }
     assert store.users.get("demo", "u-1") is None
     assert store.consent.latest("demo", "u-1", BIOMETRIC) is None
     assert store.feedback.list_for_user("demo", "u-1") == []
     assert thread_ids(client) == {user_thread_id("demo", "u-2", "chat")}
+    assert memory_keys(client, user_namespace("demo", "u-1")) == set()
+    assert memory_keys(client, user_namespace("demo", "u-2")) == {"shoe_size"}
     assert all("u-1" not in entry.model_dump_json() for entry in store.audit.list("demo"))
+
+
+def test_a_user_id_with_a_dot_gets_a_namespace_of_its_own() -> None:
+    assert user_namespace("demo", "a.b") != user_namespace("demo", "a_b")
+    assert "." not in "".join(user_namespace("demo", "a.b", "threads"))
 
 
 def test_deleting_an_unknown_user_succeeds_and_deletes_nothing(client: TestClient) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from core.decision.schemas import FeedbackEvent, FitReport, OffsetScope, PurchaseOutcome, SizeOffset
+from core.records.feedback import FeedbackEvent, FitReport, OffsetScope, PurchaseOutcome, SizeOffset
 from core.schemas import (
     AuditEntry,
     Cart,

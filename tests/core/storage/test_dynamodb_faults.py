@@ -15,8 +15,8 @@ import httpx
 import pytest
 from werkzeug.serving import make_server
 
-from core.decision.schemas import OffsetScope
 from core.errors import InvalidInput, StoreUnavailable
+from core.records.feedback import OffsetScope
 from core.schemas import ProductQuery
 from core.storage.dynamodb import DynamoDBStore
 from core.storage.dynamodb.operations import TRANSACTION_ATTEMPTS

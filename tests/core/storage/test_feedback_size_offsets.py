@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.decision.schemas import FitReport, OffsetScope
 from core.errors import InvalidInput, VersionConflict
+from core.records.feedback import FitReport, OffsetScope
 from core.storage.repositories import Store
 from core.storage.sqlite.migrations import MIGRATIONS
 from tests.core.storage.factories import TENANT, at, make_feedback

@@ -7,13 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import InvalidInput, VersionConflict
-from core.pricing.errors import DuplicateEvent
-from core.pricing.schemas import ListingStatus, PricingEventType
-from core.pricing.transitions import next_listing
+from core.errors import DuplicateEvent, InvalidInput, VersionConflict
+from core.records.sales import ListingStatus, PricingEventType
 from core.storage.repositories import Store
-from tests.core.pricing.factories import WINDOW, apply, make_dead_letter, make_event, make_listing
+from domain.pricing.transitions import next_listing
 from tests.core.storage.factories import OTHER_TENANT, TENANT, at
+from tests.domain.pricing.factories import WINDOW, apply, make_dead_letter, make_event, make_listing
 
 
 def sell(

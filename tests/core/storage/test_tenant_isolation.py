@@ -12,12 +12,11 @@ from typing import get_type_hints
 
 import pytest
 
-from core.decision.schemas import FitReport, OffsetScope
 from core.errors import InsufficientStock, InvalidInput, NotFound, VersionConflict
-from core.pricing.schemas import ListingStatus, PricingEventType
+from core.records.feedback import FitReport, OffsetScope
+from core.records.sales import ListingStatus, PricingEventType
 from core.schemas import OrderStatus, ProductQuery, StockEffect
 from core.storage.repositories import StockKey, Store
-from tests.core.pricing.factories import WINDOW, apply, make_dead_letter, make_event, make_listing
 from tests.core.storage.factories import (
     OTHER_TENANT,
     REGION,
@@ -34,6 +33,7 @@ from tests.core.storage.factories import (
     make_size_offset,
     make_user,
 )
+from tests.domain.pricing.factories import WINDOW, apply, make_dead_letter, make_event, make_listing
 
 Probe = Callable[[Store], None]
 PROBES: dict[str, Probe] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.decision.schemas import FitReport
+from core.records.feedback import FitReport
 from evals.decision.rtr_data import CLASSES, Rentals
 
 

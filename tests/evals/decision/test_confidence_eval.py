@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.decision.calibration import IsotonicCalibration, parse_calibration_table
-from core.decision.size_model import FOOTWEAR_LINK
+from domain.decision.calibration import IsotonicCalibration, parse_calibration_table
+from domain.decision.size_model import FOOTWEAR_LINK
 from evals.decision.confidence_eval import (
     calibration_document,
     raw_confidences,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.decision.feedback import SizeLearner
-from core.decision.schemas import FeedbackEvent, FitReport, OffsetScope, PurchaseOutcome
-from core.decision.size_model import FOOTWEAR_LINK
+from core.records.feedback import FeedbackEvent, FitReport, OffsetScope, PurchaseOutcome
 from core.storage.repositories import Store
+from domain.decision.feedback import SizeLearner
+from domain.decision.size_model import FOOTWEAR_LINK
 from evals.decision.latent_model import fit_latent_model, learn_offsets
 from evals.decision.metrics import average_one_vs_rest_auc
 from tests.evals.decision.rentals import rentals_from, simulated_rentals

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.decision.calibration import IsotonicCalibration
+from domain.decision.calibration import IsotonicCalibration
 from evals.decision.metrics import (
     auc,
     average_one_vs_rest_auc,

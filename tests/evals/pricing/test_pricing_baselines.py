@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.pricing.schemas import ListingCondition, SoldItem
+from core.records.sales import ListingCondition, SoldItem
 from evals.pricing.baselines import CategoryMean, TfidfRidge
 
 SOLD_AT = datetime(2026, 6, 1, tzinfo=UTC)

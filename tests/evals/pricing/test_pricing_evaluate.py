@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy
 
-from core.pricing.schemas import ListingCondition, SoldItem
+from core.records.sales import ListingCondition, SoldItem
 from evals.pricing.datasets import EVAL_NOW, EVAL_TENANT, mercari_shipping
 from evals.pricing.evaluate import evaluate
 

@@ -1,0 +1,1 @@
+"""Domain layer: the decision and pricing logic, above agents/tools/knowledge and below graphs."""

@@ -1,0 +1,33 @@
+"""What the decision graph answers: the chosen products with their evidence, or none and what would help."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from core.schemas import Money
+from domain.decision.confidence import ConfidenceFactors
+from domain.decision.filtering import Elimination
+
+
+class Recommendation(BaseModel):
+    product_id: str
+    name: str
+    brand: str
+    price_inr: Money
+    size: str | None
+    confidence: float = Field(ge=0, le=1)
+    factors: ConfidenceFactors
+    explanation: str
+    citations: list[str]
+
+
+class EliminationSummary(BaseModel):
+    count: int = Field(ge=0)
+    reasons: dict[Elimination, int]
+
+
+class DecisionResult(BaseModel):
+    recommendations: list[Recommendation]
+    eliminated: EliminationSummary
+    guidance: list[str]
+    attributes_source: str | None = Field(description="'scan' (this request), 'stored', or None when unknown")

@@ -1,0 +1,404 @@
+"""Comparable sales: the tenant's sold items most similar to a listing, from an in-memory per-tenant index.
+
+Similarity is the cosine of sentence embeddings when an embedder is given and every indexed sale has a stored
+embedding (written by the event service from `listing_text`), else calibrated TF-IDF over brand and title
+(domain/pricing/lexical.py) on the same scale, so the 0.70 threshold means the same under both. The search
+looks at the listing's category over the last 90 days first and widens the window (180, 365 days, all
+history), then the category (its parent levels), until it has enough comparables; it returns at most 20.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+import numpy
+
+from core.records.sales import SoldItem
+from core.storage.repositories import SalesHistoryRepository
+from domain.pricing.estimate import HistoryFactors, PricedSale, WeightedComparable, comparable_evidence
+from domain.pricing.lexical import LexicalIndex, calibrate
+from domain.pricing.price_model import (
+    MAX_MODEL_SALES,
+    BlendCalibration,
+    BlendCase,
+    FittedModel,
+    ModelListing,
+    fit_price_model,
+    learn_blend,
+)
+from knowledge.embeddings import Embedder
+
+MIN_SIMILARITY = 0.70
+MAX_COMPARABLES = 20
+ENOUGH_COMPARABLES = 5
+WINDOWS_DAYS: tuple[int | None, ...] = (90, 180, 365, None)
+CALIBRATION_CASES = 400
+MODEL_REFRESH_GROWTH = 0.10
+
+
+def sale_text(item: SoldItem) -> str:
+    """What lexical similarity reads: brand and title (descriptions are mostly shipping and care notes)."""
+    return lexical_text(item.title, item.brand)
+
+
+def lexical_text(title: str, brand: str | None) -> str:
+    return f"{brand or ''} {title}".strip()
+
+
+def embedding_text(title: str, brand: str | None, category: str, description: str) -> str:
+    """A listing's text as domain/pricing/events.listing_text embeds it, so query and stored vectors agree."""
+    return " ".join(part for part in (title, brand, category, description) if part)
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """The listing being priced, as far as similarity needs it."""
+
+    title: str
+    category: str
+    brand: str | None = None
+    description: str = ""
+    currency: str = "INR"
+    condition: str | None = None  # a ListingCondition value; the price model predicts only when it is given
+
+
+@dataclass(frozen=True)
+class Comparable:
+    item: SoldItem
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ComparableSearch:
+    """The comparables found, how far the search had to widen to find them, and the tenant's price model's
+    log1p price for the listing (None without a model or without the listing's condition)."""
+
+    comparables: tuple[Comparable, ...]
+    window_days: int | None
+    category_scope: str
+    model_log_price: float | None = None
+
+
+def query_of(item: SoldItem) -> ListingQuery:
+    """A past sale asked about as if it were a new listing."""
+    return ListingQuery(
+        title=item.title,
+        category=item.category,
+        brand=item.brand,
+        description=item.description,
+        currency=item.currency,
+        condition=item.condition.value,
+    )
+
+
+def weighted(comparables: Sequence[Comparable]) -> list[WeightedComparable]:
+    """Comparables as the estimator reads them."""
+    return [
+        WeightedComparable(
+            PricedSale(
+                float(c.item.price), c.item.sold_at, c.item.category, c.item.condition.value, c.item.brand
+            ),
+            c.similarity,
+        )
+        for c in comparables
+    ]
+
+
+def _model_listing(listing: ListingQuery, condition: str) -> ModelListing:
+    return ModelListing(
+        title=listing.title,
+        category=listing.category,
+        condition=condition,
+        brand=listing.brand,
+        description=listing.description,
+    )
+
+
+@dataclass(frozen=True)
+class _TenantModel:
+    """A price model fitted on the sales at `rows` (positions in the tenant's items), when it had
+    `fitted_at` of them."""
+
+    fitted: FittedModel | None
+    rows: numpy.ndarray
+    fitted_at: int
+    blend: BlendCalibration | None = None
+
+
+def parent_categories(category: str) -> list[str]:
+    """ "women/tops/tank" -> ["women/tops/tank", "women/tops", "women"]."""
+    parts = category.split("/")
+    return ["/".join(parts[:depth]) for depth in range(len(parts), 0, -1)]
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    codes: numpy.ndarray  # category code per sale
+    sold_at: numpy.ndarray  # epoch seconds
+    currencies: numpy.ndarray
+    vectors: numpy.ndarray | None  # (n, dim) embeddings, None unless every sale has one
+
+
+@dataclass
+class _TenantSales:
+    items: list[SoldItem] = field(default_factory=list)
+    keys: set[tuple[str, datetime]] = field(default_factory=set)
+    category_codes: dict[str, int] = field(default_factory=dict)
+    codes: list[int] = field(default_factory=list)
+    currencies: list[str] = field(default_factory=list)
+    sold_at: list[float] = field(default_factory=list)
+    vectors: list[numpy.ndarray] = field(default_factory=list)
+    synced_until: datetime | None = None
+    _lexical: LexicalIndex | None = None
+    _arrays: _Arrays | None = None
+    _history: dict[str, HistoryFactors] = field(default_factory=dict)
+    models: dict[str, _TenantModel] = field(default_factory=dict)
+
+    def add(self, item: SoldItem, vector: numpy.ndarray | None) -> bool:
+        key = (item.listing_id, item.sold_at)
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        self.items.append(item)
+        self.codes.append(self.category_codes.setdefault(item.category, len(self.category_codes)))
+        self.sold_at.append(item.sold_at.timestamp())
+        self.currencies.append(item.currency)
+        if vector is not None:
+            self.vectors.append(vector)
+        self.synced_until = max(self.synced_until or item.sold_at, item.sold_at)
+        self._lexical = None
+        self._arrays = None
+        self._history.clear()
+        return True
+
+    def history(self, currency: str) -> HistoryFactors:
+        """Category levels, seasonal and condition factors learned from this tenant's sales in `currency`."""
+        if currency not in self._history:
+            self._history[currency] = HistoryFactors.learn(
+                PricedSale(float(item.price), item.sold_at, item.category, item.condition.value, item.brand)
+                for item in self.items
+                if item.currency == currency
+            )
+        return self._history[currency]
+
+    def current_model(self, currency: str) -> _TenantModel | None:
+        """The cached model for `currency` unless the history has outgrown it."""
+        cached = self.models.get(currency)
+        if cached is None or len(self.items) > cached.fitted_at * (1 + MODEL_REFRESH_GROWTH):
+            return None
+        return cached
+
+    def fit_model(self, currency: str) -> _TenantModel:
+        """Fit the price model on the most recent MAX_MODEL_SALES sales in `currency`."""
+        rows = numpy.array(
+            [row for row, item in enumerate(self.items) if item.currency == currency and item.price > 0],
+            dtype=numpy.int64,
+        )
+        rows = rows[numpy.argsort(-numpy.asarray(self.sold_at)[rows], kind="stable")][:MAX_MODEL_SALES]
+        sales = [self.items[row] for row in rows]
+        fitted = fit_price_model(
+            [
+                ModelListing(item.title, item.category, item.condition.value, item.brand, item.description)
+                for item in sales
+            ],
+            numpy.log1p([float(item.price) for item in sales]),
+        )
+        return _TenantModel(fitted=fitted, rows=rows, fitted_at=len(self.items))
+
+    def arrays(self) -> _Arrays:
+        """Column arrays of the sales, rebuilt after additions."""
+        if self._arrays is None:
+            matrix = (
+                numpy.vstack(self.vectors) if self.vectors and len(self.vectors) == len(self.items) else None
+            )
+            self._arrays = _Arrays(
+                codes=numpy.asarray(self.codes, dtype=numpy.int32),
+                sold_at=numpy.asarray(self.sold_at, dtype=numpy.float64),
+                currencies=numpy.asarray(self.currencies),
+                vectors=matrix,
+            )
+        return self._arrays
+
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None:
+            self._lexical = LexicalIndex.build([sale_text(item) for item in self.items])
+        return self._lexical
+
+
+def stored_vectors(sales: SalesHistoryRepository, tenant_id: str) -> dict[str, numpy.ndarray]:
+    """The tenant's stored listing embeddings, by listing id."""
+    return {
+        listing_id: numpy.frombuffer(raw, dtype=numpy.float32)
+        for listing_id, raw in sales.get_embeddings(tenant_id).items()
+    }
+
+
+class ComparablesIndex:
+    """Sold items per tenant, held in memory and searched by similarity (built once, topped up by `sync`)."""
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self.embedder = embedder
+        self._tenants: dict[str, _TenantSales] = {}
+
+    def add(self, items: Sequence[SoldItem], vectors: Mapping[str, numpy.ndarray] | None = None) -> int:
+        """Index sold items (a repeated listing id and sale time is ignored); `vectors` maps listing ids to
+        their stored embeddings (used only with an embedder). Returns how many were new."""
+        added = 0
+        for item in items:
+            tenant = self._tenants.setdefault(item.tenant_id, _TenantSales())
+            vector = (
+                vectors.get(item.listing_id) if vectors is not None and self.embedder is not None else None
+            )
+            added += tenant.add(item, vector)
+        return added
+
+    def sync(self, tenant_id: str, sales: SalesHistoryRepository) -> int:
+        """Pull the tenant's sales recorded since the last sync (all of them the first time), with their
+        stored embeddings when an embedder is configured."""
+        tenant = self._tenants.get(tenant_id)
+        since = tenant.synced_until if tenant is not None else None
+        fresh = sales.sold_items(tenant_id, since=since)
+        self._tenants.setdefault(tenant_id, _TenantSales())
+        vectors = stored_vectors(sales, tenant_id) if self.embedder is not None and fresh else None
+        return self.add(fresh, vectors)
+
+    def history(self, tenant_id: str, currency: str) -> HistoryFactors:
+        """What the tenant's sales in `currency` teach about categories, seasons and conditions (cached until
+        the next sale is added), with how to blend the price model into an estimate."""
+        tenant = self._tenants.setdefault(tenant_id, _TenantSales())
+        model = self._model(tenant_id, currency)
+        return tenant.history(currency).with_blend(model.blend if model is not None else None)
+
+    def _model(self, tenant_id: str, currency: str) -> _TenantModel | None:
+        """The tenant's price model in `currency` with its learned blend, fitted when missing or outgrown."""
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None or not tenant.items:
+            return None
+        model = tenant.current_model(currency)
+        if model is None:
+            model = tenant.fit_model(currency)
+            if model.fitted is not None:
+                model = replace(model, blend=self._learn_blend(tenant_id, tenant, currency, model))
+            tenant.models[currency] = model
+        return model
+
+    def _learn_blend(
+        self, tenant_id: str, tenant: _TenantSales, currency: str, model: _TenantModel
+    ) -> BlendCalibration | None:
+        """Price up to CALIBRATION_CASES of the model's training sales as new listings, each without itself
+        among its comparables and with its out-of-fold model prediction, and learn the blend from them."""
+        assert model.fitted is not None and tenant.synced_until is not None
+        factors = tenant.history(currency)
+        now = tenant.synced_until
+        step = max(1, len(model.rows) // CALIBRATION_CASES)
+        cases: list[BlendCase] = []
+        for position in range(0, len(model.rows), step)[:CALIBRATION_CASES]:
+            item = tenant.items[int(model.rows[position])]
+            query = replace(query_of(item), condition=None)  # no model prediction needed here
+            search = self.find(tenant_id, query, now=now, limit=MAX_COMPARABLES + 1)
+            others = [c for c in search.comparables if c.item.listing_id != item.listing_id][:MAX_COMPARABLES]
+            evidence = comparable_evidence(
+                weighted(others),
+                category=item.category,
+                condition=item.condition.value,
+                now=now,
+                history=factors,
+            )
+            cases.append(
+                BlendCase(
+                    comparable_weight=evidence.total,
+                    comparable_log=evidence.mean() if evidence.total > 0 else 0.0,
+                    model_log=float(model.fitted.out_of_fold[position])
+                    + factors.season_log(item.category, now.month),
+                    true_log=math.log1p(float(item.price)),
+                )
+            )
+        return learn_blend(cases)
+
+    def count(self, tenant_id: str) -> int:
+        tenant = self._tenants.get(tenant_id)
+        return len(tenant.items) if tenant is not None else 0
+
+    def similarities(self, tenant_id: str, listing: ListingQuery) -> numpy.ndarray:
+        """Similarity of the listing to each of the tenant's sold items, on the embedding scale."""
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None or not tenant.items:
+            return numpy.zeros(0, dtype=numpy.float32)
+        matrix = tenant.arrays().vectors
+        if self.embedder is not None and matrix is not None:
+            text = embedding_text(listing.title, listing.brand, listing.category, listing.description)
+            query = self.embedder.embed([text])[0]
+            return numpy.clip(matrix @ query, 0.0, 1.0).astype(numpy.float32)
+        return calibrate(tenant.lexical().cosine(lexical_text(listing.title, listing.brand)))
+
+    def find(
+        self,
+        tenant_id: str,
+        listing: ListingQuery,
+        *,
+        now: datetime,
+        min_similarity: float = MIN_SIMILARITY,
+        enough: int = ENOUGH_COMPARABLES,
+        limit: int = MAX_COMPARABLES,
+    ) -> ComparableSearch:
+        """Top `limit` sold items in the listing's currency over `min_similarity`, from the narrowest category
+        scope and time window that yields `enough` of them (or the widest, when none does)."""
+        category = listing.category
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None or not tenant.items:
+            return ComparableSearch(comparables=(), window_days=WINDOWS_DAYS[0], category_scope=category)
+        arrays = tenant.arrays()
+        codes, sold_at = arrays.codes, arrays.sold_at
+        scores = self.similarities(tenant_id, listing)
+        similar = (scores > min_similarity) & (arrays.currencies == listing.currency)
+        best: tuple[numpy.ndarray, int | None, str] | None = None
+        for scope in parent_categories(category):
+            wanted = [
+                code
+                for name, code in tenant.category_codes.items()
+                if name == scope or name.startswith(scope + "/")
+            ]
+            in_scope = similar & numpy.isin(codes, wanted)
+            for window in WINDOWS_DAYS:
+                since = (now - timedelta(days=window)).timestamp() if window is not None else -numpy.inf
+                mask = in_scope & (sold_at >= since)
+                rows = numpy.flatnonzero(mask & (sold_at <= now.timestamp()))
+                if best is None or rows.size > best[0].size:
+                    best = (rows, window, scope)
+                if rows.size >= enough:
+                    return self._top(
+                        tenant, rows, scores, window, scope, limit, self._predict(tenant_id, listing)
+                    )
+        assert best is not None
+        return self._top(tenant, best[0], scores, best[1], best[2], limit, self._predict(tenant_id, listing))
+
+    def _predict(self, tenant_id: str, listing: ListingQuery) -> float | None:
+        if listing.condition is None:
+            return None
+        model = self._model(tenant_id, listing.currency)
+        if model is None or model.fitted is None:
+            return None
+        return model.fitted.model.predict_one_log(_model_listing(listing, listing.condition))
+
+    @staticmethod
+    def _top(
+        tenant: _TenantSales,
+        rows: numpy.ndarray,
+        scores: numpy.ndarray,
+        window: int | None,
+        scope: str,
+        limit: int,
+        model_log_price: float | None = None,
+    ) -> ComparableSearch:
+        ranked = rows[numpy.argsort(-scores[rows], kind="stable")][:limit]
+        return ComparableSearch(
+            comparables=tuple(
+                Comparable(item=tenant.items[row], similarity=round(float(scores[row]), 4)) for row in ranked
+            ),
+            window_days=window,
+            category_scope=scope,
+            model_log_price=model_log_price,
+        )

@@ -1,0 +1,65 @@
+"""The pricing request a merchant sends and the suggestion pakka answers with (API and graph share them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field, field_validator
+
+from core.records.sales import CURRENCY_PATTERN, ListingCondition, ListingFields
+from core.schemas import Record
+
+MAX_PHOTOS = 6
+
+
+class SuggestionRequest(Record):
+    """A listing to price; `photos` are the raw image bytes (the API decodes them from base64)."""
+
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="", max_length=20_000)
+    category: str = Field(min_length=1, max_length=200)
+    brand: str | None = Field(default=None, max_length=120)
+    condition: ListingCondition
+    currency: str = Field(default="INR", pattern=CURRENCY_PATTERN)
+    photos: list[bytes] = Field(default_factory=list, max_length=MAX_PHOTOS)
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        return ListingFields._category(value)  # the same normalisation as sales history
+
+    @field_validator("brand")
+    @classmethod
+    def _brand(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class PriceRange(Record):
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
+class ComparableSale(Record):
+    id: str
+    title: str
+    price: float = Field(ge=0)
+    sold_at: datetime
+    similarity: float = Field(ge=0, le=1)
+    weight: float = Field(ge=0)
+
+
+class PriceAdjustment(Record):
+    kind: str
+    factor: float = Field(gt=0)
+    reason: str
+
+
+class PriceSuggestion(Record):
+    price: float = Field(ge=0)
+    currency: str
+    range: PriceRange
+    confidence: float = Field(ge=0, le=1)
+    comparables: list[ComparableSale]
+    adjustments: list[PriceAdjustment]
+    explanation: str
+    tier: str | None = Field(description="The model tier that wrote the explanation.")
