@@ -60,6 +60,11 @@ class PhotoSpec:
     foot_offset_mm: tuple[float, float] = (0.0, 0.0)
     sheet_shift: tuple[float, float] = (0.0, 0.0)
     second_foot: bool = False
+    # A shin seen at an angle, as the sheet's plane sees it: a band of skin from the ankle (a quarter of the foot
+    # from the heel) running this way (degrees in the sheet's plane, 0 = towards the sheet's right side, 90 =
+    # towards its bottom), past the sheet's edge. None: no leg in view.
+    leg_direction_deg: float | None = None
+    leg_width_mm: float = 75.0
     blur_sigma_px: float = 0.0
     noise_sigma: float = 2.0
     brightness: float = 1.0
@@ -216,21 +221,35 @@ def _rectangle_coverage(
 
 
 def _feet_polygons_mm(spec: PhotoSpec) -> list[np.ndarray]:
-    """Foot outlines in millimetres from the sheet's top-left corner."""
+    """Foot (and leg) outlines in millimetres from the sheet's top-left corner."""
     sheet_w, sheet_h = SHEETS_MM[spec.sheet or "A4"]
     outline = foot_outline_mm(spec.foot_length_mm, spec.foot_width_mm)
-    # Along the sheet's long (y) axis, toes up.
+    # Along the sheet's long (y) axis, toes towards +y.
     angle = np.radians(90 + spec.foot_angle_deg)
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     centre = np.array([sheet_w / 2 + spec.foot_offset_mm[0], sheet_h / 2 + spec.foot_offset_mm[1]])
     if not spec.second_foot:
-        return [outline @ rotation.T + centre]
+        polygons = [outline @ rotation.T + centre]
+        if spec.leg_direction_deg is not None:
+            ankle = np.array([-0.25 * spec.foot_length_mm, 0.0]) @ rotation.T + centre
+            polygons.append(_leg_band_mm(ankle, spec.leg_direction_deg, spec.leg_width_mm))
+        return polygons
     mirrored = outline * np.array([1.0, -1.0])
     half = spec.foot_width_mm * 0.55
     return [
         outline @ rotation.T + centre + np.array([half, 0.0]),
         mirrored @ rotation.T + centre - np.array([half, 0.0]),
     ]
+
+
+def _leg_band_mm(ankle: np.ndarray, direction_deg: float, width_mm: float) -> np.ndarray:
+    """A band `width_mm` wide from the ankle (a round end) running 600 mm in the given direction."""
+    direction = np.array([np.cos(np.radians(direction_deg)), np.sin(np.radians(direction_deg))])
+    normal = np.array([-direction[1], direction[0]])
+    turn = np.linspace(0.0, np.pi, 24)
+    end = ankle + 0.5 * width_mm * (np.cos(turn)[:, None] * normal - np.sin(turn)[:, None] * direction)
+    far = ankle + 600.0 * direction
+    return np.vstack([end, far - 0.5 * width_mm * normal, far + 0.5 * width_mm * normal])
 
 
 def _camera_homography(spec: PhotoSpec) -> np.ndarray:

@@ -16,7 +16,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from core.checkpointers import open_async_checkpointer, open_checkpointer
+from core.checkpointers import open_async_checkpointer, open_async_persistence, open_checkpointer
 from core.settings import Settings
 
 THREAD: RunnableConfig = {"configurable": {"thread_id": "shopper-42"}}
@@ -251,3 +251,29 @@ async def async_wait_until_a_session_waits_for(connection: psycopg.AsyncConnecti
             return
         await asyncio.sleep(LOCK_POLL_INTERVAL_S)
     pytest.fail(f"no session ever waited for a lock on {table}")
+
+
+async def test_persistence_gives_a_long_term_store_that_outlives_its_connection(
+    checkpoint_settings: Settings,
+) -> None:
+    namespace = ("demo", "u-1", "preferences")
+    async with open_async_persistence(checkpoint_settings) as persistence:
+        await persistence.store.aput(namespace, "shoe_size", {"uk": 8})
+        await persistence.store.aput(("demo", "u-2", "preferences"), "shoe_size", {"uk": 10})
+
+    async with open_async_persistence(checkpoint_settings) as reopened:
+        found = await reopened.store.asearch(("demo", "u-1"))
+        assert [(item.namespace, item.key, item.value) for item in found] == [
+            (namespace, "shoe_size", {"uk": 8})
+        ]
+        await reopened.store.adelete(namespace, "shoe_size")
+        assert await reopened.store.aget(namespace, "shoe_size") is None
+
+
+async def test_persistence_checkpoints_threads_like_the_checkpointer(checkpoint_settings: Settings) -> None:
+    async with open_async_persistence(checkpoint_settings) as persistence:
+        graph = counter_graph(persistence.checkpointer)
+        await graph.ainvoke(NO_NEW_INPUT, THREAD)
+        state = await graph.ainvoke(NO_NEW_INPUT, THREAD)
+
+    assert state["count"] == 2

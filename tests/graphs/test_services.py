@@ -1,7 +1,9 @@
-"""The service bundle (core/services.py), opened from settings on every store backend."""
+"""The service bundle (graphs/services.py), opened from settings on every store backend, and kept running
+for a server's life (`Services.running`)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -10,6 +12,7 @@ import pytest
 
 from core.commerce.orders import OrderLineRequest, PlaceOrderRequest
 from core.commerce.payments import CashOnDelivery, PaymentGateway, TestPaymentProvider
+from core.errors import ServiceNotRunning
 from core.schemas import InventoryRecord, OrderStatus, Product, Tenant
 from core.settings import Settings
 from graphs.services import Services
@@ -112,3 +115,33 @@ def test_orders_survive_closing_and_reopening_the_services(settings: Settings) -
         assert reopened.orders.get(TENANT, order.id) == order
     finally:
         reopened.close()
+
+
+def test_a_bundle_opened_for_a_script_has_no_server_lifetime_services(services: Services) -> None:
+    with pytest.raises(ServiceNotRunning):
+        services.running_pricing()
+    with pytest.raises(ServiceNotRunning):
+        services.running_threads()
+    with pytest.raises(ServiceNotRunning):
+        services.persistence()
+
+
+async def test_running_opens_every_backend_and_worker_for_a_servers_life(sqlite_settings: Settings) -> None:
+    seeded: list[Services] = []
+
+    async with Services.running(sqlite_settings, before_start=seeded.append) as services:
+        checkpointer, memory = services.persistence()
+        await memory.aput(("acme", "u-1", "preferences"), "budget", {"inr": 2000})
+        worker_task = services.running_pricing().worker.task_name
+        assert worker_task in {task.get_name() for task in asyncio.all_tasks()}
+        assert seeded == [services]
+        assert services.running_threads().checkpointer is checkpointer
+        assert await asyncio.wait_for(asyncio.to_thread(services.knowledge_loaded.wait, 60), 90)
+        assert services.comparables is not None and services.vision is not None
+
+    assert sqlite_settings.checkpoint_sqlite_file.exists()
+    assert sqlite_settings.memory_sqlite_file.exists()
+    assert worker_task not in {task.get_name() for task in asyncio.all_tasks()}
+    async with Services.running(sqlite_settings) as reopened:
+        item = await reopened.persistence()[1].aget(("acme", "u-1", "preferences"), "budget")
+        assert item is not None and item.value == {"inr": 2000}

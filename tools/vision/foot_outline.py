@@ -46,9 +46,10 @@ END_SIDE_ANGLE_DEG = 35.0
 # running past the edge, or a leg over it, over a foot's or leg's breadth.
 MAX_HEEL_CHORD_MM = 40.0
 # Where a broad crossing is seen from above, the end left on the sheet is the toes (so the crossing is the shin
-# over the heel) when its breadth FREE_END_MM from its tip is at least this share of the crossing's.
+# over the heel) when its breadth FREE_END_MM from its tip is at least this share of the silhouette's breadth:
+# 30 mm from the tip, toes span most of the forefoot, a heel about 0.65 of it.
 FREE_END_MM = 30.0
-MIN_TOE_END_BREADTH_RATIO = 0.85
+MIN_TOE_END_BREADTH_RATIO = 0.75
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
 # Foot breadth over foot length in adults (ANSUR II, both genders): mean and standard deviation.
 WIDTH_RATIO_MEAN = 0.385
@@ -180,11 +181,13 @@ def _crossing_outline(
         if overhead:
             chord = float(np.ptp(side_points @ np.array([-end_direction[1], end_direction[0]])))
             if chord > MAX_HEEL_CHORD_MM * px_per_mm:
-                # The free end is the toes if it is about as broad as what crosses the edge (a shin over the
-                # heel); a heel is much narrower than a forefoot cut by the edge.
-                free_end = inner[inner @ -end_direction >= (inner @ -end_direction).max() - FREE_END_MM * px_per_mm]
-                free_breadth = float(np.ptp(free_end @ np.array([-end_direction[1], end_direction[0]])))
-                if free_breadth >= MIN_TOE_END_BREADTH_RATIO * chord:
+                # The end left on the sheet is the toes (and the crossing a shin over the heel) if it is nearly
+                # as broad as the foot; a heel is much narrower than the forefoot.
+                sideways = np.array([-end_direction[1], end_direction[0]])
+                reach = inner @ -end_direction
+                free_end = inner[reach >= reach.max() - FREE_END_MM * px_per_mm]
+                free_breadth = float(np.ptp(free_end @ sideways))
+                if free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
                     raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
                 raise ScanRejected("FOOT_OFF_SHEET", "the foot runs past the sheet's edge", _RETAKE_FOOT)
         elif float(end_direction @ to_nadir) > 0:
