@@ -112,9 +112,15 @@ class MerchantNoteContext(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     title: str
-    suggested_price_inr: float = Field(ge=0)
-    low_inr: float = Field(ge=0)
-    high_inr: float = Field(ge=0)
+    suggested_price_inr: float = Field(ge=0, description="The suggested price, in `currency`.")
+    low_inr: float = Field(ge=0, description="The low end of the range, in `currency`.")
+    high_inr: float = Field(ge=0, description="The high end of the range, in `currency`.")
+    currency: str = Field(default="INR", description="ISO code of every amount here (INR, USD...).")
+    amounts: dict[str, str] = Field(
+        default_factory=dict,
+        description="The amounts as the merchant reads them ('price': '$32.83', "
+        "'range': '$20.00 to $50.00'): quote these exactly.",
+    )
     confidence: float = Field(ge=0, le=1)
     comparables: int = Field(default=0, ge=0)
     adjustments: list[str] = Field(default_factory=list, description="e.g. 'condition: -10%'.")

@@ -55,7 +55,8 @@ INSTRUCTIONS: dict[TextTask, str] = {
     ),
     TextTask.MERCHANT_NOTE: (
         "Write a short note to the merchant explaining the suggested price and range. "
-        "Use only the facts below; prices are in Indian rupees."
+        "Use only the facts below; every amount is in the listed currency: quote the amounts exactly as "
+        "written under `amounts` and in the cited sales."
     ),
     TextTask.SITE_COPY: (
         "Write website copy for this business: a headline, a two-sentence introduction, one line per "

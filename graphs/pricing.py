@@ -22,19 +22,20 @@ from typing_extensions import (
 
 from agents.pricing.analyst import review
 from agents.pricing.explainer import explain as write_note
-from agents.pricing.schemas import PriceCheckContext, PriceReviewContext
+from agents.pricing.money import money, money_range
+from agents.pricing.schemas import PriceCheckContext, PriceReviewContext, review_amounts
 from agents.pricing.validator import Proposal, check_rules, finalise
 from agents.pricing.validator import validate as validate_proposal
-from agents.rules.writer import rupees
 from agents.schemas import MerchantNoteContext
 from core.context import AppContext
-from core.schemas import utcnow
-from domain.pricing.comparables import ComparableSearch, ComparablesIndex, ListingQuery, weighted
+from domain.pricing.comparables import ComparableSearch, ListingQuery, weighted
 from domain.pricing.condition import ConditionAssessment, assess_condition
 from domain.pricing.errors import NoSalesHistory
-from domain.pricing.estimate import PriceEstimate, estimate_price
+from domain.pricing.estimate import HistoryFactors, PriceEstimate, estimate_price
+from domain.pricing.live_index import IndexSnapshot, LiveComparables
 from domain.pricing.suggestion import (
     ComparableSale,
+    HistoryUsed,
     PriceAdjustment,
     PriceRange,
     PriceSuggestion,
@@ -48,6 +49,7 @@ MAX_SEND_BACKS = 2
 class PricingInput(TypedDict, total=False):
     request: SuggestionRequest
     now: datetime
+    """The pricing moment when the caller fixes it (as `as_of` does); default: the newest sale."""
 
 
 class PricingOutput(TypedDict):
@@ -58,6 +60,8 @@ class PricingOutput(TypedDict):
 
 class PricingState(PricingInput, total=False):
     search: ComparableSearch
+    history: HistoryFactors
+    history_used: HistoryUsed
     condition: ConditionAssessment | None
     estimate: PriceEstimate
     price: float
@@ -85,25 +89,46 @@ def _query(request: SuggestionRequest) -> ListingQuery:
     )
 
 
-def _index(runtime: Runtime[AppContext]) -> ComparablesIndex:
-    context = run_context(runtime)
-    return context.services.comparables.current(context.tenant_id)
-
-
 async def identify(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
-    """The pricing moment; the tenant's sales are indexed on its first run (later runs read no store): the
-    comparables indexes live with the services and are fed by the event path."""
+    """The pricing moment, when the request (or the caller) fixes one; else it is the newest sale of the
+    shop's history, which the comparables step reads."""
+    moment = state["request"].as_of or state.get("now")
+    return {"now": moment, "send_backs": 0} if moment is not None else {"send_backs": 0}
+
+
+def _search(
+    live: LiveComparables, tenant_id: str, query: ListingQuery, moment: datetime | None
+) -> tuple[ComparableSearch, HistoryFactors, IndexSnapshot]:
+    """One read of the tenant's index for the whole run: comparables and history come from the same one."""
+    snapshot = live.snapshot(tenant_id)
+    index = snapshot.index.until(tenant_id, moment) if moment is not None else snapshot.index
+    search = index.find(tenant_id, query, as_of=moment)
+    return search, index.history(tenant_id, query.currency), snapshot
+
+
+async def comparables(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
+    """Similar sold items (similarity > 0.70, narrowest category scope with enough, top 20) from an index that
+    holds every sale stored when the request came (waiting for it when sales are being indexed: see
+    domain/pricing/live_index.py); sales after the pricing moment are left out."""
     context = run_context(runtime)
-    live = context.services.comparables
-    if not live.loaded(context.tenant_id):
-        await asyncio.to_thread(live.current, context.tenant_id)
-    return {"now": state.get("now") or utcnow(), "send_backs": 0}
-
-
-def comparables(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
-    """Similar sold items: similarity > 0.70, last 90 days first, widening when too few, top 20."""
-    search = _index(runtime).find(run_context(runtime).tenant_id, _query(state["request"]), now=state["now"])
-    return {"search": search}
+    search, history, snapshot = await asyncio.to_thread(
+        _search,
+        context.services.comparables,
+        context.tenant_id,
+        _query(state["request"]),
+        state.get("now"),
+    )
+    used = HistoryUsed(
+        as_of=search.as_of,
+        sales=search.sales if state.get("now") is not None else snapshot.sales,
+        stored=snapshot.stored,
+        index=snapshot.state,
+        note=snapshot.note(),
+    )
+    update: PricingState = {"search": search, "history": history, "history_used": used}
+    if search.as_of is not None:
+        update["now"] = search.as_of
+    return update
 
 
 async def assess(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
@@ -113,11 +138,12 @@ async def assess(state: PricingState, runtime: Runtime[AppContext]) -> PricingSt
 
 
 async def estimate(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
-    """Weighted comparable price with condition, season and photo adjustments; range and confidence (a
-    fraction of a millisecond: run inline rather than in a worker thread)."""
+    """Weighted comparable price blended with the shop's price model, with condition, season and photo
+    adjustments; conformal range and confidence (a fraction of a millisecond: run inline rather than in a
+    worker thread)."""
     request = state["request"]
-    history = _index(runtime).history(run_context(runtime).tenant_id, request.currency)
-    if history.sales == 0:
+    history = state["history"]
+    if history.sales == 0 or state.get("now") is None:
         raise NoSalesHistory(
             f"no {request.currency} sales are recorded for this shop yet, so there is nothing to price from",
             {
@@ -137,6 +163,7 @@ async def estimate(state: PricingState, runtime: Runtime[AppContext]) -> Pricing
         photo_log_factor=condition.log_factor if condition else 0.0,
         photo_reason="; ".join(condition.reasons) if condition else "",
         model_log_price=state["search"].model_log_price,
+        currency=request.currency,
     )
     return {"estimate": result, "price": result.price}
 
@@ -158,6 +185,13 @@ async def analyst(state: PricingState, runtime: Runtime[AppContext]) -> PricingS
         adjustments=[f"{a.kind} x{a.factor:.2f}: {a.reason}" for a in result.adjustments],
         validator_problems=state.get("problems", []),
         target_price=state.get("target_price"),
+        amounts=review_amounts(
+            request.currency,
+            price=result.price,
+            p5=result.p5,
+            p95=result.p95,
+            target_price=state.get("target_price"),
+        ),
     )
     verdict = await review(run_context(runtime).services.model, context)
     return {
@@ -199,6 +233,13 @@ async def validate(state: PricingState, runtime: Runtime[AppContext]) -> Pricing
         analyst_factor=state["analyst_factor"],
         analyst_reasons=state["analyst_reasons"],
         rule_problems=list(findings.problems),
+        amounts=review_amounts(
+            proposal.currency,
+            price=proposal.price,
+            estimate=proposal.estimate,
+            p5=proposal.p5,
+            p95=proposal.p95,
+        ),
     )
     verdict = await validate_proposal(run_context(runtime).services.model, context)
     send_backs = state.get("send_backs", 0)
@@ -235,11 +276,8 @@ def _adjustments(state: PricingState) -> list[PriceAdjustment]:
 
 
 def _cited(search: ComparableSearch, currency: str, limit: int = 3) -> list[str]:
-    def money(amount: float) -> str:
-        return rupees(amount) if currency == "INR" else f"{amount:,.2f} {currency}"
-
     return [
-        f"{c.item.title}, {money(float(c.item.price))}, {c.item.sold_at:%d %b %Y} "
+        f"{c.item.title}, {money(float(c.item.price), currency)}, {c.item.sold_at:%d %b %Y} "
         f"(similarity {c.similarity:.2f})"
         for c in search.comparables[:limit]
     ]
@@ -257,6 +295,11 @@ async def explain(state: PricingState, runtime: Runtime[AppContext]) -> PricingS
         suggested_price_inr=price,
         low_inr=round(low, 2),
         high_inr=round(high, 2),
+        currency=request.currency,
+        amounts={
+            "price": money(price, request.currency),
+            "range": money_range(low, high, request.currency),
+        },
         confidence=state["final_confidence"],
         comparables=len(search.comparables),
         adjustments=[f"{a.kind} {a.factor - 1:+.0%}: {a.reason}" for a in adjustments],
@@ -283,6 +326,7 @@ async def explain(state: PricingState, runtime: Runtime[AppContext]) -> PricingS
         adjustments=adjustments,
         explanation=reply.text,
         tier=(reply.response_metadata.get("pakka") or {}).get("tier"),
+        history=state.get("history_used"),
     )
     return {"result": suggestion}
 

@@ -24,14 +24,15 @@ class PromptTemplate:
 
 ANALYST = PromptTemplate(
     name="pricing.analyst",
-    version=1,
+    version=2,
     text=(
-        "You are a pricing analyst for an Indian resale marketplace. A price has been computed from "
+        "You are a pricing analyst for a resale marketplace. A price has been computed from "
         "comparable sales (weighted by similarity and recency, moved to the item's condition and season). "
         "You may adjust it by at most 15% either way, only for reasons the facts support: the item's "
         "condition, brand, how close the comparables are, or the validator's problems from the last round. "
         "Prefer factor 1.0 when nothing justifies a change. Give one short reason per point. A price "
-        "outside the comparables' 5th-95th percentile needs an explicit justification."
+        "outside the comparables' 5th-95th percentile needs an explicit justification. Amounts are in the "
+        "listing's currency; when you write one, write it as the facts' `amounts` write it."
     ),
 )
 
@@ -48,11 +49,12 @@ VALIDATOR = PromptTemplate(
 
 EXPLAINER = PromptTemplate(
     name="pricing.explainer",
-    version=1,
+    version=2,
     text=(
-        "You write for small merchants in India. Explain a suggested price in three or four plain "
-        "sentences: the price and range, the comparable sales it rests on (cite two or three of them by "
-        "title, price and date), the adjustments made and how confident the suggestion is. Use only the "
-        "facts given."
+        "You write for small merchants. Explain a suggested price in three or four plain sentences: the "
+        "price and range, the comparable sales it rests on (cite two or three of them by title, price and "
+        "date), the adjustments made and how confident the suggestion is. Use only the facts given. Every "
+        "amount is in the listing's currency: quote prices exactly as the facts' `amounts` and cited sales "
+        "write them (₹1,23,456 for rupees, $1,234.50 for dollars), never in another currency."
     ),
 )

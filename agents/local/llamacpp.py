@@ -4,7 +4,7 @@ xllamacpp ships llama.cpp prebuilt (CPU manylinux wheels: nothing compiles on in
 own server engine inside this process: `xllamacpp.Server(CommonParams)` loads the model once, and
 `Server.handle_chat_completions(request, on_chunk)` answers an OpenAI-style chat request, calling `on_chunk`
 for every streamed chunk (returning True from it cancels the request). The engine is thread-safe and queues
-requests on its single slot, so this module takes no lock of its own.
+requests on its single slot, so this module takes no lock around requests.
 
 - One engine per (model file, context size, threads) per process: `load_server` caches it, so every tier,
   router and test that names the same file shares one loaded model.
@@ -90,8 +90,8 @@ def default_threads() -> int:
     """Half the cores this process may run on (at least one), as llama-cpp-python did.
 
     llama.cpp's threads spin while they wait for each other; with every core busy, any other thread of the
-    process (the engine's own loop, the caller, the API) stalls the whole batch: on 2 cores, 2 threads gave
-    16-140 tokens/s from run to run, 1 thread a steady ~90.
+    process (the engine's own loop, the caller, the API) stalls the whole batch. SmolLM2-135M on 2 cores:
+    2 threads wrote a median of 4-24 tokens/s per run (single answers 1-99), 1 thread 50-75.
     """
     try:
         cores = len(os.sched_getaffinity(0))

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agents.pricing.money import money
+
 MAX_ANALYST_CHANGE = 0.15
 
 
@@ -33,7 +35,8 @@ def _json_schema(
 
 
 class PriceReviewContext(BaseModel):
-    """A computed price handed to the analyst, with what the validator said last round (if anything)."""
+    """A computed price handed to the analyst, with what the validator said last round (if anything).
+    Amounts are in `currency`; `amounts` holds them written out (`review_amounts`)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -50,6 +53,11 @@ class PriceReviewContext(BaseModel):
     adjustments: list[str] = Field(default_factory=list)
     validator_problems: list[str] = Field(default_factory=list)
     target_price: float | None = Field(default=None, ge=0, description="Where the validator wants the price.")
+    amounts: dict[str, str] = Field(
+        default_factory=dict,
+        description="The amounts above as the merchant reads them in `currency` ('price': '₹1,299'); "
+        "write amounts this way.",
+    )
 
 
 class AnalystReview(StructuredAnswer):
@@ -83,6 +91,10 @@ class PriceCheckContext(BaseModel):
     analyst_factor: float
     analyst_reasons: list[str] = Field(default_factory=list)
     rule_problems: list[str] = Field(default_factory=list)
+    amounts: dict[str, str] = Field(
+        default_factory=dict,
+        description="The amounts above as the merchant reads them in `currency`; write amounts this way.",
+    )
 
 
 class ValidationVerdict(StructuredAnswer):
@@ -90,3 +102,8 @@ class ValidationVerdict(StructuredAnswer):
 
     approved: bool = Field(description="True when the price is consistent with the comparables and reasons.")
     problems: list[str] = Field(default_factory=list, description="What the analyst must fix, one per line.")
+
+
+def review_amounts(currency: str, **amounts: float | None) -> dict[str, str]:
+    """The named amounts written in `currency` (agents/pricing/money.py), for the language-model tiers."""
+    return {name: money(value, currency) for name, value in amounts.items() if value is not None}

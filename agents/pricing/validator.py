@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 
+from agents.pricing.money import money
 from agents.pricing.price_points import price_point
 from agents.pricing.schemas import PriceCheckContext, ValidationVerdict
 from agents.text_tasks import TextTask, task_message
@@ -47,14 +48,17 @@ def check_rules(proposal: Proposal) -> RuleFindings:
     problems: list[str] = []
     target: float | None = None
     if proposal.comparables and not proposal.justification:
+        currency = proposal.currency
         if proposal.price < proposal.p5:
             problems.append(
-                f"price {proposal.price:,.2f} is below the comparables' 5th percentile {proposal.p5:,.2f}"
+                f"price {money(proposal.price, currency)} is below the comparables' 5th percentile "
+                f"{money(proposal.p5, currency)}"
             )
             target = proposal.p5
         elif proposal.price > proposal.p95:
             problems.append(
-                f"price {proposal.price:,.2f} is above the comparables' 95th percentile {proposal.p95:,.2f}"
+                f"price {money(proposal.price, currency)} is above the comparables' 95th percentile "
+                f"{money(proposal.p95, currency)}"
             )
             target = proposal.p95
     foreign = sorted(proposal.comparable_currencies - {proposal.currency})

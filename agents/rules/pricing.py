@@ -6,6 +6,7 @@ and an adjusted price carries reasons."""
 
 from __future__ import annotations
 
+from agents.pricing.money import money, money_range
 from agents.pricing.schemas import (
     MAX_ANALYST_CHANGE,
     AnalystReview,
@@ -23,7 +24,7 @@ def review_price(context: PriceReviewContext) -> AnalystReview:
         factor = round(min(max(wanted, 1 - MAX_ANALYST_CHANGE), 1 + MAX_ANALYST_CHANGE), 4)
         direction = "up" if factor > 1 else "down"
         reasons = [
-            f"moved {direction} {abs(factor - 1):.0%} toward {context.target_price:,.2f} {context.currency} "
+            f"moved {direction} {abs(factor - 1):.0%} toward {money(context.target_price, context.currency)} "
             "as the validator asked"
         ]
         reasons += [f"validator: {problem}" for problem in context.validator_problems]
@@ -40,7 +41,7 @@ def review_price(context: PriceReviewContext) -> AnalystReview:
         factor=1.0,
         reasons=[
             f"the estimate rests on {context.comparables} comparable sales between "
-            f"{context.p5:,.2f} and {context.p95:,.2f} {context.currency}; "
+            f"{money_range(context.p5, context.p95, context.currency).replace(' to ', ' and ')}; "
             "nothing in the listing justifies a change"
         ],
     )

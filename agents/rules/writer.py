@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agents.pricing.money import money, money_range, rupees
 from agents.pricing.schemas import PriceCheckContext, PriceReviewContext
 from agents.rules.pricing import check_price, review_price
 from agents.schemas import (
@@ -26,21 +27,6 @@ from agents.schemas import (
 from agents.text_tasks import TaskRequest
 
 MAX_LISTED = 5
-
-
-def rupees(amount: float) -> str:
-    """Indian digit grouping: 150000 -> ₹1,50,000."""
-    whole = f"{round(amount):d}"
-    if len(whole) <= 3:
-        return f"₹{whole}"
-    head, tail = whole[:-3], whole[-3:]
-    groups: list[str] = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return "₹" + ",".join([*groups, tail])
 
 
 def percent(value: float) -> str:
@@ -82,9 +68,10 @@ def merchant_note(context: MerchantNoteContext) -> str:
         if context.comparables
         else "with no comparable sales, so treat it as a starting point"
     )
+    currency = context.currency
     sentences = [
-        f'Suggested price for "{context.title}": {rupees(context.suggested_price_inr)} '
-        f"(range {rupees(context.low_inr)} to {rupees(context.high_inr)}), {basis}.",
+        f'Suggested price for "{context.title}": {money(context.suggested_price_inr, currency)} '
+        f"(range {money_range(context.low_inr, context.high_inr, currency)}), {basis}.",
         f"Confidence: {percent(context.confidence)}.",
     ]
     if context.cited_sales:

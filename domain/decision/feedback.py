@@ -15,7 +15,7 @@ from core.errors import VersionConflict
 from core.records.feedback import FeedbackEvent, OffsetScope, SizeOffset
 from core.schemas import utcnow
 from core.storage.repositories import Store
-from domain.decision.size_model import FOOTWEAR_LINK, Belief, OrdinalLink, update
+from domain.decision.size_model import FOOTWEAR_LINK, Belief, OrdinalLink, update_offsets
 
 SAVE_ATTEMPTS = 8
 
@@ -40,7 +40,8 @@ def brand_key(brand: str) -> str | None:
 
 class SizeLearner:
     """Reads and updates size offsets in the store it is given, by the model's one update rule
-    (domain.decision.size_model.update, also what evals/decision learns offsets with)."""
+    (domain.decision.size_model.update_offsets, also what evals/decision learns offsets with): a report moves
+    the item's offset and, by a smaller share, its brand's, each from a prior worth several reports."""
 
     def __init__(self, store: Store, link: OrdinalLink = FOOTWEAR_LINK) -> None:
         self._store = store
@@ -96,7 +97,8 @@ class SizeLearner:
 
     def learn(self, event: FeedbackEvent) -> SizeAdjustment:
         """Append the event (a repeated event id is rejected before anything is learned from it), then update
-        both offsets. Each offset is updated against the other's belief from before this event."""
+        both offsets by one joint step. Each offset is saved against the other's belief from before this
+        event (a concurrent writer makes it re-read its own)."""
         self._store.feedback.record(event)
         before = self.adjustment(event.tenant_id, event.product_id, event.brand)
         self._update(event, OffsetScope.ITEM, event.product_id, other=before.brand)
@@ -111,7 +113,10 @@ class SizeLearner:
     def _update(self, event: FeedbackEvent, scope: OffsetScope, key: str, *, other: Belief) -> SizeOffset:
         """Read-modify-write of one offset; a concurrent writer makes it re-read and try again."""
         current, stored = self._belief(event.tenant_id, scope, key)
-        posterior = update(current, other, event.fit, self._link)
+        if scope is OffsetScope.ITEM:
+            posterior, _ = update_offsets(current, other, event.fit, self._link)
+        else:
+            _, posterior = update_offsets(other, current, event.fit, self._link)
         offset = SizeOffset(
             tenant_id=event.tenant_id,
             scope=scope,

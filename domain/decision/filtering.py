@@ -1,4 +1,5 @@
-"""The recommendation filter: only confident, available, affordable products, brand-diverse, 3 to 5 of them.
+"""The recommendation filter: only confident, available, affordable products, brand-diverse, one per product
+line (one pack size of a formula), 3 to 5 of them.
 
 Every product that is dropped is counted under the first rule it breaks, so the response can say why the
 list is short (and guidance can say what would help)."""
@@ -31,6 +32,7 @@ class Elimination(StrEnum):
     OVER_BUDGET = "over_budget"
     LOW_CONFIDENCE = "below_confidence_threshold"
     BRAND_LIMIT = "brand_limit"
+    SAME_PRODUCT_LINE = "same_product_line"
     TOO_FEW_CONFIDENT = "too_few_confident_matches"
     BEYOND_TOP = "beyond_top_results"
 
@@ -53,6 +55,9 @@ class ScoredCandidate(BaseModel):
     )
     cautions: tuple[str, ...] = ()
     citations: tuple[str, ...] = Field(default=(), description="Source ids: chart rows, ingredient rules.")
+    line: str | None = Field(
+        default=None, description="The product line (a formula in several pack sizes): one pick per line."
+    )
 
     @classmethod
     def of(
@@ -66,6 +71,7 @@ class ScoredCandidate(BaseModel):
         reasons: tuple[str, ...],
         cautions: tuple[str, ...],
         citations: tuple[str, ...],
+        line: str | None = None,
     ) -> ScoredCandidate:
         """`product` at `size`, with its stock there and the calibrated confidence of `factors`."""
         return cls(
@@ -80,6 +86,7 @@ class ScoredCandidate(BaseModel):
             reasons=reasons,
             cautions=cautions,
             citations=citations,
+            line=line,
         )
 
 
@@ -113,14 +120,18 @@ def _first_broken_rule(candidate: ScoredCandidate, rules: FilterRules) -> Elimin
 
 
 def select(candidates: list[ScoredCandidate], rules: FilterRules) -> Selection:
-    """The top `max_items` by confidence that pass every rule, at most `max_per_brand` of a brand; none at all
-    when fewer than `min_items` pass (an honest empty list beats a padded one)."""
+    """The top `max_items` by confidence that pass every rule, at most `max_per_brand` of a brand and one of a
+    product line (the best-ranked pack size); none at all when fewer than `min_items` pass (an honest empty
+    list beats a padded one)."""
     eliminated: Counter[Elimination] = Counter()
     per_brand: Counter[str] = Counter()
+    lines: set[str] = set()
     passing: list[ScoredCandidate] = []
     for candidate in sorted(candidates, key=lambda item: (-item.confidence, item.price_inr, item.product_id)):
         broken = _first_broken_rule(candidate, rules)
         brand = candidate.brand.strip().casefold()
+        if broken is None and candidate.line is not None and candidate.line in lines:
+            broken = Elimination.SAME_PRODUCT_LINE
         if broken is None and per_brand[brand] >= rules.max_per_brand:
             broken = Elimination.BRAND_LIMIT
         if broken is None and len(passing) >= rules.max_items:
@@ -129,6 +140,8 @@ def select(candidates: list[ScoredCandidate], rules: FilterRules) -> Selection:
             eliminated[broken] += 1
             continue
         per_brand[brand] += 1
+        if candidate.line is not None:
+            lines.add(candidate.line)
         passing.append(candidate)
     if passing and len(passing) < rules.min_items:
         eliminated[Elimination.TOO_FEW_CONFIDENT] += len(passing)

@@ -1,5 +1,10 @@
 """Scores one shoe for one foot: the most likely size, its fit probability and the evidence behind it.
 
+The fit probability is the chance that the chosen size fits the foot: that the true foot length lies in the
+range of lengths the size fits (knowledge.sizing.footwear: the last length less the toe allowances a shoe
+fits with, so neighbouring sizes overlap). The width enters as the attribute similarity: the chance the
+foot's width suits the product's width fitting (its own when the listing names one, else its brand's).
+
 Learned size offsets shift the foot along the chart: a shoe that runs small by one size is sized as if the
 foot were one size longer. What is not yet known about the brand lowers its reliability factor, not the fit
 probability, so an unreviewed shoe is judged on its chart alone."""
@@ -18,7 +23,14 @@ from domain.decision.feedback import SizeAdjustment
 from domain.decision.filtering import ScoredCandidate, StockCheck
 from domain.decision.size_model import Belief, reliability
 from knowledge.sizing.charts import ChartLibrary
-from knowledge.sizing.footwear import FootwearFit, SizeFit, footwear_fit
+from knowledge.sizing.footwear import (
+    TOE_ALLOWANCE_CITATION,
+    FootwearFit,
+    SizeFit,
+    footwear_fit,
+    toe_allowance,
+    width_fittings,
+)
 
 SIZE_STEP_MM = 25.4 / 3
 """One full UK / India shoe size (a barleycorn, a third of an inch): the unit of the learned offsets."""
@@ -36,6 +48,7 @@ class FootMeasurements(BaseModel):
     length_mm: float = Field(gt=0)
     width_mm: float | None = Field(default=None, gt=0)
     length_sigma_mm: float = Field(gt=0)
+    width_sigma_mm: float | None = Field(default=None, gt=0)
 
 
 brand_reliability = lru_cache(maxsize=1024)(reliability)
@@ -68,11 +81,27 @@ def chart_row_for(label: str, fits: list[SizeFit]) -> SizeFit | None:
 
 
 @lru_cache(maxsize=FITS_REMEMBERED)
-def _packaged_chart_fit(length_mm: float, width_mm: float | None, sigma_mm: float, brand: str) -> FootwearFit:
+def _packaged_chart_fit(
+    length_mm: float,
+    width_mm: float | None,
+    sigma_mm: float,
+    width_sigma_mm: float | None,
+    brand: str,
+    fitting: str | None,
+) -> FootwearFit:
     """`footwear_fit` against the packaged charts, remembered across requests like the charts themselves: a
     shopper's stored measurements come back unchanged with each later request (another budget, region or
     page), and every one of them needs the same few brand fits."""
-    return footwear_fit(length_mm, width_mm, sigma_mm, brand or None)
+    return footwear_fit(
+        length_mm, width_mm, sigma_mm, brand or None, width_fitting=fitting, width_sigma_mm=width_sigma_mm
+    )
+
+
+def product_fitting(product: Product) -> str | None:
+    """The width fitting the listing names for itself (`fit["width"]`: narrow, standard, wide, extra-wide),
+    or None to use its brand chart's."""
+    fitting = product.fit.get("width")
+    return fitting if isinstance(fitting, str) and fitting in width_fittings() else None
 
 
 class FootwearFits:
@@ -83,30 +112,46 @@ class FootwearFits:
     def __init__(self, foot: FootMeasurements, library: ChartLibrary | None = None) -> None:
         self._foot = foot
         self._library = library
-        self._fits: dict[tuple[float, str], FootwearFit] = {}
-        self._best: dict[tuple[float, str, tuple[str, ...]], tuple[str, SizeFit] | None] = {}
+        self._fits: dict[tuple[float, str, str | None], FootwearFit] = {}
+        self._best: dict[tuple[float, str, str | None, tuple[str, ...]], tuple[str, SizeFit] | None] = {}
 
-    def fit(self, length_mm: float, brand: str) -> FootwearFit:
-        key = (length_mm, brand)
+    def fit(self, length_mm: float, brand: str, fitting: str | None = None) -> FootwearFit:
+        key = (length_mm, brand, fitting)
         if key not in self._fits:
             foot = self._foot
             if self._library is None:
-                self._fits[key] = _packaged_chart_fit(length_mm, foot.width_mm, foot.length_sigma_mm, brand)
+                self._fits[key] = _packaged_chart_fit(
+                    length_mm, foot.width_mm, foot.length_sigma_mm, foot.width_sigma_mm, brand, fitting
+                )
             else:
                 self._fits[key] = footwear_fit(
-                    length_mm, foot.width_mm, foot.length_sigma_mm, brand or None, library=self._library
+                    length_mm,
+                    foot.width_mm,
+                    foot.length_sigma_mm,
+                    brand or None,
+                    library=self._library,
+                    width_fitting=fitting,
+                    width_sigma_mm=foot.width_sigma_mm,
                 )
         return self._fits[key]
 
-    def best_size(self, length_mm: float, brand: str, labels: list[str]) -> tuple[str, SizeFit] | None:
-        """The size label most likely to fit, by length then overall probability, with its chart row (the
-        first such label on ties); None when no label names a row of the chart."""
-        key = (length_mm, brand, tuple(labels))
+    def best_size(
+        self, length_mm: float, brand: str, labels: list[str], fitting: str | None = None
+    ) -> tuple[str, SizeFit] | None:
+        """The size label most likely to fit on length (to the percent), the one nearest the foot the size is
+        designed for among equally likely ones, with its chart row; None when no label names a chart row."""
+        key = (length_mm, brand, fitting, tuple(labels))
         if key not in self._best:
-            sizes = self.fit(length_mm, brand).sizes
+            sizes = self.fit(length_mm, brand, fitting).sizes
             options = [(label, row) for label in labels if (row := chart_row_for(label, sizes)) is not None]
             self._best[key] = (
-                max(options, key=lambda option: (option[1].length_probability, option[1].probability))
+                max(
+                    options,
+                    key=lambda option: (
+                        round(option[1].length_probability, 2),
+                        -option[1].distance_from_design(length_mm),
+                    ),
+                )
                 if options
                 else None
             )
@@ -128,8 +173,9 @@ def score_shoe(
     Pass one `fits` for all the shoes scored for a foot to compute each chart fit once."""
     fits = fits or FootwearFits(foot, library)
     length = foot.length_mm + adjustment.mean * SIZE_STEP_MM
-    fit = fits.fit(length, product.brand)
-    best = fits.best_size(length, product.brand, product.sizes)
+    fitting = product_fitting(product)
+    fit = fits.fit(length, product.brand, fitting)
+    best = fits.best_size(length, product.brand, product.sizes, fitting)
     if best is None:
         return None
     size, row = best
@@ -141,14 +187,17 @@ def score_shoe(
         metadata_quality=product.metadata_quality,
         brand_reliability=chart_brand_reliability(adjustment.brand, fit.low_confidence),
     )
+    allowance = toe_allowance()
     reasons = [
-        f"{row.row_id} fits feet of {row.foot_min_mm:g}-{row.foot_max_mm:g} mm and yours measures "
-        f"{foot.length_mm:.1f} ± {foot.length_sigma_mm:.1f} mm "
-        f"({round(row.length_probability * 100)}% likely to fit)"
+        f"size {size} fits feet of {row.fit_min_mm:.0f}-{row.fit_max_mm:.0f} mm (it leaves "
+        f"{allowance.min_mm:g}-{allowance.max_mm:g} mm of room in front of the toes), and your foot measures "
+        f"{foot.length_mm:.0f} mm, give or take {foot.length_sigma_mm:.1f} mm: "
+        f"{_percent(row.length_probability)} likely to fit"
     ]
     if fit.width_probability is not None:
         reasons.append(
-            f"your width suits the {fit.width_fitting} fitting ({round(fit.width_probability * 100)}% likely)"
+            f"your foot's width suits its {fit.width_fitting} fitting "
+            f"({_percent(fit.width_probability)} likely)"
         )
     cautions = []
     if fit.low_confidence:
@@ -168,5 +217,9 @@ def score_shoe(
         calibration,
         reasons=tuple(reasons),
         cautions=tuple(cautions),
-        citations=(row.row_id, f"chart-source:{fit.chart_source}"),
+        citations=(row.row_id, f"chart-source:{fit.chart_source}", TOE_ALLOWANCE_CITATION),
     )
+
+
+def _percent(probability: float) -> str:
+    return f"{round(probability * 100)}%"

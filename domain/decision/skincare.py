@@ -1,11 +1,15 @@
 """Scores one skincare product for one shopper: ingredient compatibility with their skin, and the evidence.
 
-The fit factor is the label-order weighted ingredient compatibility (knowledge/ingredients); a product with
-an ingredient to avoid, or too few known ingredients to judge, scores zero on it. Attribute similarity is
-whether the brand claims the product suits the shopper's skin type (`attributes["skin_types"]`)."""
+The fit factor is the label-order weighted ingredient compatibility (knowledge/ingredients), which respects
+the shopper's stated sensitivity and concerns (retinoids, exfoliating acids, benzoyl peroxide, fragrance and
+denatured alcohol avoided or ranked lower, each by a cited rule); a product with an ingredient to avoid, or
+too few known ingredients to judge, scores zero on it. Attribute similarity is whether the brand claims the
+product suits the shopper's skin type (`attributes["skin_types"]`). Every volume of one formula is one
+product line (`product_line`), so the answer shows each formula once."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -22,6 +26,8 @@ NEUTRAL_BRAND_RELIABILITY = 0.5
 """No feedback signal exists for cosmetics brands yet, so every brand gets the neutral value."""
 CITED_INGREDIENTS = 3
 LISTED_INGREDIENTS = 10
+SENSITIVITIES = ("low", "medium", "high")
+_PACK_SIZE = re.compile(r"\s*[-,(]?\s*\d+(?:\.\d+)?\s*(?:ml|g|gm|kg|l|oz|fl\.? ?oz)\)?\s*$", re.IGNORECASE)
 
 
 class IngredientGuidance(BaseModel):
@@ -33,12 +39,31 @@ class IngredientGuidance(BaseModel):
 
 
 def skin_profile(attributes: dict[str, Any]) -> SkinProfile | None:
-    """The ingredient-check profile from stored face attributes; None without a usable skin type."""
+    """The ingredient-check profile from stored face attributes (skin type, the stated sensitivity and
+    concerns); None without a usable skin type."""
     if attributes.get("skin_type") not in get_args(SkinType):
         return None
+    sensitivity = attributes.get("sensitivity")
     return SkinProfile.model_validate(
-        {"skin_type": attributes["skin_type"], "concerns": list(attributes.get("concerns", []))}
+        {
+            "skin_type": attributes["skin_type"],
+            "sensitivity": sensitivity if sensitivity in SENSITIVITIES else None,
+            "concerns": [str(concern).strip().casefold() for concern in attributes.get("concerns", [])],
+        }
     )
+
+
+def product_line(product: Product) -> str:
+    """The formula a product is a pack of: its brand and name without the pack size ("Neem & Dew Gentle
+    Cream Cleanser 150ml" and "... 50ml" are one line)."""
+    name = product.name
+    for size in product.sizes:
+        if name.casefold().endswith(size.casefold()):
+            name = name[: -len(size)]
+            break
+    name = " ".join(_PACK_SIZE.sub("", name).casefold().split())
+    brand = " ".join(product.brand.casefold().split())
+    return name if name.startswith(brand) else f"{brand} {name}".strip()
 
 
 def _similarity(product: Product, skin_type: str) -> float:
@@ -62,16 +87,23 @@ def score_skincare(
         metadata_quality=product.metadata_quality,
         brand_reliability=NEUTRAL_BRAND_RELIABILITY,
     )
-    cited = [verdict for verdict in check.ingredients if verdict.source_id and verdict.status != "unknown"]
-    cited.sort(key=lambda verdict: verdict.status != "avoid")
+    cited = [
+        verdict
+        for verdict in check.ingredients
+        if (verdict.source_id or verdict.rules) and verdict.status != "unknown"
+    ]
+    cited.sort(key=lambda verdict: ({"avoid": 0, "caution": 1}.get(verdict.status, 2), verdict.listed_as))
     reasons = [
-        f"{verdict.source_id}: {verdict.listed_as} is {verdict.status} ({'; '.join(verdict.reasons)})"
+        f"{verdict.inci or verdict.listed_as} is {_status_words(verdict.status)} for your skin "
+        f"({'; '.join(verdict.reasons)})"
         for verdict in cited[:CITED_INGREDIENTS]
     ]
     cautions = [check.summary] if check.verdict in {"avoid", "caution", "unknown"} else []
     cautions += [
         f"{conflict.first} with {conflict.second}: {conflict.reason}" for conflict in check.conflicts
     ]
+    citations = [str(verdict.source_id) for verdict in cited if verdict.source_id]
+    citations += sorted({rule for verdict in cited for rule in verdict.rules})
     return ScoredCandidate.of(
         product,
         None,
@@ -80,8 +112,13 @@ def score_skincare(
         calibration,
         reasons=tuple(reasons),
         cautions=tuple(cautions),
-        citations=tuple(str(verdict.source_id) for verdict in cited),
+        citations=tuple(dict.fromkeys(citations)),
+        line=product_line(product),
     )
+
+
+def _status_words(status: str) -> str:
+    return {"compatible": "suitable", "caution": "one to use with care", "avoid": "one to avoid"}[status]
 
 
 def ingredient_guidance(profile: SkinProfile) -> IngredientGuidance:

@@ -3,8 +3,12 @@
 Similarity is the cosine of sentence embeddings when an embedder is given and every indexed sale has a stored
 embedding (written by the event service from `listing_text`), else calibrated TF-IDF over brand and title
 (domain/pricing/lexical.py) on the same scale, so the 0.70 threshold means the same under both. The search
-looks at the listing's category over the last 90 days first and widens the window (180, 365 days, all
-history), then the category (its parent levels), until it has enough comparables; it returns at most 20.
+looks in the listing's category first and widens to its parent levels until it has enough comparables; it
+returns at most 20, most similar first. There is no time window: how much an older sale counts is the
+learned recency weight's business (domain/pricing/calibration.py), and time is measured from the pricing
+moment, the request's `as_of` or else the newest sale in the tenant's history in that currency, so the same
+history priced at the same point of it gives the same answer in any year. Sales after that moment are not
+looked at.
 """
 
 from __future__ import annotations
@@ -12,30 +16,29 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy
 
 from core.records.sales import SoldItem
 from core.storage.repositories import SalesHistoryRepository
-from domain.pricing.estimate import HistoryFactors, PricedSale, WeightedComparable, comparable_evidence
-from domain.pricing.lexical import LexicalIndex, calibrate
-from domain.pricing.price_model import (
-    MAX_MODEL_SALES,
-    BlendCalibration,
-    BlendCase,
-    FittedModel,
-    ModelListing,
-    fit_price_model,
-    learn_blend,
+from domain.pricing.calibration import Calibration, Case, learn_calibration
+from domain.pricing.estimate import (
+    HistoryFactors,
+    PricedSale,
+    WeightedComparable,
+    comparable_evidence,
+    comparable_features,
 )
+from domain.pricing.lexical import LexicalIndex, calibrate
+from domain.pricing.price_model import MAX_MODEL_SALES, FittedModel, ModelListing, fit_price_model
 from knowledge.embeddings import Embedder
 
 MIN_SIMILARITY = 0.70
 MAX_COMPARABLES = 20
 ENOUGH_COMPARABLES = 5
-WINDOWS_DAYS: tuple[int | None, ...] = (90, 180, 365, None)
-CALIBRATION_CASES = 400
+CALIBRATION_CASES = 1_000
+PAST_INDEXES = 4
 MODEL_REFRESH_GROWTH = 0.10
 
 
@@ -73,13 +76,15 @@ class Comparable:
 
 @dataclass(frozen=True)
 class ComparableSearch:
-    """The comparables found, how far the search had to widen to find them, and the tenant's price model's
-    log1p price for the listing (None without a model or without the listing's condition)."""
+    """The comparables found, how far the search had to widen to find them, the pricing moment (`as_of`: the
+    request's, or the newest sale in the listing's currency; None when there is none) and the tenant's price
+    model's log1p price for the listing (None without a model or without the listing's condition)."""
 
     comparables: tuple[Comparable, ...]
-    window_days: int | None
     category_scope: str
+    as_of: datetime | None = None
     model_log_price: float | None = None
+    sales: int = 0  # the sales in the listing's currency the search looked at (sold by `as_of`)
 
 
 def query_of(item: SoldItem) -> ListingQuery:
@@ -125,7 +130,7 @@ class _TenantModel:
     fitted: FittedModel | None
     rows: numpy.ndarray
     fitted_at: int
-    blend: BlendCalibration | None = None
+    calibration: Calibration | None = None
 
 
 def parent_categories(category: str) -> list[str]:
@@ -139,6 +144,7 @@ class _Arrays:
     codes: numpy.ndarray  # category code per sale
     sold_at: numpy.ndarray  # epoch seconds
     currencies: numpy.ndarray
+    listing_ids: numpy.ndarray
     vectors: numpy.ndarray | None  # (n, dim) embeddings, None unless every sale has one
 
 
@@ -218,6 +224,7 @@ class _TenantSales:
                 codes=numpy.asarray(self.codes, dtype=numpy.int32),
                 sold_at=numpy.asarray(self.sold_at, dtype=numpy.float64),
                 currencies=numpy.asarray(self.currencies),
+                listing_ids=numpy.asarray([item.listing_id for item in self.items]),
                 vectors=matrix,
             )
         return self._arrays
@@ -242,6 +249,7 @@ class ComparablesIndex:
     def __init__(self, embedder: Embedder | None = None) -> None:
         self.embedder = embedder
         self._tenants: dict[str, _TenantSales] = {}
+        self._past: dict[tuple[str, datetime], ComparablesIndex] = {}
 
     def add(self, items: Sequence[SoldItem], vectors: Mapping[str, numpy.ndarray] | None = None) -> int:
         """Index sold items (a repeated listing id and sale time is ignored); `vectors` maps listing ids to
@@ -267,13 +275,21 @@ class ComparablesIndex:
 
     def history(self, tenant_id: str, currency: str) -> HistoryFactors:
         """What the tenant's sales in `currency` teach about categories, seasons and conditions (cached until
-        the next sale is added), with how to blend the price model into an estimate."""
+        the next sale is added), with what they teach about weighing comparables and the price model, and the
+        conformal ranges (`HistoryFactors.calibration`)."""
         tenant = self._tenants.setdefault(tenant_id, _TenantSales())
         model = self._model(tenant_id, currency)
-        return tenant.history(currency).with_blend(model.blend if model is not None else None)
+        return tenant.history(currency).with_calibration(model.calibration if model is not None else None)
+
+    def newest_sale(self, tenant_id: str, currency: str) -> datetime | None:
+        """When the tenant's newest sale in `currency` happened: the default pricing moment."""
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None or not tenant.items:
+            return None
+        return tenant.history(currency).newest
 
     def _model(self, tenant_id: str, currency: str) -> _TenantModel | None:
-        """The tenant's price model in `currency` with its learned blend, fitted when missing or outgrown."""
+        """The tenant's price model in `currency` with its calibration, fitted when missing or outgrown."""
         tenant = self._tenants.get(tenant_id)
         if tenant is None or not tenant.items:
             return None
@@ -281,42 +297,74 @@ class ComparablesIndex:
         if model is None:
             model = tenant.fit_model(currency)
             if model.fitted is not None:
-                model = replace(model, blend=self._learn_blend(tenant_id, tenant, currency, model))
+                model = replace(model, calibration=self._calibrate(tenant_id, tenant, currency, model))
             tenant.models[currency] = model
         return model
 
-    def _learn_blend(
+    def _calibrate(
         self, tenant_id: str, tenant: _TenantSales, currency: str, model: _TenantModel
-    ) -> BlendCalibration | None:
-        """Price up to CALIBRATION_CASES of the model's training sales as new listings, each without itself
-        among its comparables and with its out-of-fold model prediction, and learn the blend from them."""
-        assert model.fitted is not None and tenant.synced_until is not None
+    ) -> Calibration | None:
+        """Price up to CALIBRATION_CASES of the model's training sales (spread evenly over them) as new
+        listings, each without itself among its comparables, at its own sale time, with its out-of-fold model
+        prediction, and learn the weighting, the prior weight and the ranges from them."""
+        assert model.fitted is not None
         factors = tenant.history(currency)
-        now = tenant.synced_until
         step = max(1, len(model.rows) // CALIBRATION_CASES)
-        cases: list[BlendCase] = []
+        cases: list[Case] = []
         for position in range(0, len(model.rows), step)[:CALIBRATION_CASES]:
-            item = tenant.items[int(model.rows[position])]
+            row = int(model.rows[position])
+            item = tenant.items[row]
             query = replace(query_of(item), condition=None)  # no model prediction needed here
-            search = self.find(tenant_id, query, now=now, limit=MAX_COMPARABLES + 1)
-            others = [c for c in search.comparables if c.item.listing_id != item.listing_id][:MAX_COMPARABLES]
+            scores = self.similarities(tenant_id, query)
+            others = self._candidates(tenant, scores, query, before=None, leave_out=item.listing_id)
+            found = weighted(self._top(tenant, others[0], scores, others[1], MAX_COMPARABLES).comparables)
             evidence = comparable_evidence(
-                weighted(others),
+                found,
                 category=item.category,
                 condition=item.condition.value,
-                now=now,
+                now=item.sold_at,
                 history=factors,
             )
+            similarity, ages, steps, other_brand = comparable_features(
+                found, condition=item.condition.value, brand=item.brand, now=item.sold_at, symmetric=True
+            )
             cases.append(
-                BlendCase(
-                    comparable_weight=evidence.total,
-                    comparable_log=evidence.mean() if evidence.total > 0 else 0.0,
-                    model_log=float(model.fitted.out_of_fold[position])
-                    + factors.season_log(item.category, now.month),
+                Case(
+                    category=item.category,
+                    similarity=similarity,
+                    age_days=ages,
+                    steps=steps,
+                    other_brand=other_brand,
+                    adjusted=evidence.adjusted,
+                    prior_log=float(model.fitted.out_of_fold[position])
+                    + factors.season_log(item.category, item.sold_at.month),
                     true_log=math.log1p(float(item.price)),
                 )
             )
-        return learn_blend(cases)
+        return learn_calibration(cases)
+
+    def until(self, tenant_id: str, moment: datetime) -> ComparablesIndex:
+        """The tenant's sales sold by `moment`, as an index of their own (the last PAST_INDEXES are kept):
+        what a request as of an earlier moment prices from, so that its answer, the learned weights and the
+        price model included, never depends on sales made after it. This index itself when nothing is
+        newer."""
+        tenant = self._tenants.get(tenant_id)
+        if tenant is None or tenant.synced_until is None or moment >= tenant.synced_until:
+            return self
+        key = (tenant_id, moment)
+        past = self._past.get(key)
+        if past is None:
+            past = ComparablesIndex(self.embedder)
+            matrix = tenant.arrays().vectors
+            kept = [row for row, item in enumerate(tenant.items) if item.sold_at <= moment]
+            vectors = (
+                {tenant.items[row].listing_id: matrix[row] for row in kept} if matrix is not None else None
+            )
+            past.add([tenant.items[row] for row in kept], vectors)
+            while len(self._past) >= PAST_INDEXES:
+                self._past.pop(next(iter(self._past)))
+            self._past[key] = past
+        return past
 
     def count(self, tenant_id: str) -> int:
         tenant = self._tenants.get(tenant_id)
@@ -339,41 +387,64 @@ class ComparablesIndex:
         tenant_id: str,
         listing: ListingQuery,
         *,
-        now: datetime,
+        as_of: datetime | None = None,
         min_similarity: float = MIN_SIMILARITY,
         enough: int = ENOUGH_COMPARABLES,
         limit: int = MAX_COMPARABLES,
     ) -> ComparableSearch:
-        """Top `limit` sold items in the listing's currency over `min_similarity`, from the narrowest category
-        scope and time window that yields `enough` of them (or the widest, when none does)."""
-        category = listing.category
+        """Top `limit` sold items in the listing's currency, sold by the pricing moment (`as_of`, else the
+        newest sale in that currency), over `min_similarity`, from the narrowest category scope that yields
+        `enough` of them (or the one with the most, when none does)."""
         tenant = self._tenants.get(tenant_id)
-        if tenant is None or not tenant.items:
-            return ComparableSearch(comparables=(), window_days=WINDOWS_DAYS[0], category_scope=category)
-        arrays = tenant.arrays()
-        codes, sold_at = arrays.codes, arrays.sold_at
+        moment = as_of or self.newest_sale(tenant_id, listing.currency)
+        if tenant is None or not tenant.items or moment is None:
+            return ComparableSearch(comparables=(), category_scope=listing.category, as_of=moment)
         scores = self.similarities(tenant_id, listing)
+        rows, scope = self._candidates(
+            tenant, scores, listing, before=moment, min_similarity=min_similarity, enough=enough
+        )
+        arrays = tenant.arrays()
+        looked_at = int(
+            ((arrays.currencies == listing.currency) & (arrays.sold_at <= moment.timestamp())).sum()
+        )
+        found = self._top(tenant, rows, scores, scope, limit)
+        return replace(
+            found, as_of=moment, model_log_price=self._predict(tenant_id, listing), sales=looked_at
+        )
+
+    @staticmethod
+    def _candidates(
+        tenant: _TenantSales,
+        scores: numpy.ndarray,
+        listing: ListingQuery,
+        *,
+        before: datetime | None,
+        leave_out: str | None = None,
+        min_similarity: float = MIN_SIMILARITY,
+        enough: int = ENOUGH_COMPARABLES,
+    ) -> tuple[numpy.ndarray, str]:
+        """(rows, category scope): the similar sales in the listing's currency (sold by `before`, without the
+        listing `leave_out`) in the narrowest scope holding `enough`, else the scope holding the most."""
+        arrays = tenant.arrays()
         similar = (scores > min_similarity) & (arrays.currencies == listing.currency)
-        best: tuple[numpy.ndarray, int | None, str] | None = None
-        for scope in parent_categories(category):
+        if before is not None:
+            similar &= arrays.sold_at <= before.timestamp()
+        if leave_out is not None:
+            similar &= arrays.listing_ids != leave_out
+        best: tuple[numpy.ndarray, str] | None = None
+        for scope in parent_categories(listing.category):
             wanted = [
                 code
                 for name, code in tenant.category_codes.items()
                 if name == scope or name.startswith(scope + "/")
             ]
-            in_scope = similar & numpy.isin(codes, wanted)
-            for window in WINDOWS_DAYS:
-                since = (now - timedelta(days=window)).timestamp() if window is not None else -numpy.inf
-                mask = in_scope & (sold_at >= since)
-                rows = numpy.flatnonzero(mask & (sold_at <= now.timestamp()))
-                if best is None or rows.size > best[0].size:
-                    best = (rows, window, scope)
-                if rows.size >= enough:
-                    return self._top(
-                        tenant, rows, scores, window, scope, limit, self._predict(tenant_id, listing)
-                    )
+            rows = numpy.flatnonzero(similar & numpy.isin(arrays.codes, wanted))
+            if best is None or rows.size > best[0].size:
+                best = (rows, scope)
+            if rows.size >= enough:
+                return rows, scope
         assert best is not None
-        return self._top(tenant, best[0], scores, best[1], best[2], limit, self._predict(tenant_id, listing))
+        return best
 
     def _predict(self, tenant_id: str, listing: ListingQuery) -> float | None:
         if listing.condition is None:
@@ -385,20 +456,15 @@ class ComparablesIndex:
 
     @staticmethod
     def _top(
-        tenant: _TenantSales,
-        rows: numpy.ndarray,
-        scores: numpy.ndarray,
-        window: int | None,
-        scope: str,
-        limit: int,
-        model_log_price: float | None = None,
+        tenant: _TenantSales, rows: numpy.ndarray, scores: numpy.ndarray, scope: str, limit: int
     ) -> ComparableSearch:
-        ranked = rows[numpy.argsort(-scores[rows], kind="stable")][:limit]
+        """The `limit` most similar of `rows` (ties: the newer sale first)."""
+        arrays = tenant.arrays()
+        order = numpy.lexsort((-arrays.sold_at[rows], -scores[rows]))
+        ranked = rows[order][:limit]
         return ComparableSearch(
             comparables=tuple(
                 Comparable(item=tenant.items[row], similarity=round(float(scores[row]), 4)) for row in ranked
             ),
-            window_days=window,
             category_scope=scope,
-            model_log_price=model_log_price,
         )

@@ -1,11 +1,17 @@
 """Comparable-sales price estimate: pure numbers, no I/O.
 
 A suggestion is the weighted centre of what similar items sold for, after each sale is moved to the listing's
-condition and month. Weights are similarity x recency decay. Everything happens in log-price space (prices
-are multiplicative), and the centre is shrunk toward a prior in proportion to how little evidence there is, so
-a single comparable cannot swing a suggestion on its own. The prior is the tenant's price model's prediction
-(domain/pricing/price_model.py) when the caller passes it and the history has learned how much it counts, and
-the category's typical price otherwise.
+condition and month, blended with a prior: the tenant's price model (domain/pricing/price_model.py) or, on a
+history too small for one, the category's typical price. Everything happens in log-price space (prices are
+multiplicative).
+
+Time belongs to the data: a comparable's age is measured from the pricing moment (`now`), which the callers
+take from the request's `as_of` or the newest sale in the tenant's history, never from the wall clock, so a
+history dated years ago prices exactly like the same history dated last week. How much a comparable counts
+(similarity, age, condition and brand) and how much the prior counts are learned on the tenant's own history
+(domain/pricing/calibration.py); so are the ranges, conformal quantiles of out-of-fold residuals per
+top-level category. A history too small to learn from uses `DEFAULT_WEIGHTING`, PRIOR_WEIGHT and the
+category's residual spread.
 """
 
 from __future__ import annotations
@@ -18,13 +24,21 @@ from datetime import datetime
 
 import numpy
 
-from domain.pricing.price_model import RANGE_QUANTILES, BlendCalibration, RangeQuantiles
+from agents.pricing.money import money
+from domain.pricing.calibration import (
+    DEFAULT_WEIGHTING,
+    Calibration,
+    RangeQuantiles,
+    Weighting,
+    condition_steps,
+    dispersion,
+)
 
-RECENCY_HALF_LIFE_DAYS = 60.0
-PRIOR_WEIGHT = 0.6  # the category prior counts as this much total comparable weight
+PRIOR_WEIGHT = 0.6  # without a calibration, the category prior counts as this much total comparable weight
 FACTOR_SHRINK = 20.0  # sales a learned factor needs before it counts half
 MAX_FACTOR_LOG = math.log(2.0)  # learned factors stay within x0.5 .. x2
 RANGE_LEVEL = 0.8  # the range is the central 80% (10th to 90th percentile)
+RANGE_QUANTILES = (0.05, 0.10, 0.90, 0.95)
 CONFIDENT_COUNT = 10.0  # comparables at which the count term reaches ~0.63
 MIN_SIMILARITY = 0.70
 MIN_CONFIDENCE = 0.05
@@ -33,6 +47,7 @@ BRAND_SHRINK = 3.0
 MIN_SPREAD_SALES = 20  # sales a category needs for its own range spread
 RANGE_PRIOR_WEIGHT = 2.0  # the category's spread counts as this much comparable weight in the range
 DEFAULT_SPREAD = (-0.5, -0.4, 0.4, 0.5)
+SECONDS_PER_DAY = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -67,27 +82,16 @@ class PriceEstimate:
     p5: float
     p95: float
     confidence: float
-    weights: tuple[float, ...]
+    weights: tuple[float, ...]  # each comparable's share of the price
     adjustments: tuple[Adjustment, ...]
+    comparable_share: float = 0.0  # the comparables' share together; the prior holds the rest
 
 
-def recency_weight(age_days: float, half_life_days: float = RECENCY_HALF_LIFE_DAYS) -> float:
-    """1 for a sale today, 0.5 one half-life ago; future-dated sales count as today."""
-    return float(0.5 ** (max(age_days, 0.0) / half_life_days))
-
-
-def comparable_weights(
-    comparables: Sequence[WeightedComparable], now: datetime, half_life_days: float = RECENCY_HALF_LIFE_DAYS
-) -> numpy.ndarray:
-    """similarity x recency decay per comparable."""
-    return numpy.array(
-        [
-            max(item.similarity, 0.0)
-            * recency_weight((now - item.sale.sold_at).total_seconds() / 86400, half_life_days)
-            for item in comparables
-        ],
-        dtype=numpy.float64,
-    )
+def age_days(now: datetime, sold_at: datetime, *, symmetric: bool = False) -> float:
+    """Days from a sale to the pricing moment (a sale after it counts as age 0); `symmetric` measures the
+    distance either way (calibration cases, where the other sale may be the later one)."""
+    days = (now - sold_at).total_seconds() / SECONDS_PER_DAY
+    return abs(days) if symmetric else max(days, 0.0)
 
 
 def weighted_quantile(
@@ -145,11 +149,16 @@ class HistoryFactors:
     brand: dict[str, float] = field(default_factory=dict)
     spread: dict[str, RangeQuantiles] = field(default_factory=dict)
     sales: int = 0
-    blend: BlendCalibration | None = None
+    calibration: Calibration | None = None
+    newest: datetime | None = None  # the newest sale behind these factors: the default pricing moment
 
-    def with_blend(self, blend: BlendCalibration | None) -> HistoryFactors:
-        """These factors plus the blend of the tenant's price model with comparables (and its ranges)."""
-        return replace(self, blend=blend)
+    def with_calibration(self, calibration: Calibration | None) -> HistoryFactors:
+        """These factors plus what the history taught about weighing comparables, the prior and ranges."""
+        return replace(self, calibration=calibration)
+
+    @property
+    def weighting(self) -> Weighting:
+        return self.calibration.weighting if self.calibration is not None else DEFAULT_WEIGHTING
 
     @classmethod
     def learn(cls, sales: Iterable[PricedSale]) -> HistoryFactors:
@@ -181,6 +190,7 @@ class HistoryFactors:
                 brand_residuals[sale.brand.lower()].append(residual)
         return cls(
             overall_log_price=overall,
+            newest=max(sale.sold_at for sale in rows),
             category_log_price=level,
             season={
                 category: {month: _shrunk_log_ratio(values) for month, values in months.items()}
@@ -254,7 +264,7 @@ def _blended_range(
 
 @dataclass(frozen=True)
 class ComparableEvidence:
-    """The comparables' log prices moved to the listing's condition and month, with their weights."""
+    """The comparables' log prices moved to the listing's condition and month, with their learned weights."""
 
     weights: numpy.ndarray
     adjusted: numpy.ndarray
@@ -269,6 +279,9 @@ class ComparableEvidence:
         """Weighted mean of the adjusted log prices (or of `values`); only when `total` > 0."""
         return float(self.weights @ (self.adjusted if values is None else values)) / self.total
 
+    def dispersion(self) -> float:
+        return dispersion(self.weights, self.adjusted)
+
 
 def comparable_evidence(
     comparables: Sequence[WeightedComparable],
@@ -277,9 +290,11 @@ def comparable_evidence(
     condition: str,
     now: datetime,
     history: HistoryFactors,
+    brand: str | None = None,
+    symmetric_ages: bool = False,
 ) -> ComparableEvidence:
-    """Weights (similarity x recency) and log prices moved by (target condition - the sale's condition) and
-    (this month - the sale's month)."""
+    """Learned weights (similarity, age from `now`, condition steps, other brand: `history.weighting`) and
+    log prices moved by (target condition - the sale's condition) and (this month - the sale's month)."""
     target_condition = history.condition_log(category, condition)
     target_season = history.season_log(category, now.month)
     condition_moves = numpy.array(
@@ -291,11 +306,39 @@ def comparable_evidence(
         dtype=numpy.float64,
     )
     logs = numpy.log1p(numpy.array([item.sale.price for item in comparables], dtype=numpy.float64))
+    features = comparable_features(
+        comparables, condition=condition, brand=brand, now=now, symmetric=symmetric_ages
+    )
+    weights = history.weighting.weights(*features, category) if comparables else numpy.zeros(0)
     return ComparableEvidence(
-        weights=comparable_weights(comparables, now) if comparables else numpy.zeros(0),
+        weights=weights,
         adjusted=logs + condition_moves + season_moves,
         condition_moves=condition_moves,
         season_moves=season_moves,
+    )
+
+
+def comparable_features(
+    comparables: Sequence[WeightedComparable],
+    *,
+    condition: str,
+    brand: str | None,
+    now: datetime,
+    symmetric: bool = False,
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """(similarity, age in days, condition steps, 1 where both brands are known and differ) per comparable."""
+    wanted = brand.lower() if brand else None
+    return (
+        numpy.array([max(item.similarity, 0.0) for item in comparables], dtype=numpy.float64),
+        numpy.array([age_days(now, item.sale.sold_at, symmetric=symmetric) for item in comparables]),
+        numpy.array([condition_steps(condition, item.sale.condition) for item in comparables], dtype=float),
+        numpy.array(
+            [
+                float(wanted is not None and bool(item.sale.brand) and item.sale.brand.lower() != wanted)
+                for item in comparables
+            ],
+            dtype=numpy.float64,
+        ),
     )
 
 
@@ -310,28 +353,34 @@ def estimate_price(
     photo_log_factor: float = 0.0,
     photo_reason: str = "",
     model_log_price: float | None = None,
+    currency: str = "INR",
 ) -> PriceEstimate:
-    """Suggested price, range and confidence for a listing of `category` in `condition`, sold around `now`.
+    """Suggested price, range and confidence for a listing of `category` in `condition`, priced at `now`
+    (the request's as-of moment or the history's newest sale: never the wall clock).
 
-    Each comparable's log price is moved by (target condition - its condition) and (this month - its month);
-    the centre is their weighted mean shrunk toward a prior. With `model_log_price` (the tenant's price model,
-    domain/pricing/price_model.py) and a blend learned on this history, the prior is the model's prediction at
-    the learned weight and the range is the blend's residual quantiles on the history; otherwise the prior is
-    category level x brand x condition x season at PRIOR_WEIGHT and the range mixes the comparables' weighted
-    quantiles with the category's spread. A photo assessment multiplies everything when given."""
+    Each comparable's log price is moved by (target condition - its condition) and (this month - its month)
+    and weighted as the history taught (`history.calibration`); the centre is their weighted mean blended
+    with the prior at the learned prior weight, and the range is the conformal one for the listing's
+    category and evidence. Without a calibration (a history too small to learn from) the prior is category
+    level x brand x condition x season at PRIOR_WEIGHT, the weighting `DEFAULT_WEIGHTING`, and the range mixes
+    the comparables' weighted quantiles with the category's spread. A photo assessment multiplies everything
+    when given. `weights` are each comparable's share of the price (the prior holds the rest)."""
     target_condition = history.condition_log(category, condition)
     target_season = history.season_log(category, now.month)
     brand_shift = history.brand_log(brand)
     category_prior = history.level(category) + brand_shift + target_condition + target_season
     evidence = comparable_evidence(
-        comparables, category=category, condition=condition, now=now, history=history
+        comparables, category=category, condition=condition, now=now, history=history, brand=brand
     )
     total = evidence.total
-    learned = history.blend if model_log_price is not None else None
-    if learned is not None and model_log_price is not None:
-        prior, prior_weight = model_log_price + target_season, learned.prior_weight
+    learned = history.calibration
+    uses_model = learned is not None and learned.prior == "model" and model_log_price is not None
+    if uses_model:
+        assert model_log_price is not None
+        prior = model_log_price + target_season
     else:
-        prior, prior_weight = category_prior, PRIOR_WEIGHT
+        prior = category_prior
+    prior_weight = learned.prior_weight if learned is not None else PRIOR_WEIGHT
     share = total / (total + prior_weight) if total > 0 else 0.0
     centre = share * evidence.mean() + (1 - share) * prior if total > 0 else prior
     if total > 0:
@@ -346,8 +395,8 @@ def estimate_price(
         condition_shift, season_shift = 0.0, target_season
         confidence = MIN_CONFIDENCE
     if learned is not None:
-        q05, q10, q90, q95 = learned.with_comparables if total > 0 else learned.without_comparables
-        q05, q10, q90, q95 = min(q05, -0.05), min(q10, -0.05), max(q90, 0.05), max(q95, 0.05)
+        q05, q10, q90, q95 = learned.ranges.offsets(category, share)
+        q05, q10, q90, q95 = min(q05, -0.01), min(q10, -0.01), max(q90, 0.01), max(q95, 0.01)
     else:
         deviations = evidence.adjusted - evidence.mean() if total > 0 else numpy.zeros(0)
         q05, q10, q90, q95 = _blended_range(deviations, evidence.weights, history.residual_spread(category))
@@ -358,12 +407,20 @@ def estimate_price(
     adjustments = [
         _adjustment(
             "condition",
-            condition_shift + (0.0 if learned is not None else (1 - share) * target_condition),
+            condition_shift + (0.0 if uses_model else (1 - share) * target_condition),
             f"moved to '{condition}' condition using this shop's sales by condition",
         ),
         _adjustment("season", season_shift, f"seasonal index for {category} in month {now.month}"),
     ]
-    if learned is not None and model_log_price is not None:
+    weighting = history.weighting
+    how = (
+        f"weights learned out of fold on {learned.cases} of this shop's past sales "
+        f"({weighting.describe(category)})"
+        if learned is not None
+        else f"default weights ({weighting.describe(category)}): too few sales to learn from"
+    )
+    if uses_model:
+        assert model_log_price is not None
         without_model = (
             (total * evidence.mean() + PRIOR_WEIGHT * category_prior) / (total + PRIOR_WEIGHT)
             if total > 0
@@ -374,8 +431,8 @@ def estimate_price(
                 "price_model",
                 centre - without_model,
                 f"a ridge regression on this shop's sales (title, brand, category, description, condition) "
-                f"expects {math.expm1(model_log_price):.2f}; it counts as {prior_weight:.2f} of comparable "
-                f"weight against the comparables' {total:.2f}, as learned on {learned.cases} past sales",
+                f"expects {money(math.expm1(model_log_price), currency)} and carries {1 - share:.0%} of the "
+                f"price, the comparables {share:.0%}; {how}",
             )
         )
     else:
@@ -383,13 +440,14 @@ def estimate_price(
             _adjustment(
                 "brand",
                 (1 - share) * brand_shift,
-                f"this shop's sales of {brand} against the rest of the category",
+                f"this shop's sales of {brand} against the rest of the category; {how}",
             )
         )
     if photo_log_factor:
         adjustments.append(
             _adjustment("photo_condition", photo_log_factor, photo_reason or "photo assessment")
         )
+    shares = evidence.weights / (total + prior_weight) if total > 0 else evidence.weights
     return PriceEstimate(
         price=price(centre),
         low=price(centre + q10),
@@ -397,6 +455,7 @@ def estimate_price(
         p5=price(centre + q05),
         p95=price(centre + q95),
         confidence=confidence,
-        weights=tuple(round(float(w), 4) for w in evidence.weights),
+        weights=tuple(round(float(w), 4) for w in shares),
         adjustments=tuple(a for a in adjustments if abs(a.factor - 1.0) >= 0.005),
+        comparable_share=round(share, 4),
     )

@@ -1,14 +1,18 @@
 """The comparables indexes one process shares between pricing runs, rebuilt off the request path.
 
-A run only reads: `current` returns the tenant's warm index (similarity index, column arrays and learned
-history factors all built). The store is read when a tenant is first asked for, or before that by `warm`
-in the background (the API warms its default tenant at start); after that, a new index is
-built in a background thread and swapped in when warm, whenever this process stores a sale (`record_sale`,
-the event service's `on_sale`) or, every `refresh_s`, when the store holds a different number of sales (ones
-other processes stored). Building the TF-IDF index over 100k sales takes seconds, which no request should
-wait on; until the swap, runs price from the previous index. A published index is never changed again, so
-runs read it without a lock. Under a steady stream of sales, a rebuild that follows another waits as long as
-the last one took (`rest_ratio` 1), so background indexing takes at most half a core while runs go on.
+An index is built from the store in a background thread and published when warm (similarity index, column
+arrays, learned history factors and calibration all built); a published index is never changed again, so runs
+read it without a lock. A new one is built whenever this process stores a sale (`record_sale`, the event
+service's `on_sale`) or the store is found to hold a different number of sales (ones other processes stored).
+Under a steady stream of sales, a rebuild that follows another waits as long as the last one took
+(`rest_ratio` 1), so background indexing takes at most half a core while runs go on.
+
+A suggestion depends on the history as of its request, never on whether a rebuild happens to have finished:
+`snapshot` compares the published index with the sales stored for the tenant (the store is counted at most
+every `store_check_s`; sales this process stores are known at once) and, when the index is behind, waits for
+the rebuild that covers them, up to `wait_s`. Only when that rebuild takes longer does the run price from the
+last complete index, and the snapshot says so (`state` "previous", with how many sales it holds and how many
+are stored), which the suggestion reports. A tenant's first index is always waited for.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 from core.records.sales import SoldItem
 from core.storage.repositories import SalesHistoryRepository
@@ -27,6 +33,36 @@ logger = logging.getLogger("pakka.pricing")
 
 REFRESH_S = 30.0
 REST_RATIO = 1.0
+STORE_CHECK_S = 1.0
+WAIT_S = 30.0
+
+IndexState = Literal["current", "waited", "previous"]
+
+
+@dataclass(frozen=True)
+class IndexSnapshot:
+    """The index a run prices from and how it relates to the store: `current` (it holds every stored sale),
+    `waited` (the run waited `waited_s` for the rebuild that holds them) or `previous` (that rebuild was still
+    running after the wait: the last complete index, `sales` of the `stored` sales)."""
+
+    index: ComparablesIndex
+    state: IndexState
+    sales: int
+    stored: int
+    waited_s: float = 0.0
+
+    def note(self) -> str:
+        if self.state == "current":
+            return f"priced from all {self.sales} sales of this shop's history"
+        if self.state == "waited":
+            return (
+                f"priced from all {self.sales} sales of this shop's history, after waiting "
+                f"{self.waited_s:.1f} s for the newest to be indexed"
+            )
+        return (
+            f"priced from the last complete index ({self.sales} of {self.stored} sales): the newest sales "
+            "were still being indexed"
+        )
 
 
 def build_index(
@@ -42,7 +78,7 @@ def build_index(
     for currency, item in newest_per_currency.items():
         index.history(tenant_id, currency)
         query = ListingQuery(title=item.title, category=item.category, brand=item.brand, currency=currency)
-        index.find(tenant_id, query, now=item.sold_at)
+        index.find(tenant_id, query)
     return index
 
 
@@ -58,8 +94,14 @@ class LiveComparables:
         clock: Callable[[], float] = time.monotonic,
         rest_ratio: float = REST_RATIO,
         sleep: Callable[[float], None] = time.sleep,
+        store_check_s: float = STORE_CHECK_S,
+        wait_s: float = WAIT_S,
     ) -> None:
         self._sales = sales
+        self._store_check_s = store_check_s
+        self._wait_s = wait_s
+        self._stored: dict[str, int] = {}
+        self._stored_at: dict[str, float] = {}
         self._embedder = embedder
         self._refresh_s = refresh_s
         self._clock = clock
@@ -102,12 +144,62 @@ class LiveComparables:
             self._rebuild_later(tenant_id, only_if_changed=True)
         return index
 
+    def snapshot(self, tenant_id: str, *, wait_s: float | None = None) -> IndexSnapshot:
+        """The index a run should price from: one holding every sale stored for the tenant, waiting up to
+        `wait_s` (default the instance's) for the rebuild that indexes the newest; the last complete index
+        when that rebuild takes longer (said in the snapshot). A tenant's first index is always waited for."""
+        started = self._clock()
+        stored = self._stored_count(tenant_id)
+        with self._lock:
+            index = self._indexes.get(tenant_id)
+        if index is not None and index.count(tenant_id) >= stored:
+            return IndexSnapshot(index, "current", index.count(tenant_id), stored)
+        self._rebuild_later(tenant_id, only_if_changed=False)
+        limit = self._wait_s if wait_s is None else wait_s
+        with self._published:
+            self._published.wait_for(
+                lambda: self._covers(tenant_id, stored) or tenant_id not in self._builders,
+                timeout=limit if index is not None else None,
+            )
+            latest = self._indexes.get(tenant_id)
+        waited = self._clock() - started
+        if latest is None:  # the first build failed in the background: build here, so its error is seen
+            latest = build_index(self._sales, tenant_id, self._embedder)
+            with self._published:
+                latest = self._indexes.setdefault(tenant_id, latest)
+        count = latest.count(tenant_id)
+        if count >= stored:
+            return IndexSnapshot(latest, "current" if index is None else "waited", count, stored, waited)
+        return IndexSnapshot(latest, "previous", count, stored, waited)
+
+    def _covers(self, tenant_id: str, stored: int) -> bool:
+        index = self._indexes.get(tenant_id)
+        return index is not None and index.count(tenant_id) >= stored
+
+    def _stored_count(self, tenant_id: str) -> int:
+        """The sales stored for the tenant: counted in the store at most every `store_check_s`, and raised
+        at once by the sales this process records."""
+        now = self._clock()
+        with self._lock:
+            fresh = now - self._stored_at.get(tenant_id, -self._store_check_s) < self._store_check_s
+            if fresh and tenant_id in self._stored:
+                return self._stored[tenant_id]
+        counted = self._sales.count_sold(tenant_id)
+        with self._lock:
+            self._stored[tenant_id] = counted
+            self._stored_at[tenant_id] = now
+        return counted
+
     def _has_sales(self, tenant_id: str) -> bool:
         index = self._indexes.get(tenant_id)
         return index is not None and index.count(tenant_id) > 0
 
     def record_sale(self, item: SoldItem) -> None:
-        """A sale this process stored: a tenant loaded (or loading) gets a new index in the background."""
+        """A sale this process stored: a tenant loaded (or loading) gets a new index in the background, and
+        the next run waits for it."""
+        with self._lock:
+            if item.tenant_id in self._stored:
+                self._stored[item.tenant_id] += 1
         if item.tenant_id in self._indexes or item.tenant_id in self._builders:
             self._rebuild_later(item.tenant_id, only_if_changed=False)
 

@@ -6,11 +6,11 @@ model reads what a merchant writes as TF-IDF over words and word pairs in four b
 as in the Mercari dataset's published reference recipe; the title with brand; the description; the brand and
 every level of the category as whole tokens), plus the condition, and is fitted with scikit-learn's Ridge at
 alpha 2 (the reference recipe's). The estimate blends it with the comparables by a weight learned on the same
-history (`learn_blend`, run by domain/pricing/comparables.py).
+history (domain/pricing/calibration.py, run by domain/pricing/comparables.py).
 
 Training uses the tenant's most recent MAX_MODEL_SALES sales, so the fit cost is bounded at any history size.
 `fit_price_model` also returns out-of-fold predictions (each sale predicted by a model that never saw it),
-which is what the blend weight and the range widths are learned from.
+which is what the comparable weighting, the blend weight and the conformal ranges are learned from.
 """
 
 from __future__ import annotations
@@ -162,79 +162,3 @@ def fit_price_model(listings: Sequence[ModelListing], log_prices: numpy.ndarray)
         model = PriceModel.fit([listings[row] for row in train], targets[train])
         out_of_fold[held_out] = model.predict_log([listings[row] for row in held_out])
     return FittedModel(model=PriceModel.fit(listings, targets), out_of_fold=out_of_fold)
-
-
-RangeQuantiles = tuple[float, float, float, float]  # log residual at 5%, 10%, 90%, 95%
-RANGE_QUANTILES = (0.05, 0.10, 0.90, 0.95)
-PRIOR_WEIGHT_GRID = tuple(float(value) for value in numpy.geomspace(0.05, 20.0, 27))
-MIN_RANGE_CASES = 30
-
-
-@dataclass(frozen=True)
-class BlendCase:
-    """One past sale priced as a new listing would be: its comparables' total weight and weighted mean log
-    price (without the sale itself), the out-of-fold model prediction, and what it really sold for."""
-
-    comparable_weight: float
-    comparable_log: float
-    model_log: float
-    true_log: float
-
-
-@dataclass(frozen=True)
-class BlendCalibration:
-    """How much the model counts, in units of comparable weight, and the log residual quantiles of the blended
-    price around the truth, with and without comparables (so a range's level holds on this history)."""
-
-    prior_weight: float
-    with_comparables: RangeQuantiles
-    without_comparables: RangeQuantiles
-    cases: int
-
-
-def blend(
-    comparable_weight: numpy.ndarray,
-    comparable_log: numpy.ndarray,
-    model_log: numpy.ndarray,
-    prior_weight: float,
-) -> numpy.ndarray:
-    """(w x comparables + k x model) / (w + k): the model alone where there is no comparable weight."""
-    return (comparable_weight * comparable_log + prior_weight * model_log) / (
-        comparable_weight + prior_weight
-    )
-
-
-def _quantiles(residuals: numpy.ndarray) -> RangeQuantiles:
-    q05, q10, q90, q95 = (float(value) for value in numpy.quantile(residuals, RANGE_QUANTILES))
-    return q05, q10, q90, q95
-
-
-def learn_blend(cases: Sequence[BlendCase]) -> BlendCalibration | None:
-    """The prior weight on PRIOR_WEIGHT_GRID with the least squared error over the cases, and the residual
-    quantiles at that weight; None with fewer than MIN_RANGE_CASES cases."""
-    if len(cases) < MIN_RANGE_CASES:
-        return None
-    weight = numpy.array([case.comparable_weight for case in cases])
-    comparable_log = numpy.array(
-        [case.comparable_log if case.comparable_weight > 0 else 0.0 for case in cases]
-    )
-    model_log = numpy.array([case.model_log for case in cases])
-    truth = numpy.array([case.true_log for case in cases])
-    errors = [
-        float(numpy.mean((blend(weight, comparable_log, model_log, k) - truth) ** 2))
-        for k in PRIOR_WEIGHT_GRID
-    ]
-    prior_weight = PRIOR_WEIGHT_GRID[int(numpy.argmin(errors))]
-    residuals = truth - blend(weight, comparable_log, model_log, prior_weight)
-    overall = _quantiles(residuals)
-    with_comparables = weight > 0
-
-    def group(mask: numpy.ndarray) -> RangeQuantiles:
-        return _quantiles(residuals[mask]) if int(mask.sum()) >= MIN_RANGE_CASES else overall
-
-    return BlendCalibration(
-        prior_weight=prior_weight,
-        with_comparables=group(with_comparables),
-        without_comparables=group(~with_comparables),
-        cases=len(cases),
-    )

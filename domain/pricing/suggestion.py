@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -22,6 +23,17 @@ class SuggestionRequest(Record):
     condition: ListingCondition
     currency: str = Field(default="INR", pattern=CURRENCY_PATTERN)
     photos: list[bytes] = Field(default_factory=list, max_length=MAX_PHOTOS)
+    as_of: datetime | None = Field(
+        default=None,
+        description="Price as of this moment: only sales made by then count, and ages are measured from it. "
+        "Default: the newest sale in the shop's history in this currency (never the wall clock), so the "
+        "same history gives the same price whenever it is asked. Without a time zone, UTC.",
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
     @field_validator("category")
     @classmethod
@@ -54,6 +66,18 @@ class PriceAdjustment(Record):
     reason: str
 
 
+class HistoryUsed(Record):
+    """Which sales history the suggestion rests on: the pricing moment, how many sales the index held, and
+    whether it was current when asked (`current`), current after waiting for the newest sales to be indexed
+    (`waited`), or the last complete index while newer sales were still being indexed (`previous`)."""
+
+    as_of: datetime | None = Field(description="The pricing moment: the request's as_of or the newest sale.")
+    sales: int = Field(ge=0, description="Sales in the index the suggestion was priced from.")
+    stored: int = Field(ge=0, description="Sales stored for the shop when the request came.")
+    index: Literal["current", "waited", "previous"]
+    note: str
+
+
 class PriceSuggestion(Record):
     price: float = Field(ge=0)
     currency: str
@@ -63,3 +87,4 @@ class PriceSuggestion(Record):
     adjustments: list[PriceAdjustment]
     explanation: str
     tier: str | None = Field(description="The model tier that wrote the explanation.")
+    history: HistoryUsed | None = Field(default=None, description="The sales history the price rests on.")

@@ -12,9 +12,10 @@ and the report follows domain.decision.size_model's ordinal logistic link. Each 
 
 1. the global parameters (w, gamma, the link's thresholds and scale) by class-weighted maximum likelihood
    (Adam on the full batch) of every training report given the offsets it saw (none in the first round);
-2. then the offsets: one pass over the training feedback in time order with domain.decision.size_model.update
-   (what POST /v1/feedback runs), recording each row's offsets as they stood before its own report, so
-   the next round never fits a report to offsets that already learned from it.
+2. then the offsets: one pass over the training feedback in time order with
+   domain.decision.size_model.update_offsets (what POST /v1/feedback runs), recording each row's offsets as
+   they stood before its own report, so the next round never fits a report to offsets that already learned
+   from it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.records.feedback import FitReport
-from domain.decision.size_model import Belief, OrdinalLink, report_probabilities, update
+from domain.decision.size_model import Belief, OrdinalLink, report_probabilities, update_offsets
 from evals.decision.rtr_data import CLASSES, FloatArray, IntArray, Rentals
 
 ROUNDS = 2
@@ -63,7 +64,7 @@ def learn_offsets(
     learning: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[LearnedOffsets, OffsetHistory]:
     """One pass over the reports in time order, each updating its item and category offsets exactly as
-    domain.decision.feedback.SizeLearner.learn does (each against the other's belief from before the report).
+    domain.decision.feedback.SizeLearner.learn does (one joint step, shared by their variances).
     Rows outside `learning` (default: all) only read the offsets as they stood on their date."""
     items: dict[str, Belief] = {}
     groups: dict[str, Belief] = {}
@@ -76,8 +77,7 @@ def learn_offsets(
         if learning is not None and not learning[index]:
             continue
         report, shift = CLASSES[rentals.labels[index]], float(shifts[index])
-        items[item_key] = update(item, group, report, link, shift)
-        groups[group_key] = update(group, item, report, link, shift)
+        items[item_key], groups[group_key] = update_offsets(item, group, report, link, shift)
     return LearnedOffsets(items, groups), OffsetHistory(mean, variance)
 
 

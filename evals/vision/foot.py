@@ -20,7 +20,8 @@ Two measurements:
   refused.
 
 Run: `python -m evals.vision.foot [--photos N] [--seed S] [--real-dir PATH]`. A missing real-photo
-folder is skipped with a reason.
+folder is skipped with a reason. The real photos end to end (measured, refusals judged by hand labels,
+metamorphic checks) are evals/vision/foot_real.py.
 """
 
 from __future__ import annotations

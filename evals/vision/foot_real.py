@@ -187,12 +187,13 @@ def report(results: list[PhotoResult]) -> None:
         refused = [result for result in chosen if result.outcome != MEASURED]
         measured = [result for result in chosen if result.outcome == MEASURED]
         wrong = [result for result in refused if not result.refusal_right]
+        heel_seen = [result for result in measurable if result.label.heel == "visible"]
+        heel_seen_measured = [result for result in heel_seen if result.outcome == MEASURED]
         print(f"== {split}: {len(chosen)} photos, {len(measurable)} of one whole foot on a whole sheet")
         print(
             f"  measured: {len(measured)} in all; of one whole foot on a whole sheet "
             f"{_share(sum(r.outcome == MEASURED for r in measurable), len(measurable))} (target >= 60%); "
-            f"of those with the heel in view "
-            f"{_share(sum(r.outcome == MEASURED for r in measurable if r.label.heel == 'visible'), sum(r.label.heel == 'visible' for r in measurable))}"
+            f"of those with the heel in view {_share(len(heel_seen_measured), len(heel_seen))}"
         )
         print(f"  refused by reason: {dict(Counter(result.outcome for result in refused)) or 'none'}")
         print(
@@ -207,36 +208,50 @@ def report(results: list[PhotoResult]) -> None:
         checked = [result for result in measured if result.metamorphic_run]
         if checked:
             passed = [result for result in checked if not result.metamorphic_failures]
-            print(f"  metamorphic checks passed: {_share(len(passed), len(checked))} of measured photos (target >= 90%)")
+            print(
+                f"  metamorphic checks passed: {_share(len(passed), len(checked))} of measured photos "
+                "(target >= 90%)"
+            )
         if measured:
             lengths = np.array([r.scan.length_mm for r in measured if r.scan])
-            plausible = np.count_nonzero((lengths >= PLAUSIBLE_LENGTH_MM[0]) & (lengths <= PLAUSIBLE_LENGTH_MM[1]))
-            width_measured = [r.scan for r in measured if r.scan and "width_estimated" not in r.scan.quality.issues]
+            plausible = np.count_nonzero(
+                (lengths >= PLAUSIBLE_LENGTH_MM[0]) & (lengths <= PLAUSIBLE_LENGTH_MM[1])
+            )
+            width_measured = [
+                r.scan for r in measured if r.scan and "width_estimated" not in r.scan.quality.issues
+            ]
             ratios = np.array([s.width_mm / s.length_mm for s in width_measured])
-            ratio_ok = np.count_nonzero((ratios >= PLAUSIBLE_WIDTH_RATIO[0]) & (ratios <= PLAUSIBLE_WIDTH_RATIO[1]))
+            ratio_ok = np.count_nonzero(
+                (ratios >= PLAUSIBLE_WIDTH_RATIO[0]) & (ratios <= PLAUSIBLE_WIDTH_RATIO[1])
+            )
             protocols = Counter(r.scan.protocol for r in measured if r.scan)
             print(
                 f"  plausible length {PLAUSIBLE_LENGTH_MM[0]:.0f}-{PLAUSIBLE_LENGTH_MM[1]:.0f} mm: "
                 f"{_share(plausible, len(lengths))}; width/length {PLAUSIBLE_WIDTH_RATIO[0]}-"
                 f"{PLAUSIBLE_WIDTH_RATIO[1]} where the width was measured: {_share(ratio_ok, len(ratios))} "
-                f"(estimated from the length: {len(measured) - len(width_measured)}); protocols {dict(protocols)}"
+                f"(estimated from the length: {len(measured) - len(width_measured)}); "
+                f"protocols {dict(protocols)}"
             )
         times = [result.cpu_ms for result in chosen]
-        print(f"  CPU per photo: p50 {np.percentile(times, 50):.0f} ms, p95 {np.percentile(times, 95):.0f} ms")
+        print(
+            f"  CPU per photo: p50 {np.percentile(times, 50):.0f} ms, p95 {np.percentile(times, 95):.0f} ms"
+        )
     print("per photo: id split label -> outcome [length x width mm +- sigma, protocol] metamorphic")
     for result in results:
         label = result.label
-        described = (
-            f"{label.sheet}/{label.feet_on_sheet}/{label.foot}/heel {label.heel}/{label.view}"
-        )
+        described = f"{label.sheet}/{label.feet_on_sheet}/{label.foot}/heel {label.heel}/{label.view}"
         if result.scan is not None:
             found = (
-                f"{result.scan.length_mm:.1f} x {result.scan.width_mm:.1f} +- {result.scan.length_sigma_mm:.1f} "
-                f"{result.scan.protocol}"
+                f"{result.scan.length_mm:.1f} x {result.scan.width_mm:.1f} "
+                f"+- {result.scan.length_sigma_mm:.1f} {result.scan.protocol}"
             )
         else:
             found = "right" if result.refusal_right else "WRONG"
-        checks = "; ".join(result.metamorphic_failures) if result.metamorphic_failures else ("ok" if result.metamorphic_run else "")
+        checks = (
+            "; ".join(result.metamorphic_failures)
+            if result.metamorphic_failures
+            else ("ok" if result.metamorphic_run else "")
+        )
         print(f"  {label.photo_id} {label.split:7s} {described:40s} -> {result.outcome} {found} {checks}")
 
 

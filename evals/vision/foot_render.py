@@ -60,9 +60,9 @@ class PhotoSpec:
     foot_offset_mm: tuple[float, float] = (0.0, 0.0)
     sheet_shift: tuple[float, float] = (0.0, 0.0)
     second_foot: bool = False
-    # A shin seen at an angle, as the sheet's plane sees it: a band of skin from the ankle (a quarter of the foot
-    # from the heel) running this way (degrees in the sheet's plane, 0 = towards the sheet's right side, 90 =
-    # towards its bottom), past the sheet's edge. None: no leg in view.
+    # A shin seen at an angle, as the sheet's plane sees it: a band of skin from the ankle (a quarter of
+    # the foot from the heel) running this way (degrees in the sheet's plane, 0 = towards the sheet's right
+    # side, 90 = towards its bottom), past the sheet's edge. None: no leg in view.
     leg_direction_deg: float | None = None
     leg_width_mm: float = 75.0
     blur_sigma_px: float = 0.0

@@ -1,9 +1,12 @@
 """ingredient_check: per-ingredient verdicts for one shopper's skin, and an overall compatibility score.
 
 Rules, strongest first: a listed allergy, the table's avoid list for the skin type, high comedogenicity
-for oily/combination or acne-prone skin, irritants and allergens for sensitive skin, then climate. An
-ingredient pakka does not know is "unknown", never "compatible", and a list with too little known is
-"unknown" overall.
+for oily/combination or acne-prone skin, irritants and allergens for sensitive skin, the sensitivity rules
+(knowledge/ingredients/sensitivity.py: retinoids, exfoliating acids, benzoyl peroxide, fragrance and
+denatured alcohol, avoided or taken with caution as the shopper's stated sensitivity and concerns ask, each
+cited), then climate. An ingredient pakka does not know is "unknown", never "compatible", and a list with
+too little known is "unknown" overall. Every class of actives a sensitivity rule cautions against lowers the
+score by a further factor (SENSITIVE_CAUTION_FACTOR), so such products rank below gentler ones.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from knowledge.ingredients.parse import ParsedIngredient, normalise, parse_ingredient_list
+from knowledge.ingredients.sensitivity import Sensitivity, SensitivityRules, sensitivity_rules
 from knowledge.ingredients.table import Climate, IngredientInfo, IngredientTable, SkinType, curated_table
 
 Status = Literal["compatible", "caution", "avoid", "unknown"]
@@ -21,10 +25,13 @@ STATUS_VALUE: dict[str, float] = {"compatible": 1.0, "caution": 0.5, "avoid": 0.
 MAY_CONTAIN_WEIGHT = 0.3
 MIN_KNOWN_SHARE = 0.5  # below this share of (weighted) known ingredients the verdict is "unknown"
 ACNE_CONCERNS = {"acne", "blackheads", "body acne", "open pores"}
+SENSITIVE_CAUTION_FACTOR = 0.8
+"""The score is multiplied by this once per class of actives a sensitivity rule cautions against."""
 
 
 class SkinProfile(BaseModel):
     skin_type: SkinType
+    sensitivity: Sensitivity | None = Field(default=None, description="What the shopper says: low-high")
     concerns: list[str] = Field(default_factory=list)
     climate: Climate | None = None
     allergies: list[str] = Field(default_factory=list, description="INCI names or synonyms to avoid")
@@ -38,6 +45,9 @@ class IngredientVerdict(BaseModel):
     source: str | None
     source_id: str | None = Field(description="Citation id of the curated entry, None for fallback data")
     may_contain: bool
+    rules: list[str] = Field(
+        default_factory=list, description="Citation ids of the sensitivity rules applied (skin-rule:...)"
+    )
 
 
 class Conflict(BaseModel):
@@ -60,9 +70,10 @@ def ingredient_check(
 ) -> IngredientCheck:
     """Check a printed INCI list (or its entries) against a skin profile."""
     reference = table or curated_table()
+    rules = sensitivity_rules()
     parsed = parse_ingredient_list(ingredients)
     matched = [(item, reference.find(item)) for item in parsed]
-    verdicts = [_verdict(profile, item, info) for item, info in matched]
+    verdicts = [_verdict(profile, item, info, rules) for item, info in matched]
     conflicts = _conflicts([info for _, info in matched if info is not None])
     weights = [_weight(item) for item in parsed]
     known_weight = sum(w for w, v in zip(weights, verdicts, strict=True) if v.status != "unknown")
@@ -89,6 +100,8 @@ def ingredient_check(
         )
         / known_weight
     )
+    cautioned_classes = {rule for v in verdicts if v.status == "caution" for rule in v.rules}
+    score *= SENSITIVE_CAUTION_FACTOR ** len(cautioned_classes)
     overall = _overall(verdicts, conflicts)
     return IngredientCheck(
         verdict=overall,
@@ -100,8 +113,26 @@ def ingredient_check(
     )
 
 
-def _verdict(profile: SkinProfile, item: ParsedIngredient, info: IngredientInfo | None) -> IngredientVerdict:
+def _verdict(
+    profile: SkinProfile, item: ParsedIngredient, info: IngredientInfo | None, rules: SensitivityRules
+) -> IngredientVerdict:
+    names = [item.name, *item.aliases] + ([info.inci, *info.synonyms] if info is not None else [])
+    rule = rules.rule_for(*names)
+    asked = None if rule is None else rule.action(profile.sensitivity, profile.skin_type, profile.concerns)
+    applied = [] if rule is None or asked is None else [rule.citation]
     if info is None:
+        if asked is not None:
+            action, why = asked
+            return IngredientVerdict(
+                listed_as=item.raw,
+                inci=None,
+                status=action,
+                reasons=[why],
+                source=rule.title if rule is not None else None,
+                source_id=None,
+                may_contain=item.may_contain,
+                rules=applied,
+            )
         return IngredientVerdict(
             listed_as=item.raw,
             inci=None,
@@ -112,6 +143,9 @@ def _verdict(profile: SkinProfile, item: ParsedIngredient, info: IngredientInfo 
             may_contain=item.may_contain,
         )
     avoid, caution, good = _rules(profile, info)
+    if asked is not None:
+        action, why = asked
+        (avoid if action == "avoid" else caution).insert(0, why)
     status: Status = "avoid" if avoid else "caution" if caution else "compatible"
     return IngredientVerdict(
         listed_as=item.raw,
@@ -121,6 +155,7 @@ def _verdict(profile: SkinProfile, item: ParsedIngredient, info: IngredientInfo 
         source=info.source,
         source_id=info.id if info.curated else None,
         may_contain=item.may_contain,
+        rules=applied,
     )
 
 

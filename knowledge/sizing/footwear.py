@@ -1,8 +1,14 @@
 """Footwear fit: the probability that each size of a brand fits a measured foot.
 
+How shoes fit: a size is made on a last of one length, and fits every foot that leaves a toe allowance
+between `ToeAllowance.min_mm` and `max_mm` in it (knowledge/data/footwear/toe_allowance.yaml, with its
+sources). A chart row gives the foot lengths the size is designed for (its last length less the chart's own
+`toe_allowance_mm`, +- a quarter size); the range it FITS is wider, so neighbouring sizes overlap as they do
+in life: a foot fits two neighbouring half sizes, and a foot between two whole sizes can wear either.
+
 The measurement model: the true foot length is Normal(measured length, sigma). A size fits when the true
-length lies in the size's fitting range (its chart row) AND the foot's width-to-length ratio lies in the
-range of the chart's width fitting. Length and width are treated as independent measurements.
+length lies in the size's fitting range AND the foot's width-to-length ratio lies in the range of the
+width fitting (the chart's, or the product's own). Length and width are treated as independent.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import math
 from functools import lru_cache
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.errors import InvalidInput
 from knowledge.data import DATA_DIR
@@ -19,8 +25,13 @@ from knowledge.sizing.charts import ChartLibrary, FootwearChart, FootwearRow, cu
 from knowledge.sizing.probability import probability_within
 
 WIDTH_FITTINGS_FILE = DATA_DIR / "footwear" / "width_fittings.yaml"
-BETWEEN_SIZES_SHARE = 0.3  # two sizes each this likely on length: the foot is between them
+TOE_ALLOWANCE_FILE = DATA_DIR / "footwear" / "toe_allowance.yaml"
+FITS_WELL = 0.8
+"""A size this likely to fit on length needs no second opinion: the foot is not between sizes."""
+BETWEEN_SIZES_SHARE = 0.3  # below FITS_WELL, two sizes each this likely on length: the foot is between them
 MIN_SHOWN_PROBABILITY = 0.01
+TOE_ALLOWANCE_CITATION = "fit:toe-allowance"
+"""The citation id of the toe allowance a size's fitting range comes from (its sources: `toe_allowance()`)."""
 
 
 class WidthFitting(BaseModel):
@@ -33,6 +44,32 @@ class WidthFitting(BaseModel):
     source: str = Field(min_length=3)
 
 
+class AllowanceSource(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str = Field(min_length=3)
+    url: str = Field(pattern=r"^https?://\S+$")
+    note: str = Field(min_length=3)
+
+
+class ToeAllowance(BaseModel):
+    """The room in front of the toes (mm) with which a shoe still fits, and where those numbers come from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_mm: float = Field(gt=0, lt=40)
+    ideal_mm: float = Field(gt=0, lt=40)
+    max_mm: float = Field(gt=0, lt=40)
+    sources: list[AllowanceSource] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ToeAllowance:
+        if not self.min_mm < self.ideal_mm < self.max_mm:
+            raise ValueError("the toe allowance needs min_mm < ideal_mm < max_mm")
+        return self
+
+
 class SizeFit(BaseModel):
     """One size of the chart: how likely it fits, and the chart row behind the number (for citations)."""
 
@@ -40,14 +77,20 @@ class SizeFit(BaseModel):
     probability: float
     length_probability: float
     row_id: str
-    foot_min_mm: float
+    foot_min_mm: float = Field(description="The foot lengths the chart row is designed for (its middle half)")
     foot_max_mm: float
+    fit_min_mm: float = Field(description="The shortest foot this size fits (the largest toe allowance)")
+    fit_max_mm: float = Field(description="The longest foot this size fits (the smallest toe allowance)")
     uk: float
     eu: float
     us_men: float
     us_women: float
     india: float
     mondopoint: int
+
+    def distance_from_design(self, length_mm: float) -> float:
+        """How far (mm) a foot is from the middle of the lengths this size is designed for."""
+        return abs(length_mm - (self.foot_min_mm + self.foot_max_mm) / 2)
 
 
 class FootwearFit(BaseModel):
@@ -71,6 +114,19 @@ def width_fittings() -> dict[str, WidthFitting]:
     return {fitting.name: fitting for fitting in (WidthFitting.model_validate(row) for row in rows)}
 
 
+@lru_cache(maxsize=1)
+def toe_allowance() -> ToeAllowance:
+    """The curated toe allowance (knowledge/data/footwear/toe_allowance.yaml), read once."""
+    return ToeAllowance.model_validate(yaml.safe_load(TOE_ALLOWANCE_FILE.read_text(encoding="utf-8")))
+
+
+def fitting_range(chart: FootwearChart, row: FootwearRow, allowance: ToeAllowance) -> tuple[float, float]:
+    """(shortest, longest) foot the size fits: the row's last length (the middle of its designed range plus
+    the chart's own toe allowance) less the largest and the smallest allowance that still fits."""
+    last_mm = (row.foot_min_mm + row.foot_max_mm) / 2 + chart.toe_allowance_mm
+    return round(last_mm - allowance.max_mm, 1), round(last_mm - allowance.min_mm, 1)
+
+
 def footwear_fit(
     length_mm: float,
     width_mm: float | None,
@@ -78,33 +134,45 @@ def footwear_fit(
     brand: str | None = None,
     *,
     library: ChartLibrary | None = None,
+    width_fitting: str | None = None,
+    width_sigma_mm: float | None = None,
 ) -> FootwearFit:
-    """Per-size fit probabilities for a foot against the brand's chart (standard chart for unknown brands)."""
+    """Per-size fit probabilities for a foot against the brand's chart (standard chart for unknown brands).
+
+    `width_fitting` names the product's own fitting when it differs from the chart's (a wide style of a
+    standard brand); `width_sigma_mm` is the width's own uncertainty (the length's when not given)."""
     _check_measurements(length_mm, width_mm, sigma_mm)
     charts = library or curated_library()
     chart = charts.footwear_chart(brand)
     low_confidence = chart is None
     if chart is None:
         chart = _standard(charts)
-    width_ratio, width_probability = _width(length_mm, width_mm, sigma_mm, chart.width_fitting)
+    fitting = width_fitting if width_fitting in width_fittings() else chart.width_fitting
+    width_ratio, width_probability = _width(length_mm, width_mm, sigma_mm, width_sigma_mm, fitting)
     width_factor = 1.0 if width_probability is None else width_probability
+    allowance = toe_allowance()
     sizes = sorted(
-        (_size_fit(chart, row, length_mm, sigma_mm, width_factor) for row in chart.rows),
-        key=lambda fit: (-fit.probability, -fit.length_probability, fit.foot_min_mm),
+        (_size_fit(chart, row, allowance, length_mm, sigma_mm, width_factor) for row in chart.rows),
+        key=lambda fit: (-fit.probability, fit.distance_from_design(length_mm)),
     )
-    by_length = sorted(sizes, key=lambda fit: -fit.length_probability)
-    between = len(by_length) > 1 and by_length[1].length_probability >= BETWEEN_SIZES_SHARE
+    by_length = sorted(sizes, key=lambda fit: (-fit.length_probability, fit.distance_from_design(length_mm)))
+    best = by_length[0]
+    between = (
+        len(by_length) > 1
+        and best.length_probability < FITS_WELL
+        and by_length[1].length_probability >= BETWEEN_SIZES_SHARE
+    )
     if between:
         recommended = [fit.size for fit in sorted(by_length[:2], key=lambda fit: fit.foot_min_mm)]
     else:
-        recommended = [by_length[0].size] if by_length[0].length_probability >= MIN_SHOWN_PROBABILITY else []
+        recommended = [best.size] if best.length_probability >= MIN_SHOWN_PROBABILITY else []
     return FootwearFit(
         brand=brand,
         chart_id=chart.id,
         chart_kind=chart.kind,
         chart_source=chart.source_url or chart.source,
         low_confidence=low_confidence,
-        width_fitting=chart.width_fitting,
+        width_fitting=fitting,
         width_ratio=width_ratio,
         width_probability=width_probability,
         sizes=sizes,
@@ -140,23 +208,33 @@ def _check_measurements(length_mm: float, width_mm: float | None, sigma_mm: floa
 
 
 def _width(
-    length_mm: float, width_mm: float | None, sigma_mm: float, fitting_name: str
+    length_mm: float,
+    width_mm: float | None,
+    sigma_mm: float,
+    width_sigma_mm: float | None,
+    fitting_name: str,
 ) -> tuple[float | None, float | None]:
     """The width ratio and the chance it suits the fitting; sigma of the ratio by error propagation."""
     if width_mm is None:
         return None, None
     fitting = width_fittings()[fitting_name]
     ratio = width_mm / length_mm
-    ratio_sigma = ratio * math.hypot(sigma_mm / width_mm, sigma_mm / length_mm)
+    ratio_sigma = ratio * math.hypot((width_sigma_mm or sigma_mm) / width_mm, sigma_mm / length_mm)
     return round(ratio, 4), round(
         probability_within(ratio, ratio_sigma, fitting.ratio_min, fitting.ratio_max), 4
     )
 
 
 def _size_fit(
-    chart: FootwearChart, row: FootwearRow, length_mm: float, sigma_mm: float, width_factor: float
+    chart: FootwearChart,
+    row: FootwearRow,
+    allowance: ToeAllowance,
+    length_mm: float,
+    sigma_mm: float,
+    width_factor: float,
 ) -> SizeFit:
-    length_probability = probability_within(length_mm, sigma_mm, row.foot_min_mm, row.foot_max_mm)
+    fit_min, fit_max = fitting_range(chart, row, allowance)
+    length_probability = probability_within(length_mm, sigma_mm, fit_min, fit_max)
     return SizeFit(
         size=row.size,
         probability=round(length_probability * width_factor, 4),
@@ -164,6 +242,8 @@ def _size_fit(
         row_id=chart.row_id(row.size),
         foot_min_mm=row.foot_min_mm,
         foot_max_mm=row.foot_max_mm,
+        fit_min_mm=fit_min,
+        fit_max_mm=fit_max,
         uk=row.uk,
         eu=row.eu,
         us_men=row.us_men,

@@ -9,7 +9,8 @@ class ScanRejected(PakkaError):
     """A photo that cannot be measured reliably. The API maps `SCAN_REJECTED` to 422.
 
     `reason` is a stable machine-readable cause (NO_SHEET, SHEET_CUT_OFF, FOOT_OFF_SHEET, TOO_BLURRED,
-    TOO_DARK, MULTIPLE_FEET, HEEL_HIDDEN (the shin hides the heel), TOES_HIDDEN, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE, NO_FACE, MULTIPLE_FACES,
+    TOO_DARK, MULTIPLE_FEET, HEEL_HIDDEN (the shin hides the heel), TOES_HIDDEN, UNSUPPORTED_FORMAT,
+    IMAGE_TOO_LARGE, NO_FACE, MULTIPLE_FACES,
     LANDMARKS_NOT_VISIBLE); `suggestions` are short retake instructions for the shopper.
     """
 

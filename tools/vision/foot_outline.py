@@ -6,12 +6,19 @@ lens): the leg becomes a band running from the ankle away from the camera, often
 silhouette that reaches the sheet's edge is not by itself a foot off the sheet. Where it reaches the edge,
 and where the camera stands, say what it is:
 
-- the toe end is the end of the silhouette away from where it leaves the sheet (the leg is at the heel);
-- a crossing beside the foot, on the side away from the camera, is the leg rising out of the picture;
-- a crossing beside the foot on the camera's side, or past the toes, is the foot itself off the sheet;
-- a crossing at the heel end is the heel at the sheet's edge (the heel-against-a-wall protocol: the length
-  runs from the toe tip to that edge) when the camera sees the heel from the side or behind, and a hidden
-  heel when the camera is in front of the toes and the shin's band covers the heel.
+- a crossing beside the foot, on the side away from the camera, is the leg rising out of the picture; on the
+  camera's side (no leg goes that way) it is the foot's own side off the sheet;
+- a crossing at an end of the foot is its heel end when it lies away from the camera (the toes are then the
+  other end), and the foot itself off the sheet when it lies towards the camera or both ends cross;
+- at the heel end, it is the heel at the sheet's edge (the heel-against-a-wall protocol: the length runs
+  from the toe tip to that edge) when the camera sees the heel from the side or behind, and a hidden heel
+  (HEEL_HIDDEN, with advice) when the camera is in front of the toes and the shin's band covers the heel;
+- seen from nearly straight above, the camera's side tells little: a short crossing (a heel at the edge) is
+  the wall protocol, and a broad one a foot past the edge, or a shin over the heel where the end left on
+  the sheet is as broad as toes.
+
+Seen from the side, the top of the foot slides past its far edge, so the width is then estimated from the
+length (ANSUR II's breadth/length ratio) with that ratio's spread as its uncertainty, and flagged.
 
 The camera's nadir and height come from the sheet's homography with a phone's focal length (the same
 assumption the A4/Letter aspect test makes, sheet_geometry.measured_aspect).
@@ -31,10 +38,10 @@ EDGE_TOUCH_MM = 3.0
 NORMAL_STEP_MM = 4.0
 # A boundary point whose outward normal turns this far from the nadir still counts as seen at floor level.
 MIN_NEAR_FACING_COS = -0.25
-# The camera is in front of the toes when the direction from the foot to the nadir is within FRONT_VIEW_ANGLE_DEG
-# of the toe direction: foot and shin then lie along one line, and the forefoot's two sides are seen at floor
-# level. The shin's band covers the heel when that direction is within HEEL_HIDDEN_ANGLE_DEG of it; further
-# round, the shin leaves the heel's back in view on one side.
+# The camera is in front of the toes when the direction from the foot to the nadir is within
+# FRONT_VIEW_ANGLE_DEG of the toe direction: foot and shin then lie along one line, and the forefoot's two
+# sides are seen at floor level. The shin's band covers the heel when that direction is within
+# HEEL_HIDDEN_ANGLE_DEG of it; further round, the shin leaves the heel's back in view on one side.
 FRONT_VIEW_ANGLE_DEG = 50.0
 HEEL_HIDDEN_ANGLE_DEG = 30.0
 # Below this ratio of the nadir's distance from the foot to the camera's height, the photo is from above.
@@ -45,9 +52,9 @@ END_SIDE_ANGLE_DEG = 35.0
 # Seen from above, a heel standing at the sheet's edge (against a wall) crosses it over a short chord; a foot
 # running past the edge, or a leg over it, over a foot's or leg's breadth.
 MAX_HEEL_CHORD_MM = 40.0
-# Where a broad crossing is seen from above, the end left on the sheet is the toes (so the crossing is the shin
-# over the heel) when its breadth FREE_END_MM from its tip is at least this share of the silhouette's breadth:
-# 30 mm from the tip, toes span most of the forefoot, a heel about 0.65 of it.
+# Where a broad crossing is seen from above, the end left on the sheet is the toes (so the crossing is the
+# shin over the heel) when its breadth FREE_END_MM from its tip is at least this share of the silhouette's
+# breadth: 30 mm from the tip, toes span most of the forefoot, a heel about 0.65 of it.
 FREE_END_MM = 30.0
 MIN_TOE_END_BREADTH_RATIO = 0.75
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
@@ -132,8 +139,9 @@ def whole_foot_extents(mask: np.ndarray, px_per_mm: float) -> tuple[float, float
 def foot_outline(mask: np.ndarray, px_per_mm: float, camera: Camera) -> FootOutline:
     """Length and width of the one foot in a filled silhouette mask on the rectified sheet.
 
-    Raises `ScanRejected`: FOOT_OFF_SHEET (the foot itself crosses the sheet's edge), HEEL_HIDDEN (the shin
-    covers the heel), TOES_HIDDEN (the leg covers the toes) or MULTIPLE_FEET (a shape twice as broad as a foot).
+    Raises `ScanRejected`: FOOT_OFF_SHEET (the foot itself crosses the sheet's edge), HEEL_HIDDEN (the
+    shin covers the heel), TOES_HIDDEN (the leg covers the toes) or MULTIPLE_FEET (a shape twice as broad
+    as a foot).
     """
     height, width = mask.shape
     touch = max(1, round(EDGE_TOUCH_MM * px_per_mm))
@@ -181,15 +189,19 @@ def _crossing_outline(
         if overhead:
             chord = float(np.ptp(side_points @ np.array([-end_direction[1], end_direction[0]])))
             if chord > MAX_HEEL_CHORD_MM * px_per_mm:
-                # The end left on the sheet is the toes (and the crossing a shin over the heel) if it is nearly
-                # as broad as the foot; a heel is much narrower than the forefoot.
+                # The end left on the sheet is the toes (and the crossing a shin over the heel) if it is
+                # nearly as broad as the foot; a heel is much narrower than the forefoot.
                 sideways = np.array([-end_direction[1], end_direction[0]])
                 reach = inner @ -end_direction
                 free_end = inner[reach >= reach.max() - FREE_END_MM * px_per_mm]
                 free_breadth = float(np.ptp(free_end @ sideways))
                 if free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
                     raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
-                raise ScanRejected("FOOT_OFF_SHEET", "the foot runs past the sheet's edge", _RETAKE_FOOT)
+                raise ScanRejected(
+                    "FOOT_OFF_SHEET",
+                    "the foot runs past the sheet's edge (or, seen from above, the shin covers the heel)",
+                    [*_RETAKE_FOOT, _RETAKE_HEEL[0]],
+                )
         elif float(end_direction @ to_nadir) > 0:
             # Towards the camera: no leg goes that way, so it is the foot itself.
             raise ScanRejected("FOOT_OFF_SHEET", "the foot runs past the sheet's edge", _RETAKE_FOOT)
@@ -224,7 +236,9 @@ def _crossing_outline(
         length_mm = (toe - heel_at_edge + 1.0) / px_per_mm
         protocol = PROTOCOL_HEEL_AT_EDGE
         # Seen more from the front, the shin covers more of the heel's back: less is known of where it is.
-        length_extra = HEEL_AT_EDGE_SIGMA_MM / max(float(np.sqrt(1.0 - min(max(cos_front, 0.0), 1.0) ** 2)), 0.5)
+        length_extra = HEEL_AT_EDGE_SIGMA_MM / max(
+            float(np.sqrt(1.0 - min(max(cos_front, 0.0), 1.0) ** 2)), 0.5
+        )
     width_extra = 0.0
     if not width_measured:
         width_mm = WIDTH_RATIO_MEAN * length_mm
@@ -307,7 +321,9 @@ def _forefoot_width(
     if overhead:
         return float(breadth), True
     to_nadir = camera.nadir - forefoot.mean(axis=0)
-    front = float(to_nadir @ axis) > np.cos(np.radians(FRONT_VIEW_ANGLE_DEG)) * float(np.linalg.norm(to_nadir))
+    front = float(to_nadir @ axis) > np.cos(np.radians(FRONT_VIEW_ANGLE_DEG)) * float(
+        np.linalg.norm(to_nadir)
+    )
     return float(breadth), front
 
 

@@ -177,6 +177,7 @@ def test_a_real_deadline_cancels_the_request_and_frees_the_engine(
     smol: LlamaCppChatModel, gguf: Path
 ) -> None:
     hurried = LlamaCppChatModel(model_path=str(gguf), n_ctx=1024, max_tokens=1000, timeout_s=0.2)
+    assert hurried.server() is smol.server()  # loaded, so the deadline times generation, not the load
     started = time.perf_counter()
     with pytest.raises(TierTimeout):
         hurried.invoke("Write a very long story about a tailor in Jaipur.")

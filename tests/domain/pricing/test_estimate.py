@@ -1,24 +1,25 @@
-"""The price estimate: weights, learned factors, weighted quantiles, range and confidence."""
+"""The price estimate: weights, learned factors, weighted quantiles, range and confidence; time measured from
+the pricing moment, never the wall clock."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy
 import pytest
 
+from domain.pricing.calibration import Calibration, ConformalRanges, Weighting
 from domain.pricing.estimate import (
     HistoryFactors,
     PricedSale,
     WeightedComparable,
+    age_days,
     comparable_evidence,
-    comparable_weights,
     estimate_price,
-    recency_weight,
     weighted_quantile,
 )
-from domain.pricing.price_model import BlendCalibration
 
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
 
@@ -40,17 +41,39 @@ def flat_history() -> HistoryFactors:
     return HistoryFactors.learn([sale(1000) for _ in range(30)])
 
 
-def test_recency_weight_halves_every_half_life() -> None:
-    assert recency_weight(0) == 1.0
-    assert recency_weight(60, half_life_days=60) == pytest.approx(0.5)
-    assert recency_weight(120, half_life_days=60) == pytest.approx(0.25)
-    assert recency_weight(-5) == 1.0
+def test_age_is_measured_from_the_pricing_moment_and_a_later_sale_counts_as_new() -> None:
+    assert age_days(NOW, NOW - timedelta(days=60)) == pytest.approx(60)
+    assert age_days(NOW, NOW + timedelta(days=5)) == 0.0
+    assert age_days(NOW, NOW + timedelta(days=5), symmetric=True) == pytest.approx(5)
 
 
-def test_weights_are_similarity_times_recency() -> None:
-    weights = comparable_weights([near(100, 0.8, days_ago=0), near(100, 0.9, days_ago=60)], NOW, 60)
+def test_weights_are_similarity_to_a_power_times_recency_decay_and_penalties() -> None:
+    weighting = Weighting(similarity_power=2.0, half_life_days=60.0, condition_penalty=0.5, brand_penalty=1.0)
+    history = flat_history().with_calibration(calibrated(weighting))
+    found = [
+        near(100, 0.8, days_ago=0),
+        near(100, 0.9, days_ago=60),
+        near(100, 1.0, days_ago=0, condition="fair"),
+    ]
 
-    assert weights.tolist() == pytest.approx([0.8, 0.45])
+    evidence = comparable_evidence(found, category="men/jeans", condition="good", now=NOW, history=history)
+
+    assert evidence.weights.tolist() == pytest.approx(
+        [0.8**2, 0.9**2 * 0.5, math.exp(-0.5)]  # good -> fair is one condition step
+    )
+
+
+def test_a_comparable_of_another_brand_counts_less_when_the_history_says_so() -> None:
+    weighting = Weighting(similarity_power=1.0, half_life_days=math.inf, brand_penalty=1.0)
+    history = flat_history().with_calibration(calibrated(weighting))
+    levis = WeightedComparable(PricedSale(100, NOW, "men/jeans", "good", "Levi's"), 1.0)
+    other = WeightedComparable(PricedSale(100, NOW, "men/jeans", "good", "Roadster"), 1.0)
+
+    evidence = comparable_evidence(
+        [levis, other], category="men/jeans", condition="good", now=NOW, history=history, brand="levi's"
+    )
+
+    assert evidence.weights.tolist() == pytest.approx([1.0, math.exp(-1.0)])
 
 
 def test_weighted_quantile_follows_the_weights() -> None:
@@ -221,16 +244,26 @@ def test_a_few_identical_comparables_do_not_make_the_range_falsely_tight() -> No
     assert few_range.high / few_range.low > many_range.high / many_range.low
 
 
-BLEND = BlendCalibration(
-    prior_weight=2.0,
-    with_comparables=(-0.5, -0.3, 0.3, 0.5),
-    without_comparables=(-1.0, -0.6, 0.6, 1.0),
-    cases=400,
-)
+def calibrated(
+    weighting: Weighting | None = None,
+    *,
+    prior_weight: float = 2.0,
+    quantiles: tuple[float, float, float, float] = (-1.0, -0.6, 0.6, 1.0),
+    scales: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0),
+) -> Calibration:
+    """A calibration as a history of 400 cases might teach it (scaled-residual quantiles, bin scales)."""
+    return Calibration(
+        weighting=weighting or Weighting(similarity_power=1.0, half_life_days=math.inf),
+        prior_weight=prior_weight,
+        ranges=ConformalRanges(
+            bin_scales=scales, category_log_scale={}, quantiles={"": quantiles}, cases={"": 400}
+        ),
+        cases=400,
+    )
 
 
-def test_without_comparables_the_price_model_sets_the_price_and_the_learned_spread_the_range() -> None:
-    history = flat_history().with_blend(BLEND)
+def test_without_comparables_the_price_model_sets_the_price_and_the_conformal_quantiles_the_range() -> None:
+    history = flat_history().with_calibration(calibrated())
 
     estimate = estimate_price(
         [], category="men/jeans", condition="good", now=NOW, history=history, model_log_price=math.log1p(2400)
@@ -241,11 +274,11 @@ def test_without_comparables_the_price_model_sets_the_price_and_the_learned_spre
     assert math.log1p(estimate.p95) - math.log1p(estimate.price) == pytest.approx(1.0, abs=1e-3)
     [model] = [a for a in estimate.adjustments if a.kind == "price_model"]
     assert model.factor == pytest.approx(2.4, rel=0.01)
-    assert "counts as 2.00 of comparable weight" in model.reason
+    assert "carries 100% of the price" in model.reason and "learned out of fold on 400" in model.reason
 
 
 def test_comparables_and_the_price_model_are_averaged_at_the_learned_weight() -> None:
-    history = flat_history().with_blend(BLEND)
+    history = flat_history().with_calibration(calibrated(scales=(1.0, 1.0, 1.0, 0.5)))
     found = [near(3000, 1.0, days_ago=0), near(3000, 1.0, days_ago=0)]
 
     estimate = estimate_price(
@@ -259,10 +292,25 @@ def test_comparables_and_the_price_model_are_averaged_at_the_learned_weight() ->
 
     expected = (2.0 * math.log1p(3000) + 2.0 * math.log1p(1000)) / 4.0
     assert math.log1p(estimate.price) == pytest.approx(expected, abs=1e-3)
-    assert math.log1p(estimate.high) - math.log1p(estimate.price) == pytest.approx(0.3, abs=1e-3)
+    # half the price rests on comparables: the range is the scale of that bin times the quantile
+    assert math.log1p(estimate.high) - math.log1p(estimate.price) == pytest.approx(0.6 * 1.0, abs=1e-3)
+    assert estimate.weights == pytest.approx((0.25, 0.25))  # each comparable's share of the price
+    assert estimate.comparable_share == pytest.approx(0.5)
 
 
-def test_the_price_model_is_ignored_until_a_blend_is_learned() -> None:
+def test_many_close_comparables_narrow_the_range_as_far_as_their_residuals_allow() -> None:
+    history = flat_history().with_calibration(calibrated(scales=(0.8, 0.6, 0.4, 0.2), prior_weight=2.0))
+
+    def width(found: list[WeightedComparable]) -> float:
+        estimate = estimate_price(
+            found, category="men/jeans", condition="good", now=NOW, history=history, model_log_price=7.0
+        )
+        return estimate.high / estimate.low
+
+    assert width([]) > width([near(1000, 0.8)]) > width([near(1000, 1.0) for _ in range(10)])
+
+
+def test_the_price_model_is_ignored_until_a_calibration_is_learned() -> None:
     history = flat_history()
 
     with_model = estimate_price(
@@ -271,6 +319,24 @@ def test_the_price_model_is_ignored_until_a_blend_is_learned() -> None:
     without = estimate_price([near(1200)], category="men/jeans", condition="good", now=NOW, history=history)
 
     assert with_model == without
+
+
+def test_moving_the_pricing_moment_and_every_sale_by_years_changes_nothing() -> None:
+    weighting = Weighting(similarity_power=2.0, half_life_days=90.0, condition_penalty=0.25)
+    comparables = [near(800 + 50 * i, 0.75 + 0.02 * i, days_ago=30 * i) for i in range(10)]
+    history = HistoryFactors.learn([c.sale for c in comparables]).with_calibration(calibrated(weighting))
+    years = timedelta(days=4 * 1461)  # 16 calendar years to the day: every month stays the month it was
+
+    def moved(item: WeightedComparable) -> WeightedComparable:
+        return WeightedComparable(replace(item.sale, sold_at=item.sale.sold_at - years), item.similarity)
+
+    old = [moved(item) for item in comparables]
+    old_history = HistoryFactors.learn([c.sale for c in old]).with_calibration(calibrated(weighting))
+
+    now = estimate_price(comparables, category="men/jeans", condition="good", now=NOW, history=history)
+    then = estimate_price(old, category="men/jeans", condition="good", now=NOW - years, history=old_history)
+
+    assert then == now
 
 
 def test_comparable_evidence_moves_each_sale_to_the_listings_condition() -> None:
@@ -284,6 +350,6 @@ def test_comparable_evidence_moves_each_sale_to_the_listings_condition() -> None
         history=history,
     )
 
-    assert evidence.total == pytest.approx(0.9)
+    assert evidence.total == pytest.approx(0.9)  # default weighting: similarity, age 0
     assert evidence.condition_moves[0] > 0.3
     assert evidence.mean() == pytest.approx(math.log1p(1000) + evidence.condition_moves[0])

@@ -1,4 +1,5 @@
-"""footwear_fit: per-size probabilities from the Gaussian measurement model against brand charts."""
+"""footwear_fit: per-size probabilities that each size fits, from the toe allowance a shoe fits with (so
+neighbouring sizes overlap) and the Gaussian measurement model, against brand charts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from core.catalog.demo_assortment import KADAM, PAGDANDI, SPRINTARA
 from core.errors import InvalidInput
 from knowledge.sizing.charts import curated_library
-from knowledge.sizing.footwear import footwear_fit, standard_sizes
+from knowledge.sizing.footwear import footwear_fit, standard_sizes, toe_allowance
 
 UK8_FOOT_MM = 266.7  # the middle of the standard UK 8 range
 UK8_WIDTH_MM = 104.0  # a width/length ratio of 0.39: standard fitting
@@ -21,23 +22,48 @@ def test_a_foot_in_the_middle_of_a_size_gets_that_size_first() -> None:
     assert fit.sizes[0].probability > fit.sizes[1].probability
 
 
-def test_sizes_are_ranked_and_probabilities_sum_to_at_most_one() -> None:
+def test_sizes_are_ranked_by_probability() -> None:
     fit = footwear_fit(250.0, 97.0, 4.0)
     probabilities = [size.probability for size in fit.sizes]
     assert probabilities == sorted(probabilities, reverse=True)
-    assert sum(size.length_probability for size in fit.sizes) <= 1.0 + 1e-3  # rows are rounded to 0.1 mm
-    assert sum(size.length_probability for size in fit.sizes) > 0.99
 
 
-def test_a_foot_on_the_boundary_is_between_sizes_and_both_are_shown() -> None:
-    boundary = standard_sizes(UK8_FOOT_MM)
-    assert boundary is not None
-    fit = footwear_fit(boundary.foot_min_mm, None, 2.0)
+def test_a_size_fits_the_feet_that_leave_the_curated_toe_allowance_in_its_last() -> None:
+    allowance = toe_allowance()
+    uk8 = next(size for size in footwear_fit(UK8_FOOT_MM, None, 1.0).sizes if size.size == "UK 8")
+    last_mm = (8 + 25) * 25.4 / 3  # UK adult size = 3 x last length in inches - 25
+
+    assert uk8.fit_min_mm == pytest.approx(last_mm - allowance.max_mm, abs=0.2)
+    assert uk8.fit_max_mm == pytest.approx(last_mm - allowance.min_mm, abs=0.2)
+    assert uk8.fit_min_mm < uk8.foot_min_mm < uk8.foot_max_mm < uk8.fit_max_mm
+    assert allowance.min_mm < allowance.ideal_mm < allowance.max_mm
+    assert all(source.url.startswith("http") for source in allowance.sources)
+
+
+def test_neighbouring_sizes_overlap_so_a_foot_between_two_designed_ranges_fits_both() -> None:
+    boundary = 264.6  # where the standard chart's UK 7.5 range ends and its UK 8 range starts
+    fit = footwear_fit(boundary, None, 1.3)
+    by_size = {size.size: size.length_probability for size in fit.sizes}
+
+    assert by_size["UK 7.5"] > 0.9 and by_size["UK 8"] > 0.9
+    assert not fit.between_sizes
+    assert sum(by_size.values()) > 2  # each foot fits more than one half size
+
+
+def test_a_foot_between_two_whole_sizes_can_wear_either() -> None:
+    fit = footwear_fit(261.4, None, 1.3)  # in the 2 mm both UK 7 and UK 8 fit
+    by_size = {size.size: size.length_probability for size in fit.sizes}
+
+    assert by_size["UK 7"] > 0.7 and by_size["UK 8"] > 0.7
+
+
+def test_an_uncertain_foot_on_a_boundary_is_between_sizes_and_both_are_shown() -> None:
+    fit = footwear_fit(264.6, None, 6.0)
     assert fit.between_sizes
     assert fit.recommended == ["UK 7.5", "UK 8"]
     first, second = fit.sizes[0], fit.sizes[1]
-    assert abs(first.probability - second.probability) < 0.05
     assert {first.size, second.size} == {"UK 7.5", "UK 8"}
+    assert first.length_probability < 0.8
 
 
 def test_unknown_brand_uses_the_standard_chart_with_low_confidence() -> None:
