@@ -4,9 +4,12 @@
 
 Photos never enter this graph: the scan routes measure them in memory and pass only the allow-listed
 attributes in (`scan`); without them the `scan` node reads the shopper's stored attributes (consent
-permitting). Numbers come from domain.decision; only the explanations come from the model router. When a
-knowledge base is open, `retrieve` adds its size guides or skincare articles (hybrid search) to the
-citations; without one, or when it fails, recommendations cite only the chart rows and ingredient rules.
+permitting). The shopper's preferences (men's or women's products, a fit for clothes) come with the request,
+else from their stored profile; products for others are not considered. Numbers come from domain.decision;
+only the explanations come from the model router. When a knowledge base is open, `retrieve` adds its size
+guides or skincare articles (hybrid search) to the citations; without one, or when it fails,
+recommendations cite only the chart rows and ingredient rules. Each recommendation lists its citations as
+ids and as titled links (`sources`).
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ from core.privacy import ScanKind, stored_attributes
 from core.schemas import Product, ProductQuery
 from domain.decision.apparel import ApparelFits, body_measurements, score_garment
 from domain.decision.calibration import IsotonicCalibration, PlattCalibration, load_calibration
+from domain.decision.citations import cited_sources
 from domain.decision.feedback import SizeAdjustment, SizeLearner
 from domain.decision.filtering import FilterRules, ScoredCandidate, Selection, select
 from domain.decision.footwear import FootMeasurements, FootwearFits, score_shoe
-from domain.decision.guidance import SCAN_FOR_CATEGORY, GuidanceFacts, guidance_for
+from domain.decision.guidance import SCAN_FOR_CATEGORY, GuidanceFacts, guidance_for, shortfalls
+from domain.decision.preferences import PROFILE_KEY, ShopperPreferences
 from domain.decision.results import DecisionResult, EliminationSummary, Recommendation
 from domain.decision.skincare import score_skincare, skin_profile
 from domain.decision.stock import stock_not_read, with_stock
@@ -62,6 +67,8 @@ GUIDE_QUESTIONS = {
     "apparel": "how to measure your body and choose the right clothing size and fit type",
 }
 CITED_GUIDES = 2
+GENDERED_CATEGORIES = ("footwear", "apparel")
+"""Categories whose products are made for men or women: a stored gender preference is read for them."""
 
 
 class DecisionInput(TypedDict, total=False):
@@ -70,6 +77,10 @@ class DecisionInput(TypedDict, total=False):
     budget_inr: Decimal | None
     region: str | None
     scan: dict[str, Any] | None
+    gender: str | None
+    """"men" or "women": only their products and unisex ones (else the stored preference, else all)."""
+    fit: str | None
+    """Apparel: "slim", "regular" or "relaxed" (else the stored preference, else regular)."""
 
 
 class DecisionOutput(TypedDict):
@@ -86,6 +97,7 @@ class Candidate(TypedDict):
 class DecisionState(DecisionInput, total=False):
     attributes: dict[str, Any] | None
     attributes_source: str | None
+    preferences: ShopperPreferences
     charts: dict[str, str]
     guides: list[dict[str, Any]]
     candidates: list[Candidate]
@@ -96,15 +108,38 @@ class DecisionState(DecisionInput, total=False):
 
 
 def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """The shopper's measurements: from this request's scan, else stored ones."""
+    """The shopper's measurements (from this request's scan, else stored ones) and preferences (from the
+    request, else their stored profile)."""
+    preferences = _preferences(state, runtime)
     if state.get("scan"):
-        return {"attributes": state["scan"], "attributes_source": "scan"}
+        return {"attributes": state["scan"], "attributes_source": "scan", "preferences": preferences}
     kind = SCAN_FOR_CATEGORY.get(state["category"])
     context = run_context(runtime)
     if kind is None:
-        return {"attributes": None, "attributes_source": None}
+        return {"attributes": None, "attributes_source": None, "preferences": preferences}
     stored = stored_attributes(context.services.store, context.tenant_id, state["user_id"], ScanKind(kind))
-    return {"attributes": stored, "attributes_source": "stored" if stored else None}
+    return {
+        "attributes": stored,
+        "attributes_source": "stored" if stored else None,
+        "preferences": preferences,
+    }
+
+
+def _preferences(state: DecisionState, runtime: Runtime[AppContext]) -> ShopperPreferences:
+    """The request's preferences; the stored profile is read only for what the request leaves unstated and
+    the category needs (a gender for shoes and clothes, a fit for clothes)."""
+    stated = {"gender": state.get("gender"), "fit": state.get("fit")}
+    category = state["category"]
+    wanted = (category in GENDERED_CATEGORIES and not stated["gender"]) or (
+        category == "apparel" and not stated["fit"]
+    )
+    stored: dict[str, Any] | None = None
+    if wanted and state.get("user_id"):
+        context = run_context(runtime)
+        user = context.services.store.users.get(context.tenant_id, state["user_id"])
+        remembered = None if user is None else user.attributes.get(PROFILE_KEY)
+        stored = remembered if isinstance(remembered, dict) else None
+    return ShopperPreferences.of(stated, stored)
 
 
 async def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
@@ -173,7 +208,8 @@ def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionSt
             context.tenant_id, ProductQuery(category=state["category"], page=page.page + 1, page_size=100)
         )
         products.extend(page.items)
-    products = products[:MAX_CANDIDATES]
+    preferences = state.get("preferences") or ShopperPreferences()
+    products = [item for item in products[:MAX_CANDIDATES] if preferences.admits(item)]
     adjustments = SizeLearner(store).adjustments(
         context.tenant_id, [(item.id, item.brand) for item in products]
     )
@@ -196,19 +232,26 @@ def score(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     if not attributes or scorer is None:
         return {"scored": []}
     context = run_context(runtime)
-    scored = scorer(state["candidates"], attributes, load_calibration(category=state["category"]))
+    preferences = state.get("preferences") or ShopperPreferences()
+    scored = scorer(
+        state["candidates"], attributes, load_calibration(category=state["category"]), preferences
+    )
     sizes_of = {candidate["product"].id: candidate["product"].sizes for candidate in state["candidates"]}
     stocked = with_stock(scored, context.services.store, context.tenant_id, state.get("region"), sizes_of)
     return {"scored": stocked}
 
 
 def _score_footwear(
-    candidates: list[Candidate], attributes: dict[str, Any], calibration: Calibration
+    candidates: list[Candidate],
+    attributes: dict[str, Any],
+    calibration: Calibration,
+    preferences: ShopperPreferences,
 ) -> list[ScoredCandidate]:
     foot = FootMeasurements(
         length_mm=attributes["length_mm"],
         width_mm=attributes.get("width_mm"),
         length_sigma_mm=attributes.get("length_sigma_mm") or UNKNOWN_SIGMA_MM,
+        width_sigma_mm=attributes.get("width_sigma_mm") or None,
     )
     fits = FootwearFits(foot)
     scored = (
@@ -219,12 +262,15 @@ def _score_footwear(
 
 
 def _score_apparel(
-    candidates: list[Candidate], attributes: dict[str, Any], calibration: Calibration
+    candidates: list[Candidate],
+    attributes: dict[str, Any],
+    calibration: Calibration,
+    preferences: ShopperPreferences,
 ) -> list[ScoredCandidate]:
     body = body_measurements(attributes)
     if not body:
         return []
-    fits = ApparelFits(body)
+    fits = ApparelFits(body, preferred_fit=preferences.fit)
     scored = (
         score_garment(product, fits, adjustment, stock_not_read, calibration)
         for product, adjustment in _pairs(candidates)
@@ -233,7 +279,10 @@ def _score_apparel(
 
 
 def _score_skincare(
-    candidates: list[Candidate], attributes: dict[str, Any], calibration: Calibration
+    candidates: list[Candidate],
+    attributes: dict[str, Any],
+    calibration: Calibration,
+    preferences: ShopperPreferences,
 ) -> list[ScoredCandidate]:
     profile = skin_profile(attributes)
     if profile is None:
@@ -247,7 +296,7 @@ def _pairs(candidates: list[Candidate]) -> list[tuple[Product, SizeAdjustment]]:
     return [(candidate["product"], candidate["adjustment"]) for candidate in candidates]
 
 
-Scorer = Callable[[list[Candidate], dict[str, Any], Calibration], list[ScoredCandidate]]
+Scorer = Callable[[list[Candidate], dict[str, Any], Calibration, ShopperPreferences], list[ScoredCandidate]]
 SCORERS: dict[str, Scorer] = {
     "footwear": _score_footwear,
     "apparel": _score_apparel,
@@ -260,7 +309,8 @@ async def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
     computation, so async: it runs on the event loop instead of hopping to a worker thread."""
     budget = state.get("budget_inr")
     scored = state.get("scored", [])
-    selection = select(scored, FilterRules(budget_inr=budget))
+    rules = FilterRules(budget_inr=budget)
+    selection = select(scored, rules)
     attributes = state.get("attributes") or {}
     category = state["category"]
     if attributes and category not in SCORERS:
@@ -275,15 +325,28 @@ async def filter_(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
         budget_inr=budget,
         has_attributes=usable,
         measurement_sigma_mm=attributes.get("length_sigma_mm"),
+        body_sigma_cm=_body_sigma_cm(attributes) if category == "apparel" else None,
         scan_issues=tuple(attributes.get("issues", ())),
         candidates_considered=len(state.get("candidates", [])),
         cheapest_over_budget_inr=min(
             (item.price_inr for item in scored if budget is not None and item.price_inr > budget),
             default=None,
         ),
+        shortfalls={} if selection.chosen else shortfalls(scored, rules),
+        gender=(state.get("preferences") or ShopperPreferences()).gender,
     )
     guidance = guidance_for(selection, facts)
     return {"selection": selection, "guidance": guidance}
+
+
+def _body_sigma_cm(attributes: dict[str, Any]) -> float | None:
+    """The largest uncertainty of the stored chest, waist and hip (None when none is stored)."""
+    sigmas = [
+        float(value)
+        for name in ("chest_sigma", "waist_sigma", "hip_sigma")
+        if isinstance(value := attributes.get(name), int | float)
+    ]
+    return max(sigmas, default=None)
 
 
 async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
@@ -298,7 +361,7 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
             product_name=item.name,
             brand=item.brand,
             size=item.size,
-            confidence=item.confidence,
+            confidence=round(item.confidence, 2),
             price_inr=float(item.price_inr),
             reasons=[*item.reasons, *_guide_reasons(guides, item)],
             cautions=list(item.cautions),
@@ -310,6 +373,7 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
     for item in chosen:
         explanation = explanations[item.product_id]
         runtime.stream_writer({"explanation": {"product_id": item.product_id, "text": explanation}})
+        citations = _citations(item, guides)
         recommendations.append(
             Recommendation(
                 product_id=item.product_id,
@@ -318,9 +382,10 @@ async def explain(state: DecisionState, runtime: Runtime[AppContext]) -> Decisio
                 price_inr=item.price_inr,
                 size=item.size,
                 confidence=round(item.confidence, 4),
-                factors=item.factors,
+                factors=item.factors.rounded(),
                 explanation=explanation,
-                citations=_citations(item, guides),
+                citations=citations,
+                sources=cited_sources(citations, guides),
             )
         )
     eliminated = state["selection"].eliminated
@@ -363,8 +428,8 @@ def _cited_guides(guides: list[dict[str, Any]], item: ScoredCandidate) -> list[d
 
 
 def _guide_reasons(guides: list[dict[str, Any]], item: ScoredCandidate) -> list[str]:
-    """The best applicable guide, for the explanation to point the shopper to."""
-    return [f"{guide['source_id']}: {guide['title']}" for guide in _cited_guides(guides, item)[:1]]
+    """The best applicable guide, by its title, for the explanation to point the shopper to."""
+    return [f'our guide "{guide["title"]}" explains more' for guide in _cited_guides(guides, item)[:1]]
 
 
 def _citations(item: ScoredCandidate, guides: list[dict[str, Any]]) -> list[str]:

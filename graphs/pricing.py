@@ -33,6 +33,7 @@ from domain.pricing.condition import ConditionAssessment, assess_condition
 from domain.pricing.errors import NoSalesHistory
 from domain.pricing.estimate import HistoryFactors, PriceEstimate, estimate_price
 from domain.pricing.live_index import IndexSnapshot, LiveComparables
+from domain.pricing.photos import body_detectors
 from domain.pricing.suggestion import (
     ComparableSale,
     HistoryUsed,
@@ -107,7 +108,7 @@ def _search(
 
 
 async def comparables(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
-    """Similar sold items (similarity > 0.70, narrowest category scope with enough, top 20) from an index that
+    """Similar sold items (similarity > 0.60, narrowest category scope with enough, top 20) from an index that
     holds every sale stored when the request came (waiting for it when sales are being indexed: see
     domain/pricing/live_index.py); sales after the pricing moment are left out."""
     context = run_context(runtime)
@@ -132,9 +133,16 @@ async def comparables(state: PricingState, runtime: Runtime[AppContext]) -> Pric
 
 
 async def assess(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:
-    """Visual condition from the photos (blur, stains, defects), when there are any (in a worker thread)."""
-    photos = state["request"].photos
-    return {"condition": await asyncio.to_thread(assess_condition, photos) if photos else None}
+    """Visual condition from the photos (blur, stains, defects), when there are any (in a worker thread);
+    a photo that does not plausibly show the listed kind of item is ignored, and the reasons say so."""
+    request = state["request"]
+    if not request.photos:
+        return {"condition": None}
+    detectors = body_detectors()
+    condition = await asyncio.to_thread(
+        assess_condition, request.photos, request.category, faces=detectors.faces, hands=detectors.hands
+    )
+    return {"condition": condition}
 
 
 async def estimate(state: PricingState, runtime: Runtime[AppContext]) -> PricingState:

@@ -42,6 +42,7 @@ from domain.pricing.ingestion import PricingIngestion, pricing_ingestion
 from domain.pricing.live_index import LiveComparables
 from graphs.threads import Threads
 from knowledge.embeddings import Embedder, build_embedder
+from knowledge.sizing.charts import curated_library
 from tools.vision.models import VisionModels
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ class Services:
             resources.callback(services.close)
             if before_start is not None:
                 before_start(services)
+            await asyncio.to_thread(warm_caches)
             await resources.enter_async_context(services._loading_knowledge())
             persistence = await resources.enter_async_context(open_async_persistence(settings))
             services.checkpointer, services.memory = persistence.checkpointer, persistence.store
@@ -257,6 +259,12 @@ def _log_knowledge_report(report: BuildReport | None) -> None:
                 "embedder": report.embedder,
             },
         )
+
+
+def warm_caches() -> None:
+    """Read the curated data files the graphs' async nodes use (cached for the process), so that no request
+    reads them on an event loop."""
+    curated_library()
 
 
 @functools.cache

@@ -33,12 +33,26 @@ def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def chance(value: float) -> str:
+    """A probability as a shopper reads it: a whole percent, never a certain 0% or 100%."""
+    return f"{min(max(round(value * 100), 1), 99)}%"
+
+
+def product_title(brand: str, name: str) -> str:
+    """The product as a shopper reads it: its name, with the brand in front unless the name starts with it
+    ("Kadam Footworks Heritage Oxford", not "Kadam Footworks Kadam Footworks Heritage Oxford")."""
+    brand, name = " ".join(brand.split()), " ".join(name.split())
+    if not brand or name.casefold().startswith(brand.casefold()):
+        return name
+    return f"{brand} {name}"
+
+
 def fit_explanation(context: FitExplanationContext) -> str:
-    name = f"{context.brand} {context.product_name}".strip()
+    name = product_title(context.brand, context.product_name)
     size = f" in size {context.size}" if context.size else ""
     price = f" at {rupees(context.price_inr)}" if context.price_inr is not None else ""
     sentences = [
-        f"We picked {name}{size}{price} with {percent(context.confidence)} confidence that it suits you."
+        f"We picked {name}{size}{price} with {chance(context.confidence)} confidence that it suits you."
     ]
     if context.reasons:
         sentences.append("Why: " + "; ".join(context.reasons) + ".")
@@ -152,10 +166,8 @@ def ask_for(missing: list[str], action: ChatAction) -> str:
 
 
 def _product_line(item: dict[str, Any]) -> str:
-    parts = [str(item.get("name") or item.get("product_id") or item.get("id") or "item")]
-    if item.get("brand"):
-        parts.insert(0, str(item["brand"]))
-    line = " ".join(parts)
+    name = item.get("name") or item.get("product_id") or item.get("id") or "item"
+    line = product_title(str(item.get("brand") or ""), str(name))
     if isinstance(item.get("price_inr"), int | float):
         line += f", {rupees(float(item['price_inr']))}"
     if item.get("size"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +29,14 @@ class RecommendationRequest(BaseModel):
     category: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z_-]*$")
     budget_inr: Money | None = None
     region: Region | None = None
+    gender: Literal["men", "women"] | None = Field(
+        default=None,
+        description="Show men's or women's products (and unisex ones); unset: the stored preference, if any.",
+    )
+    fit: Literal["slim", "regular", "relaxed"] | None = Field(
+        default=None,
+        description="Clothes: how loose you like them; unset: the stored preference, else regular.",
+    )
 
 
 def run_context(services: Services, tenant_id: str, body: RecommendationRequest) -> AppContext:
@@ -36,7 +45,12 @@ def run_context(services: Services, tenant_id: str, body: RecommendationRequest)
 
 def graph_input(body: RecommendationRequest) -> DecisionInput:
     return DecisionInput(
-        user_id=body.user_id, category=body.category, budget_inr=body.budget_inr, region=body.region
+        user_id=body.user_id,
+        category=body.category,
+        budget_inr=body.budget_inr,
+        region=body.region,
+        gender=body.gender,
+        fit=body.fit,
     )
 
 

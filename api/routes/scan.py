@@ -49,6 +49,7 @@ class InMemoryMultiPartParser(MultiPartParser):
 
 class PhotoForm(BaseModel):
     image: bytes = Field(repr=False)
+    side_image: bytes | None = Field(default=None, repr=False, description="The body scan's side photo")
     fields: dict[str, str]
 
 
@@ -81,11 +82,12 @@ class BodyScanResponse(BaseModel):
 
 
 async def read_photo_form(request: Request) -> PhotoForm:
-    """The `image` part's bytes and the text fields; 422 when the form is malformed or has no image."""
+    """The `image` part's bytes (and an optional `side_image` part's, for the body scan) and the text fields;
+    422 when the form is malformed or has no image. Both photos together share the request-size limit."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise InvalidInput("send the photo as multipart/form-data with an `image` part", {"field": "image"})
     parser = InMemoryMultiPartParser(
-        request.headers, request.stream(), max_files=1, max_fields=20, max_part_size=16 * 1024
+        request.headers, request.stream(), max_files=2, max_fields=20, max_part_size=16 * 1024
     )
     try:
         form = await parser.parse()
@@ -96,10 +98,12 @@ async def read_photo_form(request: Request) -> PhotoForm:
         if not isinstance(upload, UploadFile):
             raise InvalidInput("the form has no `image` file part", {"field": "image"})
         image = await upload.read()
+        side = form.get("side_image")
+        side_image = await side.read() if isinstance(side, UploadFile) else None
         fields = {name: value for name, value in form.multi_items() if isinstance(value, str)}
     finally:
         await form.close()
-    return PhotoForm(image=image, fields=fields)
+    return PhotoForm(image=image, side_image=side_image or None, fields=fields)
 
 
 def field(fields: dict[str, str], name: str, adapter: TypeAdapter[T]) -> T:
@@ -199,7 +203,33 @@ async def scan_face(request: Request, services: ServicesDep, tenant_id: TenantDe
     return FaceScanResponse(scan=scan, ingredients=guidance, stored=True)
 
 
-HEIGHT = TypeAdapter(float)
+MIN_HEIGHT_CM, MAX_HEIGHT_CM = 100, 230
+
+
+def height_field(fields: dict[str, str]) -> float:
+    """The shopper's height from the `height_cm` form field, with a message that says what to send when it
+    is missing, not a number, or not a plausible height (422 INVALID_INPUT, field `height_cm`)."""
+    raw = (fields.get("height_cm") or "").strip()
+    if not raw:
+        raise InvalidInput(
+            "enter your height in centimetres in the form field `height_cm` (for example 170): the body "
+            "scan needs it to turn the photo into centimetres",
+            {"field": "height_cm"},
+        )
+    try:
+        height_cm = float(raw.removesuffix("cm").strip())
+    except ValueError:
+        raise InvalidInput(
+            f"`height_cm` must be your height in centimetres, a number such as 170; got {raw[:20]!r}",
+            {"field": "height_cm"},
+        ) from None
+    if not MIN_HEIGHT_CM <= height_cm <= MAX_HEIGHT_CM:
+        raise InvalidInput(
+            f"height_cm must be between {MIN_HEIGHT_CM} and {MAX_HEIGHT_CM} (your height in centimetres); "
+            f"got {height_cm:g}",
+            {"field": "height_cm"},
+        )
+    return height_cm
 
 
 @router.post(
@@ -210,17 +240,20 @@ HEIGHT = TypeAdapter(float)
     },
 )
 async def scan_body(request: Request, services: ServicesDep, tenant_id: TenantDep) -> BodyScanResponse:
-    """multipart: `image` (a front photo, whole body in frame), `user_id`, `height_cm`."""
+    """multipart: `image` (a front photo, whole body in frame), optional `side_image` (the same, standing
+    side-on: it adds the chest, waist and hip depths and narrows their uncertainty), `user_id`, `height_cm`
+    (your height in centimetres)."""
     form = await read_photo_form(request)
     user_id = consented_user(services, tenant_id, form.fields)
-    height_cm = field(form.fields, "height_cm", HEIGHT)
-    if not 100 <= height_cm <= 230:
-        raise InvalidInput("height_cm must be between 100 and 230", {"field": "height_cm"})
+    height_cm = height_field(form.fields)
     models = services.vision
-    scan = await measure(
-        form,
-        lambda image: measure_body(image, height_cm, landmarker=models.pose(), priors=models.priors()),
-    )
+    side_photo = form.side_image
+
+    def measure_photos(image: np.ndarray) -> BodyScan:
+        side = None if side_photo is None else decode_image(side_photo)
+        return measure_body(image, height_cm, side, landmarker=models.pose(), priors=models.priors())
+
+    scan = await measure(form, measure_photos)
     values = {name: measurement.value for name, measurement in scan.measurements.items()}
     sigmas = {f"{name}_sigma": measurement.sigma for name, measurement in scan.measurements.items()}
     await run_in_threadpool(

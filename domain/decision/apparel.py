@@ -4,7 +4,8 @@ The body scan stores circumferences in cm (`chest`, `waist`, `hip`, `inseam`, ea
 knowledge.sizing.apparel turns them into a probability per chart size. Learned size offsets shift the body
 along the chart, as for shoes: a garment that runs small by one size is sized as if the body were one chart
 step larger in every dimension. The attribute similarity is how close the chosen size would wear to the
-shopper's preferred fit (tight < slim < regular < relaxed < oversized)."""
+shopper's preferred fit (tight < slim < regular < relaxed < oversized): the one they asked for, else
+regular."""
 
 from __future__ import annotations
 
@@ -74,8 +75,14 @@ class ApparelFits:
     """The chart fits of one body, computed once per (brand, garment, gender, offset) and shared by every
     garment with the same ones."""
 
-    def __init__(self, body: BodyMeasurements, library: ChartLibrary | None = None) -> None:
+    def __init__(
+        self,
+        body: BodyMeasurements,
+        library: ChartLibrary | None = None,
+        preferred_fit: FitType | None = None,
+    ) -> None:
         self.body = body
+        self.preferred_fit: FitType = preferred_fit or PREFERRED_FIT
         self._library = library or curated_library()
         self._charts = {chart.id: chart for chart in self._library.apparel}
         self._fits: dict[tuple[str, str, str, float], ApparelFit | None] = {}
@@ -101,7 +108,9 @@ class ApparelFits:
             return None
 
     def _apparel_fit(self, body: BodyMeasurements, brand: str, garment: str, gender: Gender) -> ApparelFit:
-        return apparel_fit(body, brand or None, garment, PREFERRED_FIT, gender=gender, library=self._library)
+        return apparel_fit(
+            body, brand or None, garment, self.preferred_fit, gender=gender, library=self._library
+        )
 
 
 def size_row_for(label: str, sizes: list[ApparelSizeFit]) -> ApparelSizeFit | None:
@@ -144,7 +153,7 @@ def score_garment(
     chart = fits.chart(fit.chart_id)
     factors = ConfidenceFactors(
         fit=row.probability,
-        attribute_similarity=wear_similarity(row.fit_type),
+        attribute_similarity=wear_similarity(row.fit_type, fits.preferred_fit),
         metadata_quality=product.metadata_quality,
         brand_reliability=chart_brand_reliability(adjustment.brand, fit.low_confidence),
     )
@@ -155,7 +164,7 @@ def score_garment(
         factors,
         calibration,
         reasons=tuple(_reasons(row, chart, fits, fit)),
-        cautions=tuple(_cautions(product, row, fit, adjustment)),
+        cautions=tuple(_cautions(product, row, fit, adjustment, fits.preferred_fit)),
         citations=(row.row_id, f"fit:type-{chart.fit_type}"),
     )
 
@@ -172,14 +181,14 @@ def _reasons(row: ApparelSizeFit, chart: ApparelChart, fits: ApparelFits, fit: A
         for name in dimensions
     )
     return [
-        f"{row.row_id} is cut for {cut} and you measure {measured} "
+        f"size {row.size} is cut for {cut} and you measure {measured} "
         f"({round(row.probability * 100)}% likely to fit)",
         f"{chart.name} is cut {chart.fit_type}; in this size it would wear {row.fit_type} on you",
     ]
 
 
 def _cautions(
-    product: Product, row: ApparelSizeFit, fit: ApparelFit, adjustment: SizeAdjustment
+    product: Product, row: ApparelSizeFit, fit: ApparelFit, adjustment: SizeAdjustment, preferred: FitType
 ) -> list[str]:
     cautions: list[str] = []
     if fit.low_confidence:
@@ -190,6 +199,6 @@ def _cautions(
         cautions.append(f"shoppers report it runs {direction}; the size was adjusted for that")
     if fit.between_sizes:
         cautions.append(f"you are between sizes {' and '.join(fit.recommended)}")
-    if row.fit_type != PREFERRED_FIT:
-        cautions.append(f"size {row.size} would wear {row.fit_type} rather than {PREFERRED_FIT}")
+    if row.fit_type != preferred:
+        cautions.append(f"size {row.size} would wear {row.fit_type} rather than {preferred}")
     return cautions

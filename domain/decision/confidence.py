@@ -28,6 +28,12 @@ class ConfidenceFactors(BaseModel):
     metadata_quality: float = Field(ge=0, le=1)
     brand_reliability: float = Field(ge=0, le=1)
 
+    def rounded(self, digits: int = 3) -> ConfidenceFactors:
+        """The factors as the shopper sees them: to `digits` decimals."""
+        return ConfidenceFactors(
+            **{name: round(getattr(self, name), digits) for name in ConfidenceFactors.model_fields}
+        )
+
 
 def raw_confidence(factors: ConfidenceFactors) -> float:
     """0.4 fit + 0.3 attribute similarity + 0.2 metadata quality + 0.1 brand reliability, uncalibrated."""

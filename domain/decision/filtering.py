@@ -58,6 +58,11 @@ class ScoredCandidate(BaseModel):
     line: str | None = Field(
         default=None, description="The product line (a formula in several pack sizes): one pick per line."
     )
+    alternatives: tuple[ScoredCandidate, ...] = Field(
+        default=(),
+        description="Other sizes as likely to fit, in order: when this size is out of stock, the first of "
+        "them in stock is recommended instead (domain.decision.stock.with_stock).",
+    )
 
     @classmethod
     def of(
@@ -119,15 +124,22 @@ def _first_broken_rule(candidate: ScoredCandidate, rules: FilterRules) -> Elimin
     return None
 
 
+def _rank(candidate: ScoredCandidate) -> tuple[float, Decimal, str]:
+    """Best first by confidence as the shopper sees it (a whole percent), then the cheaper: a change in the
+    third decimal (one shopper's report about a shoe) does not reorder products the shopper cannot tell
+    apart."""
+    return (-round(candidate.confidence, 2), candidate.price_inr, candidate.product_id)
+
+
 def select(candidates: list[ScoredCandidate], rules: FilterRules) -> Selection:
-    """The top `max_items` by confidence that pass every rule, at most `max_per_brand` of a brand and one of a
-    product line (the best-ranked pack size); none at all when fewer than `min_items` pass (an honest empty
-    list beats a padded one)."""
+    """The top `max_items` by confidence (to the percent, then price) that pass every rule, at most
+    `max_per_brand` of a brand and one of a product line (the best-ranked pack size); none at all when fewer
+    than `min_items` pass (an honest empty list beats a padded one)."""
     eliminated: Counter[Elimination] = Counter()
     per_brand: Counter[str] = Counter()
     lines: set[str] = set()
     passing: list[ScoredCandidate] = []
-    for candidate in sorted(candidates, key=lambda item: (-item.confidence, item.price_inr, item.product_id)):
+    for candidate in sorted(candidates, key=_rank):
         broken = _first_broken_rule(candidate, rules)
         brand = candidate.brand.strip().casefold()
         if broken is None and candidate.line is not None and candidate.line in lines:

@@ -37,6 +37,8 @@ SIZE_STEP_MM = 25.4 / 3
 UNMEASURED_WIDTH_SIMILARITY = 0.5
 STANDARD_CHART_RELIABILITY = 0.75
 """Brand reliability is scaled by this when the brand publishes no chart and the standard one stands in."""
+EQUALLY_LIKELY = 0.02
+"""Sizes within two points of the best one's fit probability are as good: stock decides between them."""
 FITS_REMEMBERED = 1024
 """Chart fits kept per process: one per (foot, brand, learned offset), about 20 chart rows each."""
 _SIZE_LABEL = re.compile(r"^(?P<system>uk|ind|india|eu|us)?\s*(?P<number>\d{1,2}(?:\.5)?)$")
@@ -113,7 +115,7 @@ class FootwearFits:
         self._foot = foot
         self._library = library
         self._fits: dict[tuple[float, str, str | None], FootwearFit] = {}
-        self._best: dict[tuple[float, str, str | None, tuple[str, ...]], tuple[str, SizeFit] | None] = {}
+        self._ranked: dict[tuple[float, str, str | None, tuple[str, ...]], list[tuple[str, SizeFit]]] = {}
 
     def fit(self, length_mm: float, brand: str, fitting: str | None = None) -> FootwearFit:
         key = (length_mm, brand, fitting)
@@ -138,24 +140,27 @@ class FootwearFits:
     def best_size(
         self, length_mm: float, brand: str, labels: list[str], fitting: str | None = None
     ) -> tuple[str, SizeFit] | None:
-        """The size label most likely to fit on length (to the percent), the one nearest the foot the size is
-        designed for among equally likely ones, with its chart row; None when no label names a chart row."""
+        """The size label most likely to fit, with its chart row; None when no label names a chart row."""
+        ranked = self.ranked_sizes(length_mm, brand, labels, fitting)
+        return ranked[0] if ranked else None
+
+    def ranked_sizes(
+        self, length_mm: float, brand: str, labels: list[str], fitting: str | None = None
+    ) -> list[tuple[str, SizeFit]]:
+        """The size labels that name a chart row, most likely to fit on length (to the percent) first, the
+        one nearest the foot the size is designed for first among equally likely ones."""
         key = (length_mm, brand, fitting, tuple(labels))
-        if key not in self._best:
+        if key not in self._ranked:
             sizes = self.fit(length_mm, brand, fitting).sizes
             options = [(label, row) for label in labels if (row := chart_row_for(label, sizes)) is not None]
-            self._best[key] = (
-                max(
-                    options,
-                    key=lambda option: (
-                        round(option[1].length_probability, 2),
-                        -option[1].distance_from_design(length_mm),
-                    ),
-                )
-                if options
-                else None
+            self._ranked[key] = sorted(
+                options,
+                key=lambda option: (
+                    -round(option[1].length_probability, 2),
+                    option[1].distance_from_design(length_mm),
+                ),
             )
-        return self._best[key]
+        return self._ranked[key]
 
 
 def score_shoe(
@@ -170,15 +175,40 @@ def score_shoe(
 ) -> ScoredCandidate | None:
     """The product at its most likely size, or None when none of its sizes is on the chart.
 
-    Pass one `fits` for all the shoes scored for a foot to compute each chart fit once."""
+    Sizes as likely to fit as the best (to EQUALLY_LIKELY) are its `alternatives`: when the best is not in
+    stock and one of them is, that one is the answer (here when `in_stock` can tell, else in
+    domain.decision.stock.with_stock), so which of two equally good sizes is named first never decides
+    whether the shopper gets the shoe. Pass one `fits` for all the shoes scored for a foot to compute each
+    chart fit once."""
     fits = fits or FootwearFits(foot, library)
     length = foot.length_mm + adjustment.mean * SIZE_STEP_MM
     fitting = product_fitting(product)
     fit = fits.fit(length, product.brand, fitting)
-    best = fits.best_size(length, product.brand, product.sizes, fitting)
-    if best is None:
+    ranked = fits.ranked_sizes(length, product.brand, product.sizes, fitting)
+    if not ranked:
         return None
-    size, row = best
+    best = round(ranked[0][1].length_probability, 2)
+    options = [
+        _scored_size(product, foot, adjustment, in_stock, calibration, fit, size, row)
+        for size, row in ranked
+        if round(row.length_probability, 2) >= best - EQUALLY_LIKELY
+    ]
+    chosen = next((option for option in options if option.in_stock), options[0])
+    if chosen is not options[0]:
+        return chosen
+    return chosen.model_copy(update={"alternatives": tuple(options[1:])}) if len(options) > 1 else chosen
+
+
+def _scored_size(
+    product: Product,
+    foot: FootMeasurements,
+    adjustment: SizeAdjustment,
+    in_stock: StockCheck,
+    calibration: PlattCalibration | IsotonicCalibration,
+    fit: FootwearFit,
+    size: str,
+    row: SizeFit,
+) -> ScoredCandidate:
     factors = ConfidenceFactors(
         fit=row.length_probability,
         attribute_similarity=(
@@ -222,4 +252,5 @@ def score_shoe(
 
 
 def _percent(probability: float) -> str:
-    return f"{round(probability * 100)}%"
+    """A chance as a shopper reads it: a whole percent, never a certain 0% or 100%."""
+    return f"{min(max(round(probability * 100), 1), 99)}%"

@@ -31,13 +31,10 @@ class ShopperPreferences(BaseModel):
     def of(cls, stated: Mapping[str, Any] | None, stored: Mapping[str, Any] | None) -> ShopperPreferences:
         """The request's preferences, each unstated one taken from the stored profile; values that are not
         a known gender or fit are ignored."""
-        stated, stored = stated or {}, stored or {}
-        gender = stated.get("gender") or stored.get("gender")
-        fit = stated.get("fit") or stored.get("fit")
-        return cls(
-            gender=gender if gender in GENDERS else None,
-            fit=fit if fit in FITS else None,
-        )
+        sources = (stated or {}, stored or {})
+        gender = next((source["gender"] for source in sources if source.get("gender") in GENDERS), None)
+        fit = next((source["fit"] for source in sources if source.get("fit") in FITS), None)
+        return cls(gender=gender, fit=fit)
 
     def admits(self, product: Product) -> bool:
         """Whether the product is for this shopper: for their gender or unisex (or unlabelled)."""

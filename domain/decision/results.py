@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from core.schemas import Money
+from domain.decision.citations import CitedSource
 from domain.decision.confidence import ConfidenceFactors
 from domain.decision.filtering import Elimination
 
@@ -18,7 +19,10 @@ class Recommendation(BaseModel):
     confidence: float = Field(ge=0, le=1)
     factors: ConfidenceFactors
     explanation: str
-    citations: list[str]
+    citations: list[str] = Field(description="The ids of the sources (chart rows, rules, guides)")
+    sources: list[CitedSource] = Field(
+        default_factory=list, description="The same sources as titled links a shopper can open"
+    )
 
 
 class EliminationSummary(BaseModel):

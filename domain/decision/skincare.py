@@ -87,23 +87,28 @@ def score_skincare(
         metadata_quality=product.metadata_quality,
         brand_reliability=NEUTRAL_BRAND_RELIABILITY,
     )
-    cited = [
-        verdict
-        for verdict in check.ingredients
-        if (verdict.source_id or verdict.rules) and verdict.status != "unknown"
-    ]
-    cited.sort(key=lambda verdict: ({"avoid": 0, "caution": 1}.get(verdict.status, 2), verdict.listed_as))
+    cited = sorted(
+        (
+            (index, verdict)
+            for index, verdict in enumerate(check.ingredients)
+            if (verdict.source_id or verdict.rules) and verdict.status != "unknown"
+        ),
+        key=lambda pair: (
+            {"avoid": 0, "caution": 1}.get(pair[1].status, 2),
+            not any(reason.startswith("helps with") for reason in pair[1].reasons),
+            pair[0],
+        ),
+    )
     reasons = [
-        f"{verdict.inci or verdict.listed_as} is {_status_words(verdict.status)} for your skin "
-        f"({'; '.join(verdict.reasons)})"
-        for verdict in cited[:CITED_INGREDIENTS]
+        f"{verdict.listed_as} is {_status_words(verdict.status)} for your skin ({'; '.join(verdict.reasons)})"
+        for _, verdict in cited[:CITED_INGREDIENTS]
     ]
     cautions = [check.summary] if check.verdict in {"avoid", "caution", "unknown"} else []
     cautions += [
         f"{conflict.first} with {conflict.second}: {conflict.reason}" for conflict in check.conflicts
     ]
-    citations = [str(verdict.source_id) for verdict in cited if verdict.source_id]
-    citations += sorted({rule for verdict in cited for rule in verdict.rules})
+    citations = [str(verdict.source_id) for _, verdict in cited if verdict.source_id]
+    citations += sorted({rule for _, verdict in cited for rule in verdict.rules})
     return ScoredCandidate.of(
         product,
         None,

@@ -30,7 +30,29 @@ def with_stock(
     """`scored` with `in_stock` read from the store, in one batch for everything asked about a region: a
     chosen size's row there, or for a product scored without a size (skincare) the rows of its listed sizes
     (`sizes_of`, by product id). Without a region, or without known sizes, any row of the product that
-    matches what is known counts (the product's rows, read alone)."""
+    matches what is known counts (the product's rows, read alone). A product whose chosen size is out of
+    stock but has an equally good alternative in stock is answered at that size."""
+    scored = [
+        option.model_copy(update={"alternatives": ()})
+        for item in scored
+        for option in (item, *item.alternatives)
+    ]
+    owners = [item.product_id for item in scored]
+    scored = _marked(scored, store, tenant_id, region, sizes_of)
+    chosen: dict[str, ScoredCandidate] = {}
+    for product_id, item in zip(owners, scored, strict=True):
+        if product_id not in chosen or (item.in_stock and not chosen[product_id].in_stock):
+            chosen[product_id] = item
+    return list(chosen.values())
+
+
+def _marked(
+    scored: list[ScoredCandidate],
+    store: Store,
+    tenant_id: str,
+    region: str | None,
+    sizes_of: Mapping[str, Sequence[str]] | None,
+) -> list[ScoredCandidate]:
     keys = [_stock_keys(item, region, sizes_of) for item in scored]
     wanted = [key for item_keys in keys if item_keys is not None for key in item_keys]
     rows = store.inventory.get_many(tenant_id, wanted) if wanted else {}

@@ -45,7 +45,7 @@ SCALE_FLOOR, SCALE_CEILING = 0.05, 3.0
 RANGE_LEVELS = (0.80, 0.90)
 SHARE_EDGES = (0.0, 0.25, 0.5)  # bins: 0 | (0, .25] | (.25, .5] | (.5, 1]
 MIN_BIN_CASES = 20
-SCALE_SHRINK = 20.0
+SCALE_SHRINK = 50.0
 RESIDUAL_FLOOR = 0.01
 RangeQuantiles = tuple[float, float, float, float]  # log offsets at 5%, 10%, 90%, 95% around the centre
 
@@ -352,12 +352,13 @@ def _quantiles(scores: numpy.ndarray) -> RangeQuantiles:
     return min(low90, 0.0), min(low80, 0.0), max(high80, 0.0), max(high90, 0.0)
 
 
-def fit_ranges(residuals: numpy.ndarray, shares: numpy.ndarray, categories: Sequence[str]) -> ConformalRanges:
-    """The scale model (see ConformalRanges) and the scaled residuals' conformal quantiles per top-level
-    category with MIN_GROUP_CASES cases, and over all cases."""
+def _scale_model(
+    residuals: numpy.ndarray, shares: numpy.ndarray, categories: Sequence[str]
+) -> ConformalRanges:
+    """The scale model alone (see ConformalRanges), fitted on these cases; no quantiles yet."""
     size = numpy.abs(residuals) + RESIDUAL_FLOOR
     overall = float(numpy.median(size))
-    bins = numpy.array([share_bin(float(share)) for share in shares])
+    bins = numpy.array([share_bin(float(share)) for share in shares], dtype=numpy.int64)
     bin_scales = tuple(
         float(numpy.median(size[bins == index])) if int((bins == index).sum()) >= MIN_BIN_CASES else overall
         for index in range(len(SHARE_EDGES) + 1)
@@ -376,13 +377,29 @@ def fit_ranges(residuals: numpy.ndarray, shares: numpy.ndarray, categories: Sequ
         category_log_scale[path] = (sum(values) - len(values) * centre + SCALE_SHRINK * parent) / (
             len(values) + SCALE_SHRINK
         )
-    ranges = ConformalRanges(
+    return ConformalRanges(
         bin_scales=bin_scales, category_log_scale=category_log_scale, quantiles={}, cases={}
     )
-    scales = numpy.array(
-        [ranges.scale(category, float(share)) for category, share in zip(categories, shares, strict=True)]
-    )
-    scores = residuals / scales
+
+
+def fit_ranges(residuals: numpy.ndarray, shares: numpy.ndarray, categories: Sequence[str]) -> ConformalRanges:
+    """The scale model (see ConformalRanges) fitted on all cases, and the conformal quantiles of scaled
+    residuals per top-level category with MIN_GROUP_CASES cases and over all cases. Each case's residual is
+    scaled by a scale model fitted on the other half of the cases (cross-fitting; the halves are a fixed
+    shuffle, so no order in the cases lines up with them), so the scale never learned from the residual it
+    scales and the quantiles are not optimistic."""
+    halves = numpy.random.default_rng(0).permutation(len(residuals)) % 2  # fixed: the same history, the same
+    scores = numpy.empty(len(residuals), dtype=numpy.float64)
+    for half in (0, 1):
+        fit, scaled = halves != half, halves == half
+        model = _scale_model(
+            residuals[fit], shares[fit], [c for c, f in zip(categories, fit, strict=True) if f]
+        )
+        rows = numpy.flatnonzero(scaled)
+        scores[rows] = residuals[rows] / numpy.array(
+            [model.scale(categories[row], float(shares[row])) for row in rows]
+        )
+    ranges = _scale_model(residuals, shares, categories)
     groups = numpy.array([top_level(category) for category in categories])
     ranges.quantiles[""] = _quantiles(scores)
     ranges.cases[""] = len(scores)

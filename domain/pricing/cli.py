@@ -6,11 +6,22 @@ PAKKA_* environment (core.settings.Settings), like every other command.
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from core.cli_support import (
@@ -25,7 +36,7 @@ from core.records.sales import DeadLetter
 from core.settings import Settings
 from domain.pricing.consistency import TenantConsistency, check_tenant
 from domain.pricing.events import PricingEventService
-from domain.pricing.importers import ImportFormat, ImportReport, import_history
+from domain.pricing.importers import ImportFormat, ImportReport, Progress, count_rows, import_history
 from domain.pricing.worker import ReplayReport, replay_dead_letters
 from knowledge.embeddings import build_embedder, bundled_minilm_archive
 
@@ -50,26 +61,65 @@ def import_command(
     tenant: TenantOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Import at most this many rows.")] = None,
     embed: Annotated[
-        bool, typer.Option("--embed/--no-embed", help="Embed listings with the configured embedder.")
-    ] = True,
+        bool,
+        typer.Option(
+            "--embed/--no-embed",
+            help="Also embed each listing with the configured embedder (slow on a CPU: tens of listings per "
+            "second; comparables use lexical similarity without it).",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object, and no progress bar.")
+    ] = False,
 ) -> None:
-    """Load a Mercari or thredUP file as listed + sold events and print what was loaded and skipped."""
+    """Load a Mercari or thredUP file as listed + sold events, with a progress bar on stderr (when it is a
+    terminal and --json is not given), then print what was loaded, skipped and how fast."""
     settings = load_settings()
     tenant_id = tenant or settings.default_tenant
     embedder = build_embedder(settings) if embed else None
     try:
-        with opened_store(settings) as store:
-            report = import_history(store, file, file_format, tenant_id, embedder=embedder, limit=limit)
+        with opened_store(settings) as store, _import_progress(file, file_format, limit, as_json) as progress:
+            report = import_history(
+                store, file, file_format, tenant_id, embedder=embedder, limit=limit, progress=progress
+            )
     except ValueError as error:
         error_console.print(f"[red]cannot import:[/red] {escape(str(error))}")
         raise typer.Exit(code=1) from error
+    if as_json:
+        typer.echo(json.dumps({"tenant": tenant_id, "format": file_format.value} | report.as_dict()))
+        return
     _print_import(report, file_format, tenant_id)
+
+
+@contextlib.contextmanager
+def _import_progress(
+    file: Path, file_format: ImportFormat, limit: int | None, quiet: bool
+) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr over the file's rows, or None when quiet or stderr is not a terminal."""
+    if quiet or not error_console.is_terminal:
+        yield None
+        return
+    total = count_rows(file, file_format)
+    bar = RichProgress(
+        TextColumn("[bold]importing[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=error_console,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(file.name, total=min(total, limit) if limit else total)
+        yield lambda rows: bar.update(task, completed=rows)
 
 
 def _print_import(report: ImportReport, file_format: ImportFormat, tenant_id: str) -> None:
     console.print(
         f"{file_format.value} import into tenant [bold]{tenant_id}[/bold]: read {report.read}, "
-        f"imported {report.imported}, embedded {report.embedded}, skipped {report.skipped}"
+        f"imported {report.imported}, embedded {report.embedded}, skipped {report.skipped} "
+        f"in {report.seconds:.1f} s ({report.per_second:,.0f} sales/s)"
     )
     print_skip_reasons(report.reasons)
 

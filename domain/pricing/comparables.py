@@ -2,7 +2,9 @@
 
 Similarity is the cosine of sentence embeddings when an embedder is given and every indexed sale has a stored
 embedding (written by the event service from `listing_text`), else calibrated TF-IDF over brand and title
-(domain/pricing/lexical.py) on the same scale, so the 0.70 threshold means the same under both. The search
+(domain/pricing/lexical.py) on the same scale, so the 0.60 threshold means the same under both (the learned
+weighting decides how much a loosely similar sale counts; evals/pricing/evaluate.py measured 0.60 against
+0.70). The search
 looks in the listing's category first and widens to its parent levels until it has enough comparables; it
 returns at most 20, most similar first. There is no time window: how much an older sale counts is the
 learned recency weight's business (domain/pricing/calibration.py), and time is measured from the pricing
@@ -34,10 +36,10 @@ from domain.pricing.lexical import LexicalIndex, calibrate
 from domain.pricing.price_model import MAX_MODEL_SALES, FittedModel, ModelListing, fit_price_model
 from knowledge.embeddings import Embedder
 
-MIN_SIMILARITY = 0.70
+MIN_SIMILARITY = 0.60
 MAX_COMPARABLES = 20
 ENOUGH_COMPARABLES = 5
-CALIBRATION_CASES = 1_000
+CALIBRATION_CASES = 2_000
 PAST_INDEXES = 4
 MODEL_REFRESH_GROWTH = 0.10
 

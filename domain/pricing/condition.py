@@ -1,6 +1,8 @@
 """Visual condition of a listing from its photos, offline: blur, stains and small defects.
 
 Photos arrive as bytes and are decoded in memory (tools/vision/image.py); nothing is written anywhere.
+- Subject: a photo that does not plausibly show the listed kind of item (a blank, a screenshot, a face or a
+  foot attached to a handbag: domain/pricing/photos.py) is ignored, and the reasons say so.
 - Blur: variance of the Laplacian of the grey image at a fixed working size; a blurry photo cannot show
   wear, so it changes nothing and says so.
 - Stains and defects: pixels whose Lab colour differs strongly from their wide median-filtered surroundings
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy
 
+from domain.pricing.photos import Detector, PhotoSubject, photo_subject
 from tools.vision.image import decode_image
 
 WORKING_SIDE_PX = 512
@@ -36,6 +39,11 @@ class PhotoFindings:
     stain_share: float
     stains: int
     defects: int
+    subject: PhotoSubject | None = None  # None: not checked (no listing category given)
+
+    @property
+    def usable(self) -> bool:
+        return not self.blurry and (self.subject is None or self.subject.plausible)
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,21 @@ def off_colour_blobs(image: numpy.ndarray) -> tuple[list[float], int]:
     return stains, defects
 
 
-def inspect_photo(data: bytes) -> PhotoFindings:
-    """Findings for one photo (raises ScanRejected for bytes that are not a usable image)."""
+def inspect_photo(
+    data: bytes,
+    category: str | None = None,
+    *,
+    faces: Detector | None = None,
+    hands: Detector | None = None,
+) -> PhotoFindings:
+    """Findings for one photo (raises ScanRejected for bytes that are not a usable image); with the listing's
+    `category`, whether the photo plausibly shows such an item."""
     image = _working_copy(decode_image(data))
+    subject = photo_subject(image, category, faces=faces, hands=hands) if category is not None else None
+    if subject is not None and not subject.plausible:
+        return PhotoFindings(
+            sharpness=0.0, blurry=False, stain_share=0.0, stains=0, defects=0, subject=subject
+        )
     sharp = sharpness(image)
     stains, defects = off_colour_blobs(image)
     return PhotoFindings(
@@ -93,17 +113,29 @@ def inspect_photo(data: bytes) -> PhotoFindings:
         stain_share=round(float(sum(stains)), 4),
         stains=len(stains),
         defects=defects,
+        subject=subject,
     )
 
 
-def assess_condition(photos: Sequence[bytes]) -> ConditionAssessment:
-    """Combine the sharp photos' findings into one multiplier: stains cost up to 10%, defects up to 5%, at
-    most 15% together; blurry photos are reported and ignored."""
-    findings = tuple(inspect_photo(photo) for photo in photos)
-    usable = [finding for finding in findings if not finding.blurry]
+def assess_condition(
+    photos: Sequence[bytes],
+    category: str | None = None,
+    *,
+    faces: Detector | None = None,
+    hands: Detector | None = None,
+) -> ConditionAssessment:
+    """Combine the usable photos' findings into one multiplier: stains cost up to 10%, defects up to 5%, at
+    most 15% together. Blurry photos, and (with the listing's `category`) photos that do not plausibly show
+    such an item, are reported and ignored."""
+    findings = tuple(inspect_photo(photo, category, faces=faces, hands=hands) for photo in photos)
+    usable = [finding for finding in findings if finding.usable]
     reasons: list[str] = []
-    if len(usable) < len(findings):
-        reasons.append(f"{len(findings) - len(usable)} photo(s) too blurry to judge condition")
+    for number, finding in enumerate(findings, start=1):
+        if finding.subject is not None and not finding.subject.plausible:
+            reasons.append(f"photo {number} ignored: {finding.subject.reason}")
+    blurry = sum(finding.blurry for finding in findings)
+    if blurry:
+        reasons.append(f"{blurry} photo(s) too blurry to judge condition")
     if not usable:
         return ConditionAssessment(photos=findings, log_factor=0.0, reasons=tuple(reasons))
     stain_share = max(finding.stain_share for finding in usable)

@@ -8,7 +8,7 @@ Raw TF-IDF cosines run lower than sentence-embedding cosines for the same pair (
 words score ~0.5 lexically but ~0.8 with MiniLM), so `calibrate` maps them onto the embedding scale with a
 piecewise-linear curve fitted by quantile matching on Mercari title pairs (evals/pricing/calibrate_lexical):
 a raw TF-IDF cosine of 0.53 sits at the same quantile as a MiniLM cosine of 0.70, so after calibration the
-0.70 threshold keeps about the same share of pairs under either similarity.
+0.70 threshold keeps about the same share of pairs under either similarity (and so does any other).
 """
 
 from __future__ import annotations

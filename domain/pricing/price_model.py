@@ -18,14 +18,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import Ridge
 
 from core.records.sales import ListingCondition
+
+if TYPE_CHECKING:  # scikit-learn and scipy take seconds to import: loaded where a model is fitted
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import Ridge
 
 RIDGE_ALPHA = 2.0
 MIN_MODEL_SALES = 30
@@ -83,6 +85,8 @@ class _Features:
     """Fitted TF-IDF blocks over all text, name, description and labels, then a condition one-hot."""
 
     def __init__(self, listings: Sequence[ModelListing]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.blocks: list[tuple[TextOf, TfidfVectorizer]] = []
         for text_of, options in BLOCKS:
             vectorizer = TfidfVectorizer(**options)
@@ -93,6 +97,8 @@ class _Features:
             self.blocks.append((text_of, vectorizer))
 
     def matrix(self, listings: Sequence[ModelListing]) -> sparse.csr_matrix:
+        from scipy import sparse
+
         conditions = numpy.zeros((len(listings), len(CONDITIONS)))
         for row, listing in enumerate(listings):
             conditions[row, CONDITIONS.index(listing.condition)] = 1.0
@@ -128,6 +134,8 @@ class PriceModel:
 
     @classmethod
     def fit(cls, listings: Sequence[ModelListing], log_prices: numpy.ndarray) -> PriceModel:
+        from sklearn.linear_model import Ridge
+
         features = _Features(listings)
         ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.matrix(listings), log_prices)
         return cls(features=features, ridge=ridge, sales=len(listings))

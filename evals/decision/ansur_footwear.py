@@ -46,6 +46,7 @@ from domain.decision.confidence import raw_confidence
 from domain.decision.feedback import SizeAdjustment
 from domain.decision.filtering import FilterRules, ScoredCandidate, select
 from domain.decision.footwear import FootMeasurements, FootwearFits, score_shoe
+from domain.decision.preferences import ShopperPreferences
 from domain.decision.size_model import FOOTWEAR_LINK, Belief
 from evals.shared_data import SHARED_DATA
 
@@ -119,8 +120,10 @@ class Stock:
 
 
 def for_gender(products: Sequence[Product], gender: str) -> list[Product]:
-    """What a shopper asking for men's or women's shoes is offered: those, and unisex ones."""
-    return [item for item in products if item.attributes.get("gender", "unisex") in (gender, "unisex")]
+    """What a shopper asking for men's or women's shoes is offered: those, and unisex ones (the decision
+    graph's own filter)."""
+    preferences = ShopperPreferences.of({"gender": gender}, None)
+    return [item for item in products if preferences.admits(item)]
 
 
 def picks(

@@ -142,7 +142,9 @@ async def test_each_recommendation_names_its_size_and_explains_itself_citing_the
     sprint = next(item for item in result.recommendations if item.product_id == "sprint-c")
     assert sprint.size == "UK 7"
     assert "chart:sprintara:uk-7" in sprint.citations
-    assert "chart:sprintara:uk-7" in sprint.explanation
+    assert "Sprintara footwear, size UK 7" in [source.title for source in sprint.sources]
+    assert "size UK 7 fits feet of" in sprint.explanation
+    assert "chart:" not in sprint.explanation and "100%" not in sprint.explanation
     assert "%" in sprint.explanation
     plain = next(item for item in result.recommendations if item.product_id == "plain-a")
     assert "publishes no size chart" in plain.explanation
@@ -251,7 +253,8 @@ async def test_skincare_is_chosen_by_ingredient_compatibility_citing_the_ingredi
     serum = result.recommendations[0]
     assert serum.size is None
     assert "ingredient:niacinamide" in serum.citations
-    assert "ingredient:niacinamide" in serum.explanation
+    assert "Niacinamide is suitable for your skin (helps with acne" in serum.explanation
+    assert "ingredient:" not in serum.explanation
 
 
 async def test_a_face_scan_without_a_skin_type_recommends_nothing(context: AppContext) -> None:

@@ -75,7 +75,10 @@ async def test_footwear_recommendations_cite_the_foot_measuring_guide(services: 
     for item in result.recommendations:
         assert item.citations[0].startswith("chart:")
         assert "article:how-to-measure-foot" in item.citations
-        assert "article:how-to-measure-foot" in item.explanation
+        assert 'our guide "How to measure your foot at home"' in item.explanation
+        assert "article:" not in item.explanation
+        guide = next(source for source in item.sources if source.id == "article:how-to-measure-foot")
+        assert guide.title == "How to measure your foot at home"
 
 
 async def test_skincare_recommendations_cite_their_ingredient_rules_then_the_best_skincare_articles(
@@ -89,7 +92,8 @@ async def test_skincare_recommendations_cite_their_ingredient_rules_then_the_bes
     assert serum.product_id == "serum-a"
     assert "ingredient:niacinamide" in serum.citations
     assert serum.citations[-2:] == found[:2]
-    assert found[0] in serum.explanation
+    assert f'our guide "{state["guides"][0]["title"]}"' in serum.explanation
+    assert found[0] not in serum.explanation
 
 
 async def test_without_a_knowledge_base_recommendations_cite_only_what_they_were_scored_on(
@@ -102,7 +106,8 @@ async def test_without_a_knowledge_base_recommendations_cite_only_what_they_were
     assert state["guides"] == []
     sprint = next(item for item in state["result"].recommendations if item.product_id == "sprint-c")
     assert sprint.citations[0] == "chart:sprintara:uk-7"
-    assert [source.split(":")[0] for source in sprint.citations] == ["chart", "chart-source"]
+    assert [source.split(":")[0] for source in sprint.citations] == ["chart", "chart-source", "fit"]
+    assert all(source.url for source in sprint.sources if source.id == "fit:toe-allowance")
 
 
 async def test_a_failing_knowledge_base_is_logged_and_the_recommendations_still_come(

@@ -3,22 +3,33 @@ explainer (and one scripted analyst that keeps proposing too much, to exercise t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import cv2
 import numpy
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from agents.pricing.money import rupees
 from agents.pricing.price_points import is_price_point
 from agents.pricing.schemas import AnalystReview
 from agents.rules.model import RuleBasedChatModel
 from core.context import AppContext
+from core.records.sales import SoldItem
 from core.settings import Settings
 from core.storage.repositories import Store
+from domain.pricing.live_index import LiveComparables
 from domain.pricing.suggestion import PriceSuggestion, SuggestionRequest
 from graphs.pricing import MAX_SEND_BACKS, graph
 from graphs.services import Services
-from tests.graphs.pricing_history import JEANS_SALES, PRICED_AT, TENANT, seed_history
+from tests.graphs.pricing_history import (
+    JEANS_SALES,
+    PRICED_AT,
+    TENANT,
+    HistoryView,
+    seed_history,
+    varied_history,
+)
 
 JEANS = SuggestionRequest(
     title="Levi's 511 slim fit jeans", brand="Levi's", category="men/jeans", condition="good"
@@ -126,3 +137,144 @@ async def test_the_validator_sends_a_price_back_at_most_twice_then_pulls_it_into
     assert final.price <= max(float(price) for _, price in JEANS_SALES) * 1.1
     validation = next(a for a in final.adjustments if a.kind == "validation")
     assert validation.factor < 1 and "5th-95th percentile" in validation.reason
+
+
+YEARS = timedelta(days=2 * 1461)  # eight calendar years to the day: every sale keeps its month and weekday
+LISTINGS = [
+    JEANS,
+    SuggestionRequest(title="Biba cotton kurta", brand="Biba", category="women/kurtas", condition="like_new"),
+    SuggestionRequest(title="Puma running shoes", brand="Puma", category="men/shoes", condition="fair"),
+    SuggestionRequest(title="Brass diya set of four", category="home/decor", condition="new"),
+]
+
+
+def served_from(items: list[SoldItem], store: Store, settings: Settings) -> AppContext:
+    """A run context whose comparables indexes read `items` (the store is left empty)."""
+    context = context_for(store, settings)
+    context.services.comparables = LiveComparables(HistoryView(items))  # type: ignore[arg-type]
+    return context
+
+
+def numbers(result: PriceSuggestion) -> tuple[object, ...]:
+    """Everything numeric about a suggestion, and why: what re-dating must leave alone."""
+    return (
+        result.price,
+        result.range,
+        result.confidence,
+        [(c.title, c.price, c.similarity, c.weight) for c in result.comparables],
+        result.adjustments,
+    )
+
+
+async def test_a_history_re_dated_by_years_prices_every_listing_exactly_the_same(
+    store: Store, settings: Settings
+) -> None:
+    recent = varied_history(TENANT, datetime(2026, 11, 20, tzinfo=UTC))
+    years_ago = [item.model_copy(update={"sold_at": item.sold_at - YEARS}) for item in recent]
+    now_context = served_from(recent, store, settings)
+    then_context = served_from(years_ago, store, settings)
+
+    for listing in LISTINGS:
+        now = await graph.ainvoke({"request": listing}, context=now_context)
+        then = await graph.ainvoke({"request": listing}, context=then_context)
+
+        assert numbers(then["result"]) == numbers(now["result"])
+        assert then["result"].history.as_of == now["result"].history.as_of - YEARS
+    calibrated = now_context.services.comparables.current(TENANT).history(TENANT, "INR").calibration
+    assert calibrated is not None  # the weights and ranges were learned, and learned the same both times
+
+
+async def test_comparables_of_an_old_history_still_carry_weight(store: Store, settings: Settings) -> None:
+    long_ago = varied_history(TENANT, datetime(2019, 3, 1, tzinfo=UTC))
+
+    state = await graph.ainvoke({"request": JEANS}, context=served_from(long_ago, store, settings))
+
+    result = state["result"]
+    assert result.history.as_of == max(item.sold_at for item in long_ago)
+    assert max(c.weight for c in result.comparables) > 0.05
+    assert all(c.weight > 0 for c in result.comparables)
+
+
+async def test_as_of_prices_from_the_sales_made_by_then_whatever_came_after(
+    store: Store, settings: Settings
+) -> None:
+    history = varied_history(TENANT, datetime(2026, 11, 20, tzinfo=UTC))
+    moment = datetime(2026, 8, 1, tzinfo=UTC)
+    earlier = [item for item in history if item.sold_at <= moment]
+    asked = JEANS.model_copy(update={"as_of": moment})
+
+    everything = await graph.ainvoke({"request": asked}, context=served_from(history, store, settings))
+    only_earlier = await graph.ainvoke({"request": asked}, context=served_from(earlier, store, settings))
+
+    assert numbers(everything["result"]) == numbers(only_earlier["result"])
+    assert all(c.sold_at <= moment for c in everything["result"].comparables)
+    assert everything["result"].history.as_of == moment
+
+
+async def test_a_dollar_history_is_explained_in_dollars(store: Store, settings: Settings) -> None:
+    dollars = [
+        item.model_copy(update={"currency": "USD", "price": item.price / 80})
+        for item in varied_history(TENANT, datetime(2024, 6, 1, tzinfo=UTC))
+    ]
+    listing = JEANS.model_copy(update={"currency": "USD"})
+
+    state = await graph.ainvoke({"request": listing}, context=served_from(dollars, store, settings))
+
+    result = state["result"]
+    assert result.currency == "USD"
+    assert f"${result.price:,.2f}" in result.explanation
+    assert f"${result.range.low:,.2f} to ${result.range.high:,.2f}" in result.explanation
+    assert "₹" not in result.explanation
+    assert all("₹" not in adjustment.reason for adjustment in result.adjustments)
+
+
+async def test_a_rupee_suggestion_uses_indian_digit_grouping(store: Store, settings: Settings) -> None:
+    lakh = [
+        item.model_copy(update={"price": item.price * 100})
+        for item in varied_history(TENANT, datetime(2026, 1, 1, tzinfo=UTC))
+    ]
+    listing = JEANS.model_copy(update={"title": "Levi's 511 slim fit jeans black"})
+
+    state = await graph.ainvoke({"request": listing}, context=served_from(lakh, store, settings))
+
+    result = state["result"]
+    assert result.price > 100_000
+    assert rupees(result.price) in result.explanation
+    assert rupees(result.price).count(",") == 2  # ₹1,29,999: lakh grouping
+
+
+class ReadingTier(RuleBasedChatModel):
+    """The rules tier, keeping every message a language-model tier would be sent (system prompt and task)."""
+
+    sent: list[str] = []
+
+    def respond(self, messages: Any, tools: Any = (), tool_choice: Any = None) -> Any:
+        self.sent.extend(message.text for message in messages)
+        return super().respond(messages, tools, tool_choice)
+
+
+async def test_every_prompt_of_a_dollar_suggestion_writes_its_amounts_in_dollars(
+    store: Store, settings: Settings
+) -> None:
+    dollars = [
+        item.model_copy(update={"currency": "USD", "price": item.price / 80})
+        for item in varied_history(TENANT, datetime(2024, 6, 1, tzinfo=UTC))
+    ]
+    reader = ReadingTier()
+    reader.sent = []
+    context = served_from(dollars, store, settings)
+    context.services.model = reader
+
+    await graph.ainvoke({"request": JEANS.model_copy(update={"currency": "USD"})}, context=context)
+
+    tasks = [text for text in reader.sent if "<pakka-task" in text]
+    assert {
+        name for name in ("price_review", "price_check", "merchant_note") if any(name in t for t in tasks)
+    } == {
+        "price_review",
+        "price_check",
+        "merchant_note",
+    }
+    assert all("₹" not in text and "rupee" not in text.lower() for text in tasks)
+    assert all('"currency":"USD"' in text.replace(" ", "") for text in tasks)
+    assert all("$" in text for text in tasks)

@@ -3,9 +3,8 @@ schemas a host (LangGraph Studio, the API) can read, and the run context needs n
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,29 +19,16 @@ from graphs.registry import GRAPHS
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_graph(reference: str) -> object:
-    """What `langgraph dev` loads for a reference: the file as a module of its own, then the attribute."""
-    path, _, attribute = reference.partition(":")
-    name = f"langgraph_json_{Path(path).stem}"
-    spec = importlib.util.spec_from_file_location(name, ROOT / path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-        return getattr(module, attribute)
-    finally:
-        del sys.modules[name]
-
-
-def test_langgraph_json_registers_exactly_the_registry_graphs() -> None:
+def test_langgraph_json_serves_exactly_the_registry_graphs(process_settings: Settings) -> None:
     config = json.loads((ROOT / "langgraph.json").read_text())
+    studio = importlib.import_module("graphs.studio")
 
     assert set(config["graphs"]) == set(GRAPHS)
     for name, reference in config["graphs"].items():
-        loaded = load_graph(reference)
-        assert loaded.name == name  # type: ignore[attr-defined]
-        assert type(loaded) is type(GRAPHS[name].graph)
+        module, _, attribute = reference.partition(":")
+        assert module == "graphs.studio"
+        assert getattr(studio, attribute) is GRAPHS[name].graph
+    assert process_settings.sqlite_file.exists(), "the studio module opens the process's services"
 
 
 @pytest.mark.parametrize("name", sorted(GRAPHS))

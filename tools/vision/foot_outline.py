@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from tools.vision.errors import ScanRejected
+from tools.vision.foot_floor import FloorOutline, Outline, floor_run, measure_floor_outline
 from tools.vision.sheet_geometry import PHONE_FOCAL_PER_DIAGONAL
 
 EDGE_TOUCH_MM = 3.0
@@ -156,7 +157,27 @@ def foot_outline(mask: np.ndarray, px_per_mm: float, camera: Camera) -> FootOutl
         length_mm, width_mm = whole_foot_extents(mask, px_per_mm)
         _reject_two_feet(length_mm, width_mm)
         return FootOutline(length_mm, width_mm, 0.0, 0.0, PROTOCOL_ON_SHEET)
+    centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
+    if float(np.linalg.norm(camera.nadir - centre)) >= OVERHEAD_RATIO * camera.height:
+        outline = Outline.of(mask, px_per_mm, camera.nadir, camera.height, EDGE_TOUCH_MM)
+        run = floor_run(outline, px_per_mm)
+        if run is not None:
+            return _from_floor(measure_floor_outline(mask, px_per_mm, outline, run))
     return _crossing_outline(mask, points.astype(np.float64), on_edge, px_per_mm, camera)
+
+
+def _from_floor(floor: FloorOutline) -> FootOutline:
+    issues: list[str] = []
+    width_mm, width_extra = floor.width_mm, floor.width_sigma_mm
+    if not floor.width_measured:
+        width_mm = WIDTH_RATIO_MEAN * floor.length_mm
+        width_extra = WIDTH_RATIO_SD * floor.length_mm
+        issues.append("width_estimated")
+    _reject_two_feet(floor.length_mm, width_mm)
+    protocol = PROTOCOL_HEEL_AT_EDGE if floor.heel_at_edge else PROTOCOL_ON_SHEET
+    return FootOutline(
+        floor.length_mm, width_mm, floor.length_sigma_mm, width_extra, protocol, tuple(issues)
+    )
 
 
 def _crossing_outline(

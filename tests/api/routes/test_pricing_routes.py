@@ -89,8 +89,11 @@ def test_a_suggestion_has_price_range_confidence_comparables_adjustments_and_exp
         "adjustments",
         "explanation",
         "tier",
+        "history",
     }
     assert body["currency"] == "INR" and body["tier"] == "rules"
+    assert body["history"]["sales"] == body["history"]["stored"] == len(SALES)
+    assert body["history"]["index"] in {"current", "waited"}
     assert 1100 <= body["price"] <= 1400 and str(int(body["price"])).endswith("9")
     assert body["range"]["low"] <= body["price"] <= body["range"]["high"]
     assert 0 < body["confidence"] <= 1

@@ -93,9 +93,11 @@ def test_a_scanned_shopper_gets_three_to_five_explained_recommendations(client: 
         "factors",
         "explanation",
         "citations",
+        "sources",
     }
     assert set(first["factors"]) == {"fit", "attribute_similarity", "metadata_quality", "brand_reliability"}
-    assert first["citations"][0] in first["explanation"]
+    assert first["sources"][0]["id"] == first["citations"][0] and first["sources"][0]["title"]
+    assert "chart:" not in first["explanation"]
     assert body["guidance"] == [] and body["attributes_source"] == "stored"
 
 
@@ -202,4 +204,5 @@ def test_a_front_photo_body_scan_sizes_every_garment_and_is_honest_about_its_unc
     assert body["attributes_source"] == "stored"
     assert body["recommendations"] == []
     assert body["eliminated"]["reasons"]["below_confidence_threshold"] == len(GARMENTS)
-    assert body["guidance"][0].startswith("No product fitted your measurements closely enough. Rescan from")
+    assert body["guidance"][0].startswith("Your body measurements are uncertain by up to ±")
+    assert "side" in body["guidance"][0]

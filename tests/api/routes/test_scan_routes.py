@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import cv2
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +13,10 @@ from core.privacy import ScanKind, stored_attributes
 from evals.vision.foot_render import PhotoSpec, render_foot_photo
 from tests.api.conftest import store_of
 from tests.api.routes.photos import foot_on_a4, plain_png
+from tests.tools.vision.test_body import HEIGHT_CM, render_figure
+from tools.vision.image import decode_image
+
+ASTRONAUT = files("skimage") / "data" / "astronaut.png"
 
 
 def consent(client: TestClient, user_id: str = "u-1", granted: bool = True) -> None:
@@ -116,6 +122,65 @@ def test_a_body_scan_needs_a_plausible_height(client: TestClient) -> None:
 
     assert upload(client, "body", plain_png(), height_cm="tall")["status"] == 422
     assert upload(client, "body", plain_png(), height_cm="20")["error"]["details"] == {"field": "height_cm"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({}, "enter your height in centimetres"),
+        ({"height_cm": ""}, "enter your height in centimetres"),
+        ({"height_cm": "tall"}, "a number such as 170; got 'tall'"),
+        ({"height_cm": "20"}, "between 100 and 230"),
+    ],
+)
+def test_a_missing_or_invalid_height_gets_a_clear_422_in_the_error_shape(
+    client: TestClient, fields: dict[str, str], says: str
+) -> None:
+    consent(client)
+
+    body = upload(client, "body", plain_png(), **fields)
+
+    assert (body["status"], body["error"]["code"]) == (422, "INVALID_INPUT")
+    assert body["error"]["details"] == {"field": "height_cm"}
+    assert says in body["error"]["message"]
+    assert "valid number" not in body["error"]["message"]
+
+
+def test_a_body_scan_takes_an_optional_side_photo(client: TestClient) -> None:
+    consent(client)
+    figure = cv2.imencode(".png", render_figure(decode_image(ASTRONAUT.read_bytes())))[1].tobytes()
+
+    def scan(**side: tuple[str, bytes, str]) -> dict:
+        response = client.post(
+            "/v1/scan/body",
+            files={"image": ("front.png", figure, "image/png"), **side},
+            data={"user_id": "u-1", "height_cm": str(HEIGHT_CM)},
+        )
+        return {"status": response.status_code, **response.json()}
+
+    front_only = scan()
+    with_side = scan(side_image=("side.png", figure, "image/png"))  # a front view sent as the side one
+
+    assert (front_only["status"], with_side["status"]) == (200, 200)
+    assert "no_side_photo" in front_only["scan"]["quality"]["issues"]
+    assert "no_side_photo" not in with_side["scan"]["quality"]["issues"]
+    assert "side_photo_not_in_profile" in with_side["scan"]["quality"]["issues"]
+
+
+def test_a_side_photo_that_is_not_an_image_is_422(client: TestClient) -> None:
+    consent(client)
+    figure = cv2.imencode(".png", render_figure(decode_image(ASTRONAUT.read_bytes())))[1].tobytes()
+
+    response = client.post(
+        "/v1/scan/body",
+        files={
+            "image": ("front.png", figure, "image/png"),
+            "side_image": ("side.png", b"not a photo", "image/png"),
+        },
+        data={"user_id": "u-1", "height_cm": "170"},
+    )
+
+    assert response.status_code == 422
 
 
 def test_a_scan_without_an_image_part_is_422(client: TestClient) -> None:

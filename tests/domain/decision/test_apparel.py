@@ -103,7 +103,18 @@ def test_a_garment_is_scored_at_its_most_likely_size_on_its_brands_chart() -> No
     assert scored is not None
     assert (scored.size, scored.in_stock) == ("L", True)
     assert scored.citations == ("chart:sutra-studio-tops-men:l", "fit:type-slim")
-    assert scored.reasons[0].startswith("chart:sutra-studio-tops-men:l is cut for chest 97-104 cm")
+    assert scored.reasons[0].startswith("size L is cut for chest 97-104 cm")
+    assert not any("chart:" in reason for reason in scored.reasons)
+
+
+def test_a_shopper_who_likes_a_looser_fit_is_sized_for_it() -> None:
+    regular = score_garment(garment(), ApparelFits(BODY), NO_OFFSET, always_in_stock, CALIBRATION)
+    relaxed = score_garment(
+        garment(), ApparelFits(BODY, preferred_fit="relaxed"), NO_OFFSET, always_in_stock, CALIBRATION
+    )
+
+    assert regular is not None and relaxed is not None
+    assert (regular.size, relaxed.size) == ("L", "XL")
 
 
 def test_a_garment_without_a_subcategory_or_a_charted_size_is_not_scored() -> None:

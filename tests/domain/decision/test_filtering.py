@@ -94,3 +94,14 @@ def test_every_selection_of_a_varied_catalog_keeps_the_rules() -> None:
         assert chosen == [] or 3 <= len(chosen) <= 5
         assert all(item.confidence >= 0.75 for item in chosen)
         assert all(sum(item.brand == brand for item in chosen) <= 2 for brand in brands)
+
+
+def test_one_pack_size_of_a_product_line_is_chosen_the_best_ranked_one() -> None:
+    small = candidate("serum-15", 0.95, brand="Dewy").model_copy(update={"line": "dewy serum"})
+    large = candidate("serum-50", 0.94, brand="Dewy").model_copy(update={"line": "dewy serum"})
+    others = [candidate(f"p{i}", 0.9 - i / 100) for i in range(3)]
+
+    selection = select([small, large, *others], FilterRules())
+
+    assert [item.product_id for item in selection.chosen] == ["serum-15", "p0", "p1", "p2"]
+    assert selection.eliminated == {Elimination.SAME_PRODUCT_LINE: 1}

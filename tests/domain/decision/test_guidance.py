@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.decision.filtering import Elimination, Selection
-from domain.decision.guidance import GuidanceFacts, guidance_for
+from domain.decision.confidence import ConfidenceFactors
+from domain.decision.filtering import Elimination, FilterRules, ScoredCandidate, Selection
+from domain.decision.guidance import (
+    SHORTFALL_ATTRIBUTES,
+    SHORTFALL_SIZE,
+    SHORTFALL_UNCERTAIN,
+    GuidanceFacts,
+    guidance_for,
+    shortfalls,
+)
 from tests.domain.decision.candidates import candidate
 
 
@@ -67,3 +75,67 @@ def test_too_few_confident_matches_suggest_widening_the_search() -> None:
 
     assert any("Only 2 product(s) reached 75% confidence" in tip for tip in tips)
     assert any("daylight" in tip for tip in tips)
+
+
+def test_a_precise_foot_scan_is_not_told_to_rescan_but_why_products_fell_short() -> None:
+    facts = GuidanceFacts(
+        category="footwear",
+        measurement_sigma_mm=1.3,
+        candidates_considered=8,
+        shortfalls={SHORTFALL_ATTRIBUTES: 5, SHORTFALL_SIZE: 2},
+    )
+
+    tips = guidance_for(empty(LOW_CONFIDENCE=7), facts)
+
+    assert not any("Rescan" in tip or "rescan" in tip for tip in tips)
+    assert "2 products come in no size that fits your foot." in tips
+    assert "5 products in your size are cut for another width than your foot's." in tips
+
+
+def test_without_a_budget_nobody_is_told_to_widen_it() -> None:
+    facts = GuidanceFacts(category="footwear", measurement_sigma_mm=1.3, candidates_considered=4)
+
+    tips = guidance_for(empty(TOO_FEW_CONFIDENT=2), facts) + guidance_for(empty(), facts)
+
+    assert tips and not any("budget" in tip for tip in tips)
+
+
+def test_a_budget_that_cut_products_is_named_in_the_advice() -> None:
+    facts = GuidanceFacts(
+        category="footwear", budget_inr=Decimal("999"), measurement_sigma_mm=1.3, candidates_considered=6
+    )
+
+    tips = guidance_for(empty(TOO_FEW_CONFIDENT=2, OVER_BUDGET=3), facts)
+
+    assert any("raise the budget" in tip for tip in tips)
+
+
+def test_an_uncertain_body_scan_asks_for_a_side_photo() -> None:
+    facts = GuidanceFacts(category="apparel", body_sigma_cm=4.2, candidates_considered=5)
+
+    tips = guidance_for(empty(LOW_CONFIDENCE=5), facts)
+
+    assert tips[0].startswith("Your body measurements are uncertain by up to ±4.2 cm")
+    assert "side" in tips[0]
+
+
+def test_shortfalls_count_only_in_stock_affordable_products_below_the_threshold() -> None:
+    def scored(product_id: str, fit: float, similarity: float, **update: object) -> ScoredCandidate:
+        factors = ConfidenceFactors(
+            fit=fit, attribute_similarity=similarity, metadata_quality=0.8, brand_reliability=0.9
+        )
+        item = candidate(product_id, 0.6).model_copy(update={"factors": factors, **update})
+        return item
+
+    counts = shortfalls(
+        [
+            scored("a", 0.2, 1.0),
+            scored("b", 0.95, 0.1),
+            scored("c", 0.7, 0.9),
+            scored("d", 0.2, 1.0, in_stock=False),
+            scored("e", 0.95, 0.1, confidence=0.9),
+        ],
+        FilterRules(),
+    )
+
+    assert counts == {SHORTFALL_SIZE: 1, SHORTFALL_ATTRIBUTES: 1, SHORTFALL_UNCERTAIN: 1}

@@ -114,3 +114,25 @@ def test_products_scored_without_a_size_read_their_listed_sizes_in_the_same_batc
 
     assert [item.in_stock for item in marked] == [True, False]
     assert len(batches) == 1 and len(batches[0]) == 4
+
+
+def test_an_equally_good_size_in_stock_answers_for_a_chosen_size_that_is_not(
+    store: Store, batches: list[list[StockKey]]
+) -> None:
+    stock(store, "shoe", "UK8", "mumbai", 0)
+    stock(store, "shoe", "UK7.5", "mumbai", 3)
+    stock(store, "boot", "UK8", "mumbai", 2)
+    stock(store, "boot", "UK7.5", "mumbai", 2)
+    shoe = candidate("shoe", 0.9, in_stock=False)
+    shoe = shoe.model_copy(update={"alternatives": (shoe.model_copy(update={"size": "UK7.5"}),)})
+    boot = candidate("boot", 0.9, in_stock=False)
+    boot = boot.model_copy(update={"alternatives": (boot.model_copy(update={"size": "UK7.5"}),)})
+
+    marked = with_stock([shoe, boot], store, TENANT, "mumbai")
+
+    assert [(item.product_id, item.size, item.in_stock) for item in marked] == [
+        ("shoe", "UK7.5", True),
+        ("boot", "UK8", True),
+    ]
+    assert all(item.alternatives == () for item in marked)
+    assert len(batches) == 1

@@ -193,3 +193,62 @@ def test_a_shops_first_sales_stored_just_after_warming_are_waited_for_not_served
 
     assert live.current(TENANT).count(TENANT) == 1
     live.settle()
+
+
+def test_a_run_right_after_a_sale_waits_for_the_index_that_holds_it(store: Store) -> None:
+    """The first answer after new sales is the answer of the whole history, never of the index before."""
+    live = LiveComparables(store.sales)
+    service = PricingEventService(store.sales, on_sale=live.record_sale)
+    sell(service, "l-1", 0)
+    assert live.snapshot(TENANT).sales == 1
+
+    sell(service, "l-2", 10)
+    snapshot = live.snapshot(TENANT)
+
+    assert snapshot.sales == snapshot.stored == 2
+    assert snapshot.state == "waited" and "after waiting" in snapshot.note()
+
+
+def test_sales_another_process_stored_are_waited_for_once_the_store_is_counted_again(store: Store) -> None:
+    ticks = Ticks()
+    live = LiveComparables(store.sales, clock=ticks, store_check_s=1.0)
+    elsewhere = PricingEventService(store.sales)  # no listener: another process, like `pakka pricing import`
+    sell(elsewhere, "l-1", 0)
+    assert live.snapshot(TENANT).sales == 1
+
+    sell(elsewhere, "l-2", 10)
+    ticks.now = 1.0
+    snapshot = live.snapshot(TENANT)
+
+    assert (snapshot.state, snapshot.sales, snapshot.stored) == ("waited", 2, 2)
+
+
+def test_when_the_rebuild_outlasts_the_wait_the_last_complete_index_is_used_and_said_so(store: Store) -> None:
+    sell(PricingEventService(store.sales), "l-1", 0)
+    sales = HeldRead(store)
+    sales.release.set()
+    live = LiveComparables(sales, wait_s=0.05)  # type: ignore[arg-type]
+    first = live.snapshot(TENANT)
+    sales.release.clear()
+    service = PricingEventService(store.sales, on_sale=live.record_sale)
+
+    sell(service, "l-2", 10)
+    snapshot = live.snapshot(TENANT)
+    sales.release.set()
+    live.settle()
+
+    assert first.state == "current" and first.sales == 1
+    assert snapshot.index is first.index
+    assert (snapshot.state, snapshot.sales, snapshot.stored) == ("previous", 1, 2)
+    assert "last complete index (1 of 2 sales)" in snapshot.note()
+    assert live.snapshot(TENANT).state == "current"
+
+
+def test_a_current_index_is_served_without_waiting(store: Store) -> None:
+    sell(PricingEventService(store.sales), "l-1", 0)
+    live = LiveComparables(store.sales)
+    first = live.snapshot(TENANT)
+
+    again = live.snapshot(TENANT)
+
+    assert again.index is first.index and again.state == "current" and again.waited_s == 0.0

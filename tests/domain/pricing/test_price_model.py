@@ -1,4 +1,4 @@
-"""The tenant's price model (a ridge on its own sales) and the blend that decides how much it counts."""
+"""The tenant's price model: a ridge on its own sales, with out-of-fold predictions to learn from."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ import math
 import numpy
 import pytest
 
-from domain.pricing.price_model import (
-    MIN_MODEL_SALES,
-    MIN_RANGE_CASES,
-    PRIOR_WEIGHT_GRID,
-    BlendCase,
-    ModelListing,
-    PriceModel,
-    blend,
-    fit_price_model,
-    learn_blend,
-)
+from domain.pricing.price_model import MIN_MODEL_SALES, ModelListing, PriceModel, fit_price_model
 
 MATERIALS = {"gold": 5000.0, "silver": 1500.0, "brass": 400.0, "plastic": 80.0}
 THINGS = ["ring", "bangle", "chain", "earrings", "anklet"]
@@ -99,50 +89,6 @@ def test_too_short_a_history_fits_no_model() -> None:
 
     assert fit_price_model(listings[: MIN_MODEL_SALES - 1], logs[: MIN_MODEL_SALES - 1]) is None
     assert fit_price_model(listings[:MIN_MODEL_SALES], logs[:MIN_MODEL_SALES]) is not None
-
-
-def test_blend_is_the_model_alone_without_comparable_weight_and_a_weighted_mean_otherwise() -> None:
-    centres = blend(numpy.array([0.0, 1.0]), numpy.array([0.0, 2.0]), numpy.array([4.0, 4.0]), 1.0)
-
-    assert centres.tolist() == pytest.approx([4.0, 3.0])
-
-
-def cases(comparable_noise: float, model_noise: float, count: int = 400) -> list[BlendCase]:
-    rng = numpy.random.default_rng(7)
-    truth = rng.normal(5.0, 1.0, count)
-    return [
-        BlendCase(
-            comparable_weight=1.5 if number % 2 else 0.0,
-            comparable_log=float(truth[number] + rng.normal(0, comparable_noise)),
-            model_log=float(truth[number] + rng.normal(0, model_noise)),
-            true_log=float(truth[number]),
-        )
-        for number in range(count)
-    ]
-
-
-def test_the_model_counts_little_when_comparables_are_accurate_and_much_when_they_are_not() -> None:
-    trusted_comparables = learn_blend(cases(comparable_noise=0.05, model_noise=0.6))
-    trusted_model = learn_blend(cases(comparable_noise=0.6, model_noise=0.05))
-
-    assert trusted_comparables is not None and trusted_model is not None
-    assert trusted_comparables.prior_weight == PRIOR_WEIGHT_GRID[0]
-    assert trusted_model.prior_weight == PRIOR_WEIGHT_GRID[-1]
-
-
-def test_ranges_are_the_blends_residual_quantiles_wider_where_there_are_no_comparables() -> None:
-    learned = learn_blend(cases(comparable_noise=0.05, model_noise=0.6))
-
-    assert learned is not None
-    with_low, with_high = learned.with_comparables[1], learned.with_comparables[2]
-    without_low, without_high = learned.without_comparables[1], learned.without_comparables[2]
-    assert with_low < 0 < with_high
-    assert without_high - without_low > 3 * (with_high - with_low)
-    assert without_high == pytest.approx(1.28 * 0.6, rel=0.25)  # the normal's 90th percentile
-
-
-def test_too_few_cases_learn_no_blend() -> None:
-    assert learn_blend(cases(0.1, 0.1, count=MIN_RANGE_CASES - 1)) is None
 
 
 def test_a_history_without_repeated_description_words_still_fits_a_model() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from core.catalog.demo_assortment import FORMULAS
 from knowledge.ingredients import SkinProfile, curated_table, ingredient_check
+from knowledge.ingredients.check import SENSITIVE_CAUTION_FACTOR
+from knowledge.ingredients.sensitivity import sensitivity_rules
 
 OILY = SkinProfile(skin_type="oily", concerns=["acne"])
 DRY = SkinProfile(skin_type="dry")
@@ -111,3 +113,57 @@ def test_every_curated_row_has_provenance_and_unique_names() -> None:
     names = [name.lower() for info in table.curated for name in (info.inci, *info.synonyms)]
     assert len(names) == len(set(names))
     assert all(info.source.startswith("pakka curated") for info in table.curated)
+
+
+def test_every_sensitivity_rule_names_its_sources() -> None:
+    rules = sensitivity_rules().rules
+
+    assert {rule.id for rule in rules} == {
+        "retinoids",
+        "exfoliating-acids",
+        "benzoyl-peroxide",
+        "fragrance",
+        "denatured-alcohol",
+    }
+    assert all(
+        rule.sources and all(source.url or source.citation for source in rule.sources) for rule in rules
+    )
+
+
+def test_high_sensitivity_avoids_each_class_of_actives_even_one_the_table_does_not_know() -> None:
+    profile = SkinProfile(skin_type="oily", sensitivity="high")
+
+    result = ingredient_check(profile, "Aqua, Glycerin, Tretinoin, Glycolic Acid, Parfum, Alcohol Denat.")
+
+    flagged = {verdict.listed_as: (verdict.status, verdict.rules) for verdict in result.ingredients[2:]}
+    assert flagged == {
+        "Tretinoin": ("avoid", ["skin-rule:retinoids"]),
+        "Glycolic Acid": ("avoid", ["skin-rule:exfoliating-acids"]),
+        "Parfum": ("avoid", ["skin-rule:fragrance"]),
+        "Alcohol Denat.": ("avoid", ["skin-rule:denatured-alcohol"]),
+    }
+    assert result.verdict == "avoid"
+
+
+def test_medium_sensitivity_takes_actives_with_caution_and_lowers_the_score_per_class() -> None:
+    low = ingredient_check(SkinProfile(skin_type="normal", sensitivity="low"), "Aqua, Glycerin, Retinol")
+    one = ingredient_check(SkinProfile(skin_type="normal", sensitivity="medium"), "Aqua, Glycerin, Retinol")
+    two = ingredient_check(
+        SkinProfile(skin_type="normal", sensitivity="medium"), "Aqua, Glycerin, Retinol, Lactic Acid"
+    )
+
+    assert low.verdict == "compatible" and one.verdict == "caution"
+    assert one.ingredients[2].status == "caution"
+    assert (
+        one.score is not None
+        and low.score is not None
+        and one.score < low.score * SENSITIVE_CAUTION_FACTOR + 1e-9
+    )
+    assert two.score is not None and two.score < one.score
+
+
+def test_a_stated_dryness_concern_takes_drying_alcohol_with_caution() -> None:
+    result = ingredient_check(SkinProfile(skin_type="normal", concerns=["dryness"]), "Aqua, Alcohol Denat.")
+
+    assert result.ingredients[1].status == "caution"
+    assert any("you mentioned dryness" in reason for reason in result.ingredients[1].reasons)

@@ -1,0 +1,102 @@
+"""A photo moves a price only when it plausibly shows the listed kind of item: blanks, screenshots, faces and
+feet attached to a handbag listing are ignored, and the reasons say so. Photos rendered by
+evals/pricing/photo_checks.py; the face is scikit-image's public-domain astronaut portrait."""
+
+from __future__ import annotations
+
+import cv2
+import numpy
+import pytest
+
+from domain.pricing.condition import assess_condition
+from domain.pricing.photos import body_detectors, photo_subject
+from evals.pricing.photo_checks import (
+    FOOT_PHOTOS,
+    astronaut,
+    blank_wall,
+    handbag,
+    jeans,
+    kurta,
+    screenshot,
+    sneaker,
+)
+
+HANDBAGS = "women/bags/handbags"
+
+
+def jpeg(image: numpy.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".jpg", image)
+    assert ok
+    return encoded.tobytes()
+
+
+def detected(image: numpy.ndarray, category: str) -> str:
+    detectors = body_detectors()
+    return photo_subject(image, category, faces=detectors.faces, hands=detectors.hands).kind
+
+
+@pytest.mark.parametrize(
+    ("image", "category"),
+    [
+        (handbag(1, "tan"), HANDBAGS),
+        (handbag(2, "black", wooden=True), HANDBAGS),
+        (handbag(3, "red", stains=3), HANDBAGS),
+        (sneaker(0), "men/shoes/sneakers"),
+        (jeans(1), "men/jeans"),
+        (kurta(2), "women/kurtas"),
+    ],
+)
+def test_a_photo_of_the_item_is_used(image: numpy.ndarray, category: str) -> None:
+    assert detected(image, category) == "item"
+
+
+def test_a_blank_wall_and_a_screenshot_are_not_the_item() -> None:
+    wall = photo_subject(blank_wall(3), HANDBAGS)
+    screen = photo_subject(screenshot(1), HANDBAGS)
+
+    assert (wall.kind, wall.plausible) == ("blank", False)
+    assert (screen.kind, screen.plausible) == ("screenshot", False)
+
+
+def test_a_face_is_not_a_handbag_but_is_what_a_sunglasses_photo_shows() -> None:
+    face = astronaut()
+    assert face is not None
+
+    assert detected(face, HANDBAGS) == "face"
+    assert detected(face, "accessories/sunglasses") == "item"
+
+
+@pytest.mark.skipif(not FOOT_PHOTOS.is_dir(), reason="../shared/data/foot_photos is absent")
+def test_most_real_photos_of_a_foot_are_not_a_handbag() -> None:
+    paths = sorted(FOOT_PHOTOS.glob("*.jp*g"))
+    kinds = [detected(cv2.imread(str(path)), HANDBAGS) for path in paths]
+
+    assert kinds.count("body_part") >= 0.7 * len(paths)
+
+
+def test_a_photo_of_something_else_changes_no_price_and_says_why() -> None:
+    """The screenshot's coloured tiles would read as stains on a handbag; the face photo would too."""
+    face = astronaut()
+    assert face is not None
+    detectors = body_detectors()
+
+    assessment = assess_condition(
+        [jpeg(screenshot(2)), jpeg(face)], HANDBAGS, faces=detectors.faces, hands=detectors.hands
+    )
+
+    assert assessment.log_factor == 0.0
+    assert assessment.reasons == (
+        "photo 1 ignored: it is a screenshot or a rendered page, not a photo of the item",
+        "photo 2 ignored: it shows a face, not the listed handbags",
+    )
+
+
+def test_a_stained_handbag_photo_still_lowers_the_price() -> None:
+    detectors = body_detectors()
+
+    assessment = assess_condition(
+        [jpeg(handbag(5, "black", stains=4))], HANDBAGS, faces=detectors.faces, hands=detectors.hands
+    )
+
+    assert assessment.log_factor < 0
+    assert any("stains" in reason for reason in assessment.reasons)

@@ -1,0 +1,394 @@
+"""The foot's outline at floor level, read from a silhouette seen at an angle.
+
+On the rectified sheet, the silhouette of a foot (and the leg above it) is the shadow it would cast from a
+lamp at the camera: every point above the floor slides away from the camera's nadir (the point of the floor
+straight below the lens) by z / (H - z) of its distance from it, for a height z and a camera height H. A
+foot stands on the floor with its body above its footprint, so the side of the silhouette that faces the
+nadir (where a ray from the nadir enters it) is the footprint's own outline, at floor level; the far side
+is displaced by the instep, the toes' tops and the leg. That facing side is one run along the outline:
+
+- seen from the side, it runs along the sole from the heel to the toes, each end up to its rim, where the
+  outline turns away from the camera; beyond a rim the end is hidden, and the true end lies R (1 - cos phi)
+  further on, for an end of radius R (half the heel's breadth; the longest toe's curve) whose outline has
+  turned phi from the end's direction at the rim. That correction and its uncertainty come with the end;
+  an end whose rim turns further than MAX_RIM_ANGLE_DEG from it is not seen (the shin hides the heel seen
+  from the front, the leg the toes seen from behind);
+- it runs into the sheet's edge where the foot itself crosses it: at the heel end that is the
+  heel-against-a-wall protocol (the heel touches the edge), anywhere else the foot is off the sheet. Where
+  the silhouette crosses the edge outside that run, it is the leg or the foot's displaced top, not the foot.
+
+Everything here is geometry of the outline (its points, their outward normals, the nadir), measured in
+millimetres: rotating, mirroring or rescaling the photo changes none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from tools.vision.errors import ScanRejected
+
+# Outward normals come from the mask blurred over this scale: a pixel staircase turns normals by up to
+# 45 degrees, a foot's outline over a few millimetres by a few.
+NORMAL_SMOOTHING_MM = 1.5
+# An outline point is at floor level where its outward normal faces the nadir by at least this cosine
+# (about 80 degrees): the leg's band, whose sides run along rays from the nadir, stays out.
+FLOOR_FACING_MIN = 0.15
+FACING_SMOOTHING_MM = 2.0
+# Gaps shorter than this (along the outline) in a floor-level run are bridged: the clefts between toes,
+# a noisy stretch.
+RUN_GAP_MM = 12.0
+# Shorter floor-level runs show too little of the footprint to measure from.
+MIN_FLOOR_RUN_MM = 100.0
+# A run this much longer than broad (square root of its second moments' ratio) gives the foot's axis itself
+# (seen from the side, the sole's near edge); a shorter one (a cap around the toes seen from the front) does
+# not, and the silhouette's principal axis (foot and shin in one line) is used.
+ELONGATED_RUN_RATIO = 3.0
+# The ends' radii as shares of the foot's length. Heel: half the heel breadth (ANSUR II: heel breadth /
+# foot length 0.268 men, 0.273 women, sd 0.018). Toes: the longest toe's tip, about half its breadth
+# (about 0.05 of the length; an assumption, hence the wide relative sd).
+HEEL_RADIUS_MM = 35.0
+HEEL_RADIUS_RELATIVE_SD = 0.3
+TOE_RADIUS_MM = 37.0
+TOE_RADIUS_RELATIVE_SD = 0.6
+RIM_SIGMA_MM = 0.8  # where the rim sits along the outline (the facing threshold, the normals' smoothing)
+RIM_AVERAGE_MM = 5.0
+# An end known less well than this is not seen (a heel's rim at 60 degrees: half its radius hidden).
+MAX_END_SIGMA_MM = 5.5
+LOCAL_REACH_MM = 40.0
+# The toes' shadow: seen from behind, the silhouette reaches past the tip by the shadow of the tip and nail
+# (5-12 mm above the floor, the nail's edge a few mm behind the tip).
+TOE_SHADOW_HEIGHT_MM = 6.0
+TOE_SHADOW_HEIGHT_SD_MM = 3.0
+# A run meets the sheet's edge at an end when it does so within this distance (along the foot) of the
+# run's extreme there.
+END_ZONE_MM = 25.0
+# Sides of the forefoot: seen only where the outline reaches the widest point nearly square to it.
+FOREFOOT_MM = 110.0
+SIDE_RADIUS_MM = 75.0
+MAX_SIDE_RIM_ANGLE_DEG = 20.0
+# Which end is the heel, where both ends are seen: the leg rises above the heel's end, so the silhouette is
+# broader there (its area within END_SLAB_RATIO of the length from each end).
+END_SLAB_RATIO = 0.3
+HEEL_AT_EDGE_SIGMA_MM = 2.5  # the heel's contact with the floor sits a little inside the edge it touches
+
+_RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
+_RETAKE_HEEL = [
+    "Your shin hides your heel: take the photo from the side of your foot, so the heel shows.",
+    "Or put the sheet's short edge against a wall and stand with your heel touching the wall.",
+]
+_RETAKE_TOES = ["Your leg hides your toes: take the photo from the side or from in front of your toes."]
+
+
+@dataclass(frozen=True)
+class End:
+    """Where an end of the footprint lies along its direction (pixels), its sigma (mm), the angle (degrees)
+    by which the outline has turned away from that direction where the floor-level run stops (its rim), and
+    which point of the run that is."""
+
+    position: float
+    sigma_mm: float
+    rim_angle_deg: float
+    extreme: int
+
+    @property
+    def seen(self) -> bool:
+        return self.sigma_mm <= MAX_END_SIGMA_MM
+
+
+@dataclass(frozen=True)
+class FloorOutline:
+    """Length and width (mm) with their extra sigmas (mm), from the floor-level outline."""
+
+    length_mm: float
+    width_mm: float
+    length_sigma_mm: float
+    width_sigma_mm: float
+    width_measured: bool
+    heel_at_edge: bool
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A silhouette's outline: ordered points, outward normals, which lie on the sheet's edge, and how much
+    each faces the nadir."""
+
+    points: np.ndarray
+    normals: np.ndarray
+    on_edge: np.ndarray
+    facing: np.ndarray
+    nadir: np.ndarray
+    camera_height: float  # pixels
+
+    @classmethod
+    def of(
+        cls, mask: np.ndarray, px_per_mm: float, nadir: np.ndarray, camera_height: float, edge_touch_mm: float
+    ) -> Outline:
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        points = max(contours, key=cv2.contourArea).reshape(-1, 2).astype(np.float64)
+        height, width = mask.shape
+        touch = max(1.0, edge_touch_mm * px_per_mm)
+        on_edge = (
+            (points[:, 0] < touch)
+            | (points[:, 1] < touch)
+            | (points[:, 0] >= width - touch)
+            | (points[:, 1] >= height - touch)
+        )
+        normals = outward_normals(mask, points, NORMAL_SMOOTHING_MM * px_per_mm)
+        towards = nadir - points
+        facing = np.einsum("ij,ij->i", normals, towards) / np.maximum(np.linalg.norm(towards, axis=1), 1e-9)
+        return cls(points, normals, on_edge, facing, np.asarray(nadir, np.float64), float(camera_height))
+
+
+def floor_run(outline: Outline, px_per_mm: float) -> np.ndarray | None:
+    """Indices (in order along the outline) of the longest run of floor-level points, or None if none is
+    MIN_FLOOR_RUN_MM long.
+
+    How much a point faces the nadir is smoothed along the outline over FACING_SMOOTHING_MM first (a
+    staircase of pixels, a wrinkle), and gaps up to RUN_GAP_MM that stay off the sheet's edge are bridged.
+    """
+    count = len(outline.points)
+    sigma = max(1.0, FACING_SMOOTHING_MM * px_per_mm)
+    radius = int(3 * sigma)
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    padded = np.concatenate([outline.facing[-radius:], outline.facing, outline.facing[:radius]])
+    facing = np.convolve(padded, kernel / kernel.sum(), mode="valid")[:count]
+    floor = (facing > FLOOR_FACING_MIN) & ~outline.on_edge
+    if not floor.any():
+        return None
+    if floor.all():
+        return np.arange(count)
+    # Bridge short gaps (not across the sheet's edge), then take the runs in order from a run's start.
+    for start, length in _runs(~floor):
+        gap = (start + np.arange(length)) % count
+        if length <= RUN_GAP_MM * px_per_mm and not outline.on_edge[gap].any():
+            floor[gap] = True
+    if floor.all():
+        return np.arange(count)
+    start, length = max(_runs(floor), key=lambda run: run[1])
+    if length < MIN_FLOOR_RUN_MM * px_per_mm:
+        return None
+    return (start + np.arange(length)) % count
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, length) of each run of True in a cyclic boolean array that is not all True."""
+    count = len(flags)
+    starts = np.flatnonzero(flags & ~np.roll(flags, 1))
+    runs = []
+    for start in starts:
+        length = 0
+        while flags[(start + length) % count]:
+            length += 1
+        runs.append((int(start), length))
+    return runs
+
+
+def run_touches_edge(outline: Outline, run: np.ndarray) -> tuple[bool, bool]:
+    """Whether the outline steps onto the sheet's edge right before the run's first and after its last
+    point."""
+    count = len(outline.points)
+    return bool(outline.on_edge[(run[0] - 1) % count]), bool(outline.on_edge[(run[-1] + 1) % count])
+
+
+def foot_axis(outline: Outline, run: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Unit vector along the foot (either way): the run's principal axis where the run is elongated, else
+    the silhouette's."""
+    points = outline.points[run]
+    spread = np.cov((points - points.mean(axis=0)).T)
+    values, vectors = np.linalg.eigh(spread)
+    if values[1] >= ELONGATED_RUN_RATIO**2 * max(values[0], 1e-9):
+        return vectors[:, 1]
+    return principal_axis(mask)
+
+
+@dataclass(frozen=True)
+class EndModel:
+    """What is assumed of an end's shape: its radius (pixels) with a relative sd, and optionally the height
+    (mm, with sd) of the point whose shadow reaches furthest beyond it (the toes' tip and nail)."""
+
+    radius_px: float
+    radius_relative_sd: float
+    shadow_height_mm: float | None = None
+    shadow_height_sd_mm: float = 0.0
+
+
+def run_end(outline: Outline, run: np.ndarray, direction: np.ndarray, model: EndModel, px_per_mm: float) -> End:
+    """The footprint's end along `direction` (see the module's docstring).
+
+    It lies between the run's extreme point there (at floor level) and how far the silhouette reaches near
+    it (LOCAL_REACH_MM along the outline either side; unbounded where that meets the sheet's edge). Within
+    those bounds: the rim's extrapolation (radius times 1 - cos of the outline's angle there) and, where the
+    model has a shadow height, the reach less that height's shadow; weighted by their variances.
+    """
+    along = outline.points[run] @ direction
+    extreme = int(np.argmax(along))
+    lower = float(along[extreme])
+    reach = max(1, round(RIM_AVERAGE_MM * px_per_mm))
+    window = run[max(0, extreme - reach) : extreme + reach + 1]
+    normal = outline.normals[window].mean(axis=0)
+    normal /= max(float(np.linalg.norm(normal)), 1e-9)
+    angle = float(np.degrees(np.arccos(np.clip(normal @ direction, -1.0, 1.0))))
+    # Past 90 degrees the run stops short of the end's curve (a side running on under the leg): no rim.
+    correction = model.radius_px * (1.0 - np.cos(np.radians(angle))) if angle < 90.0 else np.inf
+    rim = (lower + correction, float(np.hypot(RIM_SIGMA_MM * px_per_mm, model.radius_relative_sd * correction)))
+    upper = _local_reach(outline, int(run[extreme]), direction, px_per_mm)
+    estimates = [rim]
+    if model.shadow_height_mm is not None and np.isfinite(upper):
+        # A low end (the toes): where the silhouette reaches, less the shadow of its height, which slides
+        # a point along `direction` by this much per unit of height (none towards the camera).
+        point = outline.points[run[extreme]]
+        height = model.shadow_height_mm * px_per_mm
+        slide = max(0.0, float((point - outline.nadir) @ direction)) / max(outline.camera_height - height, 1.0)
+        estimates = [(upper - height * slide, float(np.hypot(RIM_SIGMA_MM, model.shadow_height_sd_mm * slide)) * px_per_mm)]
+    weights = np.array([1.0 / sigma**2 for _, sigma in estimates])
+    position = float(np.dot(weights, [value for value, _ in estimates]) / weights.sum())
+    sigma_px = float(1.0 / np.sqrt(weights.sum()))
+    position = min(max(position, lower), upper)
+    sigma_px = min(sigma_px, max((upper - lower) / np.sqrt(12.0), RIM_SIGMA_MM * px_per_mm))
+    return End(position, sigma_px / px_per_mm, angle, extreme)
+
+
+def _local_reach(outline: Outline, index: int, direction: np.ndarray, px_per_mm: float) -> float:
+    """How far along `direction` the outline reaches within LOCAL_REACH_MM (along it) of point `index`;
+    infinite where it meets the sheet's edge there."""
+    count = len(outline.points)
+    span = round(LOCAL_REACH_MM * px_per_mm)
+    indices = np.arange(index - span, index + span + 1) % count
+    along = outline.points[indices] @ direction
+    best = int(np.argmax(along))
+    if outline.on_edge[indices].any() and outline.on_edge[indices[best]]:
+        return float("inf")
+    return float(along[best])
+
+
+def heel_end_sign(mask: np.ndarray, axis: np.ndarray, ends: tuple[End, End]) -> float:
+    """+1 if the heel is at the `axis` end, -1 if at the other: the leg rises above the heel's end, so the
+    silhouette is broader there and beyond it (its area from END_SLAB_RATIO of the length inside each end
+    outwards)."""
+    front, back = ends
+    ys, xs = np.nonzero(mask)
+    along = np.column_stack([xs, ys]).astype(np.float64) @ axis
+    slab = END_SLAB_RATIO * (front.position + back.position)
+    front_area = np.count_nonzero(along >= front.position - slab)
+    back_area = np.count_nonzero(along <= -back.position + slab)
+    return 1.0 if front_area > back_area else -1.0
+
+
+def measure_floor_outline(
+    mask: np.ndarray, px_per_mm: float, outline: Outline, run: np.ndarray
+) -> FloorOutline:
+    """Length and width from the floor-level run (see the module's docstring), or `ScanRejected`:
+    FOOT_OFF_SHEET (the footprint's outline runs into the sheet's edge at the toes or a side), HEEL_HIDDEN
+    (the heel not seen: under the shin, or past the edge) or TOES_HIDDEN."""
+    axis = foot_axis(outline, run, mask)
+    pooled = 0.5 * (HEEL_RADIUS_MM + TOE_RADIUS_MM) * px_per_mm
+    provisional = (
+        run_end(outline, run, axis, EndModel(pooled, 0.0), px_per_mm),
+        run_end(outline, run, -axis, EndModel(pooled, 0.0), px_per_mm),
+    )
+    toe_direction = -heel_end_sign(mask, axis, provisional) * axis
+    toe_model = EndModel(
+        TOE_RADIUS_MM * px_per_mm, TOE_RADIUS_RELATIVE_SD, TOE_SHADOW_HEIGHT_MM, TOE_SHADOW_HEIGHT_SD_MM
+    )
+    toe = run_end(outline, run, toe_direction, toe_model, px_per_mm)
+    heel_model = EndModel(HEEL_RADIUS_MM * px_per_mm, HEEL_RADIUS_RELATIVE_SD)
+    heel = run_end(outline, run, -toe_direction, heel_model, px_per_mm)
+    heel_at_edge = False
+    for touching, run_index in zip(run_touches_edge(outline, run), (0, len(run) - 1), strict=True):
+        if not touching:
+            continue
+        where = _touch_location(outline, run, run_index, toe_direction, px_per_mm)
+        if where == "heel" and heel.seen:
+            heel_at_edge = True
+        elif where == "heel":
+            raise ScanRejected(
+                "HEEL_HIDDEN", "the heel cannot be seen on the sheet (under the shin or past its edge)", _RETAKE_HEEL
+            )
+        else:
+            raise ScanRejected("FOOT_OFF_SHEET", f"the foot's {where} runs past the sheet's edge", _RETAKE_FOOT)
+    if not toe.seen:
+        raise ScanRejected("TOES_HIDDEN", "the leg hides the toes", _RETAKE_TOES)
+    if not heel.seen:
+        raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
+    if heel_at_edge:
+        heel_position = float(outline.points[run[heel.extreme]] @ -toe_direction) + _to_edge(
+            outline.points[run[heel.extreme]], mask.shape
+        )
+        heel_sigma = HEEL_AT_EDGE_SIGMA_MM
+    else:
+        heel_position, heel_sigma = heel.position, heel.sigma_mm
+    length_px = toe.position + heel_position
+    width_mm, width_sigma, width_measured = _forefoot_width(
+        outline, run, toe_direction, toe.position, length_px, px_per_mm
+    )
+    return FloorOutline(
+        length_mm=length_px / px_per_mm,
+        width_mm=width_mm,
+        length_sigma_mm=float(np.hypot(toe.sigma_mm, heel_sigma)),
+        width_sigma_mm=width_sigma,
+        width_measured=width_measured,
+        heel_at_edge=heel_at_edge,
+    )
+
+
+def _touch_location(
+    outline: Outline, run: np.ndarray, run_index: int, toe_direction: np.ndarray, px_per_mm: float
+) -> str:
+    """Where a run meets the sheet's edge: at the "heel" end, the "toes" end, or a "side"."""
+    along = outline.points[run] @ toe_direction
+    point = float(along[run_index])
+    zone = END_ZONE_MM * px_per_mm
+    if point >= along.max() - zone:
+        return "toes"
+    if point <= along.min() + zone:
+        return "heel"
+    return "side"
+
+
+def _to_edge(point: np.ndarray, shape: tuple[int, ...]) -> float:
+    """Distance (pixels) from a point to the nearest side of the rectified sheet."""
+    height, width = shape[:2]
+    return float(min(point[0], point[1], width - 1 - point[0], height - 1 - point[1]))
+
+
+def _forefoot_width(
+    outline: Outline,
+    run: np.ndarray,
+    toe_direction: np.ndarray,
+    toe_position: float,
+    length_px: float,
+    px_per_mm: float,
+) -> tuple[float, float, bool]:
+    """The forefoot's breadth (mm) and its extra sigma, if the run reaches both of its sides nearly square."""
+    forefoot = run[outline.points[run] @ toe_direction >= toe_position - FOREFOOT_MM * px_per_mm]
+    if len(forefoot) < 10:
+        return 0.0, 0.0, False
+    across = np.array([-toe_direction[1], toe_direction[0]])
+    sides = [
+        run_end(outline, forefoot, sign * across, EndModel(SIDE_RADIUS_MM * px_per_mm, 0.5), px_per_mm)
+        for sign in (1.0, -1.0)
+    ]
+    if any(side.rim_angle_deg > MAX_SIDE_RIM_ANGLE_DEG for side in sides):
+        return 0.0, 0.0, False
+    breadth = (sides[0].position + sides[1].position + 1.0) / px_per_mm
+    return float(breadth), float(np.hypot(sides[0].sigma_mm, sides[1].sigma_mm)), True
+
+
+def principal_axis(mask: np.ndarray) -> np.ndarray:
+    moments = cv2.moments(mask, binaryImage=True)
+    angle = 0.5 * np.arctan2(2 * moments["mu11"], moments["mu20"] - moments["mu02"])
+    return np.array([np.cos(angle), np.sin(angle)])
+
+
+def outward_normals(mask: np.ndarray, points: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Unit normals pointing out of the mask at outline points, from the gradient of the blurred mask."""
+    blurred = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), max(sigma_px, 1.0))
+    gradient_x = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
+    gradient_y = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
+    rows = np.clip(points[:, 1].astype(np.int32), 0, mask.shape[0] - 1)
+    cols = np.clip(points[:, 0].astype(np.int32), 0, mask.shape[1] - 1)
+    normals = -np.column_stack([gradient_x[rows, cols], gradient_y[rows, cols]]).astype(np.float64)
+    return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
