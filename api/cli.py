@@ -5,12 +5,14 @@ Settings come from PAKKA_* environment variables and `.env` (core.settings.Setti
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from rich.table import Table
 
 from agents.cli import models_app
 from api.app import create_app
@@ -47,6 +49,33 @@ def serve(
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
     )
+
+
+@app.command("graphs")
+def graphs(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """The registered graphs (graphs/registry.py, served by the API and `langgraph dev`)."""
+    from graphs.registry import GRAPHS
+
+    rows = [
+        {
+            "graph": spec.name,
+            "keeps_threads": spec.keeps_threads,
+            "input": sorted(spec.graph.get_input_jsonschema().get("properties", {})),
+            "description": spec.description,
+        }
+        for spec in GRAPHS.values()
+    ]
+    if as_json:
+        typer.echo(json.dumps({"graphs": rows}, indent=2))
+        return
+    table = Table("graph", "threads", "input", "what it does")
+    for row in rows:
+        table.add_row(
+            row["graph"], "yes" if row["keeps_threads"] else "no", ", ".join(row["input"]), row["description"]
+        )
+    console.print(table)
 
 
 @db_app.command("init")

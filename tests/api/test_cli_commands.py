@@ -231,3 +231,13 @@ def wait_for_health(base_url: str, server: subprocess.Popen[bytes]) -> dict[str,
         body: dict[str, str] = response.json()
         return body
     raise AssertionError(f"pakka serve exited with {server.returncode} before answering /health")
+
+
+def test_graphs_lists_the_registry_with_what_keeps_threads() -> None:
+    result = runner.invoke(app, ["graphs", "--json"])
+
+    assert result.exit_code == 0, result.output
+    rows = {row["graph"]: row for row in json.loads(result.output)["graphs"]}
+    assert set(rows) == {"decision", "pricing", "checkout"}
+    assert rows["checkout"]["keeps_threads"] is True
+    assert "category" in rows["decision"]["input"]
