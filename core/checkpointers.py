@@ -89,14 +89,7 @@ async def open_async_checkpointer(
 ) -> AsyncIterator[BaseCheckpointSaver[str]]:
     """The configured asyncio checkpointer (for the API and `astream`), set up and ready; closed on exit."""
     if settings.checkpointer == "postgres":
-        async with AsyncConnectionPool(
-            _postgres_url(settings),
-            min_size=1,
-            max_size=pool_size,
-            kwargs=CONNECTION_KWARGS,
-            open=False,
-            connection_class=AsyncConnection[DictRow],
-        ) as pool:
+        async with _async_pool(settings, pool_size) as pool:
             saver = PooledAsyncPostgresSaver(pool)
             await saver.setup()
             yield saver
@@ -125,14 +118,7 @@ async def open_async_persistence(
     On PostgreSQL both share one connection pool; on SQLite each has its own file (checkpoints.db, memory.db).
     """
     if settings.checkpointer == "postgres":
-        async with AsyncConnectionPool(
-            _postgres_url(settings),
-            min_size=1,
-            max_size=pool_size,
-            kwargs=CONNECTION_KWARGS,
-            open=False,
-            connection_class=AsyncConnection[DictRow],
-        ) as pool:
+        async with _async_pool(settings, pool_size) as pool:
             saver = PooledAsyncPostgresSaver(pool)
             await saver.setup()
             store = AsyncPostgresStore(pool)
@@ -145,6 +131,18 @@ async def open_async_persistence(
         async with AsyncSqliteStore.from_conn_string(str(path)) as sqlite_store:
             await sqlite_store.setup()
             yield Persistence(saver, sqlite_store)
+
+
+def _async_pool(settings: Settings, pool_size: int) -> AsyncConnectionPool[AsyncConnection[DictRow]]:
+    """A pool of connections as the Postgres saver and store need them; opened by `async with`."""
+    return AsyncConnectionPool(
+        _postgres_url(settings),
+        min_size=1,
+        max_size=pool_size,
+        kwargs=CONNECTION_KWARGS,
+        open=False,
+        connection_class=AsyncConnection[DictRow],
+    )
 
 
 def _postgres_url(settings: Settings) -> str:

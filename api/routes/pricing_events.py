@@ -16,10 +16,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainValidator
 
 from api.deps import ServicesDep, TenantDep
 from core.records.sales import DeadLetter, EventOutcome, PricingEvent
+from core.schemas import TenantId
 from domain.pricing.errors import EventOutOfOrder, InvalidEvent
 from domain.pricing.events import PricingEventService, Recorded, parse_event
 
@@ -27,9 +28,62 @@ router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
 
 MAX_BATCH = 500
 
+
+class PricingEventBody(PricingEvent):
+    """A sales-history event as sent (schema version 1): `tenant_id` may be left out (the request's
+    X-Tenant-ID), and must match it when given."""
+
+    tenant_id: TenantId | None = None  # type: ignore[assignment]
+
+
+LISTED_EXAMPLE: dict[str, Any] = {
+    "schema_version": 1,
+    "event_id": "shop-42-listed",
+    "type": "product.listed",
+    "listing_id": "kurta-0042",
+    "occurred_at": "2026-11-02T10:15:00+05:30",
+    "product": {
+        "title": "Fabindia cotton kurta, indigo block print",
+        "description": "Worn twice, no marks. Size M.",
+        "category": "women/kurtas",
+        "brand": "Fabindia",
+        "condition": "like_new",
+        "price": 1499,
+        "currency": "INR",
+    },
+}
+SOLD_EXAMPLE: dict[str, Any] = {
+    "schema_version": 1,
+    "event_id": "shop-42-sold",
+    "type": "product.sold",
+    "listing_id": "kurta-0042",
+    "occurred_at": "2026-11-09T18:40:00+05:30",
+    "product": LISTED_EXAMPLE["product"] | {"price": 1299},
+}
+EVENT_EXAMPLES = {
+    "listed": {"summary": "A listing goes up", "value": LISTED_EXAMPLE},
+    "sold": {"summary": "It sells below the asking price", "value": SOLD_EXAMPLE},
+    "batch": {
+        "summary": f"A batch (up to {MAX_BATCH} events, applied in order)",
+        "value": [LISTED_EXAMPLE, SOLD_EXAMPLE],
+    },
+}
+
+
+def _as_sent(value: Any) -> Any:
+    """The body as sent: parse_event and parse_batch validate it, answering INVALID_EVENT with a reason per
+    field (and per index in a batch) rather than the framework's generic error."""
+    return value
+
+
 EventBody = Annotated[
-    dict[str, Any] | list[dict[str, Any]],
-    Body(description=f"One event, or a JSON array of at most {MAX_BATCH} events. tenant_id may be left out."),
+    Any,
+    PlainValidator(_as_sent, json_schema_input_type=PricingEventBody | list[PricingEventBody]),
+    Body(
+        description=f"One event, or a JSON array of at most {MAX_BATCH} events (schema version 1). "
+        "tenant_id may be left out.",
+        openapi_examples=EVENT_EXAMPLES,
+    ),
 ]
 
 
@@ -136,6 +190,11 @@ def post_events(
     mode: Annotated[IngestMode, Query()] = IngestMode.SYNC,
 ) -> EventOutcome | BatchResult | Queued:
     payloads = body if isinstance(body, list) else [body]
+    if not all(isinstance(payload, dict) for payload in payloads):
+        raise InvalidEvent(
+            "the body is one event (a JSON object) or a JSON array of events",
+            {"reasons": [{"field": "body", "reason": "not an event object"}]},
+        )
     events = parse_batch(body, tenant_id) if isinstance(body, list) else [parse_event(body, tenant_id)]
     ingestion = services.running_pricing()
     if mode is IngestMode.ASYNC:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from core.schemas import Id, Money, Record, TenantId, new_id, utcnow
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
+EVENT_SCHEMA_VERSION = 1
 
 
 class ListingCondition(StrEnum):
@@ -123,14 +124,35 @@ EVENTS_REQUIRING_PRODUCT = frozenset(
 
 class PricingEvent(Record):
     """One change to a listing. `product` is required for listed/updated/relisted; on `product.sold` it may
-    carry the final sale fields (a sale price below the asking price); on `product.delisted` it is ignored."""
+    carry the final sale fields (a sale price below the asking price); on `product.delisted` it is ignored.
 
-    event_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+    Schema version 1 (`schema_version`, optional: 1 when left out). A later version will be a new value
+    here, accepted beside 1; a version this service does not know is refused, not guessed at."""
+
+    schema_version: Literal[1] = Field(
+        default=EVENT_SCHEMA_VERSION, description="The event schema's version; 1 when left out."
+    )
+    event_id: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$",
+        description="The sender's id for this event: the same id and type within 24 hours is a duplicate, "
+        "answered with the first outcome and applied once.",
+    )
     tenant_id: TenantId
-    type: PricingEventType
-    listing_id: Id
-    occurred_at: datetime
-    product: ListingFields | None = None
+    type: PricingEventType = Field(
+        description="product.listed | product.updated | product.sold | product.delisted | product.relisted"
+    )
+    listing_id: Id = Field(description="The merchant's id of the listing the event is about.")
+    occurred_at: datetime = Field(
+        description="When it happened (ISO 8601 with a time zone): a sale's time is what pricing measures "
+        "recency by."
+    )
+    product: ListingFields | None = Field(
+        default=None,
+        description="Every field of the listing: required on listed, updated and relisted; on sold, the "
+        "final sale (a price below the asking price); ignored on delisted.",
+    )
 
     @model_validator(mode="after")
     def _product_when_required(self) -> PricingEvent:

@@ -57,7 +57,7 @@ RIM_SIGMA_MM = 0.8  # where the rim sits along the outline (the facing threshold
 RIM_AVERAGE_MM = 5.0
 # An end known less well than this is not seen (a heel's rim at 60 degrees: half its radius hidden).
 MAX_END_SIGMA_MM = 5.5
-LOCAL_REACH_MM = 40.0
+LOCAL_REACH_MM = 50.0
 # The toes' shadow: seen from behind, the silhouette reaches past the tip by the shadow of the tip and nail
 # (5-12 mm above the floor, the nail's edge a few mm behind the tip).
 TOE_SHADOW_HEIGHT_MM = 6.0
@@ -73,6 +73,7 @@ MAX_SIDE_RIM_ANGLE_DEG = 20.0
 # broader there (its area within END_SLAB_RATIO of the length from each end).
 END_SLAB_RATIO = 0.3
 HEEL_AT_EDGE_SIGMA_MM = 2.5  # the heel's contact with the floor sits a little inside the edge it touches
+EDGE_TOUCH_MM = 3.0
 
 _RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
 _RETAKE_HEEL = [
@@ -233,16 +234,23 @@ def run_end(outline: Outline, run: np.ndarray, direction: np.ndarray, model: End
     angle = float(np.degrees(np.arccos(np.clip(normal @ direction, -1.0, 1.0))))
     # Past 90 degrees the run stops short of the end's curve (a side running on under the leg): no rim.
     correction = model.radius_px * (1.0 - np.cos(np.radians(angle))) if angle < 90.0 else np.inf
-    rim = (lower + correction, float(np.hypot(RIM_SIGMA_MM * px_per_mm, model.radius_relative_sd * correction)))
     upper = _local_reach(outline, int(run[extreme]), direction, px_per_mm)
-    estimates = [rim]
+    estimates = []
+    if np.isfinite(correction):
+        estimates.append(
+            (lower + correction, float(np.hypot(RIM_SIGMA_MM * px_per_mm, model.radius_relative_sd * correction)))
+        )
     if model.shadow_height_mm is not None and np.isfinite(upper):
         # A low end (the toes): where the silhouette reaches, less the shadow of its height, which slides
         # a point along `direction` by this much per unit of height (none towards the camera).
         point = outline.points[run[extreme]]
         height = model.shadow_height_mm * px_per_mm
         slide = max(0.0, float((point - outline.nadir) @ direction)) / max(outline.camera_height - height, 1.0)
-        estimates = [(upper - height * slide, float(np.hypot(RIM_SIGMA_MM, model.shadow_height_sd_mm * slide)) * px_per_mm)]
+        estimates = [
+            (upper - height * slide, float(np.hypot(RIM_SIGMA_MM, model.shadow_height_sd_mm * slide)) * px_per_mm)
+        ]
+    if not estimates:
+        return End(lower, float("inf"), angle, extreme)
     weights = np.array([1.0 / sigma**2 for _, sigma in estimates])
     position = float(np.dot(weights, [value for value, _ in estimates]) / weights.sum())
     sigma_px = float(1.0 / np.sqrt(weights.sum()))
@@ -252,16 +260,12 @@ def run_end(outline: Outline, run: np.ndarray, direction: np.ndarray, model: End
 
 
 def _local_reach(outline: Outline, index: int, direction: np.ndarray, px_per_mm: float) -> float:
-    """How far along `direction` the outline reaches within LOCAL_REACH_MM (along it) of point `index`;
-    infinite where it meets the sheet's edge there."""
-    count = len(outline.points)
-    span = round(LOCAL_REACH_MM * px_per_mm)
-    indices = np.arange(index - span, index + span + 1) % count
-    along = outline.points[indices] @ direction
+    """How far along `direction` the outline reaches within LOCAL_REACH_MM of point `index`; infinite where
+    the furthest such point is on the sheet's edge (the silhouette may go on beyond it)."""
+    near = np.linalg.norm(outline.points - outline.points[index], axis=1) <= LOCAL_REACH_MM * px_per_mm
+    along = np.where(near, outline.points @ direction, -np.inf)
     best = int(np.argmax(along))
-    if outline.on_edge[indices].any() and outline.on_edge[indices[best]]:
-        return float("inf")
-    return float(along[best])
+    return float("inf") if outline.on_edge[best] else float(along[best])
 
 
 def heel_end_sign(mask: np.ndarray, axis: np.ndarray, ends: tuple[End, End]) -> float:
@@ -313,10 +317,14 @@ def measure_floor_outline(
         raise ScanRejected("TOES_HIDDEN", "the leg hides the toes", _RETAKE_TOES)
     if not heel.seen:
         raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
-    if heel_at_edge:
-        heel_position = float(outline.points[run[heel.extreme]] @ -toe_direction) + _to_edge(
-            outline.points[run[heel.extreme]], mask.shape
-        )
+    heel_point = outline.points[run[heel.extreme]]
+    heel_lower = float(heel_point @ -toe_direction)
+    to_edge = _to_edge_along(heel_point, -toe_direction, mask.shape)
+    # The heel reaching the sheet's edge (its estimate within a touch of it) stands at the edge: as against a
+    # wall, the edge is where it ends.
+    if heel_at_edge or heel.position >= heel_lower + to_edge - EDGE_TOUCH_MM * px_per_mm:
+        heel_at_edge = True
+        heel_position = heel_lower + to_edge
         heel_sigma = HEEL_AT_EDGE_SIGMA_MM
     else:
         heel_position, heel_sigma = heel.position, heel.sigma_mm
@@ -348,10 +356,16 @@ def _touch_location(
     return "side"
 
 
-def _to_edge(point: np.ndarray, shape: tuple[int, ...]) -> float:
-    """Distance (pixels) from a point to the nearest side of the rectified sheet."""
+def _to_edge_along(point: np.ndarray, direction: np.ndarray, shape: tuple[int, ...]) -> float:
+    """How far (pixels) a ray from `point` along `direction` runs before it leaves the rectified sheet."""
     height, width = shape[:2]
-    return float(min(point[0], point[1], width - 1 - point[0], height - 1 - point[1]))
+    distances = []
+    for coordinate, step, size in ((point[0], direction[0], width - 1), (point[1], direction[1], height - 1)):
+        if step > 1e-9:
+            distances.append((size - coordinate) / step)
+        elif step < -1e-9:
+            distances.append(-coordinate / step)
+    return float(max(0.0, min(distances)))
 
 
 def _forefoot_width(
