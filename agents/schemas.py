@@ -76,9 +76,11 @@ class FitExplanationContext(BaseModel):
     product_name: str
     brand: str = ""
     size: str | None = None
-    confidence: float = Field(ge=0, le=1)
+    confidence: float = Field(ge=0, le=1, description="Quote it as a whole percentage.")
     price_inr: float | None = Field(default=None, ge=0)
-    reasons: list[str] = Field(default_factory=list, description="Chart rows and rules that were applied.")
+    reasons: list[str] = Field(
+        default_factory=list, description="The size facts and rules that were applied, in plain words."
+    )
     cautions: list[str] = Field(default_factory=list)
 
 
@@ -96,7 +98,8 @@ class ProductExplanation(BaseModel):
     product_id: str = Field(description="The product_id of the facts this explains, exactly as given.")
     text: str = Field(
         description="Two or three plain sentences for the shopper: why this product and size, its confidence "
-        "as a percentage, the chart rows or ingredient rules behind it, and any caution."
+        "as a whole percentage, the size and fit facts or ingredient rules behind it in plain words (no "
+        "source ids, no long decimals, the brand named once), and any caution."
     )
 
 
@@ -129,8 +132,15 @@ class MerchantNoteContext(BaseModel):
     )
 
 
+SiteLanguage = Literal["en", "hi", "hinglish"]
+PaymentMethod = Literal["upi", "cod", "card"]
+
+
 class SiteCopyContext(BaseModel):
-    """A small business's spec; the copywriter writes the store's headline, intro and product blurbs."""
+    """A small business's spec; the copywriter writes the store's headline, intro and product blurbs.
+
+    With `language` set (the site-generation wizard), every text is written in that language: en, hi
+    (Devanagari) or hinglish (Hindi in Latin script)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -139,6 +149,12 @@ class SiteCopyContext(BaseModel):
     city: str | None = None
     products: list[str] = Field(default_factory=list)
     highlights: list[str] = Field(default_factory=list)
+    language: SiteLanguage | None = None
+    tagline: str | None = Field(default=None, description="The owner's tagline, when they gave one.")
+    description: str | None = Field(default=None, description="The owner's own words about the business.")
+    avoid: list[str] = Field(
+        default_factory=list, description="Problems a checker found in the last copy: do not repeat them."
+    )
 
 
 class SiteCopy(BaseModel):
@@ -148,3 +164,72 @@ class SiteCopy(BaseModel):
     intro: str
     product_blurbs: list[str] = Field(default_factory=list)
     call_to_action: str
+    tagline: str = Field(default="", description="One short line under the business name.")
+    about: str = Field(default="", description="Three or four sentences for the About page.")
+
+
+class SiteSectorContext(BaseModel):
+    """An owner's description of their business; the classifier names its sector."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    description: str
+    sectors: list[str] = Field(description="The sectors to choose from.")
+
+
+class SectorGuess(BaseModel):
+    """The sector of a small business from its owner's description, and how sure that is."""
+
+    sector: str = Field(description="Exactly one of the sectors offered.")
+    confidence: float = Field(ge=0, le=1, description="0-1: how clearly the description names this sector.")
+    alternatives: list[str] = Field(
+        default_factory=list, description="Other sectors the description could mean, likeliest first."
+    )
+    language: SiteLanguage = Field(
+        default="en", description="en, hi (Devanagari) or hinglish (Hindi written in Latin script)."
+    )
+
+
+class SiteSpecContext(BaseModel):
+    """What is known about a new store: the owner's description and answers, and any note on a rejected
+    proposal."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    description: str
+    sector: str
+    language: SiteLanguage
+    business_name: str | None = None
+    phone: str | None = None
+    city: str | None = None
+    note: str | None = Field(default=None, description="The owner's note on the last proposal: follow it.")
+    previous_business_name: str | None = None
+
+
+class ProposedProduct(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=500)
+    price_inr: float | None = Field(default=None, ge=0, description="Whole rupees, if the owner said.")
+    unit: str | None = Field(default=None, description="'1 kg', 'per plate', 'per pair'...")
+    sizes: list[str] = Field(default_factory=list)
+
+
+class SiteProposal(BaseModel):
+    """A proposal for a new store website; code validates it and fills every gap from the sector's own
+    configuration, so leave out what the owner did not say rather than invent it."""
+
+    business_name: str | None = None
+    tagline: str | None = None
+    sector: str | None = Field(default=None, description="Only when the owner's note names another sector.")
+    language: SiteLanguage | None = Field(default=None, description="Only when the owner asks for one.")
+    city: str | None = None
+    area: str | None = Field(default=None, description="Locality or landmark, e.g. 'near Rajwada'.")
+    phone: str | None = Field(default=None, description="Indian mobile or landline, as written.")
+    email: str | None = None
+    products: list[ProposedProduct] = Field(default_factory=list)
+    product_count: int | None = Field(default=None, ge=1, le=24, description="When the owner asks for N.")
+    payment_methods: list[PaymentMethod] = Field(default_factory=list)
+    delivery_areas: list[str] = Field(default_factory=list)
+    delivery_time: str | None = Field(default=None, description="e.g. 'within 2 hours', 'the same day'.")
+    hours: str | None = Field(default=None, description="Opening hours as the owner says them.")
+    colour: str | None = Field(default=None, description="A colour the owner asked for, in English.")

@@ -22,6 +22,8 @@ from agents.schemas import (
     FitExplanationsContext,
     MerchantNoteContext,
     SiteCopyContext,
+    SiteSectorContext,
+    SiteSpecContext,
 )
 
 
@@ -30,6 +32,8 @@ class TextTask(StrEnum):
     FIT_EXPLANATIONS = "fit_explanations"
     MERCHANT_NOTE = "merchant_note"
     SITE_COPY = "site_copy"
+    SITE_SECTOR = "site_sector"
+    SITE_SPEC = "site_spec"
     PRICE_REVIEW = "price_review"
     PRICE_CHECK = "price_check"
 
@@ -39,6 +43,8 @@ TASK_CONTEXTS: dict[TextTask, type[BaseModel]] = {
     TextTask.FIT_EXPLANATIONS: FitExplanationsContext,
     TextTask.MERCHANT_NOTE: MerchantNoteContext,
     TextTask.SITE_COPY: SiteCopyContext,
+    TextTask.SITE_SECTOR: SiteSectorContext,
+    TextTask.SITE_SPEC: SiteSpecContext,
     TextTask.PRICE_REVIEW: PriceReviewContext,
     TextTask.PRICE_CHECK: PriceCheckContext,
 }
@@ -60,7 +66,19 @@ INSTRUCTIONS: dict[TextTask, str] = {
     ),
     TextTask.SITE_COPY: (
         "Write website copy for this business: a headline, a two-sentence introduction, one line per "
-        "product and a call to action. Use only the facts below."
+        "product and a call to action (with `language` given: a tagline and an About paragraph too, all "
+        "in that language: en English, hi Hindi in Devanagari, hinglish Hindi in Latin script). Use only "
+        "the facts below; plain text, no markup."
+    ),
+    TextTask.SITE_SECTOR: (
+        "Name the sector of this small business from its owner's description (English, Hindi or "
+        "Hinglish): exactly one of `sectors`, with a confidence between 0 and 1 that is low when the "
+        "description fits several sectors or none, and the language the description is written in."
+    ),
+    TextTask.SITE_SPEC: (
+        "Propose a store website for this business: its name, a short tagline, contact details, products "
+        "with prices in rupees, payment methods, delivery areas and times, opening hours. Take only what "
+        "the description and the owner's note say; leave out anything they do not say."
     ),
     TextTask.PRICE_REVIEW: (
         "Review the computed price below. Answer with a factor between 0.85 and 1.15 and your reasons; "

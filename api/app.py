@@ -11,6 +11,7 @@ from importlib.metadata import version
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
+from api.auth import check_every_route_has_access
 from api.errors import install_error_handlers
 from api.middleware import (
     AccessLogMiddleware,
@@ -19,6 +20,7 @@ from api.middleware import (
     UnhandledErrorMiddleware,
 )
 from api.routes import (
+    auth,
     consent,
     feedback,
     health,
@@ -34,6 +36,7 @@ from api.routes import (
 )
 from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
 from api.routes.scan import SCAN_BODY_MAX_BYTES
+from api.routes.threads import THREAD_BODY_MAX_BYTES
 from core.catalog.demo import seed_demo_data
 from core.commerce.payments import PaymentGateway
 from core.settings import Settings
@@ -63,6 +66,10 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
             logger.info(
                 "api started", extra={"store": services.store.kind, "checkpointer": settings.checkpointer}
             )
+            if not settings.auth:
+                logger.warning(
+                    "PAKKA_AUTH is off: every caller may act as anyone in any tenant; for local experiments only"
+                )
             yield
         logger.info("api stopped")
 
@@ -81,6 +88,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
                 larger_limits={
                     "/v1/scan/": SCAN_BODY_MAX_BYTES,
                     "/v1/pricing/suggest": SUGGEST_BODY_MAX_BYTES,
+                    "/v1/threads/": THREAD_BODY_MAX_BYTES,
                 },
             ),
         ],
@@ -88,6 +96,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
     install_error_handlers(app)
     for module in (
         health,
+        auth,
         products,
         inventory,
         orders,
@@ -101,4 +110,5 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         threads,
     ):
         app.include_router(module.router)
+    check_every_route_has_access(app.routes)
     return app

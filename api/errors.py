@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from core.errors import (
+    Forbidden,
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidInput,
@@ -24,11 +25,14 @@ from core.errors import (
     NotFound,
     PakkaError,
     PaymentFailed,
+    RateLimited,
     ServiceNotRunning,
     StoreUnavailable,
     ThreadBusy,
+    Unauthenticated,
     VersionConflict,
 )
+from core.identity.senders import SmsUnavailable
 from core.logging import correlation_id_var
 from core.privacy import ConsentRequired
 from domain.pricing.errors import EventOutOfOrder, InvalidEvent, NoSalesHistory
@@ -52,10 +56,16 @@ STATUS_BY_ERROR: dict[type[PakkaError], int] = {
     InvalidEvent: 422,
     EventOutOfOrder: 409,
     NoSalesHistory: 422,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    RateLimited: 429,
+    SmsUnavailable: 503,
 }
 
 CODE_BY_HTTP_STATUS = {
     400: "MALFORMED_JSON",  # FastAPI's only 400: a JSON body it could not decode (e.g. invalid UTF-8)
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     413: "PAYLOAD_TOO_LARGE",
@@ -105,7 +115,12 @@ async def handle_pakka_error(request: Request, exc: PakkaError) -> JSONResponse:
     if isinstance(exc, StoreUnavailable):
         logger.error("store unavailable: %s", exc.message, extra={"details": exc.details})
         return error_response(status_code, exc.code, "the store is unavailable; try again shortly")
-    return error_response(status_code, exc.code, exc.message, exc.details)
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    return error_response(status_code, exc.code, exc.message, exc.details, headers=headers or None)
 
 
 async def handle_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -113,7 +128,7 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
     malformed = next((error for error in errors if error.get("type") == "json_invalid"), None)
     if malformed is not None:
         details = {"position": malformed["loc"][-1], "reason": malformed.get("ctx", {}).get("error")}
-        return error_response(422, "MALFORMED_JSON", "request body is not valid JSON", details)
+        return malformed_json(details)
     # Only location, message and type: `input` and `ctx` may hold the raw body or exception objects.
     field_errors = [
         {"loc": [str(part) for part in error["loc"]], "message": error["msg"], "type": error["type"]}
@@ -122,8 +137,15 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
     return error_response(422, "VALIDATION_ERROR", "request validation failed", {"errors": field_errors})
 
 
+def malformed_json(details: Mapping[str, Any] | None = None) -> JSONResponse:
+    """The one answer to a JSON body that cannot be decoded, whatever is wrong with it (syntax, encoding)."""
+    return error_response(400, "MALFORMED_JSON", "request body is not valid JSON", details)
+
+
 async def handle_http_error(request: Request, exc: HTTPException) -> JSONResponse:
     """Starlette's own HTTP errors: unknown route, method not allowed, and the like."""
+    if exc.status_code == 400:
+        return malformed_json()
     status = HTTPStatus(exc.status_code)
     code = CODE_BY_HTTP_STATUS.get(exc.status_code, status.name)
     # fastapi's HTTPException accepts any detail; a message is always text

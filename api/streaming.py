@@ -9,6 +9,8 @@ one event vocabulary:
   tool answered;
 - `interrupt` {id, action_requests: [{name, args, description}], review_configs: [{action_name,
   allowed_decisions}]}: the graph waits for a person (LangChain's HumanInTheLoopMiddleware shape);
+- `message` {role, content}: the final answer of a node the graph names (`GraphSpec.message_nodes`: the
+  chat's assistant reply, once whole, after its tokens);
 - graph-specific events: a state key the graph names (`GraphSpec.result_events`, e.g. `result`), and what a
   node writes to the custom stream ({event: data}, e.g. `explanation`);
 - `error` {code, message}; and `done` {}, always last.
@@ -108,6 +110,8 @@ def _update_events(spec: GraphSpec, namespace: tuple[str, ...], chunk: Any) -> l
         if not isinstance(update, dict):
             continue
         events.extend(_message_events(update.get("messages")))
+        if not namespace and node in spec.message_nodes:
+            events.extend(_reply_events(update.get("messages")))
         if not namespace:
             events.extend(
                 sse(spec.result_events[key], update[key]) for key in spec.result_events if key in update
@@ -139,6 +143,17 @@ def _message_events(messages: Any) -> list[ServerSentEvent]:
                 )
             )
     return events
+
+
+def _reply_events(messages: Any) -> list[ServerSentEvent]:
+    """`message` for every model answer that asks for no tool (the assistant's reply to the person)."""
+    if not isinstance(messages, list):
+        messages = [messages] if isinstance(messages, BaseMessage) else []
+    return [
+        sse("message", {"role": "assistant", "content": message.text})
+        for message in messages
+        if isinstance(message, AIMessage) and not message.tool_calls and message.text
+    ]
 
 
 def interrupt_payload(item: Interrupt) -> dict[str, Any]:

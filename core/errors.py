@@ -94,3 +94,25 @@ class ServiceNotRunning(PakkaError):
     """A long-lived service (checkpointer, event worker) was asked of a bundle opened without it (503)."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+class Unauthenticated(PakkaError):
+    """No credentials where a route needs them, or credentials that are invalid, expired or revoked (401)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(PakkaError):
+    """The caller is known but may not do this: another shopper's data, another tenant, a role (403)."""
+
+    code = "FORBIDDEN"
+
+
+class RateLimited(PakkaError):
+    """Too many requests for one principal, address, phone or scan budget (429, with Retry-After)."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after_s: float, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, {"retry_after_s": max(1, round(retry_after_s + 0.5)), **(details or {})})
+        self.retry_after_s = int(self.details["retry_after_s"])

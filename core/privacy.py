@@ -102,6 +102,12 @@ class Pseudonymizer:
         message = f"{tenant_id}{THREAD_SEPARATOR}{user_id}".encode()
         return f"anon_{hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]}"
 
+    def digest(self, purpose: str, *parts: str) -> str:
+        """A keyed hex digest of `parts` for one purpose (e.g. the user id of a phone, the key of its login
+        code): stable for the deployment, one-way, and never equal to a pseudonym or another purpose's."""
+        message = "\x1f".join((f"purpose:{purpose}", *parts)).encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
 
 def stored_key(path: Path) -> bytes:
     """The key in `path` (hex), created with random bytes and owner-only permissions when absent.

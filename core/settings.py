@@ -68,6 +68,41 @@ class Settings(BaseSettings):
         "into DATA_DIR/pseudonym.key.",
     )
 
+    auth: bool = Field(
+        default=True,
+        description="Bearer tokens on every route but the public catalog; PAKKA_AUTH=off is for local "
+        "experiments only (every start logs a warning).",
+    )
+    auth_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key that signs access tokens; unset: a random key generated once into "
+        "DATA_DIR/auth.key (so `pakka auth token` and the API on one data dir agree).",
+    )
+    auth_access_ttl_s: int = Field(default=900, ge=30, le=86_400, description="Access-token lifetime.")
+    auth_refresh_ttl_s: int = Field(
+        default=30 * 86_400, ge=300, description="How long a sign-in lasts without a new OTP."
+    )
+    otp_sender: Literal["console", "sns"] = Field(
+        default="console", description="console: a log line with the code; sns: an SMS through Amazon SNS."
+    )
+    otp_ttl_s: int = Field(default=300, ge=30, le=3600)
+    otp_max_attempts: int = Field(default=5, ge=1, le=20)
+    sns_region: str = Field(default="ap-south-1")
+    sns_endpoint_url: str | None = Field(default=None)
+    sns_sender_id: str | None = Field(default=None, max_length=11, description="SMS sender id, where allowed.")
+
+    rate_limits_enabled: bool = Field(default=True, description="false turns every rate limit off.")
+    rate_limit_per_minute: float = Field(default=100, gt=0, description="Per signed-in principal.")
+    rate_limit_burst: int = Field(default=200, ge=1)
+    rate_limit_anonymous_per_minute: float = Field(default=10, gt=0, description="Per client address.")
+    rate_limit_anonymous_burst: int = Field(default=20, ge=1)
+    scan_limit_per_hour: float = Field(default=5, gt=0, description="Scans per shopper.")
+    otp_limit_per_window: int = Field(default=3, ge=1, description="Login codes sent per phone ...")
+    otp_limit_window_minutes: float = Field(default=10, gt=0, description="... per this many minutes.")
+    redis_url: str | None = Field(
+        default=None, description="redis://host:6379/0: rate limits shared by every API process."
+    )
+
     model_tiers: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_MODEL_TIERS),
         description="Comma-separated tiers tried in order: bedrock:<model-id>, llamacpp:<path.gguf>, rules.",

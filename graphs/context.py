@@ -14,7 +14,7 @@ from langgraph.runtime import Runtime
 from pydantic import ConfigDict, InstanceOf
 from pydantic.json_schema import SkipJsonSchema
 
-from core.context import AppContext
+from core.context import AppContext, Attachment
 from graphs.services import Services, process_services
 
 
@@ -23,6 +23,7 @@ class GraphContext(AppContext):
     __pydantic_config__ = ConfigDict(arbitrary_types_allowed=True)
 
     services: Annotated[InstanceOf[Services], SkipJsonSchema()] = field(default_factory=process_services)
+    attachment: Annotated[InstanceOf[Attachment] | None, SkipJsonSchema()] = field(default=None, repr=False)
 
 
 def run_context(runtime: Runtime[AppContext]) -> AppContext:

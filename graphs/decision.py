@@ -172,7 +172,9 @@ def _guide_question(state: DecisionState) -> str | None:
             return None
         concerns = " and ".join(str(concern) for concern in attributes.get("concerns", []))
         with_concerns = f" with {concerns}" if concerns else ""
-        return f"skincare for {skin_type} skin{with_concerns}: ingredients to look for and to avoid"
+        sensitive = "sensitive " if attributes.get("sensitivity") in ("medium", "high") else ""
+        wanted = f"skincare for {sensitive}{skin_type} skin{with_concerns}"
+        return f"{wanted}: ingredients to look for and to avoid"
     return GUIDE_QUESTIONS.get(category)
 
 

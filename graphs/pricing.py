@@ -121,8 +121,9 @@ async def comparables(state: PricingState, runtime: Runtime[AppContext]) -> Pric
     )
     used = HistoryUsed(
         as_of=search.as_of,
-        sales=search.sales if state.get("now") is not None else snapshot.sales,
+        sales=snapshot.sales,
         stored=snapshot.stored,
+        considered=search.sales,
         index=snapshot.state,
         note=snapshot.note(),
     )

@@ -5,7 +5,7 @@ Adding a graph: one file in graphs/ that builds it, and one entry here."""
 
 from __future__ import annotations
 
-from graphs import checkout, decision, pricing
+from graphs import chat, checkout, decision, pricing
 from graphs.spec import GraphSpec
 
 GRAPHS: dict[str, GraphSpec] = {
@@ -35,6 +35,18 @@ GRAPHS: dict[str, GraphSpec] = {
             output_schema=checkout.CheckoutOutput,
             keeps_threads=True,
             result_events={"result": "result"},
+        ),
+        GraphSpec(
+            name="chat",
+            description="a shopping assistant over the catalog, cart, orders, sizing and guides; asks before "
+            "it orders; English, Hindi and Hinglish",
+            graph=chat.graph,
+            input_schema=chat.ChatInput,
+            output_schema=chat.ChatOutput,
+            keeps_threads=True,
+            token_nodes=frozenset({"agent"}),
+            message_nodes=frozenset({"agent"}),
+            attachment_input="image",
         ),
     )
 }

@@ -34,7 +34,11 @@ from core.commerce.orders import OrderService
 from core.commerce.payments import PaymentGateway, default_gateway
 from core.commerce.sweeper import reservation_sweeper
 from core.errors import ServiceNotRunning
+from core.identity.senders import build_sender
+from core.identity.service import IdentityService
+from core.identity.tokens import TokenSigner
 from core.privacy import Pseudonymizer
+from core.ratelimit import RateLimits
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
@@ -66,6 +70,10 @@ class Services:
     """The face and pose landmark models (loaded on first use) and the body priors."""
     comparables: LiveComparables
     """The pricing comparables indexes, one per tenant, fed by the event path."""
+    limits: RateLimits
+    """Token buckets of the API's rate limits (in this process, or Redis when PAKKA_REDIS_URL is set)."""
+    identity: IdentityService
+    """Sign-in (login codes, tokens, refresh-token families), API keys and role grants."""
     knowledge: KnowledgeBase | None = None
     """Knowledge search for the retrieval tool and node; None where no index is opened."""
     checkpointer: BaseCheckpointSaver[str] | None = None
@@ -102,6 +110,11 @@ class Services:
     ) -> Services:
         """Build the services on an already opened store; the bundle takes ownership of it (`close`)."""
         gateway = payments or default_gateway()
+        pseudonyms = Pseudonymizer.for_settings(settings)
+        limits = RateLimits(settings)
+        identity = IdentityService(
+            store, TokenSigner.for_settings(settings), pseudonyms, build_sender(settings), limits, settings
+        )
         return cls(
             settings=settings,
             store=store,
@@ -111,9 +124,11 @@ class Services:
             ),
             carts=CartService(store),
             model=model or build_router(settings),
-            pseudonyms=Pseudonymizer.for_settings(settings),
+            pseudonyms=pseudonyms,
             vision=VisionModels(),
             comparables=LiveComparables(store.sales),
+            limits=limits,
+            identity=identity,
         )
 
     @classmethod
@@ -231,6 +246,7 @@ class Services:
 
     def close(self) -> None:
         self.vision.close()
+        self.limits.close()
         self.store.close()
         if self.knowledge is not None:
             self.knowledge.close()

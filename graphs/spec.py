@@ -21,7 +21,11 @@ class GraphSpec:
 
     `result_events` maps a state key to the SSE event its value is sent as when a node writes it (e.g.
     "result" -> `result`); `token_nodes` names the nodes whose model tokens stream as `token` events (a graph
-    whose model calls write structured data, such as the decision graph's explanations, streams none)."""
+    whose model calls write structured data, such as the decision graph's explanations, streams none);
+    `message_nodes` names the nodes whose final model answer (text, no tool call) is sent as a `message`
+    {role, content} event. `attachment_input` names the input key of a photo the API takes out of the input
+    before the run (base64) and hands to the run's context (`AppContext.attachment`), so it never reaches
+    graph state or a checkpoint."""
 
     name: str
     description: str
@@ -31,6 +35,8 @@ class GraphSpec:
     keeps_threads: bool = False
     result_events: Mapping[str, str] = field(default_factory=dict)
     token_nodes: frozenset[str] = frozenset()
+    message_nodes: frozenset[str] = frozenset()
+    attachment_input: str | None = None
     _persistent: weakref.WeakKeyDictionary[
         BaseCheckpointSaver[str], CompiledStateGraph[Any, Any, Any, Any]
     ] = field(default_factory=weakref.WeakKeyDictionary, repr=False)

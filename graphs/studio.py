@@ -19,3 +19,4 @@ warm_caches()
 decision = GRAPHS["decision"].graph
 pricing = GRAPHS["pricing"].graph
 checkout = GRAPHS["checkout"].graph
+chat = GRAPHS["chat"].graph

@@ -17,9 +17,10 @@ from agents.rules.chat import understand_turn
 from agents.rules.conversation import last_human_text
 from agents.rules.intent import parse_shopping_intent
 from agents.rules.pricing import check_price, review_price
+from agents.rules.sites import guess_sector, localized_site_copy, propose_site
 from agents.rules.tool_calls import ToolSpec
 from agents.rules.writer import fit_explanations, site_copy
-from agents.schemas import FitExplanationsContext, SiteCopyContext
+from agents.schemas import FitExplanationsContext, SiteCopyContext, SiteSectorContext, SiteSpecContext
 from agents.text_tasks import read_task
 
 
@@ -39,7 +40,23 @@ def _site_copy(messages: Sequence[BaseMessage]) -> dict[str, Any]:
     request = read_task(last_human_text(messages))
     if request is None or not isinstance(request.context, SiteCopyContext):
         raise RulesCannotAnswer("SiteCopy needs a site_copy task message (agents.text_tasks.task_message)")
+    if request.context.language is not None:
+        return localized_site_copy(request.context).model_dump(mode="json")
     return site_copy(request.context).model_dump(mode="json")
+
+
+def _sector_guess(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    request = read_task(last_human_text(messages))
+    if request is None or not isinstance(request.context, SiteSectorContext):
+        raise RulesCannotAnswer("SectorGuess needs a site_sector task message (text_tasks.task_message)")
+    return guess_sector(request.context).model_dump(mode="json")
+
+
+def _site_proposal(messages: Sequence[BaseMessage]) -> dict[str, Any]:
+    request = read_task(last_human_text(messages))
+    if request is None or not isinstance(request.context, SiteSpecContext):
+        raise RulesCannotAnswer("SiteProposal needs a site_spec task message (text_tasks.task_message)")
+    return propose_site(request.context).model_dump(mode="json", exclude_none=True)
 
 
 def _fit_explanations(messages: Sequence[BaseMessage]) -> dict[str, Any]:
@@ -67,6 +84,8 @@ STRUCTURED: dict[str, Callable[[Sequence[BaseMessage]], dict[str, Any]]] = {
     "ShoppingIntent": _shopping_intent,
     "ChatTurn": _chat_turn,
     "SiteCopy": _site_copy,
+    "SectorGuess": _sector_guess,
+    "SiteProposal": _site_proposal,
     "FitExplanations": _fit_explanations,
     "AnalystReview": _analyst_review,
     "ValidationVerdict": _validation_verdict,

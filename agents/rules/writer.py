@@ -23,6 +23,8 @@ from agents.schemas import (
     ShoppingIntent,
     SiteCopy,
     SiteCopyContext,
+    SiteSectorContext,
+    SiteSpecContext,
 )
 from agents.text_tasks import TaskRequest
 
@@ -109,7 +111,12 @@ def site_copy(context: SiteCopyContext) -> SiteCopy:
 
 
 def site_copy_text(context: SiteCopyContext) -> str:
-    copy = site_copy(context)
+    if context.language is not None:
+        from agents.rules.sites import localized_site_copy
+
+        copy = localized_site_copy(context)
+    else:
+        copy = site_copy(context)
     lines = [copy.headline, "", copy.intro, ""]
     lines += [f"- {blurb}" for blurb in copy.product_blurbs]
     lines += ["", copy.call_to_action]
@@ -126,6 +133,13 @@ def write_task(request: TaskRequest) -> str:
         return merchant_note(context)
     if isinstance(context, SiteCopyContext):
         return site_copy_text(context)
+    if isinstance(context, SiteSectorContext | SiteSpecContext):
+        # Imported here: agents.rules.sites reads the site knowledge, which only these tasks need.
+        from agents.rules.sites import guess_sector, propose_site
+
+        if isinstance(context, SiteSectorContext):
+            return guess_sector(context).model_dump_json()
+        return propose_site(context).model_dump_json(exclude_none=True)
     if isinstance(context, PriceReviewContext):
         return " ".join(review_price(context).reasons)
     if isinstance(context, PriceCheckContext):

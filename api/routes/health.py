@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from api.auth import PUBLIC
 from api.deps import ServicesDep
 
 router = APIRouter(tags=["health"])
@@ -19,7 +20,7 @@ class Health(BaseModel):
     version: str
 
 
-@router.get("/health")
+@router.get("/health", dependencies=[PUBLIC])
 def health(request: Request, services: ServicesDep) -> Health:
     return Health(
         status="ok",

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from pydantic import Field
 from sse_starlette import EventSourceResponse
 
+from api.auth import MERCHANT
 from api.deps import ServicesDep, TenantDep
 from api.streaming import event_stream, run_events
 from core.context import AppContext
@@ -51,7 +52,7 @@ def run_context(services: Services, tenant_id: str) -> AppContext:
     return AppContext(services=services, tenant_id=tenant_id)
 
 
-@router.post("/suggest")
+@router.post("/suggest", dependencies=[MERCHANT])
 async def suggest(body: SuggestBody, services: ServicesDep, tenant_id: TenantDep) -> PriceSuggestion:
     """A price, range and confidence from the tenant's comparable sales, with the sales used and why."""
     state = await graph.ainvoke(graph_input(body), context=run_context(services, tenant_id))
@@ -59,7 +60,7 @@ async def suggest(body: SuggestBody, services: ServicesDep, tenant_id: TenantDep
     return result
 
 
-@router.post("/suggest/stream", response_class=EventSourceResponse)
+@router.post("/suggest/stream", response_class=EventSourceResponse, dependencies=[MERCHANT])
 async def suggest_stream(
     body: SuggestBody, services: ServicesDep, tenant_id: TenantDep
 ) -> EventSourceResponse:

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, PlainValidator
 
+from api.auth import MERCHANT
 from api.deps import ServicesDep, TenantDep
 from core.records.sales import DeadLetter, EventOutcome, PricingEvent
 from core.schemas import TenantId
@@ -173,6 +174,7 @@ def apply_batch(service: PricingEventService, events: list[PricingEvent]) -> Bat
 @router.post(
     "/events",
     status_code=status.HTTP_201_CREATED,
+    dependencies=[MERCHANT],
     responses={
         200: {
             "description": "A duplicate of an event seen in the last 24 h (same outcome), or a batch result."
@@ -212,7 +214,7 @@ def post_events(
     return outcome
 
 
-@router.get("/dead-letters")
+@router.get("/dead-letters", dependencies=[MERCHANT])
 def list_dead_letters(
     services: ServicesDep, tenant_id: TenantDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> DeadLetterList:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.auth import PUBLIC
 from api.deps import IdPath, ServicesDep, TenantDep
 from core.errors import NotFound
 from core.schemas import Money, Product, ProductPage, ProductQuery, Region, Size
@@ -42,7 +43,7 @@ class ProductSearchParams(BaseModel):
         )
 
 
-@router.get("")
+@router.get("", dependencies=[PUBLIC])
 def search_products(
     params: Annotated[ProductSearchParams, Query()], services: ServicesDep, tenant_id: TenantDep
 ) -> ProductPage:
@@ -50,7 +51,7 @@ def search_products(
     return search_catalog(services, tenant_id, params.to_query())
 
 
-@router.get("/{product_id}", responses={404: {"description": "No such product."}})
+@router.get("/{product_id}", dependencies=[PUBLIC], responses={404: {"description": "No such product."}})
 def get_product(product_id: IdPath, services: ServicesDep, tenant_id: TenantDep) -> Product:
     product = services.store.products.get(tenant_id, product_id)
     if product is None:

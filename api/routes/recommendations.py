@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
+from api.auth import SHOPPER, CallerDep
 from api.deps import ServicesDep, TenantDep
 from api.streaming import event_stream, run_events
 from core.context import AppContext
@@ -25,7 +26,7 @@ logger = logging.getLogger("pakka.api")
 class RecommendationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: Id
+    user_id: Id | None = Field(default=None, description="The shopper; defaults to the caller.")
     category: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z_-]*$")
     budget_inr: Money | None = None
     region: Region | None = None
@@ -40,10 +41,17 @@ class RecommendationRequest(BaseModel):
 
 
 def run_context(services: Services, tenant_id: str, body: RecommendationRequest) -> AppContext:
+    assert body.user_id is not None, "the route names the shopper (for_caller)"
     return AppContext(services=services, tenant_id=tenant_id, user_id=body.user_id, region=body.region)
 
 
+def for_caller(body: RecommendationRequest, caller: CallerDep) -> RecommendationRequest:
+    """The request with its shopper settled: the caller, or the one an operator names."""
+    return body.model_copy(update={"user_id": caller.acting_as(body.user_id)})
+
+
 def graph_input(body: RecommendationRequest) -> DecisionInput:
+    assert body.user_id is not None, "the route names the shopper (for_caller)"
     return DecisionInput(
         user_id=body.user_id,
         category=body.category,
@@ -54,23 +62,25 @@ def graph_input(body: RecommendationRequest) -> DecisionInput:
     )
 
 
-@router.post("")
+@router.post("", dependencies=[SHOPPER])
 async def recommend(
-    body: RecommendationRequest, services: ServicesDep, tenant_id: TenantDep
+    body: RecommendationRequest, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
 ) -> DecisionResult:
     """3-5 products the shopper can be confident about (from their stored measurements), or none and what
     would help."""
+    body = for_caller(body, caller)
     state = await graph.ainvoke(graph_input(body), context=run_context(services, tenant_id, body))
     result: DecisionResult = state["result"]
     return result
 
 
-@router.post("/stream", response_class=EventSourceResponse)
+@router.post("/stream", response_class=EventSourceResponse, dependencies=[SHOPPER])
 async def recommend_stream(
-    body: RecommendationRequest, services: ServicesDep, tenant_id: TenantDep
+    body: RecommendationRequest, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
 ) -> EventSourceResponse:
     """Events: `progress` {node} as each step finishes, `explanation` {product_id, text} as each is written,
     then `result` (the same body as POST /v1/recommendations) and `done`; `error` {code, message} on
     failure."""
+    body = for_caller(body, caller)
     context = run_context(services, tenant_id, body)
     return event_stream(run_events(GRAPHS["decision"], graph, graph_input(body), context=context))

@@ -6,6 +6,8 @@ found only by the tenant and user that own it, so someone else's thread is a 404
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -18,6 +20,7 @@ from sse_starlette import EventSourceResponse
 
 from api.deps import IdPath, ServicesDep, TenantDep
 from api.streaming import event_stream, interrupt_payload, run_events
+from core.context import Attachment
 from core.errors import InvalidInput, NotFound, ThreadBusy
 from core.schemas import Id
 from graphs.context import GraphContext
@@ -25,6 +28,7 @@ from graphs.registry import GRAPHS
 from graphs.services import Services
 from graphs.spec import GraphSpec
 from graphs.threads import ThreadRecord, Threads, config
+from tools.vision.image import DEFAULT_MAX_BYTES, ImageFormat, sniff_format
 
 router = APIRouter(prefix="/v1/threads", tags=["threads"])
 
@@ -107,8 +111,9 @@ async def run_stream(
     record, spec = await _thread(threads, tenant_id, body.user_id, thread_id)
     if await threads.pending_interrupts(spec, record):
         raise ThreadBusy("the thread waits for an answer: resume it first", {"thread_id": thread_id})
-    graph_input = _graph_input(spec, body.input)
-    context = _context(services, record)
+    plain_input, attachment = _attachment(spec, body.input)
+    graph_input = _graph_input(spec, plain_input)
+    context = _context(services, record, attachment)
     return event_stream(
         run_events(spec, threads.graph(spec), graph_input, context=context, config=config(record))
     )
@@ -197,8 +202,40 @@ def _graph_input(spec: GraphSpec, payload: dict[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def _context(services: Services, record: ThreadRecord) -> GraphContext:
-    return GraphContext(services=services, tenant_id=record.tenant_id, user_id=record.user_id)
+def _context(services: Services, record: ThreadRecord, attachment: Attachment | None = None) -> GraphContext:
+    return GraphContext(
+        services=services, tenant_id=record.tenant_id, user_id=record.user_id, attachment=attachment
+    )
+
+
+ATTACHED_FORMATS = (ImageFormat.JPEG, ImageFormat.PNG)
+THREAD_BODY_MAX_BYTES = (DEFAULT_MAX_BYTES * 4) // 3 + 64 * 1024
+"""A run's body may carry one photo (base64 grows it by a third) besides the message."""
+
+
+def _attachment(spec: GraphSpec, payload: dict[str, Any]) -> tuple[dict[str, Any], Attachment | None]:
+    """The input without the graph's photo (`GraphSpec.attachment_input`, base64 JPEG or PNG, a `data:` URL
+    prefix allowed), and the photo decoded for the run's context; `<key>_kind` stays in the input. The photo
+    never reaches graph state, a checkpoint or a log; a malformed one is a 422 naming only the field."""
+    key = spec.attachment_input
+    if key is None or payload.get(key) is None:
+        return {name: value for name, value in payload.items() if name != key}, None
+    rest = {name: value for name, value in payload.items() if name != key}
+    encoded = payload[key]
+    problem = {"field": f"input.{key}"}
+    if not isinstance(encoded, str):
+        raise InvalidInput(f"`{key}` must be a base64-encoded JPEG or PNG photo", problem)
+    _, _, data_part = encoded.partition(",") if encoded.startswith("data:") else ("", "", encoded)
+    try:
+        data = base64.b64decode("".join(data_part.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(f"`{key}` is not valid base64", problem) from None
+    if len(data) > DEFAULT_MAX_BYTES:
+        raise InvalidInput(f"`{key}` is larger than {DEFAULT_MAX_BYTES // (1024 * 1024)} MB", problem)
+    if sniff_format(data) not in ATTACHED_FORMATS:
+        raise InvalidInput(f"`{key}` must be a JPEG or PNG photo", problem)
+    kind = payload.get(f"{key}_kind")
+    return rest, Attachment(data=data, kind=kind if isinstance(kind, str) else None)
 
 
 async def _released(events: Any, threads: Threads, interrupt_id: str) -> Any:

@@ -5,16 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import SHOPPER, CallerDep
 from api.deps import IdPath, ServicesDep, TenantDep
 from core.privacy import ErasureReceipt, erase_memory, erase_threads, erase_user
 
 router = APIRouter(prefix="/v1/users", tags=["privacy"])
 
 
-@router.delete("/{user_id}")
-async def delete_user(user_id: IdPath, services: ServicesDep, tenant_id: TenantDep) -> ErasureReceipt:
+@router.delete("/{user_id}", dependencies=[SHOPPER])
+async def delete_user(
+    user_id: IdPath, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
+) -> ErasureReceipt:
     """Erase the shopper's attributes, consents, cart, feedback, conversation threads and long-term memory.
-    Idempotent: erasing an unknown or already erased shopper succeeds and deletes nothing."""
+    Idempotent: erasing an unknown or already erased shopper succeeds and deletes nothing. A shopper erases
+    itself; an admin anyone."""
+    user_id = caller.acting_as(user_id)
     checkpointer, memory = services.persistence()
     threads = await erase_threads(checkpointer, tenant_id, user_id)
     memories = await erase_memory(memory, tenant_id, user_id)

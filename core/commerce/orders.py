@@ -115,8 +115,9 @@ class OrderService:
             raise InvalidInput(f"an Idempotency-Key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters")
         lines = merge_lines(request.items)
         request_hash = fingerprint(request, lines)
-        if idempotency_key is not None:
-            bound = self._store.orders.get_idempotency(tenant_id, idempotency_key)
+        stored_key = None if idempotency_key is None else idempotency_scope(request.user_id, idempotency_key)
+        if stored_key is not None:
+            bound = self._store.orders.get_idempotency(tenant_id, stored_key)
             if bound is not None:
                 return self._replay(tenant_id, bound.order_id, bound.request_hash, request_hash)
 
@@ -124,12 +125,12 @@ class OrderService:
         idempotency = (
             IdempotencyRecord(
                 tenant_id=tenant_id,
-                key=idempotency_key,
+                key=stored_key,
                 order_id=order.id,
                 request_hash=request_hash,
                 created_at=order.created_at,
             )
-            if idempotency_key is not None
+            if stored_key is not None
             else None
         )
         try:
@@ -351,6 +352,13 @@ def merge_lines(items: Sequence[OrderLineRequest]) -> list[OrderLineRequest]:
             )
         merged.append(OrderLineRequest(product_id=product_id, size=size, quantity=quantity))
     return merged
+
+
+def idempotency_scope(user_id: str, key: str) -> str:
+    """The stored form of a client's Idempotency-Key: bound to the shopper (two shoppers' keys never collide)
+    and hashed, so the key table holds no user id, nor whatever else a client put in its keys."""
+    digest = hashlib.sha256(f"{user_id}\x1f{key}".encode()).hexdigest()
+    return f"idk_{digest[:48]}"
 
 
 def fingerprint(request: PlaceOrderRequest, lines: Sequence[OrderLineRequest]) -> str:

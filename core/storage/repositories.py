@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from core.records.feedback import FeedbackEvent, OffsetScope, SizeOffset
+from core.records.identity import AuthKind, AuthRecord
 from core.records.sales import (
     DeadLetter,
     EventOutcome,
@@ -146,6 +147,11 @@ class OrderRepository(Protocol):
 
     def list_by_status(self, tenant_id: str, status: OrderStatus, limit: int = 100) -> list[Order]:
         """Oldest first (the reservation sweeper expires the oldest)."""
+        ...
+
+    def pseudonymize_user(self, tenant_id: str, user_id: str, pseudonym: str) -> int:
+        """Erasure: every order of the user names `pseudonym` instead, and drops the client's idempotency key
+        (which may spell the user); returns how many orders changed."""
         ...
 
 
@@ -286,6 +292,31 @@ class SizeOffsetRepository(Protocol):
         ...
 
 
+class IdentityRepository(Protocol):
+    """Sign-in records (login codes, refresh-token families, API keys, role grants), saved with optimistic
+    versions like carts."""
+
+    def get(self, tenant_id: str, kind: AuthKind, key: str) -> AuthRecord | None: ...
+
+    def save(self, record: AuthRecord, expected_version: int) -> AuthRecord:
+        """Store with version = expected_version + 1; VersionConflict if the stored version differs
+        (0 means 'must not exist yet')."""
+        ...
+
+    def delete(self, tenant_id: str, kind: AuthKind, key: str, expected_version: int | None = None) -> bool:
+        """Remove one record (only at `expected_version` when given); False when there was none to remove
+        (or it had moved on)."""
+        ...
+
+    def list(self, tenant_id: str, kind: AuthKind) -> list[AuthRecord]:
+        """Every record of one kind in the tenant, by key."""
+        ...
+
+    def delete_for_user(self, tenant_id: str, user_id: str) -> int:
+        """Remove every record owned by the user (erasure); returns how many."""
+        ...
+
+
 class Store(Protocol):
     """One backend's repositories, opened once at start-up and handed to services through the context."""
 
@@ -301,9 +332,15 @@ class Store(Protocol):
     sales: SalesHistoryRepository
     feedback: FeedbackRepository
     size_offsets: SizeOffsetRepository
+    identity: IdentityRepository
 
     def initialize(self) -> None:
         """Create or migrate schema/tables. Idempotent."""
+        ...
+
+    def forget(self) -> None:
+        """Make deleted rows unrecoverable from the files the store keeps (after an erasure): SQLite
+        checkpoints and truncates its WAL; a managed service has nothing to do."""
         ...
 
     def close(self) -> None: ...

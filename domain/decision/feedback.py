@@ -101,8 +101,10 @@ class SizeLearner:
         event (a concurrent writer makes it re-read its own)."""
         self._store.feedback.record(event)
         before = self.adjustment(event.tenant_id, event.product_id, event.brand)
-        self._update(event, OffsetScope.ITEM, event.product_id, other=before.brand)
         key = brand_key(event.brand)
+        # A product without a brand has no brand offset to share the step with: the item takes it all.
+        brand = before.brand if key is not None else Belief(0.0, 0.0)
+        self._update(event, OffsetScope.ITEM, event.product_id, other=brand)
         if key is not None:
             self._update(event, OffsetScope.BRAND, key, other=before.item)
         return self.adjustment(event.tenant_id, event.product_id, event.brand)

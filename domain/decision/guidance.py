@@ -33,9 +33,9 @@ SHORTFALL_SIZE = "no_size_fits"
 SHORTFALL_ATTRIBUTES = "attributes"
 SHORTFALL_UNCERTAIN = "fit_uncertain"
 ATTRIBUTE_WORDS = {
-    "footwear": "cut for another width than your foot's",
-    "apparel": "cut to wear tighter or looser than you like",
-    "skincare": "made for another skin type, or with ingredients your skin should skip",
+    "footwear": "in your size are cut for another width than your foot's",
+    "apparel": "in your size are cut to wear tighter or looser than you like",
+    "skincare": "are made for another skin type",
 }
 SIZE_WORDS = {
     "footwear": "come in no size that fits your foot",
@@ -142,8 +142,8 @@ def _confidence_tips(scan: str, facts: GuidanceFacts) -> list[str]:
         tips.append(f"{counts[SHORTFALL_SIZE]} products {SIZE_WORDS.get(facts.category, 'do not suit you')}.")
     if counts.get(SHORTFALL_ATTRIBUTES):
         tips.append(
-            f"{counts[SHORTFALL_ATTRIBUTES]} products in your size are "
-            f"{ATTRIBUTE_WORDS.get(facts.category, 'not a close enough match')}."
+            f"{counts[SHORTFALL_ATTRIBUTES]} products "
+            f"{ATTRIBUTE_WORDS.get(facts.category, 'are not a close enough match')}."
         )
     if counts.get(SHORTFALL_UNCERTAIN):
         tips.append(

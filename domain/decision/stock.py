@@ -32,17 +32,17 @@ def with_stock(
     (`sizes_of`, by product id). Without a region, or without known sizes, any row of the product that
     matches what is known counts (the product's rows, read alone). A product whose chosen size is out of
     stock but has an equally good alternative in stock is answered at that size."""
-    scored = [
-        option.model_copy(update={"alternatives": ()})
+    if not any(item.alternatives for item in scored):
+        return _marked(scored, store, tenant_id, region, sizes_of)
+    options = [
+        option.model_copy(update={"alternatives": ()}) if option.alternatives else option
         for item in scored
         for option in (item, *item.alternatives)
     ]
-    owners = [item.product_id for item in scored]
-    scored = _marked(scored, store, tenant_id, region, sizes_of)
     chosen: dict[str, ScoredCandidate] = {}
-    for product_id, item in zip(owners, scored, strict=True):
-        if product_id not in chosen or (item.in_stock and not chosen[product_id].in_stock):
-            chosen[product_id] = item
+    for item in _marked(options, store, tenant_id, region, sizes_of):
+        if item.product_id not in chosen or (item.in_stock and not chosen[item.product_id].in_stock):
+            chosen[item.product_id] = item
     return list(chosen.values())
 
 

@@ -36,7 +36,14 @@ from core.records.sales import DeadLetter
 from core.settings import Settings
 from domain.pricing.consistency import TenantConsistency, check_tenant
 from domain.pricing.events import PricingEventService
-from domain.pricing.importers import ImportFormat, ImportReport, Progress, count_rows, import_history
+from domain.pricing.importers import (
+    ImportFormat,
+    ImportReport,
+    Progress,
+    count_rows,
+    embed_missing,
+    import_history,
+)
 from domain.pricing.worker import ReplayReport, replay_dead_letters
 from knowledge.embeddings import build_embedder, bundled_minilm_archive
 
@@ -65,7 +72,7 @@ def import_command(
         typer.Option(
             "--embed/--no-embed",
             help="Also embed each listing with the configured embedder (slow on a CPU: tens of listings per "
-            "second; comparables use lexical similarity without it).",
+            "second; comparables use lexical similarity without it; `pakka pricing embed` does it later).",
         ),
     ] = False,
     as_json: Annotated[
@@ -100,19 +107,29 @@ def _import_progress(
         yield None
         return
     total = count_rows(file, file_format)
+    with _bar("importing", file.name, min(total, limit) if limit else total, "rows") as progress:
+        yield progress
+
+
+@contextlib.contextmanager
+def _bar(verb: str, what: str, total: int, unit: str) -> Iterator[Progress | None]:
+    """A transient rich progress bar on stderr (None when stderr is not a terminal)."""
+    if not error_console.is_terminal:
+        yield None
+        return
     bar = RichProgress(
-        TextColumn("[bold]importing[/bold] {task.description}"),
+        TextColumn(f"[bold]{verb}[/bold] {{task.description}}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("rows"),
+        TextColumn(unit),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=error_console,
         transient=True,
     )
     with bar:
-        task = bar.add_task(file.name, total=min(total, limit) if limit else total)
-        yield lambda rows: bar.update(task, completed=rows)
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)
 
 
 def _print_import(report: ImportReport, file_format: ImportFormat, tenant_id: str) -> None:
@@ -122,6 +139,27 @@ def _print_import(report: ImportReport, file_format: ImportFormat, tenant_id: st
         f"in {report.seconds:.1f} s ({report.per_second:,.0f} sales/s)"
     )
     print_skip_reasons(report.reasons)
+
+
+@pricing_app.command("embed")
+def embed_command(tenant: TenantOption = None) -> None:
+    """Embed the sold listings that have no vector yet (an import leaves them for later) with the configured
+    embedder, in batches, with a progress bar on stderr when it is a terminal."""
+    settings = load_settings()
+    tenant_id = tenant or settings.default_tenant
+    embedder = build_embedder(settings)
+    if embedder is None:
+        error_console.print(
+            "[red]no embedding model is configured or installed[/red] (PAKKA_EMBEDDING_MODEL)"
+        )
+        raise typer.Exit(code=1)
+    with opened_store(settings) as store:
+        total = store.sales.count_sold(tenant_id)
+        with _bar("embedding", tenant_id, total, "listings") as progress:
+            embedded, missing = embed_missing(store, tenant_id, embedder, progress=progress)
+    console.print(
+        f"tenant [bold]{tenant_id}[/bold]: embedded {embedded} of {missing} listings without a vector"
+    )
 
 
 @pricing_app.command("validate")

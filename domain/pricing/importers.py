@@ -292,3 +292,30 @@ def _embed(store: Store, tenant_id: str, embedder: Embedder, sales: list[Histori
     return store.sales.put_embeddings(
         tenant_id, {sale.listing_id: vector.tobytes() for sale, vector in zip(sales, vectors, strict=True)}
     )
+
+
+def embed_missing(
+    store: Store, tenant_id: str, embedder: Embedder, *, progress: Progress | None = None
+) -> tuple[int, int]:
+    """Embed every sold listing of the tenant that has no stored vector yet, BATCH per model call (what an
+    import without `embedder` leaves for later); returns (embedded, missing before). `progress` hears how
+    many have been embedded after every batch."""
+    have = set(store.sales.get_embeddings(tenant_id))
+    latest: dict[str, str] = {}
+    for item in store.sales.sold_items(tenant_id):
+        if item.listing_id not in have and item.listing_id not in latest:
+            latest[item.listing_id] = " ".join(
+                part for part in (item.title, item.brand, item.category, item.description) if part
+            )
+    missing = list(latest.items())
+    embedded = 0
+    for start in range(0, len(missing), BATCH):
+        batch = missing[start : start + BATCH]
+        vectors = numpy.asarray(embedder.embed([text for _, text in batch]), dtype=numpy.float32)
+        embedded += store.sales.put_embeddings(
+            tenant_id,
+            {listing_id: vector.tobytes() for (listing_id, _), vector in zip(batch, vectors, strict=True)},
+        )
+        if progress is not None:
+            progress(embedded)
+    return embedded, len(missing)

@@ -74,6 +74,9 @@ class HistoryUsed(Record):
     as_of: datetime | None = Field(description="The pricing moment: the request's as_of or the newest sale.")
     sales: int = Field(ge=0, description="Sales in the index the suggestion was priced from.")
     stored: int = Field(ge=0, description="Sales stored for the shop when the request came.")
+    considered: int = Field(
+        ge=0, description="Of those, the sales in the listing's currency made by the pricing moment."
+    )
     index: Literal["current", "waited", "previous"]
     note: str
 

@@ -144,12 +144,13 @@ def bench_suggestions(sold: int, suggestions: int, data_dir: Path) -> None:
             brand=request.brand,
             condition=request.condition.value,
         )
-        search = index.find(TENANT, query, now=utcnow())
+        search = index.find(TENANT, query)
+        assert search.as_of is not None
         estimate_price(
             weighted(search.comparables),
             category=request.category,
             condition=request.condition.value,
-            now=utcnow(),
+            now=search.as_of,
             history=history,
             brand=request.brand,
             model_log_price=search.model_log_price,

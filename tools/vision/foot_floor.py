@@ -45,7 +45,7 @@ MIN_FLOOR_RUN_MM = 100.0
 # A run this much longer than broad (square root of its second moments' ratio) gives the foot's axis itself
 # (seen from the side, the sole's near edge); a shorter one (a cap around the toes seen from the front) does
 # not, and the silhouette's principal axis (foot and shin in one line) is used.
-ELONGATED_RUN_RATIO = 3.0
+ELONGATED_RUN_RATIO = 5.0
 # The ends' radii as shares of the foot's length. Heel: half the heel breadth (ANSUR II: heel breadth /
 # foot length 0.268 men, 0.273 women, sd 0.018). Toes: the longest toe's tip, about half its breadth
 # (about 0.05 of the length; an assumption, hence the wide relative sd).
@@ -187,11 +187,15 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-def run_touches_edge(outline: Outline, run: np.ndarray) -> tuple[bool, bool]:
-    """Whether the outline steps onto the sheet's edge right before the run's first and after its last
-    point."""
+def run_touches_edge(outline: Outline, run: np.ndarray, px_per_mm: float) -> tuple[bool, bool]:
+    """Whether the outline reaches the sheet's edge within EDGE_TOUCH_MM (along it) before the run's first
+    and after its last point."""
     count = len(outline.points)
-    return bool(outline.on_edge[(run[0] - 1) % count]), bool(outline.on_edge[(run[-1] + 1) % count])
+    steps = np.arange(1, max(2, round(EDGE_TOUCH_MM * px_per_mm)) + 1)
+    return (
+        bool(outline.on_edge[(run[0] - steps) % count].any()),
+        bool(outline.on_edge[(run[-1] + steps) % count].any()),
+    )
 
 
 def foot_axis(outline: Outline, run: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -216,7 +220,9 @@ class EndModel:
     shadow_height_sd_mm: float = 0.0
 
 
-def run_end(outline: Outline, run: np.ndarray, direction: np.ndarray, model: EndModel, px_per_mm: float) -> End:
+def run_end(
+    outline: Outline, run: np.ndarray, direction: np.ndarray, model: EndModel, px_per_mm: float
+) -> End:
     """The footprint's end along `direction` (see the module's docstring).
 
     It lies between the run's extreme point there (at floor level) and how far the silhouette reaches near
@@ -238,16 +244,24 @@ def run_end(outline: Outline, run: np.ndarray, direction: np.ndarray, model: End
     estimates = []
     if np.isfinite(correction):
         estimates.append(
-            (lower + correction, float(np.hypot(RIM_SIGMA_MM * px_per_mm, model.radius_relative_sd * correction)))
+            (
+                lower + correction,
+                float(np.hypot(RIM_SIGMA_MM * px_per_mm, model.radius_relative_sd * correction)),
+            )
         )
     if model.shadow_height_mm is not None and np.isfinite(upper):
         # A low end (the toes): where the silhouette reaches, less the shadow of its height, which slides
         # a point along `direction` by this much per unit of height (none towards the camera).
         point = outline.points[run[extreme]]
         height = model.shadow_height_mm * px_per_mm
-        slide = max(0.0, float((point - outline.nadir) @ direction)) / max(outline.camera_height - height, 1.0)
+        slide = max(0.0, float((point - outline.nadir) @ direction)) / max(
+            outline.camera_height - height, 1.0
+        )
         estimates = [
-            (upper - height * slide, float(np.hypot(RIM_SIGMA_MM, model.shadow_height_sd_mm * slide)) * px_per_mm)
+            (
+                upper - height * slide,
+                float(np.hypot(RIM_SIGMA_MM, model.shadow_height_sd_mm * slide)) * px_per_mm,
+            )
         ]
     if not estimates:
         return End(lower, float("inf"), angle, extreme)
@@ -268,11 +282,19 @@ def _local_reach(outline: Outline, index: int, direction: np.ndarray, px_per_mm:
     return float("inf") if outline.on_edge[best] else float(along[best])
 
 
-def heel_end_sign(mask: np.ndarray, axis: np.ndarray, ends: tuple[End, End]) -> float:
-    """+1 if the heel is at the `axis` end, -1 if at the other: the leg rises above the heel's end, so the
-    silhouette is broader there and beyond it (its area from END_SLAB_RATIO of the length inside each end
-    outwards)."""
+def heel_end_sign(outline: Outline, mask: np.ndarray, axis: np.ndarray, ends: tuple[End, End]) -> float:
+    """+1 if the heel is at the `axis` end, -1 if at the other.
+
+    The leg rises above the heel's end: where the silhouette crosses the sheet's edge (seen at an angle, the
+    leg's shadow nearly always does), the heel is the end nearer along the foot to where it crosses; where it
+    does not, the end where the silhouette is broader (its area from END_SLAB_RATIO of the length inside
+    each end outwards).
+    """
     front, back = ends
+    crossing = outline.points[outline.on_edge] @ axis
+    if len(crossing):
+        where = float(np.median(crossing))
+        return 1.0 if abs(front.position - where) < abs(-back.position - where) else -1.0
     ys, xs = np.nonzero(mask)
     along = np.column_stack([xs, ys]).astype(np.float64) @ axis
     slab = END_SLAB_RATIO * (front.position + back.position)
@@ -293,7 +315,7 @@ def measure_floor_outline(
         run_end(outline, run, axis, EndModel(pooled, 0.0), px_per_mm),
         run_end(outline, run, -axis, EndModel(pooled, 0.0), px_per_mm),
     )
-    toe_direction = -heel_end_sign(mask, axis, provisional) * axis
+    toe_direction = -heel_end_sign(outline, mask, axis, provisional) * axis
     toe_model = EndModel(
         TOE_RADIUS_MM * px_per_mm, TOE_RADIUS_RELATIVE_SD, TOE_SHADOW_HEIGHT_MM, TOE_SHADOW_HEIGHT_SD_MM
     )
@@ -301,7 +323,7 @@ def measure_floor_outline(
     heel_model = EndModel(HEEL_RADIUS_MM * px_per_mm, HEEL_RADIUS_RELATIVE_SD)
     heel = run_end(outline, run, -toe_direction, heel_model, px_per_mm)
     heel_at_edge = False
-    for touching, run_index in zip(run_touches_edge(outline, run), (0, len(run) - 1), strict=True):
+    for touching, run_index in zip(run_touches_edge(outline, run, px_per_mm), (0, len(run) - 1), strict=True):
         if not touching:
             continue
         where = _touch_location(outline, run, run_index, toe_direction, px_per_mm)
@@ -309,10 +331,14 @@ def measure_floor_outline(
             heel_at_edge = True
         elif where == "heel":
             raise ScanRejected(
-                "HEEL_HIDDEN", "the heel cannot be seen on the sheet (under the shin or past its edge)", _RETAKE_HEEL
+                "HEEL_HIDDEN",
+                "the heel cannot be seen on the sheet (under the shin or past its edge)",
+                _RETAKE_HEEL,
             )
         else:
-            raise ScanRejected("FOOT_OFF_SHEET", f"the foot's {where} runs past the sheet's edge", _RETAKE_FOOT)
+            raise ScanRejected(
+                "FOOT_OFF_SHEET", f"the foot's {where} runs past the sheet's edge", _RETAKE_FOOT
+            )
     if not toe.seen:
         raise ScanRejected("TOES_HIDDEN", "the leg hides the toes", _RETAKE_TOES)
     if not heel.seen:

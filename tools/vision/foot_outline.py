@@ -58,6 +58,10 @@ MAX_HEEL_CHORD_MM = 40.0
 # breadth: 30 mm from the tip, toes span most of the forefoot, a heel about 0.65 of it.
 FREE_END_MM = 30.0
 MIN_TOE_END_BREADTH_RATIO = 0.75
+# Seen from nearly above, a broad crossing lies on the far side of the nadir (the shin's shadow side) when
+# the nadir sits at least this share of the camera's height from the silhouette's centre, towards the other
+# end.
+SHIN_SIDE_RATIO = 0.05
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
 # Foot breadth over foot length in adults (ANSUR II, both genders): mean and standard deviation.
 WIDTH_RATIO_MEAN = 0.385
@@ -175,9 +179,7 @@ def _from_floor(floor: FloorOutline) -> FootOutline:
         issues.append("width_estimated")
     _reject_two_feet(floor.length_mm, width_mm)
     protocol = PROTOCOL_HEEL_AT_EDGE if floor.heel_at_edge else PROTOCOL_ON_SHEET
-    return FootOutline(
-        floor.length_mm, width_mm, floor.length_sigma_mm, width_extra, protocol, tuple(issues)
-    )
+    return FootOutline(floor.length_mm, width_mm, floor.length_sigma_mm, width_extra, protocol, tuple(issues))
 
 
 def _crossing_outline(
@@ -216,8 +218,15 @@ def _crossing_outline(
                 reach = inner @ -end_direction
                 free_end = inner[reach >= reach.max() - FREE_END_MM * px_per_mm]
                 free_breadth = float(np.ptp(free_end @ sideways))
-                if free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
-                    raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
+                # The shin's shadow runs away from the camera: a broad crossing on the far side of the
+                # nadir is the shin over the heel, as is one that leaves toes on the sheet.
+                away = float(end_direction @ to_nadir) < -SHIN_SIDE_RATIO * camera.height
+                if away or free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
+                    raise ScanRejected(
+                        "HEEL_HIDDEN",
+                        "the shin hides the heel (or the heel is past the sheet's edge)",
+                        [*_RETAKE_HEEL, _RETAKE_FOOT[0]],
+                    )
                 raise ScanRejected(
                     "FOOT_OFF_SHEET",
                     "the foot runs past the sheet's edge (or, seen from above, the shin covers the heel)",

@@ -61,13 +61,16 @@ DETECTION_LONG_SIDE_PX = 480
 # its strong candidates are no whole sheet, the next pass, which looks for the sheet differently, does
 # better (on the real photos, a weak region candidate left for a line-framed one: IoU 0.73 -> 0.96).
 MIN_RIVAL_SCORE_RATIO = 0.8
-# A region candidate scoring less than MIN_CONFIDENT_REGION_SCORE whose weakest side has floor beyond
-# less than MIN_CONFIDENT_FLOOR_SHARE of it (a pale floor, a leg bending the paper's outline) is checked
-# against the line-framed candidates too, and the better-scoring one wins. On the real photos that
-# corrects three quads (IoU 0.55-0.86 -> 0.85-0.97); no rendered photo's region winner has a side under
-# 0.9 floor, so their scans never pay for the slower line pass.
+# A region candidate is checked against the line-framed candidates too, and the better-scoring one wins,
+# unless it is beyond doubt: scoring MIN_CONFIDENT_REGION_SCORE, floor beyond every side along at least
+# MIN_CONFIDENT_FLOOR_SHARE of it, and a sheet's aspect within MAX_CONFIDENT_ASPECT_ERROR. A leg over a
+# side bends the paper region's outline; its hull then frames a quad with one side along the leg, which can
+# pass as whole by a hair on one version of a photo and not on another (rotated, re-encoded): deciding on
+# both passes' candidates keeps that choice from flipping. No rendered photo's region winner has a side
+# under 0.9 floor or an aspect off by 0.05, so their scans never pay for the slower line pass.
 MIN_CONFIDENT_REGION_SCORE = 0.12
 MIN_CONFIDENT_FLOOR_SHARE = 0.5
+MAX_CONFIDENT_ASPECT_ERROR = 0.1
 
 _RETAKE_CUT_OFF = [
     "Step back or zoom out so all four corners of the sheet are inside the photo.",
@@ -128,7 +131,7 @@ def _best_candidate(small_bgr: np.ndarray) -> Candidate:
 
     Quadrilaterals from region hulls come first; straight runs of region outlines (slower) are only
     looked for when no hull gives a whole sheet, and quadrilaterals framed by line segments (slower
-    still) when neither does, or when the region candidate is weak (MIN_CONFIDENT_REGION_SCORE). A
+    still) when neither does, or when the region candidate is in any doubt (see MIN_CONFIDENT_REGION_SCORE). A
     candidate must score MIN_SHEET_SCORE: on the real photos and on floor crops without a sheet
     (evals/vision/foot.py) that keeps every floor out while losing no sheet that a lower bar would
     find. A candidate with a side hidden all along, or no sheet's aspect, is no whole sheet
@@ -148,9 +151,12 @@ def _best_candidate(small_bgr: np.ndarray) -> Candidate:
         if region is not None:
             break
     best = region
-    if region is None or (
-        region.score < MIN_CONFIDENT_REGION_SCORE
-        and floor_shares(lab, paper_maps, region.quad).min() < MIN_CONFIDENT_FLOOR_SHARE
+    height, width = small_bgr.shape[:2]
+    if (
+        region is None
+        or region.score < MIN_CONFIDENT_REGION_SCORE
+        or floor_shares(lab, paper_maps, region.quad).min() < MIN_CONFIDENT_FLOOR_SHARE
+        or aspect_error(region.quad, (width, height)) > MAX_CONFIDENT_ASPECT_ERROR
     ):
         candidates = line_candidates(small_bgr, features)
         partial_seen |= bool(candidates)

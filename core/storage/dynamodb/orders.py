@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 from core.errors import (
     IdempotencyKeyExists,
@@ -24,7 +25,7 @@ from core.errors import (
 )
 from core.schemas import IdempotencyRecord, Order, OrderStatus, StatusChange, StockEffect, utcnow
 from core.storage.dynamodb import keys, operations, stock
-from core.storage.dynamodb.client import backend_faults
+from core.storage.dynamodb.client import CONDITIONAL_CHECK_FAILED, backend_faults, error_code
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize, timestamp
 from core.storage.dynamodb.inventory import INVENTORY
 from core.storage.dynamodb.operations import TRANSACTION_LIMIT, CancellationReason, TransactionCancelled
@@ -265,6 +266,46 @@ class DynamoOrderRepository:
         """Newest first (ties: higher id first)."""
         partition = ("tenant_user", keys.tenant_scoped(tenant_id, user_id))
         return self._list(ORDERS_BY_USER, partition, limit, newest_first=True)
+
+    def pseudonymize_user(self, tenant_id: str, user_id: str, pseudonym: str) -> int:
+        """A strongly consistent read of the tenant's orders (the by_user index may lag behind a new order),
+        then one conditional write per order of the user; an order that moved on meanwhile is read again."""
+        items = operations.query(
+            self._client,
+            "orders.pseudonymize_user",
+            TableName=self._table,
+            KeyConditionExpression="tenant_id = :tenant",
+            FilterExpression="user_id = :user",
+            ExpressionAttributeValues={
+                ":tenant": serialize(keys.part(tenant_id)),
+                ":user": serialize(user_id),
+            },
+            ConsistentRead=True,
+        )
+        changed = 0
+        for order in map(ORDERS.from_item, list(items)):
+            for _ in range(5):
+                renamed = order.model_copy(update={"user_id": pseudonym, "idempotency_key": None})
+                with backend_faults("orders.pseudonymize_user"):
+                    try:
+                        self._client.put_item(
+                            TableName=self._table,
+                            Item=order_item(renamed),
+                            ConditionExpression="#version = :version",
+                            ExpressionAttributeNames={"#version": "version"},
+                            ExpressionAttributeValues={":version": serialize(order.version)},
+                        )
+                    except ClientError as error:
+                        if error_code(error) != CONDITIONAL_CHECK_FAILED:
+                            raise
+                        latest = self.get(tenant_id, order.id)
+                        if latest is None or latest.user_id != user_id:
+                            break
+                        order = latest
+                        continue
+                changed += 1
+                break
+        return changed
 
     def list_by_status(self, tenant_id: str, status: OrderStatus, limit: int = 100) -> list[Order]:
         """Oldest first (ties: lower id first); the reservation sweeper expires the oldest."""

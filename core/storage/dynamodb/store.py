@@ -7,6 +7,7 @@ from core.storage.dynamodb.carts import DynamoCartRepository
 from core.storage.dynamodb.client import open_client
 from core.storage.dynamodb.consent import DynamoConsentRepository
 from core.storage.dynamodb.feedback import DynamoFeedbackRepository
+from core.storage.dynamodb.identity import DynamoIdentityRepository
 from core.storage.dynamodb.inventory import DynamoInventoryRepository
 from core.storage.dynamodb.orders import DynamoOrderRepository
 from core.storage.dynamodb.products import DynamoProductRepository
@@ -61,10 +62,14 @@ class DynamoDBStore:
         )
         self.feedback = DynamoFeedbackRepository(self._client, names.feedback)
         self.size_offsets = DynamoSizeOffsetRepository(self._client, names.size_offsets)
+        self.identity = DynamoIdentityRepository(self._client, names.identity)
 
     def initialize(self) -> None:
         """Create the missing tables and wait until every table is ACTIVE. Idempotent."""
         ensure_tables(self._client, self.tables)
+
+    def forget(self) -> None:
+        """Nothing to do: DynamoDB keeps no file of deleted items that pakka could reach."""
 
     def close(self) -> None:
         self._client.close()

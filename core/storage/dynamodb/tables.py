@@ -70,6 +70,7 @@ PRODUCTS_BY_CATEGORY = "by_category"
 ORDERS_BY_USER = "by_user"
 ORDERS_BY_STATUS = "by_status"
 SOLD_ITEMS_BY_CATEGORY = "by_category"
+IDENTITY_BY_USER = "by_user"
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("tenants", "id"),
@@ -101,6 +102,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("pricing_event_keys", "tenant_id", "event_key"),
     TableSpec("pricing_dead_letters", "tenant_id", "sk"),
     TableSpec("listing_embeddings", "tenant_id", "listing_id"),
+    TableSpec("identity", "tenant_id", "sk", (IndexSpec(IDENTITY_BY_USER, "tenant_user", "sk"),)),
 )
 
 
@@ -124,6 +126,7 @@ class TableNames:
     pricing_event_keys: str
     pricing_dead_letters: str
     listing_embeddings: str
+    identity: str
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TableNames:

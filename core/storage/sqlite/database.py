@@ -73,6 +73,14 @@ class SqliteDatabase:
                         connection.execute("ROLLBACK")
                 raise
 
+    def checkpoint(self) -> None:
+        """`wal_checkpoint(TRUNCATE)`: every committed page goes into the main file and the WAL is emptied
+        (it waits on the busy timeout for readers that still need older pages)."""
+        with translating_errors():
+            busy, _, _ = self.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise StoreUnavailable("the SQLite WAL could not be checkpointed: the store is busy")
+
     def close(self) -> None:
         """Close every thread's connection; later use raises StoreUnavailable."""
         with self._lock:
@@ -96,6 +104,9 @@ class SqliteDatabase:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
+            # Deleted content is overwritten with zeros, so an erased shopper's rows do not survive in free
+            # pages of the file (privacy by construction; core/privacy.py erasure).
+            connection.execute("PRAGMA secure_delete = ON")
         return connection
 
     def _close_connections_of_finished_threads(self) -> None:

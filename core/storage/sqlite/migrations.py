@@ -24,6 +24,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _packaged_sql("schema_v1.sql")),
     Migration(2, _packaged_sql("schema_v2.sql")),
     Migration(3, _packaged_sql("schema_v3.sql")),
+    Migration(4, _packaged_sql("schema_v4.sql")),
 )
 
 

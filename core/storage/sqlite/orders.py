@@ -191,6 +191,20 @@ class SqliteOrderRepository:
             ).fetchall()
         return [Order.model_validate_json(row["doc"]) for row in rows]
 
+    def pseudonymize_user(self, tenant_id: str, user_id: str, pseudonym: str) -> int:
+        with self._db.transaction() as connection:
+            rows = connection.execute(
+                "SELECT id, doc FROM orders WHERE tenant_id = ? AND user_id = ?", (tenant_id, user_id)
+            ).fetchall()
+            for row in rows:
+                order = Order.model_validate_json(row["doc"])
+                renamed = order.model_copy(update={"user_id": pseudonym, "idempotency_key": None})
+                connection.execute(
+                    "UPDATE orders SET user_id = ?, doc = ? WHERE tenant_id = ? AND id = ?",
+                    (pseudonym, renamed.model_dump_json(), tenant_id, row["id"]),
+                )
+        return len(rows)
+
     def list_by_status(self, tenant_id: str, status: OrderStatus, limit: int = 100) -> list[Order]:
         """Oldest first (the reservation sweeper expires the oldest)."""
         with self._db.reading() as connection:

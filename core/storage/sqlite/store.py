@@ -9,6 +9,7 @@ from core.storage.sqlite.carts import SqliteCartRepository
 from core.storage.sqlite.consent import SqliteConsentRepository
 from core.storage.sqlite.database import SqliteDatabase
 from core.storage.sqlite.feedback import SqliteFeedbackRepository
+from core.storage.sqlite.identity import SqliteIdentityRepository
 from core.storage.sqlite.inventory import SqliteInventoryRepository
 from core.storage.sqlite.migrations import migrate
 from core.storage.sqlite.orders import SqliteOrderRepository
@@ -40,10 +41,16 @@ class SqliteStore:
         self.feedback = SqliteFeedbackRepository(self.database)
         self.size_offsets = SqliteSizeOffsetRepository(self.database)
         self.sales = SqliteSalesHistoryRepository(self.database)
+        self.identity = SqliteIdentityRepository(self.database)
 
     def initialize(self) -> None:
         """Create the file's schema or bring it up to the latest migration. Idempotent."""
         migrate(self.database)
+
+    def forget(self) -> None:
+        """Copy the WAL into the main file and truncate it to zero bytes, so no deleted row lingers in it
+        (deleted pages of the main file are zeroed as they are freed: connections run `secure_delete`)."""
+        self.database.checkpoint()
 
     def close(self) -> None:
         self.database.close()

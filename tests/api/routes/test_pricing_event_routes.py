@@ -223,3 +223,46 @@ def test_a_sale_recorded_over_http_reaches_the_app_comparables_index(client: Tes
     live.settle()
 
     assert live.current("demo").count("demo") == 2
+
+
+def test_the_event_body_is_a_typed_versioned_schema_with_examples_in_openapi(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+
+    body = spec["paths"]["/v1/pricing/events"]["post"]["requestBody"]["content"]["application/json"]
+    refs = [choice.get("$ref") or choice["items"]["$ref"] for choice in body["schema"]["anyOf"]]
+    assert refs == ["#/components/schemas/PricingEventBody"] * 2  # one event, or an array of them
+    event_schema = spec["components"]["schemas"]["PricingEventBody"]
+    assert {"schema_version", "event_id", "type", "listing_id", "occurred_at", "product"} <= set(
+        event_schema["properties"]
+    )
+    assert set(event_schema["required"]) == {"event_id", "type", "listing_id", "occurred_at"}
+    assert event_schema["properties"]["schema_version"]["const"] == 1
+    assert set(body["examples"]) == {"listed", "sold", "batch"}
+
+
+def test_every_openapi_example_is_accepted_as_it_stands(client: TestClient) -> None:
+    examples = client.get("/openapi.json").json()["paths"]["/v1/pricing/events"]["post"]["requestBody"][
+        "content"
+    ]["application/json"]["examples"]
+
+    listed = client.post("/v1/pricing/events", json=examples["listed"]["value"])
+    sold = client.post("/v1/pricing/events", json=examples["sold"]["value"])
+
+    assert (listed.status_code, sold.status_code) == (201, 201), (listed.text, sold.text)
+    assert sold.json()["status"] == "sold"
+
+
+def test_an_unknown_schema_version_is_refused_not_guessed_at(client: TestClient) -> None:
+    response = client.post("/v1/pricing/events", json=event("ev-1", "product.listed") | {"schema_version": 2})
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "INVALID_EVENT"
+    assert [reason["field"] for reason in error["details"]["reasons"]] == ["schema_version"]
+
+
+def test_a_body_that_is_not_an_event_object_is_an_invalid_event(client: TestClient) -> None:
+    response = client.post("/v1/pricing/events", json="product.listed")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "INVALID_EVENT"

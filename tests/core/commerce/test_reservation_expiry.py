@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 import core.commerce.orders as orders_module
-from core.commerce.orders import OrderService, fingerprint, merge_lines
+from core.commerce.orders import OrderService, fingerprint, idempotency_scope, merge_lines
 from core.schemas import IdempotencyRecord, OrderStatus
 from core.storage.repositories import Store
 from tests.core.commerce.shop import (
@@ -128,7 +128,7 @@ def test_a_retry_of_an_expired_order_gets_the_failed_order_back_not_a_payment_er
     crashed = abandoned_order((SNEAKER, "UK8", 1)).model_copy(update={"idempotency_key": "checkout-9"})
     bound = IdempotencyRecord(
         tenant_id=TENANT,
-        key="checkout-9",
+        key=idempotency_scope(request.user_id, "checkout-9"),
         order_id=crashed.id,
         request_hash=fingerprint(request, merge_lines(request.items)),
     )

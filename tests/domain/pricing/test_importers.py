@@ -12,7 +12,15 @@ import pytest
 
 from core.records.sales import ListingCondition, ListingStatus
 from core.storage.repositories import Store
-from domain.pricing.importers import DEFAULT_ANCHOR, SPREAD, ImportFormat, import_history, synthetic_times
+from domain.pricing.importers import (
+    DEFAULT_ANCHOR,
+    SPREAD,
+    ImportFormat,
+    count_rows,
+    embed_missing,
+    import_history,
+    synthetic_times,
+)
 from tests.domain.pricing.factories import HashingEmbedder
 
 MERCARI_HEADER = [
@@ -230,3 +238,25 @@ def test_with_an_embedder_every_imported_listing_gets_a_unit_vector(store: Store
     assert report.embedded == 2 and set(vectors) == {"thredup-130654003", "thredup-130021450"}
     for raw in vectors.values():
         assert numpy.linalg.norm(numpy.frombuffer(raw, dtype=numpy.float32)) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_an_import_without_an_embedder_leaves_the_vectors_for_a_later_embed(
+    store: Store, thredup_file: Path
+) -> None:
+    report = import_history(store, thredup_file, ImportFormat.THREDUP, "resale")
+
+    embedded, missing = embed_missing(store, "resale", HashingEmbedder())
+    again = embed_missing(store, "resale", HashingEmbedder())
+
+    assert report.embedded == 0 and (embedded, missing) == (2, 2)
+    assert again == (0, 0)
+    assert set(store.sales.get_embeddings("resale")) == {"thredup-130654003", "thredup-130021450"}
+
+
+def test_progress_hears_the_rows_read_and_the_report_how_fast(store: Store, mercari_file: Path) -> None:
+    heard: list[int] = []
+
+    report = import_history(store, mercari_file, ImportFormat.MERCARI, "resale", progress=heard.append)
+
+    assert heard and heard[-1] == report.read == count_rows(mercari_file, ImportFormat.MERCARI)
+    assert report.seconds > 0 and report.as_dict()["imported"] == report.imported

@@ -41,8 +41,10 @@ def test_the_eval_reports_every_model_on_the_same_folds_and_pakka_beats_the_cate
     assert 0 < report.tfidf_ridge < report.category_mean
     assert report.pakka_without_model > 0
     assert 0.5 <= report.coverage <= 1.0 and report.coverage <= report.coverage_90
+    assert 1.0 < report.width < report.width_90  # high/low of the 80% range, then of the 90% one
     assert report.with_three_comparables > 0.5
-    assert report.prior_weight > 0
+    assert report.top_weight_share > 0.5  # comparables carry real weight in the price
+    assert report.prior_weight > 0 and report.similarity_power > 0 and report.half_life_days > 0
 
 
 def test_an_item_is_never_priced_from_its_own_sale() -> None:

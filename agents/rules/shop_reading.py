@@ -1,0 +1,469 @@
+"""How the rule-based shopping assistant reads a conversation: the dialogue frame it left on its own last
+answer, what the tools showed (products, the cart, orders), and what a short message refers to ("the second
+one", "the Sprintara one", "isko", "no, size 10", "make it 2 pairs", "3k tak").
+
+The frame is the assistant's memory of the dialogue between turns (the slots of the current search, the
+question it asked, the call waiting on an answer). It travels in the `response_metadata` of the assistant's
+messages, so it is checkpointed with the thread and read back on the next turn; everything else is read from
+the messages themselves."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from pydantic import BaseModel, Field
+
+from agents.rules.budget import extract_price_bounds, normalise
+from agents.rules.chat_replies import Lang
+from agents.rules.intent import extract_size
+from agents.rules.lexicon import NUMBER_WORDS, PRODUCTS
+
+DIALOGUE_KEY = "pakka_dialogue"
+LISTS = ("search_products", "recommend_for_me")
+
+
+class Frame(BaseModel):
+    """The dialogue state the assistant carries from one turn to the next."""
+
+    lang: Lang = "en"
+    category: str | None = None
+    product: str | None = Field(default=None, description="The product noun searched for: 'running shoes'.")
+    query: str | None = None
+    brand: str | None = None
+    colour: str | None = None
+    gender: str | None = None
+    size: str | None = None
+    budget_max: int | None = None
+    budget_min: int | None = None
+    asked: str | None = Field(default=None, description="The question the last answer asked.")
+    asked_slots: list[str] = Field(default_factory=list, description="Slots already asked for this search.")
+    skipped: list[str] = Field(default_factory=list, description="Slots the shopper chose not to give.")
+    pending: dict[str, Any] | None = Field(default=None, description="A call waiting on the answer.")
+    goal: str | None = None
+    then: list[dict[str, Any]] = Field(default_factory=list, description="Calls to make after this one.")
+    focus: str | None = Field(default=None, description="The product id the shopper last singled out.")
+
+    def topic(self) -> dict[str, Any]:
+        return self.model_dump(
+            include={"category", "product", "query", "brand", "colour", "gender", "size", "budget_max", "budget_min"}
+        )
+
+
+def frame_of(messages: Sequence[BaseMessage]) -> Frame:
+    for message in reversed(messages):
+        if isinstance(message, AIMessage):
+            saved = message.response_metadata.get(DIALOGUE_KEY)
+            if isinstance(saved, dict):
+                try:
+                    return Frame.model_validate(saved)
+                except ValueError:
+                    return Frame()
+    return Frame()
+
+
+@dataclass
+class Result:
+    """A tool's answer with the call that asked for it."""
+
+    name: str
+    ok: bool
+    data: Any
+    text: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def results(messages: Sequence[BaseMessage]) -> list[Result]:
+    calls: dict[str, dict[str, Any]] = {}
+    found: list[Result] = []
+    for message in messages:
+        if isinstance(message, AIMessage):
+            for call in message.tool_calls:
+                calls[str(call["id"])] = dict(call["args"])
+        elif isinstance(message, ToolMessage):
+            try:
+                data = json.loads(message.text)
+            except ValueError:
+                data = None
+            found.append(
+                Result(
+                    name=message.name or "",
+                    ok=message.status != "error",
+                    data=data,
+                    text=message.text,
+                    args=calls.get(message.tool_call_id, {}),
+                )
+            )
+    return found
+
+
+def since_last_human(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    for index in range(len(messages) - 1, -1, -1):
+        if isinstance(messages[index], HumanMessage):
+            return list(messages[index + 1 :])
+    return list(messages)
+
+
+def product_rows(result: Result) -> list[dict[str, Any]]:
+    """The products a list result showed, each as {product_id, name, brand, price_inr, sizes?, size?}."""
+    if not result.ok or not isinstance(result.data, dict):
+        return []
+    rows = result.data.get("products") or result.data.get("recommendations") or []
+    return [_product(row) for row in rows if isinstance(row, dict)]
+
+
+def _product(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "product_id": str(row.get("product_id") or row.get("id") or "")}
+
+
+def shown(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """The most recent list of products shown to the shopper (a search, or recommendations)."""
+    for result in reversed(results(messages)):
+        if result.name in LISTS and result.ok:
+            rows = product_rows(result)
+            if rows:
+                return rows
+    return []
+
+
+def known_product(messages: Sequence[BaseMessage], product_id: str) -> dict[str, Any] | None:
+    """What the conversation knows about a product (name, brand, price, sizes), newest first."""
+    known: dict[str, Any] = {}
+    for result in reversed(results(messages)):
+        if not result.ok or not isinstance(result.data, dict):
+            continue
+        candidates = [*product_rows(result)] if result.name in LISTS else []
+        if result.name in ("get_product", "check_inventory"):
+            candidates.append(_product(result.data))
+        if result.name in ("add_to_cart", "remove_from_cart", "view_cart"):
+            candidates += [_product(item) for item in result.data.get("items") or [] if isinstance(item, dict)]
+        for row in candidates:
+            if row["product_id"] == product_id:
+                known = {**row, **known}
+                if "sizes" in known:
+                    return known
+    return known or None
+
+
+def cart_lines(messages: Sequence[BaseMessage]) -> list[dict[str, Any]] | None:
+    """The cart as the last cart result showed it (None when no cart was shown yet)."""
+    for result in reversed(results(messages)):
+        if result.name in ("add_to_cart", "remove_from_cart", "view_cart") and result.ok:
+            data = result.data if isinstance(result.data, dict) else {}
+            return [item for item in data.get("items") or [] if isinstance(item, dict)]
+        if result.name == "place_order" and result.ok:
+            return None
+    return None
+
+
+def order_ids(messages: Sequence[BaseMessage]) -> list[str]:
+    """Order ids the tools showed, most recent first."""
+    ids: list[str] = []
+    for result in reversed(results(messages)):
+        data = result.data if isinstance(result.data, dict) else {}
+        if result.ok and data.get("order_id"):
+            ids.append(str(data["order_id"]))
+        for row in data.get("orders") or []:
+            if isinstance(row, dict) and row.get("order_id"):
+                ids.append(str(row["order_id"]))
+    return list(dict.fromkeys(ids))
+
+
+def last_added(messages: Sequence[BaseMessage]) -> Result | None:
+    """The last successful add_to_cart, if nothing in the cart changed since."""
+    for result in reversed(results(messages)):
+        if result.name == "add_to_cart" and result.ok:
+            return result
+        if result.name in ("remove_from_cart", "place_order") and result.ok:
+            return None
+    return None
+
+
+def last_tool(messages: Sequence[BaseMessage]) -> Result | None:
+    found = results(messages)
+    return found[-1] if found else None
+
+
+# -- reading one message -----------------------------------------------------------------------------------
+
+ATTACHED = re.compile(r"\[attached: an? (\w+) photo\]")
+_ORDINALS: dict[str, int] = {
+    "first": 0,
+    "1st": 0,
+    "pehla": 0,
+    "pehli": 0,
+    "pehle": 0,
+    "pahla": 0,
+    "पहला": 0,
+    "पहली": 0,
+    "पहले": 0,
+    "second": 1,
+    "2nd": 1,
+    "doosra": 1,
+    "dusra": 1,
+    "doosri": 1,
+    "dusri": 1,
+    "doosre": 1,
+    "dusre": 1,
+    "दूसरा": 1,
+    "दूसरी": 1,
+    "दूसरे": 1,
+    "third": 2,
+    "3rd": 2,
+    "teesra": 2,
+    "tisra": 2,
+    "teesri": 2,
+    "teesre": 2,
+    "तीसरा": 2,
+    "तीसरी": 2,
+    "तीसरे": 2,
+    "fourth": 3,
+    "4th": 3,
+    "chautha": 3,
+    "chauthi": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+    "aakhri": -1,
+    "akhri": -1,
+    "आखिरी": -1,
+}
+_NUMBERED = re.compile(r"(?:\bnumber|\bno\.?|#|\boption|\bitem)\s*(\d)\b", re.IGNORECASE)
+_PRONOUN = re.compile(
+    r"\b(?:it|this|that|this one|that one|isko|isse|ise|iska|iski|iske|yeh|ye|yahi|woh|wo|wahi|usko|use|uska|"
+    r"uski|same)\b|इसे|इसको|इसका|इसकी|यह|ये|वो|वह|उसे|उसको",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"\b(\d{1,2})\s*(?:pairs?|pcs|pieces?|units?|nos|items?|jode|joda|jodi|jodiyan|piece|qty|x)\b|"
+    r"\bmake it (\d{1,2})\b|\b(\d{1,2}) (?:kar do|kardo|kar dijiye)\b|\bqty\s*:?\s*(\d{1,2})\b|"
+    r"\b(\d{1,2})\s*(?:जोड़े|जोड़ी|पीस)",
+    re.IGNORECASE,
+)
+_WORD_QUANTITY = re.compile(
+    r"\b(one|two|three|four|five|ek|do|teen|char|chaar|paanch)\s+(?:pairs?|pieces?|jode|joda|jodi|pcs)\b|"
+    r"\bmake it (one|two|three|four|five)\b|(एक|दो|तीन|चार|पांच|पाँच)\s*(?:जोड़े|जोड़ी|पीस)",
+    re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"^\D{0,12}?(\d{1,2}(?:\.5)?)\D{0,20}$")
+_LETTER = re.compile(r"^(?:size\s*)?(xxs|xs|s|m|l|xl|xxl|xxxl|small|medium|large)\b", re.IGNORECASE)
+_LETTER_SIZES = {"small": "S", "medium": "M", "large": "L"}
+_SKIP = re.compile(
+    r"\b(?:any|anything|no budget|no limit|skip|doesn'?t matter|does not matter|whatever|koi bhi|kuch bhi|"
+    r"chalega|no preference|not sure|pata nahi|koi limit nahi)\b|कोई भी|कुछ भी",
+    re.IGNORECASE,
+)
+_YES = re.compile(r"^\s*(?:yes|yeah|yep|sure|ok|okay|haan|han|ha|ji|jee|theek hai|thik hai|bilkul|हाँ|हां|जी)\b", re.I)
+_NO = re.compile(r"^\s*(?:no|nope|nahi|nahin|na|mat|नहीं|ना)\b", re.IGNORECASE)
+_CORRECTION = re.compile(
+    r"^\s*(?:no|nope|nahi|nahin|not|actually|wait|sorry|oops|instead|change|make it|rather|नहीं)\b|"
+    r"\b(?:instead|kar do|kardo|change (?:it|the size)|badal do|badlo)\b",
+    re.IGNORECASE,
+)
+_REMEMBER = re.compile(
+    r"\b(?:remember|save my|note (?:down )?my|keep in mind|yaad rakh\w*|yaad rakhna|yaad kar lo)\b|याद रख",
+    re.IGNORECASE,
+)
+_RECALL = re.compile(
+    r"\bwhat (?:do you|did you) remember\b|\bwhat do you know about me\b|\bmy (?:saved|remembered) "
+    r"(?:size|details|preferences)\b|kya yaad hai|क्या याद है",
+    re.IGNORECASE,
+)
+_CHEAPER = re.compile(r"\b(?:cheaper|less expensive|lower price|sasta|saste|sasti|kam daam|kam price)\b|सस्त", re.I)
+_SHOPPING = re.compile(
+    r"\b(?:show|find|search|looking for|look for|want|need|buy|get me|suggest|dikhao|dikha|chahiye|chahie|"
+    r"dhoondh|dhundh|khareed|kharid|lena|mangwa|wale|wali|wala)\b|दिखा|चाहिए|ढूँढ|खरीद",
+    re.IGNORECASE,
+)
+_KNOWLEDGE = re.compile(
+    r"\b(?:niacinamide|salicylic|retinol|hyaluronic|vitamin c|ceramide|glycolic|benzoyl|aha|bha|spf|"
+    r"sunscreen|fragrance|alcohol|coconut oil|paraben|sulphate|sulfate|comedogenic|ingredient|size chart|"
+    r"how (?:do|to|should|does)|half size|size up|size down|measure|return|exchange|wide feet|flat feet|"
+    r"oily skin|dry skin|sensitive skin|combination skin|acne|monsoon|humid)\b|तेलीय|रूखी",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(
+    r"\?|\b(?:is|are|can|does|do|should|what|why|how|which|kya|kaise|kyun|kaun|kitna)\b|क्या|कैसे|क्यों",
+    re.IGNORECASE,
+)
+_SIZE_QUESTION = re.compile(
+    r"\b(?:what size|which size|my size|kaunsa size|konsa size|kaun sa size|size kya|fit me|fits me|"
+    r"will fit|suit me|suits me|for me|mere liye|mujhe kaunsa|recommend|suggest (?:me|a size|size))\b|"
+    r"कौन सा साइज़|मेरे लिए|सुझा",
+    re.IGNORECASE,
+)
+
+
+def attachment_kind(text: str) -> str | None:
+    match = ATTACHED.search(text)
+    return match.group(1) if match else None
+
+
+def without_attachment(text: str) -> str:
+    return ATTACHED.sub("", text).strip()
+
+
+def ordinal(text: str) -> int | None:
+    words = re.findall(r"[^\W\d_]+|\d+(?:st|nd|rd|th)", normalise(text))
+    for word in words:
+        if word in _ORDINALS:
+            return _ORDINALS[word]
+    numbered = _NUMBERED.search(text)
+    if numbered:
+        return int(numbered.group(1)) - 1
+    return None
+
+
+def refers_to_it(text: str) -> bool:
+    return _PRONOUN.search(text) is not None
+
+
+def quantity_in(text: str) -> int | None:
+    clean = normalise(text)
+    match = _QUANTITY.search(clean)
+    if match:
+        return int(next(group for group in match.groups() if group))
+    worded = _WORD_QUANTITY.search(clean)
+    if worded:
+        word = next(group for group in worded.groups() if group)
+        return int(NUMBER_WORDS[word.lower()])
+    return None
+
+
+def size_answer(text: str) -> str | None:
+    """A size in a message that answers "what size?": "9", "UK 9", "9 number", "M", "medium"."""
+    said = extract_size(text)
+    if said:
+        return said
+    clean = normalise(text).strip()
+    letter = _LETTER.match(clean)
+    if letter:
+        value = letter.group(1).lower()
+        return _LETTER_SIZES.get(value, value.upper())
+    bare = _BARE_NUMBER.match(clean)
+    if bare and extract_price_bounds(text) is None:
+        return bare.group(1)
+    return None
+
+
+def budget_answer(text: str) -> tuple[int | None, int | None] | None:
+    """(min, max) rupees in a message that answers "your budget?": "3k tak", "3000", "2000-3000"."""
+    bounds = extract_price_bounds(text)
+    if bounds is not None and bounds.currency == "INR" and (bounds.low or bounds.high):
+        low = round(bounds.low) if bounds.low is not None else None
+        high = round(bounds.high) if bounds.high is not None else None
+        return low, high
+    bare = re.fullmatch(r"\D{0,20}?(\d{3,7})\D{0,20}", normalise(text).strip())
+    if bare:
+        return None, int(bare.group(1))
+    return None
+
+
+def skips(text: str) -> bool:
+    return _SKIP.search(text) is not None
+
+
+def is_yes(text: str) -> bool:
+    return _YES.match(text) is not None
+
+
+def is_no(text: str) -> bool:
+    return _NO.match(text) is not None
+
+
+def is_correction(text: str) -> bool:
+    return _CORRECTION.search(text) is not None
+
+
+def asks_to_remember(text: str) -> bool:
+    return _REMEMBER.search(text) is not None
+
+
+def asks_to_recall(text: str) -> bool:
+    return _RECALL.search(text) is not None
+
+
+def wants_cheaper(text: str) -> bool:
+    return _CHEAPER.search(text) is not None
+
+
+def sounds_like_shopping(text: str) -> bool:
+    return _SHOPPING.search(text) is not None
+
+
+def is_knowledge_question(text: str) -> bool:
+    return _KNOWLEDGE.search(text) is not None and _QUESTION.search(text) is not None
+
+
+def asks_for_size(text: str) -> bool:
+    return _SIZE_QUESTION.search(text) is not None
+
+
+def product_noun(text: str) -> str | None:
+    """The catalog word for the product the message names ("running shoes", "kurta"), longest match."""
+    words = re.findall(r"[^\s,;:!?()\[\]{}\"/|.]+", normalise(text))
+    best: tuple[int, str] | None = None
+    for index in range(len(words)):
+        for length in (3, 2, 1):
+            phrase = " ".join(words[index : index + length])
+            if index + length <= len(words) and phrase in PRODUCTS:
+                noun = PRODUCTS[phrase][1] or PRODUCTS[phrase][0]
+                if best is None or length > best[0]:
+                    best = (length, noun)
+                break
+    return best[1] if best else None
+
+
+def named_product(text: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """A shown product the message names by brand or by a word of its name that no other shown product
+    has ("the Sprintara one", "Aero wala")."""
+    lowered = normalise(text)
+    words = set(re.findall(r"[a-z0-9&'-]+", lowered))
+    by_brand = [row for row in rows if row.get("brand") and str(row["brand"]).lower() in lowered]
+    if len(by_brand) >= 1:
+        return by_brand[0]
+    common = {"men's", "women's", "-", "shoes", "shoe", "the", "and", "with", "for", "set", "of"}
+    for row in rows:
+        name_words = set(re.findall(r"[a-z0-9&'-]+", str(row.get("name", "")).lower())) - common
+        others = set().union(
+            *(set(re.findall(r"[a-z0-9&'-]+", str(other.get("name", "")).lower())) for other in rows if other is not row)
+        )
+        distinctive = {word for word in name_words - others if len(word) > 3}
+        if distinctive & words:
+            return row
+    return None
+
+
+def match_size(said: str, offered: Sequence[str]) -> str | None:
+    """The offered size the shopper means: "9" is "UK 9", "medium" is "M"."""
+    wanted = _size_key(said)
+    return next((size for size in offered if _size_key(size) == wanted), None)
+
+
+def _size_key(size: str) -> str:
+    key = re.sub(r"\s+", "", size.lower())
+    key = re.sub(r"^(?:uk|size|india|in)", "", key)
+    return {"small": "s", "medium": "m", "large": "l"}.get(key, key)
+
+
+def catalog_size(size: str, category: str | None) -> str:
+    """A size as the catalog writes it for a search filter: footwear sizes are UK sizes ("UK 9")."""
+    if category == "footwear" and re.fullmatch(r"\d{1,2}(?:\.5)?", size):
+        return f"UK {size}"
+    return size
+
+
+def size_range(sizes: Sequence[str]) -> str:
+    if not sizes:
+        return ""
+    if len(sizes) <= 4:
+        return ", ".join(sizes)
+    return f"{sizes[0]} to {sizes[-1]}"
+
+
+def human_turns(messages: Sequence[BaseMessage]) -> list[str]:
+    return [message.text for message in messages if isinstance(message, HumanMessage)]

@@ -1,0 +1,403 @@
+"""The rule-based tier's answers for the site-generation wizard, with no language model at all:
+
+- `guess_sector`: the sector from keyword evidence in English, Hindi and Hinglish
+  (knowledge/data/sites/sectors.yaml), with a confidence that is low when the evidence is thin or split;
+- `propose_site`: what the description states (name, city, phone, payments, delivery time, hours, products
+  it names) and what the owner's note on a rejected proposal asks for (a name, language, colour, count);
+- `localized_site_copy`: headline, tagline, intro, About text and call to action from the language templates
+  (knowledge/data/sites/language.yaml).
+
+Nothing is invented: what the description does not say is left empty, and code fills it from the sector's
+configuration (domain/sites/spec.py)."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+from agents.schemas import (
+    PaymentMethod,
+    ProposedProduct,
+    SectorGuess,
+    SiteCopy,
+    SiteCopyContext,
+    SiteLanguage,
+    SiteProposal,
+    SiteSectorContext,
+    SiteSpecContext,
+)
+from knowledge.sites.language import detect_language, phrase
+from knowledge.sites.places import find_city
+from knowledge.sites.sectors import SECTORS, Language, normalize, sector_profile, sector_profiles
+
+STRONG, WEAK = 2.0, 1.0
+EVIDENCE_SCALE = 1.5
+"""Confidence grows with the winning sector's evidence as 1 - exp(-score / EVIDENCE_SCALE): one strong
+keyword alone gives 0.74, two give 0.93."""
+NO_EVIDENCE_CONFIDENCE = 0.15
+
+
+@functools.cache
+def _keyword_table() -> list[tuple[str, str, float]]:
+    """(normalised keyword, sector, weight), longest first, so "cyber cafe" is taken before "cafe"."""
+    table: list[tuple[str, str, float]] = []
+    for profile in sector_profiles().values():
+        for words, weight in ((profile.keywords.strong, STRONG), (profile.keywords.weak, WEAK)):
+            table.extend((normalize(word), profile.id, weight) for word in words if normalize(word))
+    table.sort(key=lambda row: (-len(row[0]), row[0]))
+    return table
+
+
+def sector_scores(description: str) -> dict[str, float]:
+    """Keyword evidence per sector: each keyword counts once, and a longer keyword's words are not matched
+    again by a shorter one inside it."""
+    text = f" {normalize(description)} "
+    scores: dict[str, float] = {}
+    seen: set[tuple[str, str]] = set()
+    for keyword, sector, weight in _keyword_table():
+        needle = f" {keyword} "
+        if needle not in text:
+            continue
+        text = text.replace(needle, " \u2063 ")
+        if (keyword, sector) in seen:
+            continue
+        seen.add((keyword, sector))
+        scores[sector] = scores.get(sector, 0.0) + weight
+    return scores
+
+
+def guess_sector(context: SiteSectorContext) -> SectorGuess:
+    allowed = [sector for sector in context.sectors if sector in SECTORS] or list(SECTORS)
+    language = detect_language(context.description)
+    scores = {
+        sector: score for sector, score in sector_scores(context.description).items() if sector in allowed
+    }
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], allowed.index(item[0])))
+    if not ranked:
+        fallback = "other" if "other" in allowed else allowed[0]
+        return SectorGuess(sector=fallback, confidence=NO_EVIDENCE_CONFIDENCE, language=language)
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    share = top / (top + second)
+    evidence = 1.0 - math.exp(-top / EVIDENCE_SCALE)
+    return SectorGuess(
+        sector=best,
+        confidence=round(share * evidence, 3),
+        alternatives=[sector for sector, _ in ranked[1:4]],
+        language=language,
+    )
+
+
+# -- proposals -------------------------------------------------------------------------------------------
+
+_PHONE = re.compile(r"(?<!\d)(?:\+?91[\s-]?|0)?([6-9]\d{4}[\s-]?\d{5})(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DELIVERY_TIME = re.compile(
+    r"(?:within|in|under)\s+(\d{1,3})\s*(hours?|hrs?|minutes?|mins?|days?)\b", re.IGNORECASE
+)
+_DELIVERY_TIME_HI = re.compile(
+    r"(\d{1,3})\s*(ghante|ghanton|minute|minat|din|घंटे|घंटों|मिनट|दिन)\s*(?:mein|me|में)"
+)
+_SAME_DAY = re.compile(r"same[\s-]day|usi din|उसी दिन", re.IGNORECASE)
+_HOURS = re.compile(
+    r"(\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.))\s*(?:to|-|–|till|until|se)\s*"
+    r"(\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.))",
+    re.IGNORECASE,
+)
+_HOURS_HINGLISH = re.compile(
+    r"subah\s+(\d{1,2})\s+(?:baje\s+)?se\s+(?:raat|shaam|sham)\s+(\d{1,2})", re.IGNORECASE
+)
+_HOURS_HI = re.compile(r"सुबह\s+(\d{1,2})\s+(?:बजे\s+)?से\s+(?:रात|शाम)\s+(\d{1,2})")
+_NEAR = re.compile(r"\b(near|opposite|behind|next to)\s+([^,.;।\n]{3,60})", re.IGNORECASE)
+_NEAR_HI = re.compile(r"([^,.;।\n]{3,40})\s+(के पास|के सामने|के पीछे|ke paas|ke pass|ke saamne)")
+_NAME_INTRO = re.compile(
+    r"\b(?:we are|this is|i run|we run|i own|welcome to|called|named|naam hai|naam)\s+"
+    r"((?:[A-Z][\w'&.-]*)(?:\s+(?:[A-Z][\w'&.-]*|&|and|of|di|da|ki|ka|ke))*)"
+)
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'&.-]*)(?:\s+(?:&\s+)?[A-Z][\w'&.-]*)+")
+_NOTE_NAME = re.compile(
+    r"(?:name it|call it|rename (?:it )?to|name should be|business name(?: is|:)?|name:|naam)\s*"
+    r"[\"'“]?([^\"'”,.;\n]{2,60}?)(?=[\"'”,.;\n]|\s+and\s|\s+aur\s|$)",
+    re.IGNORECASE,
+)
+_NOTE_COUNT = re.compile(
+    r"(?:only|just|sirf|keval)\s+(\d{1,2})\s+(?:products?|items?|services?|cheez)", re.IGNORECASE
+)
+_NOTE_TAGLINE = re.compile(r"tagline\s*(?:is|:|should be)?\s*[\"'“]([^\"'”]{3,80})[\"'”]", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"\b(Dr|Mr|Mrs|Ms|St|Sri|Shri|Smt)\.\s*")
+_OPENERS = {
+    "we",
+    "i",
+    "our",
+    "my",
+    "this",
+    "the",
+    "a",
+    "an",
+    "welcome",
+    "hamari",
+    "humari",
+    "hamara",
+    "meri",
+    "mera",
+    "हमारी",
+    "हमारा",
+    "हमारे",
+    "मेरी",
+    "मेरा",
+    "यह",
+    "हम",
+}
+
+COLOURS = {
+    "blue": "#1f4fbf",
+    "navy": "#1e2f6e",
+    "green": "#1b6b3a",
+    "red": "#a3271b",
+    "maroon": "#7a1f2b",
+    "orange": "#a84b0c",
+    "purple": "#5b2a86",
+    "pink": "#a02c64",
+    "brown": "#7d4325",
+    "teal": "#0b5f6a",
+    "black": "#1f2937",
+    "grey": "#3f4a5a",
+    "gray": "#3f4a5a",
+    "yellow": "#7a5d00",
+    "gold": "#7a5d00",
+    "नीला": "#1f4fbf",
+    "हरा": "#1b6b3a",
+    "लाल": "#a3271b",
+    "नारंगी": "#a84b0c",
+    "गुलाबी": "#a02c64",
+    "bhura": "#7d4325",
+    "neela": "#1f4fbf",
+    "hara": "#1b6b3a",
+    "laal": "#a3271b",
+    "lal": "#a3271b",
+    "gulabi": "#a02c64",
+}
+_LANGUAGE_WORDS: dict[SiteLanguage, tuple[str, ...]] = {
+    "hi": ("in hindi", "hindi mein", "hindi me", "हिंदी में", "हिन्दी में", "devanagari"),
+    "hinglish": ("hinglish", "roman hindi"),
+    "en": ("in english", "english mein", "english me", "अंग्रेज़ी में", "अंग्रेजी में"),
+}
+
+
+def propose_site(context: SiteSpecContext) -> SiteProposal:
+    text = context.description
+    city = find_city(context.city or "") or find_city(text)
+    proposal = SiteProposal(
+        business_name=context.business_name or business_name_in(text, city.name if city else None),
+        city=(city.hindi if context.language == "hi" else city.name) if city else context.city,
+        area=_area(text),
+        phone=context.phone or _phone(text),
+        email=_first(_EMAIL, text),
+        products=_named_products(text, context.sector, context.language),
+        payment_methods=payment_methods_in(text),
+        delivery_time=delivery_time_in(text, context.language),
+        hours=hours_in(text, context.language),
+    )
+    if context.note:
+        proposal = _follow_note(proposal, context)
+    return proposal
+
+
+def business_name_in(text: str, city: str | None) -> str | None:
+    """The business's name as the description states it, or None."""
+    text = _ABBREVIATION.sub(r"\1 ", text)
+    intro = _NAME_INTRO.search(text)
+    if intro:
+        return _clean_name(intro.group(1))
+    head = re.split(r"[,.;:!?।\n]| - | – | — ", text.strip(), maxsplit=1)[0].strip()
+    words = head.split()
+    named_first = not head.isascii() or any(word[:1].isupper() for word in words)
+    if 1 <= len(words) <= 5 and words[0].casefold() not in _OPENERS and named_first:
+        return _clean_name(head)
+    for run in _CAPITALISED_RUN.findall(text):
+        words = run.split()
+        if words[0].casefold() in _OPENERS:
+            run = " ".join(words[1:])
+        if len(run.split()) >= 2 and (city is None or city.casefold() not in run.casefold()):
+            return _clean_name(run)
+    return None
+
+
+def _clean_name(name: str) -> str | None:
+    name = re.sub(r"\s+", " ", name).strip(" -–—'\"")
+    name = re.sub(r"\s+(?:rakho|rakhiye|rakhein|rakhen|karo|kar do|please|रखो|रखें)$", "", name, flags=re.I)
+    name = re.sub(r"\s+(?:in|at|of|from|and|se|mein|में)$", "", name, flags=re.IGNORECASE)
+    return name[:80] or None
+
+
+def _phone(text: str) -> str | None:
+    match = _PHONE.search(text)
+    return None if match is None else re.sub(r"[\s-]", "", match.group(1))
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return None if match is None else match.group(0)
+
+
+def _area(text: str) -> str | None:
+    match = _NEAR.search(text)
+    if match:
+        return f"{match.group(1).capitalize()} {match.group(2).strip()}"
+    match = _NEAR_HI.search(text)
+    if match:
+        return f"{match.group(1).strip()} {match.group(2)}"
+    return None
+
+
+def payment_methods_in(text: str) -> list[PaymentMethod]:
+    lowered = text.casefold()
+    found: list[PaymentMethod] = []
+    if re.search(r"\bupi\b|gpay|google pay|phonepe|paytm|यूपीआई|bhim", lowered):
+        found.append("upi")
+    if re.search(r"\bcash\b|\bcod\b|nakad|naqad|नकद|कैश", lowered):
+        found.append("cod")
+    if re.search(r"\bcards?\b|debit|credit|कार्ड", lowered):
+        found.append("card")
+    return found
+
+
+def delivery_time_in(text: str, language: Language) -> str | None:
+    match = _DELIVERY_TIME.search(text)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2).casefold()
+        unit = {"h": "hour", "m": "minute", "d": "day"}[unit[0]]
+        return _within(amount, unit, language)
+    match = _DELIVERY_TIME_HI.search(text)
+    if match:
+        unit = {"g": "hour", "घ": "hour", "m": "minute", "म": "minute", "d": "day", "द": "day"}[
+            match.group(2)[0]
+        ]
+        return _within(int(match.group(1)), unit, language)
+    if _SAME_DAY.search(text):
+        return {"en": "the same day", "hi": "उसी दिन", "hinglish": "usi din"}[language]
+    return None
+
+
+def _within(amount: int, unit: str, language: Language) -> str:
+    if language == "hi":
+        words = {"hour": "घंटे", "minute": "मिनट", "day": "दिन"}
+        return f"{amount} {words[unit]} में"
+    if language == "hinglish":
+        words = {"hour": "ghante", "minute": "minute", "day": "din"}
+        return f"{amount} {words[unit]} mein"
+    return f"within {amount} {unit}{'' if amount == 1 else 's'}"
+
+
+def hours_in(text: str, language: Language) -> str | None:
+    match = _HOURS.search(text)
+    if match:
+        opens, closes = (re.sub(r"\s+", " ", part.replace(".", "")).strip() for part in match.groups())
+        return {
+            "en": f"{opens} to {closes}",
+            "hi": f"{opens} से {closes}",
+            "hinglish": f"{opens} se {closes}",
+        }[language]
+    match = _HOURS_HINGLISH.search(text) or _HOURS_HI.search(text)
+    if match:
+        opens, closes = match.groups()
+        return {
+            "en": f"{opens} am to {closes} pm",
+            "hi": f"सुबह {opens} से रात {closes} बजे तक",
+            "hinglish": f"subah {opens} se raat {closes} baje tak",
+        }[language]
+    return None
+
+
+def _named_products(text: str, sector: str, language: Language) -> list[ProposedProduct]:
+    """The sector's sample products the description names (by their English or Hindi name, or its last
+    word: "chappal", "biryani"), in the description's order."""
+    normalized = f" {normalize(text)} "
+    named: list[tuple[int, ProposedProduct]] = []
+    for sample in sector_profile(sector).products:
+        for name in (sample.name.en, sample.name.hi):
+            words = normalize(name).split()
+            candidates = [" ".join(words)] + ([words[-1]] if len(words[-1]) >= 4 else [])
+            positions = [normalized.find(f" {candidate} ") for candidate in candidates]
+            found = [position for position in positions if position >= 0]
+            if found:
+                named.append((min(found), ProposedProduct(name=sample.name.text(language))))
+                break
+    return [product for _, product in sorted(named, key=lambda item: item[0])]
+
+
+def _follow_note(proposal: SiteProposal, context: SiteSpecContext) -> SiteProposal:
+    note = context.note or ""
+    lowered = note.casefold()
+    update: dict[str, object] = {}
+    name = _NOTE_NAME.search(note)
+    if name:
+        update["business_name"] = _clean_name(name.group(1))
+    tagline = _NOTE_TAGLINE.search(note)
+    if tagline:
+        update["tagline"] = tagline.group(1).strip()
+    for language, words in _LANGUAGE_WORDS.items():
+        if any(word in lowered for word in words):
+            update["language"] = language
+            break
+    colour = next(
+        (hex_ for word, hex_ in COLOURS.items() if re.search(rf"(?<!\w){word}(?!\w)", lowered)), None
+    )
+    if colour:
+        update["colour"] = colour
+    count = _NOTE_COUNT.search(note)
+    if count:
+        update["product_count"] = max(1, min(24, int(count.group(1))))
+    guess = guess_sector(SiteSectorContext(description=note, sectors=list(SECTORS)))
+    if guess.confidence >= 0.7 and guess.sector != context.sector:
+        update["sector"] = guess.sector
+    payments = payment_methods_in(note)
+    if payments:
+        update["payment_methods"] = payments
+    return proposal.model_copy(update=update)
+
+
+# -- copy ------------------------------------------------------------------------------------------------
+
+
+def localized_site_copy(context: SiteCopyContext) -> SiteCopy:
+    """The copy of a wizard-generated site in its language, from the language templates."""
+    language: Language = context.language or "en"
+    profile = sector_profile(context.sector)
+    sector = profile.label.text(language)
+    noun = phrase("strings", profile.catalog_noun, language)
+    features = [feature.text(language) for feature in profile.features]
+    features = [*context.highlights, *features][:3]
+    in_city = phrase("texts", "in_city", language, city=context.city) if context.city else ""
+    values = {
+        "business": context.business_name,
+        "sector": sector,
+        "sector_lower": sector if language == "hi" else sector.lower(),
+        "city": context.city or "",
+        "in_city": in_city,
+        "products": noun,
+        "products_lower": noun if language == "hi" else noun.lower(),
+        "first_feature": features[0],
+        "second_feature": features[1],
+        "second_feature_lower": features[1] if language == "hi" else _lower_first(features[1]),
+    }
+    tagline = context.tagline or phrase(
+        "texts", "tagline" if context.city else "tagline_nocity", language, **values
+    )
+    about = phrase("texts", "about", language, description="", **values).strip()
+    if context.description:
+        quote = " ".join(context.description.split())[:300]
+        about += " " + phrase("texts", "description_quote", language, text=quote)
+    return SiteCopy(
+        headline=phrase("texts", "headline", language, tagline=tagline, **values),
+        tagline=tagline,
+        intro=phrase("texts", "intro", language, **values),
+        product_blurbs=list(context.products),
+        call_to_action=phrase("texts", "cta", language, **values),
+        about=about,
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
