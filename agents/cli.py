@@ -6,19 +6,18 @@ A typer sub-app; api/cli.py mounts it with `app.add_typer(models_app, name="mode
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
-from agents.router import AllTiersFailed, ModelRouter, build_router
-from core.settings import Settings
+from core.cli_support import console, error_console
+
+if TYPE_CHECKING:
+    from agents.router import ModelRouter
+    from core.settings import Settings
 
 models_app = typer.Typer(help="Inspect and try the model router.", no_args_is_help=True)
-console = Console()
-error_console = Console(stderr=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 TiersOption = Annotated[
@@ -26,11 +25,24 @@ TiersOption = Annotated[
 ]
 
 
-def _router(tiers: str | None) -> ModelRouter:
+def _settings(tiers: str | None) -> Settings:
+    from pydantic import ValidationError
+
+    from core.settings import Settings
+
     try:
-        settings = Settings(model_tiers=tiers.split(",")) if tiers else Settings()
-        return build_router(settings)
+        return Settings(model_tiers=tiers.split(",")) if tiers else Settings()
     except (ValidationError, ValueError) as error:
+        error_console.print(f"[red]invalid model settings:[/red] {error}")
+        raise typer.Exit(code=2) from error
+
+
+def _router(tiers: str | None) -> ModelRouter:
+    from agents.router import build_router
+
+    try:
+        return build_router(_settings(tiers))
+    except ValueError as error:
         error_console.print(f"[red]invalid model settings:[/red] {error}")
         raise typer.Exit(code=2) from error
 
@@ -38,7 +50,13 @@ def _router(tiers: str | None) -> ModelRouter:
 @models_app.command("status")
 def status(as_json: JsonFlag = False, tiers: TiersOption = None) -> None:
     """List the tiers in order with their state: available, no credentials, breaker open..."""
-    rows = _router(tiers).status()
+    from agents.router.status import configured_status
+
+    try:
+        rows = configured_status(_settings(tiers))
+    except ValueError as error:  # a tier list that does not parse
+        error_console.print(f"[red]invalid model settings:[/red] {error}")
+        raise typer.Exit(code=2) from error
     if as_json:
         typer.echo(json.dumps({"tiers": rows}, indent=2))
         return
@@ -72,6 +90,8 @@ def invoke(
     tiers: TiersOption = None,
 ) -> None:
     """Send PROMPT through the router and show which tier answered, the attempts, latency and cost."""
+    from agents.router import AllTiersFailed
+
     router = _router(tiers)
     try:
         message = router.invoke(prompt)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from api.auth import check_every_route_has_access
+from api.docs import install_offline_docs
 from api.errors import install_error_handlers
 from api.middleware import (
     AccessLogMiddleware,
@@ -31,6 +32,7 @@ from api.routes import (
     products,
     recommendations,
     scan,
+    sites,
     threads,
     users,
 )
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         async with Services.running(settings, payments=payments, before_start=seed) as services:
             app.state.services = services
             app.state.known_tenants = set()
+            app.state.site_runs = sites.SiteRuns(settings.sites_max_concurrent)
             logger.info(
                 "api started", extra={"store": services.store.kind, "checkpointer": settings.checkpointer}
             )
@@ -70,10 +73,15 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
                 logger.warning(
                     "PAKKA_AUTH is off: every caller may act as anyone in any tenant; for local experiments only"
                 )
-            yield
+            try:
+                yield
+            finally:
+                await app.state.site_runs.close()
         logger.info("api stopped")
 
     app = FastAPI(
+        docs_url=None,  # /docs and /redoc come from install_offline_docs: their assets are served locally
+        redoc_url=None,
         title="pakka",
         summary="Decision engine for Indian e-commerce: buy the one product you can be sure of.",
         version=version("pakka"),
@@ -94,6 +102,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         ],
     )
     install_error_handlers(app)
+    install_offline_docs(app)
     for module in (
         health,
         auth,
@@ -108,6 +117,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         pricing_events,
         pricing,
         threads,
+        sites,
     ):
         app.include_router(module.router)
     check_every_route_has_access(app.routes)

@@ -11,28 +11,29 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
-from rich.table import Table
 
-from agents.cli import models_app
-from api.app import create_app
-from core.catalog.demo import seed_demo_data
-from core.catalog.flipkart import import_flipkart
+from api.cli_lazy import LazySubcommand, lazy_group
 from core.cli_support import console, load_settings, opened_store, print_skip_reasons, validate_tenant
-from domain.pricing.cli import pricing_app
-from knowledge.cli import chart_import, size_app
-from knowledge.kb_cli import kb_app
 
-app = typer.Typer(help="pakka: the decision engine for Indian e-commerce.", no_args_is_help=True)
+# Sub-apps by name: each is imported only when a command line names it (api/cli_lazy.py), so `pakka --help`
+# and the light commands do not pay for the router, the search stack or the pricing engine.
+SUBCOMMANDS = {
+    "models": LazySubcommand("agents.cli:models_app", "Inspect and try the model router."),
+    "size": LazySubcommand("knowledge.cli:size_app", "Size recommendations from measurements."),
+    "kb": LazySubcommand("knowledge.kb_cli:kb_app", "Build and search the knowledge base."),
+    "pricing": LazySubcommand("domain.pricing.cli:pricing_app", "Sales history for the pricing assistant."),
+    "sites": LazySubcommand("api.sites_cli:sites_app", "Generate store websites for small businesses."),
+}
+
+app = typer.Typer(
+    help="pakka: the decision engine for Indian e-commerce.",
+    no_args_is_help=True,
+    cls=lazy_group(SUBCOMMANDS),
+)
 db_app = typer.Typer(help="Create and migrate the configured store.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Load product catalogs into a tenant.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
-app.add_typer(models_app, name="models")
-app.add_typer(size_app, name="size")
-app.add_typer(kb_app, name="kb")
-kb_app.command("import-chart")(chart_import)
-app.add_typer(pricing_app, name="pricing")
 
 
 class CatalogFormat(StrEnum):
@@ -45,6 +46,10 @@ def serve(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default PAKKA_PORT).")] = None,
 ) -> None:
     """Run the HTTP API; an empty store gets the demo catalog on first start (PAKKA_SEED_DEMO_DATA)."""
+    import uvicorn
+
+    from api.app import create_app
+
     settings = load_settings(host=host, port=port)
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
@@ -56,6 +61,8 @@ def graphs(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """The registered graphs (graphs/registry.py, served by the API and `langgraph dev`)."""
+    from rich.table import Table
+
     from graphs.registry import GRAPHS
 
     rows = [
@@ -85,6 +92,8 @@ def db_init(
     ] = True,
 ) -> None:
     """Create or migrate the store's tables (idempotent), then seed the demo catalog unless --no-demo."""
+    from core.catalog.demo import seed_demo_data
+
     settings = load_settings()
     with opened_store(settings) as store:
         seeded = demo and seed_demo_data(store, settings.default_tenant)
@@ -110,6 +119,8 @@ def catalog_import(
     limit: Annotated[int | None, typer.Option(min=1, help="Import at most this many rows.")] = None,
 ) -> None:
     """Import a catalog file into a tenant and print what was imported and what was skipped, and why."""
+    from core.catalog.flipkart import import_flipkart
+
     settings = load_settings()
     tenant_id = tenant or settings.default_tenant
     with opened_store(settings) as store:

@@ -98,6 +98,7 @@ async def open_async_checkpointer(
     path.parent.mkdir(parents=True, exist_ok=True)
     async with AsyncSqliteSaver.from_conn_string(str(path)) as sqlite_saver:
         await sqlite_saver.setup()
+        await _secure_delete(sqlite_saver)
         yield sqlite_saver
 
 
@@ -130,7 +131,23 @@ async def open_async_persistence(
         path.parent.mkdir(parents=True, exist_ok=True)
         async with AsyncSqliteStore.from_conn_string(str(path)) as sqlite_store:
             await sqlite_store.setup()
+            await _secure_delete(sqlite_store)
             yield Persistence(saver, sqlite_store)
+
+
+async def _secure_delete(persistence: Any) -> None:
+    """Zero deleted content in the SQLite file (an erased shopper's checkpoints must not linger in it)."""
+    async with persistence.lock:
+        await persistence.conn.execute("PRAGMA secure_delete = ON")
+
+
+async def forget_deleted(*persistence: Any) -> None:
+    """After an erasure: checkpoint and truncate the WAL of every SQLite-backed saver or store given, so no
+    deleted row survives in it (PostgreSQL ones are left alone: their server owns their files)."""
+    for item in persistence:
+        if isinstance(item, AsyncSqliteSaver | AsyncSqliteStore):
+            async with item.lock:
+                await item.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _async_pool(settings: Settings, pool_size: int) -> AsyncConnectionPool[AsyncConnection[DictRow]]:

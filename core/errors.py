@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -113,6 +114,12 @@ class RateLimited(PakkaError):
 
     code = "RATE_LIMITED"
 
-    def __init__(self, message: str, retry_after_s: float, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message, {"retry_after_s": max(1, round(retry_after_s + 0.5)), **(details or {})})
-        self.retry_after_s = int(self.details["retry_after_s"])
+    def __init__(
+        self, message: str, details: dict[str, Any] | None = None, *, retry_after_s: float | None = None
+    ) -> None:
+        """`retry_after_s`: when a token is back (rounded up to whole seconds, also put in `details`)."""
+        seconds = 1 if retry_after_s is None else max(1, math.ceil(retry_after_s))
+        if retry_after_s is not None:
+            details = {**(details or {}), "retry_after_s": seconds}
+        super().__init__(message, details)
+        self.retry_after_s = seconds

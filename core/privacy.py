@@ -77,6 +77,10 @@ class ErasureReceipt(BaseModel):
     threads_deleted: int
     memories_deleted: int = 0
     """Items of the graphs' long-term store: thread records, remembered preferences."""
+    orders_pseudonymized: int = 0
+    """Orders kept for accounting, which now name the pseudonym instead of the shopper."""
+    sign_ins_deleted: int = 0
+    """Sign-in records: refresh-token families (ending every session) and role grants."""
 
 
 class Pseudonymizer:
@@ -246,10 +250,11 @@ def erase_user(
     threads_deleted: int = 0,
     memories_deleted: int = 0,
 ) -> ErasureReceipt:
-    """Remove the shopper's stored data, then log the erasure under their pseudonym only.
+    """Remove the shopper's stored data, rename their orders to the pseudonym, end their sign-ins, then log
+    the erasure under their pseudonym only and make the deleted rows unrecoverable (`Store.forget`).
 
     Thread checkpoints and long-term memory live outside the store: run `erase_threads` and `erase_memory`
-    first and pass their counts."""
+    first and pass their counts (and `core.checkpointers.forget_deleted` on their savers)."""
     anonymous = pseudonyms.pseudonym(tenant_id, user_id)
     receipt = ErasureReceipt(
         pseudonym=anonymous,
@@ -258,6 +263,8 @@ def erase_user(
         feedback_deleted=store.feedback.delete_for_user(tenant_id, user_id),
         threads_deleted=threads_deleted,
         memories_deleted=memories_deleted,
+        orders_pseudonymized=store.orders.pseudonymize_user(tenant_id, user_id, anonymous),
+        sign_ins_deleted=store.identity.delete_for_user(tenant_id, user_id),
     )
     store.carts.clear(tenant_id, user_id)
     store.consent.record(
@@ -275,4 +282,5 @@ def erase_user(
             details=receipt.model_dump(exclude={"pseudonym"}),
         )
     )
+    store.forget()
     return receipt

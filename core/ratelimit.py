@@ -147,7 +147,7 @@ class RateLimits:
             return
         wait = self.buckets.take(f"{kind}:{hashed(key)}", limit)
         if wait > 0:
-            raise RateLimited(message, wait, {"limit": kind})
+            raise RateLimited(message, {"limit": kind}, retry_after_s=wait)
 
     def for_principal(self, tenant_id: str, subject: str) -> None:
         self._take("principal", f"{tenant_id}/{subject}", self.principal, "too many requests; slow down")

@@ -89,7 +89,9 @@ class Settings(BaseSettings):
     otp_max_attempts: int = Field(default=5, ge=1, le=20)
     sns_region: str = Field(default="ap-south-1")
     sns_endpoint_url: str | None = Field(default=None)
-    sns_sender_id: str | None = Field(default=None, max_length=11, description="SMS sender id, where allowed.")
+    sns_sender_id: str | None = Field(
+        default=None, max_length=11, description="SMS sender id, where allowed."
+    )
 
     rate_limits_enabled: bool = Field(default=True, description="false turns every rate limit off.")
     rate_limit_per_minute: float = Field(default=100, gt=0, description="Per signed-in principal.")
@@ -135,6 +137,28 @@ class Settings(BaseSettings):
     bedrock_embedding_model_id: str = Field(default="amazon.titan-embed-text-v2:0")
     bedrock_embedding_dim: Literal[256, 512, 1024] = Field(default=512)
 
+    sites_dir: Path | None = Field(
+        default=None, description="Generated sites' files; default DATA_DIR/sites."
+    )
+    sites_bucket: str | None = Field(
+        default=None, description="Keep generated sites' files in this S3 bucket."
+    )
+    sites_s3_prefix: str = Field(default="sites/", pattern=r"^[A-Za-z0-9._/-]{0,100}$")
+    sites_s3_endpoint_url: str | None = Field(
+        default=None, description="e.g. http://127.0.0.1:5000 for moto."
+    )
+    sites_s3_region: str = Field(default="ap-south-1")
+    sites_chromium_path: Path | None = Field(
+        default=None, description="Chromium for site validation; default the system's (Debian's chromium)."
+    )
+    sites_html_validate_path: Path | None = Field(
+        default=None, description="html-validate; default node_modules/.bin/html-validate (npm install)."
+    )
+    sites_sector_threshold: float = Field(
+        default=0.55, ge=0, le=1, description="Below this sector confidence the wizard asks the owner."
+    )
+    sites_max_concurrent: int = Field(default=2, ge=1, le=16, description="Site generations run at once.")
+
     @field_validator("model_tiers", mode="before")
     @classmethod
     def _split_tiers(cls, value: object) -> object:
@@ -163,3 +187,7 @@ class Settings(BaseSettings):
     @cached_property
     def kb_sqlite_file(self) -> Path:
         return self.kb_sqlite_path or self.data_dir / "knowledge.db"
+
+    @cached_property
+    def sites_root(self) -> Path:
+        return self.sites_dir or self.data_dir / "sites"

@@ -76,8 +76,9 @@ DECISIONS = ["approve", "edit", "reject"]
 PAYMENT_NAMES = {"cod": "cash on delivery", "upi": "UPI", "card": "card"}
 ATTACHED = "[attached: a {kind} photo]"
 INSTRUCTION_LIKE = re.compile(
-    r"ignore (?:all |any |the |your )?(?:previous|prior|above|earlier|system)\b|disregard (?:all |any |the |your )?"
-    r"(?:previous |prior )?(?:instructions|rules)|new instructions|system prompt|you are now|developer mode|"
+    r"ignore (?:all |any |the |your )?(?:previous|prior|above|earlier|system)\b|"
+    r"disregard (?:all |any |the |your )?(?:previous |prior )?(?:instructions|rules)|"
+    r"new instructions|system prompt|you are now|developer mode|"
     r"(?:place|cancel) (?:an?|the|my|this|their) order|add (?:this|it|\w+) to (?:the|my|their) cart|"
     r"call the \w+ tool|<\s*/?\s*(?:system|instructions?)\s*>",
     re.IGNORECASE,
@@ -469,7 +470,11 @@ def confirm(state: ChatState) -> Command[Literal["tools", "agent"]]:
         call = {"id": request["call_id"], "name": request["name"]}
         kind = decision.get("type")
         if kind == "approve":
-            approved[call["id"]] = {"name": call["name"], "args": request["args"], "from_cart": request["from_cart"]}
+            approved[call["id"]] = {
+                "name": call["name"],
+                "args": request["args"],
+                "from_cart": request["from_cart"],
+            }
         elif kind == "edit":
             try:
                 args, from_cart = _edited(request, decision.get("args"))
@@ -495,7 +500,9 @@ def _decisions(answer: Any, count: int) -> list[dict[str, Any]]:
     given = answer.get("decisions") if isinstance(answer, dict) else None
     decisions = [item if isinstance(item, dict) else {} for item in given] if isinstance(given, list) else []
     unread = {"type": "reject", "message": "the answer could not be read"}
-    return [decisions[index] if index < len(decisions) and decisions[index] else unread for index in range(count)]
+    return [
+        decisions[index] if index < len(decisions) and decisions[index] else unread for index in range(count)
+    ]
 
 
 def _edited(request: dict[str, Any], edited: Any) -> tuple[dict[str, Any], bool]:
@@ -544,7 +551,9 @@ def _declined(request: dict[str, Any], message: Any) -> str:
 ToolResult = ToolMessage | Command[Any]
 
 
-async def guard(request: ToolCallRequest, execute: Callable[[ToolCallRequest], Awaitable[ToolResult]]) -> ToolResult:
+async def guard(
+    request: ToolCallRequest, execute: Callable[[ToolCallRequest], Awaitable[ToolResult]]
+) -> ToolResult:
     """Every tool call, checked: answered calls are not run again, confirmed tools run only with their
     approved arguments, writes are refused in a turn whose tool results carried instructions, and the tools
     see the thread's delivery region."""
@@ -552,7 +561,11 @@ async def guard(request: ToolCallRequest, execute: Callable[[ToolCallRequest], A
     messages = state.get("messages") or []
     call = request.tool_call
     earlier = next(
-        (message for message in messages if isinstance(message, ToolMessage) and message.tool_call_id == call["id"]),
+        (
+            message
+            for message in messages
+            if isinstance(message, ToolMessage) and message.tool_call_id == call["id"]
+        ),
         None,
     )
     if earlier is not None:
@@ -621,7 +634,11 @@ def instructions_in_results(messages: Sequence[BaseMessage]) -> bool:
     for message in reversed(messages):
         if isinstance(message, HumanMessage):
             return False
-        if isinstance(message, ToolMessage) and message.status != "error" and INSTRUCTION_LIKE.search(message.text):
+        if (
+            isinstance(message, ToolMessage)
+            and message.status != "error"
+            and INSTRUCTION_LIKE.search(message.text)
+        ):
             return True
     return False
 

@@ -49,7 +49,9 @@ class RememberedPreferences(BaseModel):
         if budget_inr is not None and category:
             budgets[category] = float(budget_inr)
         if brand:
-            brands = [brand, *(known for known in brands if known.casefold() != brand.casefold())][:MAX_BRANDS]
+            brands = [brand, *(known for known in brands if known.casefold() != brand.casefold())][
+                :MAX_BRANDS
+            ]
         return RememberedPreferences(
             sizes=sizes,
             brands=brands,

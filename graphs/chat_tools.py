@@ -52,6 +52,7 @@ R = TypeVar("R")
 FOOT_MAX_SIDE_PX = 1280
 """As the foot scan route measures (api/routes/scan.py): a 720p photo measures as well as a 1080p one."""
 KNOWLEDGE_PASSAGES = 3
+REASON_CHARS = 140
 PASSAGE_CHARS = 400
 GUIDE_TYPES = [DocType.SIZE_CHART, DocType.FIT_RULE, DocType.INGREDIENT, DocType.ARTICLE, DocType.REGION]
 SCAN_CATEGORY = {"foot": "footwear", "face": "skincare", "body": "apparel"}
@@ -95,7 +96,9 @@ class RecommendArgs(ToolArgs):
 
 
 @async_tool(RecommendArgs)
-async def recommend_for_me(*, category: str, budget_inr: float | None, runtime: ShopRuntime) -> dict[str, Any]:
+async def recommend_for_me(
+    *, category: str, budget_inr: float | None, runtime: ShopRuntime
+) -> dict[str, Any]:
     """The 3-5 products in a category this shopper can be most confident about (size, confidence, one-line
     reason), from their stored scan; or guidance (e.g. which scan to take) when none is confident enough."""
     context = shop_context(runtime)
@@ -139,8 +142,10 @@ def one_line(explanation: str) -> str:
     text = " ".join(explanation.split())
     _, found, reason = text.partition("Why: ")
     chosen = reason if found else text
-    first = chosen.split(". ")[0].rstrip(".")
-    return first[:200]
+    first = chosen.split(". ")[0].split("; ")[0].rstrip(".")
+    if len(first) > REASON_CHARS and ", and " in first:
+        first = first.split(", and ")[0]
+    return first if len(first) <= REASON_CHARS else first[:REASON_CHARS].rsplit(" ", 1)[0] + "..."
 
 
 # -- ask_knowledge ---------------------------------------------------------------------------------------
@@ -224,7 +229,9 @@ def scan_photo(
         store_attributes(context.services.store, context.tenant_id, user_id, scan_kind, values)
         return {"kind": "face", "stored": True, "category": SCAN_CATEGORY["face"], "attributes": values}
     if height_cm is None:
-        raise tool_error("HEIGHT_REQUIRED", "a body scan needs the shopper's height in centimetres; ask for it")
+        raise tool_error(
+            "HEIGHT_REQUIRED", "a body scan needs the shopper's height in centimetres; ask for it"
+        )
     models = context.services.vision
     body = measure_body(image, height_cm, None, landmarker=models.pose(), priors=models.priors())
     values = {name: round(measurement.value, 1) for name, measurement in body.measurements.items()}
@@ -235,7 +242,9 @@ def scan_photo(
 
 
 def _foot(context: AppContext, user_id: str, scan: Any) -> dict[str, Any]:
-    values: dict[str, Any] = scan.model_dump(include={"length_mm", "width_mm", "length_sigma_mm", "width_sigma_mm"})
+    values: dict[str, Any] = scan.model_dump(
+        include={"length_mm", "width_mm", "length_sigma_mm", "width_sigma_mm"}
+    )
     store_attributes(context.services.store, context.tenant_id, user_id, ScanKind.FOOT, values)
     view: dict[str, Any] = {
         "kind": "foot",
@@ -295,7 +304,11 @@ async def remember_preference(
         raise tool_error("NOTHING_TO_REMEMBER", "give a size, brand, budget or region to remember")
     known = await chat_memory.recall(runtime.store, context.tenant_id, user_id)
     updated = known.merged(
-        size=size, category=category.lower() if category else None, brand=brand, budget_inr=budget_inr, region=slug
+        size=size,
+        category=category.lower() if category else None,
+        brand=brand,
+        budget_inr=budget_inr,
+        region=slug,
     )
     await chat_memory.remember(runtime.store, context.tenant_id, user_id, updated)
     remembered = updated.facts()

@@ -5,7 +5,7 @@ Adding a graph: one file in graphs/ that builds it, and one entry here."""
 
 from __future__ import annotations
 
-from graphs import chat, checkout, decision, pricing
+from graphs import chat, checkout, decision, pricing, sitegen
 from graphs.spec import GraphSpec
 
 GRAPHS: dict[str, GraphSpec] = {
@@ -47,6 +47,15 @@ GRAPHS: dict[str, GraphSpec] = {
             token_nodes=frozenset({"agent"}),
             message_nodes=frozenset({"agent"}),
             attachment_input="image",
+        ),
+        GraphSpec(
+            name="sitegen",
+            description="a small business's description -> a reviewed, validated online store on pakka",
+            graph=sitegen.graph,
+            input_schema=sitegen.SitegenInput,
+            output_schema=sitegen.SitegenOutput,
+            keeps_threads=True,
+            result_events={"result": "result"},
         ),
     )
 }

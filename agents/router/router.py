@@ -42,13 +42,14 @@ from agents.router.failures import (
 )
 from agents.router.prices import PriceTable
 from agents.router.record import CALL_EVENT, Attempt, CallRecord
+from agents.router.status import NO_CREDENTIALS as NO_CREDENTIALS  # re-exported
+from agents.router.status import state_of
 from agents.router.tiers import Tier
 
 T = TypeVar("T")
 TierOptions = Mapping[str, Mapping[str, Any]]
 """Provider options per tier, keyed by tier name ("bedrock:<id>") or kind ("bedrock", "llamacpp", "rules")."""
 
-NO_CREDENTIALS = "NoCredentials"
 BREAKER_OPEN = "BreakerOpen"
 
 
@@ -514,16 +515,7 @@ class ModelRouter(BaseChatModel):
         for tier in self.tiers:
             snapshot = snapshots.get(tier.name)
             breaker_state = snapshot.state if snapshot else BreakerState.CLOSED
-            if tier.unavailable == NO_CREDENTIALS:
-                state = "no credentials"
-            elif tier.unavailable is not None:
-                state = f"unavailable ({tier.unavailable})"
-            elif breaker_state is BreakerState.OPEN:
-                state = "breaker open"
-            elif breaker_state is BreakerState.HALF_OPEN:
-                state = "breaker half-open"
-            else:
-                state = "available"
+            state = state_of(tier.unavailable, breaker_state)
             rows.append(
                 {
                     "tier": tier.name,

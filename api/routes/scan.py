@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from api.auth import SHOPPER, Caller, CallerDep
 from api.deps import ServicesDep, TenantDep
 from core.errors import InvalidInput
 from core.privacy import ScanKind, require_consent, store_attributes
@@ -126,23 +127,32 @@ async def measure(form: PhotoForm, measure_photo: Callable[[np.ndarray], T]) -> 
     return await run_in_threadpool(decode_and_measure)
 
 
-def consented_user(services: Services, tenant_id: str, fields: dict[str, str]) -> str:
-    user_id = field(fields, "user_id", ID)
+OPTIONAL_ID = TypeAdapter(Id | None)
+
+
+def consented_user(services: Services, caller: Caller, tenant_id: str, fields: dict[str, str]) -> str:
+    """The shopper the scan is for (the caller; a `user_id` field naming anyone else is 403), once their
+    biometric consent is checked and a scan is left in their hourly budget (429 otherwise)."""
+    user_id = caller.acting_as(field(fields, "user_id", OPTIONAL_ID))
     require_consent(services.store, tenant_id, user_id)
+    services.limits.for_scan(tenant_id, user_id)
     return user_id
 
 
 @router.post(
     "/foot",
+    dependencies=[SHOPPER],
     responses={
         403: {"description": "No biometric consent."},
         422: {"description": "Photo rejected: reason."},
     },
 )
-async def scan_foot(request: Request, services: ServicesDep, tenant_id: TenantDep) -> FootScanResponse:
+async def scan_foot(
+    request: Request, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
+) -> FootScanResponse:
     """multipart: `image` (a foot from above on an A4 or Letter sheet), `user_id`."""
     form = await read_photo_form(request)
-    user_id = consented_user(services, tenant_id, form.fields)
+    user_id = consented_user(services, caller, tenant_id, form.fields)
     scan = await measure(form, lambda image: measure_foot(fit_within(image, FOOT_MAX_SIDE_PX)))
     values: dict[str, Any] = scan.model_dump(
         include={"length_mm", "width_mm", "length_sigma_mm", "width_sigma_mm"}
@@ -161,16 +171,19 @@ async def scan_foot(request: Request, services: ServicesDep, tenant_id: TenantDe
 
 @router.post(
     "/face",
+    dependencies=[SHOPPER],
     responses={
         403: {"description": "No biometric consent."},
         422: {"description": "Photo rejected: reason."},
     },
 )
-async def scan_face(request: Request, services: ServicesDep, tenant_id: TenantDep) -> FaceScanResponse:
+async def scan_face(
+    request: Request, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
+) -> FaceScanResponse:
     """multipart: `image` (a selfie in daylight), `user_id`, optional `skin_type`, `sensitivity`, `concerns`
     (comma-separated)."""
     form = await read_photo_form(request)
-    user_id = consented_user(services, tenant_id, form.fields)
+    user_id = consented_user(services, caller, tenant_id, form.fields)
     concerns = [item.strip() for item in form.fields.get("concerns", "").split(",") if item.strip()]
     try:
         questionnaire = SkinQuestionnaire.model_validate(
@@ -198,7 +211,9 @@ async def scan_face(request: Request, services: ServicesDep, tenant_id: TenantDe
         ScanKind.FACE,
         {**values, "concerns": scan.concerns},
     )
-    profile = skin_profile({"skin_type": scan.skin_type.value, "concerns": scan.concerns})
+    profile = skin_profile(
+        {"skin_type": scan.skin_type.value, "sensitivity": scan.sensitivity.value, "concerns": scan.concerns}
+    )
     guidance = None if profile is None else ingredient_guidance(profile)
     return FaceScanResponse(scan=scan, ingredients=guidance, stored=True)
 
@@ -234,17 +249,20 @@ def height_field(fields: dict[str, str]) -> float:
 
 @router.post(
     "/body",
+    dependencies=[SHOPPER],
     responses={
         403: {"description": "No biometric consent."},
         422: {"description": "Photo rejected: reason."},
     },
 )
-async def scan_body(request: Request, services: ServicesDep, tenant_id: TenantDep) -> BodyScanResponse:
+async def scan_body(
+    request: Request, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
+) -> BodyScanResponse:
     """multipart: `image` (a front photo, whole body in frame), optional `side_image` (the same, standing
     side-on: it adds the chest, waist and hip depths and narrows their uncertainty), `user_id`, `height_cm`
     (your height in centimetres)."""
     form = await read_photo_form(request)
-    user_id = consented_user(services, tenant_id, form.fields)
+    user_id = consented_user(services, caller, tenant_id, form.fields)
     height_cm = height_field(form.fields)
     models = services.vision
     side_photo = form.side_image

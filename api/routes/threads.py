@@ -1,8 +1,9 @@
 """Threads: conversations with the graphs that keep them (graphs/registry.py), streamed as Server-Sent Events
 (api/streaming.py), that survive restarts and stop to ask a person (interrupts) before side effects.
 
-Until sign-in exists, `user_id` (in the body, or the query for GET and DELETE) names the caller; a thread is
-found only by the tenant and user that own it, so someone else's thread is a 404 like an unknown one."""
+The access token names the caller; a `user_id` (in the body, or the query for GET and DELETE) that names
+anyone else is 403 (an admin may name any user). A thread is found only by the tenant and user that own it,
+so someone else's thread is a 404 like an unknown one."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
 from sse_starlette import EventSourceResponse
 
+from api.auth import SHOPPER, CallerDep
 from api.deps import IdPath, ServicesDep, TenantDep
 from api.streaming import event_stream, interrupt_payload, run_events
 from core.context import Attachment
@@ -46,7 +48,7 @@ class ThreadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     graph: str = Field(min_length=1, max_length=64, description="A registered graph that keeps threads.")
-    user_id: Id | None = None
+    user_id: Id | None = Field(default=None, description="The shopper; defaults to the caller.")
 
 
 class ThreadCreated(BaseModel):
@@ -58,7 +60,7 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     input: dict[str, Any] = Field(default_factory=dict, description="The graph's input (its input schema).")
-    user_id: Id | None = None
+    user_id: Id | None = Field(default=None, description="The shopper; defaults to the caller.")
 
 
 class Decision(BaseModel):
@@ -76,7 +78,7 @@ class ResumeRequest(BaseModel):
 
     interrupt_id: str = Field(min_length=1, max_length=128)
     decisions: list[Decision] = Field(min_length=1, max_length=20)
-    user_id: Id | None = None
+    user_id: Id | None = Field(default=None, description="The shopper; defaults to the caller.")
 
 
 class ThreadView(BaseModel):
@@ -88,8 +90,10 @@ class ThreadView(BaseModel):
     created_at: datetime
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_thread(body: ThreadCreate, services: ServicesDep, tenant_id: TenantDep) -> ThreadCreated:
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[SHOPPER])
+async def create_thread(
+    body: ThreadCreate, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
+) -> ThreadCreated:
     spec = GRAPHS.get(body.graph)
     if spec is None or not spec.keeps_threads:
         threaded = sorted(name for name, entry in GRAPHS.items() if entry.keeps_threads)
@@ -97,18 +101,23 @@ async def create_thread(body: ThreadCreate, services: ServicesDep, tenant_id: Te
             f"graph {body.graph!r} does not keep threads",
             {"graph": body.graph, "graphs_with_threads": threaded},
         )
-    record = await services.running_threads().create(spec, tenant_id, body.user_id)
+    record = await services.running_threads().create(spec, tenant_id, caller.acting_as(body.user_id))
     return ThreadCreated(thread_id=record.thread_id, graph=record.graph)
 
 
-@router.post("/{thread_id}/runs/stream", response_class=EventSourceResponse, responses=STREAM_RESPONSES)
+@router.post(
+    "/{thread_id}/runs/stream",
+    response_class=EventSourceResponse,
+    responses=STREAM_RESPONSES,
+    dependencies=[SHOPPER],
+)
 async def run_stream(
-    thread_id: IdPath, body: RunRequest, services: ServicesDep, tenant_id: TenantDep
+    thread_id: IdPath, body: RunRequest, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
 ) -> EventSourceResponse:
     """Run the thread's graph on `input`; the events of api/streaming.py, ending with `done` (an `interrupt`
     event before it when the graph stops to ask)."""
     threads = services.running_threads()
-    record, spec = await _thread(threads, tenant_id, body.user_id, thread_id)
+    record, spec = await _thread(threads, tenant_id, caller.acting_as(body.user_id), thread_id)
     if await threads.pending_interrupts(spec, record):
         raise ThreadBusy("the thread waits for an answer: resume it first", {"thread_id": thread_id})
     plain_input, attachment = _attachment(spec, body.input)
@@ -119,13 +128,18 @@ async def run_stream(
     )
 
 
-@router.post("/{thread_id}/resume/stream", response_class=EventSourceResponse, responses=STREAM_RESPONSES)
+@router.post(
+    "/{thread_id}/resume/stream",
+    response_class=EventSourceResponse,
+    responses=STREAM_RESPONSES,
+    dependencies=[SHOPPER],
+)
 async def resume_stream(
-    thread_id: IdPath, body: ResumeRequest, services: ServicesDep, tenant_id: TenantDep
+    thread_id: IdPath, body: ResumeRequest, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
 ) -> EventSourceResponse:
     """Answer the thread's pending interrupt and go on; a stale or unknown interrupt id is a 409."""
     threads = services.running_threads()
-    record, spec = await _thread(threads, tenant_id, body.user_id, thread_id)
+    record, spec = await _thread(threads, tenant_id, caller.acting_as(body.user_id), thread_id)
     pending = {item.id for item in await threads.pending_interrupts(spec, record)}
     if body.interrupt_id not in pending or not threads.start_answering(body.interrupt_id):
         raise ThreadBusy(
@@ -139,15 +153,16 @@ async def resume_stream(
     return event_stream(_released(events, threads, body.interrupt_id))
 
 
-@router.get("/{thread_id}", responses=THREAD_RESPONSES)
+@router.get("/{thread_id}", responses=THREAD_RESPONSES, dependencies=[SHOPPER])
 async def get_thread(
     thread_id: IdPath,
     services: ServicesDep,
     tenant_id: TenantDep,
-    user_id: Annotated[Id | None, Query(description="The caller (until sign-in exists).")] = None,
+    caller: CallerDep,
+    user_id: Annotated[Id | None, Query(description="The shopper; defaults to the caller.")] = None,
 ) -> ThreadView:
     threads = services.running_threads()
-    record, spec = await _thread(threads, tenant_id, user_id, thread_id)
+    record, spec = await _thread(threads, tenant_id, caller.acting_as(user_id), thread_id)
     snapshot = await threads.graph(spec).aget_state(config(record))
     values = dict(snapshot.values or {})
     messages = values.pop("messages", [])
@@ -161,15 +176,21 @@ async def get_thread(
     )
 
 
-@router.delete("/{thread_id}", status_code=status.HTTP_204_NO_CONTENT, responses=THREAD_RESPONSES)
+@router.delete(
+    "/{thread_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=THREAD_RESPONSES,
+    dependencies=[SHOPPER],
+)
 async def delete_thread(
     thread_id: IdPath,
     services: ServicesDep,
     tenant_id: TenantDep,
-    user_id: Annotated[Id | None, Query(description="The caller (until sign-in exists).")] = None,
+    caller: CallerDep,
+    user_id: Annotated[Id | None, Query(description="The shopper; defaults to the caller.")] = None,
 ) -> Response:
     threads = services.running_threads()
-    record, _ = await _thread(threads, tenant_id, user_id, thread_id)
+    record, _ = await _thread(threads, tenant_id, caller.acting_as(user_id), thread_id)
     await threads.delete(record)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

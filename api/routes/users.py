@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import SHOPPER, CallerDep
 from api.deps import IdPath, ServicesDep, TenantDep
+from core.checkpointers import forget_deleted
 from core.privacy import ErasureReceipt, erase_memory, erase_threads, erase_user
 
 router = APIRouter(prefix="/v1/users", tags=["privacy"])
@@ -23,7 +24,8 @@ async def delete_user(
     checkpointer, memory = services.persistence()
     threads = await erase_threads(checkpointer, tenant_id, user_id)
     memories = await erase_memory(memory, tenant_id, user_id)
-    return await run_in_threadpool(
+    await forget_deleted(checkpointer, memory)
+    receipt = await run_in_threadpool(
         erase_user,
         services.store,
         tenant_id,
@@ -32,3 +34,5 @@ async def delete_user(
         threads_deleted=threads,
         memories_deleted=memories,
     )
+    services.identity.forget_cached_sessions()
+    return receipt

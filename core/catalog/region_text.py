@@ -82,7 +82,9 @@ _NAMES: dict[str, str] = {
     **ALIASES,
 }
 _NAME_PATTERN = re.compile(
-    r"(?<![\w])(" + "|".join(sorted((re.escape(name) for name in _NAMES), key=len, reverse=True)) + r")(?![\w])"
+    r"(?<![\w])("
+    + "|".join(sorted((re.escape(name) for name in _NAMES), key=len, reverse=True))
+    + r")(?![\w])"
 )
 _PIN = re.compile(r"(?<!\d)([1-9]\d{2})\s?(\d{3})(?!\d)")
 
@@ -90,7 +92,9 @@ _PIN = re.compile(r"(?<!\d)([1-9]\d{2})\s?(\d{3})(?!\d)")
 def region_in_text(text: str) -> str | None:
     """The serviceable region the text names (the last one named wins: "not Delhi, Pune"), or None."""
     lowered = text.lower()
-    found: list[tuple[int, str]] = [(match.start(), _NAMES[match.group(1)]) for match in _NAME_PATTERN.finditer(lowered)]
+    found: list[tuple[int, str]] = [
+        (match.start(), _NAMES[match.group(1)]) for match in _NAME_PATTERN.finditer(lowered)
+    ]
     found += [
         (match.start(), PIN_PREFIXES[match.group(1)])
         for match in _PIN.finditer(lowered)

@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from core.catalog.regions import is_serviceable, region_slugs
 from core.commerce.order_states import FULFILMENT_STATUSES, stock_effect
 from core.commerce.payments import PaymentGateway
 from core.errors import (
@@ -66,7 +67,9 @@ SWEEPER_ACTOR = "reservation-sweeper"
 class OrderLineRequest(Record):
     product_id: Id
     size: Size
-    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
+    quantity: StrictInt = Field(
+        ge=1, le=MAX_LINE_QUANTITY, description="A JSON integer: neither true nor 1.0 nor \"1\" is taken."
+    )
 
 
 class PlaceOrderRequest(Record):
@@ -226,7 +229,13 @@ class OrderService:
         lines: Sequence[OrderLineRequest],
         idempotency_key: str | None,
     ) -> Order:
-        """Validate against the catalog and the accepted payment methods; prices come from the catalog."""
+        """Validate against the serviceable regions, the catalog and the accepted payment methods; prices come
+        from the catalog."""
+        if not is_serviceable(request.region):
+            raise InvalidInput(
+                f"pakka does not deliver to {request.region!r}",
+                {"field": "region", "region": request.region, "regions": region_slugs()},
+            )
         if request.payment_method not in self._payments.methods():
             raise InvalidInput(
                 f"unknown payment method {request.payment_method!r}",

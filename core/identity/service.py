@@ -437,12 +437,10 @@ class IdentityService:
 
     # --- erasure ----------------------------------------------------------------------------------------
 
-    def erase(self, tenant_id: str, user_id: str) -> int:
-        """Delete every sign-in record of the user (refresh-token families, role grant); their access tokens
-        stop working with their families. Returns how many records went."""
-        deleted = self._store.identity.delete_for_user(tenant_id, user_id)
+    def forget_cached_sessions(self) -> None:
+        """After an erasure (core.privacy.erase_user deletes the user's sign-in records): stop trusting the
+        sessions this process remembers as live, so the erased user's access tokens fail at once."""
         self._live.clear()
-        return deleted
 
 
 def _key_info(record: AuthRecord) -> ApiKeyInfo:

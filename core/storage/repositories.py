@@ -28,6 +28,7 @@ from core.records.sales import (
     PricingEventType,
     SoldItem,
 )
+from core.records.sites import SiteRecord
 from core.schemas import (
     AuditEntry,
     Cart,
@@ -317,6 +318,22 @@ class IdentityRepository(Protocol):
         ...
 
 
+class SiteRepository(Protocol):
+    """Generated store websites (not scoped by tenant: a site is created before its tenant exists, and its
+    pages are served by id), saved with optimistic versions like carts."""
+
+    def save(self, site: SiteRecord, expected_version: int) -> SiteRecord:
+        """Store with version = expected_version + 1; VersionConflict if the stored version differs
+        (0 means 'must not exist yet')."""
+        ...
+
+    def get(self, site_id: str) -> SiteRecord | None: ...
+
+    def list_by_owner(self, tenant_id: str, user_id: str | None, limit: int = 50) -> list[SiteRecord]:
+        """The sites a user of a tenant asked for, newest first."""
+        ...
+
+
 class Store(Protocol):
     """One backend's repositories, opened once at start-up and handed to services through the context."""
 
@@ -333,6 +350,7 @@ class Store(Protocol):
     feedback: FeedbackRepository
     size_offsets: SizeOffsetRepository
     identity: IdentityRepository
+    sites: SiteRepository
 
     def initialize(self) -> None:
         """Create or migrate schema/tables. Idempotent."""

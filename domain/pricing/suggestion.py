@@ -57,7 +57,12 @@ class ComparableSale(Record):
     price: float = Field(ge=0)
     sold_at: datetime
     similarity: float = Field(ge=0, le=1)
-    weight: float = Field(ge=0)
+    weight: float = Field(
+        ge=0,
+        le=1,
+        description="The share of the suggested price this sale carries: its learned weight (similarity, age "
+        "from the pricing moment, condition, brand) over all comparables' weights plus the price model's.",
+    )
 
 
 class PriceAdjustment(Record):

@@ -49,15 +49,14 @@ def main() -> None:
     env = {**os.environ, "PAKKA_DATA_DIR": str(data_dir), "PAKKA_LOG_LEVEL": "WARNING"}
     try:
         for command in PREPARE:
-            subprocess.run(
-                [*pakka(), *command], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
+            wall_time([*pakka(), *command], env)
         print(f"{'command':<60} {'best s':>8} {'median s':>9}")
         for command in COMMANDS:
             samples = [wall_time([*pakka(), *command], env) for _ in range(args.runs)]
             label = "pakka " + " ".join(part if " " not in part else repr(part) for part in command)
             print(f"{label:<60} {min(samples):>8.2f} {statistics.median(samples):>9.2f}", flush=True)
-        print(f"(python -c pass: {wall_time([sys.executable, '-c', 'pass'], env):.2f} s; {os.cpu_count()} cores)")
+        bare = wall_time([sys.executable, "-c", "pass"], env)
+        print(f"(python -c pass: {bare:.2f} s; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f})")
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 

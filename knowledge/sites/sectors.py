@@ -173,13 +173,14 @@ def sector_profile(sector: str) -> SectorProfile:
     return profiles.get(sector, profiles["other"])
 
 
-_WORD = re.compile(r"[\w\u0900-\u097f-]+", re.UNICODE)
+_WORD = re.compile(r"[\w\u0900-\u097f]+", re.UNICODE)
 NUKTA = "\u093c"
 
 
 def normalize(text: str) -> str:
-    """Lower case, NFC, Devanagari nukta dropped (ज़ = ज), punctuation to spaces, simple English plurals
-    dropped ("vegetables" -> "vegetable"), single spaces. Keywords and descriptions go through the same."""
+    """Lower case, NFC, Devanagari nukta dropped (ज़ = ज), punctuation and hyphens to spaces, simple English
+    plurals dropped ("vegetables" -> "vegetable"), single spaces. Keywords and descriptions go through the
+    same."""
     text = unicodedata.normalize("NFC", text).casefold().replace(NUKTA, "")
     words = [_singular(word) for word in _WORD.findall(text)]
     return " ".join(words)

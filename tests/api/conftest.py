@@ -1,5 +1,6 @@
 """API fixtures: the app on each store backend (TestClient, lifespan running) over a small seeded catalog,
-the same app behind a real uvicorn server on loopback, and JSON log capture."""
+the same app behind a real uvicorn server on loopback, tokens to call it with (`auth`), and JSON log
+capture."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from core.commerce.payments import PaymentGateway
+from core.records.identity import Role
 from core.logging import configure_logging
 from core.schemas import (
     InventoryRecord,
@@ -172,6 +174,42 @@ def start_client(settings: Settings) -> Iterator[StartClient]:
 @pytest.fixture
 def client(start_client: StartClient) -> TestClient:
     return start_client()
+
+
+class Tokens:
+    """Signs callers in to a running app the way an operator does (`pakka auth token`): each method returns
+    the request headers of an access token minted with the app's own key."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+
+    def as_(
+        self, user_id: str, role: Role = Role.SHOPPER, tenant_id: str | None = None, ttl_s: int | None = None
+    ) -> dict[str, str]:
+        services = self._app.state.services
+        tenant = tenant_id or services.settings.default_tenant
+        token, _ = services.identity.operator_token(tenant, user_id, role, ttl_s=ttl_s)
+        return {"Authorization": f"Bearer {token}"}
+
+    def shopper(self, user_id: str = "u1", tenant_id: str | None = None) -> dict[str, str]:
+        return self.as_(user_id, Role.SHOPPER, tenant_id)
+
+    def merchant(self, tenant_id: str | None = None, user_id: str = "m1") -> dict[str, str]:
+        return self.as_(user_id, Role.MERCHANT, tenant_id)
+
+    def admin(self, user_id: str = "ops") -> dict[str, str]:
+        return self.as_(user_id, Role.ADMIN)
+
+
+def tokens_for(client: TestClient | FastAPI) -> Tokens:
+    """`Tokens` for an app started by `start_client` (or a `live_server` app)."""
+    return Tokens(client if isinstance(client, FastAPI) else client.app)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def auth(client: TestClient) -> Tokens:
+    """Tokens for the `client` fixture's app: `auth.shopper("u1")`, `auth.merchant()`, `auth.admin()`."""
+    return tokens_for(client)
 
 
 @pytest.fixture

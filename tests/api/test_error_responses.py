@@ -12,13 +12,13 @@ from httpx import Response
 
 from api.errors import STATUS_BY_ERROR
 from core.errors import PakkaError, StoreUnavailable
+from tests.api.conftest import Tokens
 from tools.vision.errors import ScanRejected
 
 # The HTTP layer under test behaves the same on every store; the store-specific paths are in routes/.
 pytestmark = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 
 VALID_ORDER: dict[str, Any] = {
-    "user_id": "u1",
     "region": "mumbai",
     "payment_method": "cod",
     "items": [{"product_id": "shoe-run", "size": "UK8", "quantity": 1}],
@@ -45,11 +45,16 @@ def assert_error_shape(response: Response, status: int, code: str) -> dict[str, 
 
 
 BAD_ORDERS: list[Any] = [
-    pytest.param({"content": b'{"user_id": "u1", "items": ['}, 422, "MALFORMED_JSON", id="malformed-json"),
-    pytest.param({"content": b'{"user_id": "\xff"}'}, 400, "MALFORMED_JSON", id="not-utf8"),
+    pytest.param({"content": b'{"region": "mumbai", "items": ['}, 400, "MALFORMED_JSON", id="malformed-json"),
+    pytest.param({"content": b'{"region": "\xff"}'}, 400, "MALFORMED_JSON", id="not-utf8"),
+    pytest.param({"content": b'{"region": "mumbai",}'}, 400, "MALFORMED_JSON", id="trailing-comma"),
+    pytest.param({"content": b"{'region': 'mumbai'}"}, 400, "MALFORMED_JSON", id="single-quotes"),
     pytest.param({"json": ["not", "an", "object"]}, 422, "VALIDATION_ERROR", id="array-body"),
     pytest.param({"content": b""}, 422, "VALIDATION_ERROR", id="empty-body"),
     pytest.param({"json": line_with(quantity="two")}, 422, "VALIDATION_ERROR", id="quantity-not-a-number"),
+    pytest.param({"json": line_with(quantity=True)}, 422, "VALIDATION_ERROR", id="quantity-true"),
+    pytest.param({"json": line_with(quantity="1")}, 422, "VALIDATION_ERROR", id="quantity-a-string"),
+    pytest.param({"json": line_with(quantity=1.0)}, 422, "VALIDATION_ERROR", id="quantity-a-float"),
     pytest.param({"json": order_with(items="shoe-run")}, 422, "VALIDATION_ERROR", id="items-not-a-list"),
     pytest.param({"json": order_with(user_id=42)}, 422, "VALIDATION_ERROR", id="user-id-not-a-string"),
     pytest.param({"json": line_with(quantity=-1)}, 422, "VALIDATION_ERROR", id="negative-quantity"),
@@ -57,6 +62,7 @@ BAD_ORDERS: list[Any] = [
     pytest.param({"json": line_with(quantity=21)}, 422, "VALIDATION_ERROR", id="quantity-over-20"),
     pytest.param({"json": order_with(items=[])}, 422, "VALIDATION_ERROR", id="no-items"),
     pytest.param({"json": order_with(region="Mumbai City")}, 422, "VALIDATION_ERROR", id="bad-region"),
+    pytest.param({"json": order_with(region="atlantis")}, 422, "INVALID_INPUT", id="unknown-region"),
     pytest.param({"json": order_with(coupon="FREE")}, 422, "VALIDATION_ERROR", id="unknown-field"),
     pytest.param({"json": line_with(product_id="no-such-shoe")}, 404, "NOT_FOUND", id="unknown-product"),
     pytest.param({"json": line_with(size="UK12")}, 422, "INVALID_INPUT", id="unknown-size"),
@@ -84,29 +90,32 @@ BAD_ORDERS: list[Any] = [
 
 @pytest.mark.parametrize(("request_kwargs", "status", "code"), BAD_ORDERS)
 def test_bad_order_requests_get_a_4xx_in_the_error_shape(
-    client: TestClient, request_kwargs: dict[str, Any], status: int, code: str
+    client: TestClient, auth: Tokens, request_kwargs: dict[str, Any], status: int, code: str
 ) -> None:
     kwargs = dict(request_kwargs)
+    kwargs["headers"] = auth.shopper("u1") | kwargs.get("headers", {})
     if "content" in kwargs:
-        kwargs["headers"] = {"Content-Type": "application/json"} | kwargs.get("headers", {})
+        kwargs["headers"] = {"Content-Type": "application/json"} | kwargs["headers"]
 
     response = client.post("/v1/orders", **kwargs)
 
     assert_error_shape(response, status, code)
-    assert client.get("/v1/orders", params={"user_id": "u1"}).json() == {"items": []}
+    assert client.get("/v1/orders", headers=auth.shopper("u1")).json() == {"items": []}
 
 
-def test_malformed_json_reports_where_parsing_stopped(client: TestClient) -> None:
+def test_malformed_json_reports_where_parsing_stopped(client: TestClient, auth: Tokens) -> None:
     response = client.post(
-        "/v1/orders", content=b'{"user_id": }', headers={"Content-Type": "application/json"}
+        "/v1/orders", content=b'{"region": }', headers={"Content-Type": "application/json"} | auth.shopper()
     )
 
-    error = assert_error_shape(response, 422, "MALFORMED_JSON")
-    assert error["details"]["position"] == 12
+    error = assert_error_shape(response, 400, "MALFORMED_JSON")
+    assert error["details"]["position"] == 11
 
 
-def test_validation_errors_list_each_field_without_echoing_input(client: TestClient) -> None:
-    response = client.post("/v1/orders", json=line_with(quantity=-1, size="UK 8 \u0000"))
+def test_validation_errors_list_each_field_without_echoing_input(client: TestClient, auth: Tokens) -> None:
+    response = client.post(
+        "/v1/orders", json=line_with(quantity=-1, size="UK 8 \u0000"), headers=auth.shopper("u1")
+    )
 
     error = assert_error_shape(response, 422, "VALIDATION_ERROR")
     fields = {tuple(item["loc"]): item for item in error["details"]["errors"]}

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
-from knowledge.cli import chart_app, size_app
+from core.errors import InvalidInput
+from graphs.decision import UNKNOWN_SIGMA_MM
+from knowledge.cli import DEFAULT_SIGMA_MM, chart_app, foot_problems, size_app
+from knowledge.sizing.footwear import footwear_fit
 
 runner = CliRunner()
 
@@ -48,10 +53,80 @@ def test_size_foot_table_names_the_best_size_and_low_confidence(tmp_path: Path) 
     assert "lower confidence" in result.stdout
 
 
-def test_size_foot_rejects_implausible_input_with_a_json_error(tmp_path: Path) -> None:
-    result = runner.invoke(size_app, ["foot", "--length-mm", "20", "--data-dir", str(tmp_path)])
+def test_size_foot_rejects_implausible_input_with_a_json_error_under_json(tmp_path: Path) -> None:
+    result = runner.invoke(size_app, ["foot", "--length-mm", "20", "--json", "--data-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert json.loads(result.stderr)["error"]["code"] == "INVALID_INPUT"
+
+
+def test_size_foot_reports_every_problem_at_once_in_words(tmp_path: Path) -> None:
+    result = runner.invoke(
+        size_app,
+        ["foot", "--length-mm", "20", "--width-mm", "-5", "--sigma-mm", "0", "--data-dir", str(tmp_path)],
+    )
+
+    assert result.exit_code == 2
+    assert not result.stderr.lstrip().startswith("{")
+    assert "error: these measurements cannot be sized" in result.stderr
+    for option in ("--length-mm", "--width-mm", "--sigma-mm"):
+        assert f"- {option}:" in result.stderr
+
+
+def test_a_negative_width_is_flagged_even_when_the_length_is_fine(tmp_path: Path) -> None:
+    result = runner.invoke(
+        size_app, ["foot", "--length-mm", "262", "--width-mm", "-5", "--json", "--data-dir", str(tmp_path)]
+    )
+
+    assert result.exit_code == 2
+    assert json.loads(result.stderr)["error"]["problems"] == ["--width-mm: -5 mm must be a positive width"]
+
+
+@pytest.mark.parametrize(
+    ("length", "width", "sigma"),
+    [(262, None, 3), (20, None, 3), (401, None, 3), (262, 40, 3), (262, 200, 3), (262, 98, 0), (262, 98, 31),
+     (80, 16, 0.1), (400, 280, 30), (262, -5, 3), (262, 52.4, 3), (262, 183.4, 3)],
+)  # fmt: skip
+def test_the_cli_refuses_exactly_what_footwear_fit_refuses(
+    length: float, width: float | None, sigma: float
+) -> None:
+    """The CLI checks first to report every problem; it must never refuse what the API's sizing accepts."""
+    try:
+        footwear_fit(length, width, sigma)
+    except InvalidInput:
+        refused = True
+    else:
+        refused = False
+
+    assert bool(foot_problems(length, width, sigma, None)) == refused
+
+
+def test_size_foot_assumes_the_uncertainty_the_decision_graph_assumes() -> None:
+    assert DEFAULT_SIGMA_MM == UNKNOWN_SIGMA_MM
+
+
+def test_size_foot_gives_the_api_numbers_for_a_scan_and_prints_what_it_assumed(tmp_path: Path) -> None:
+    """A scan of 262.7 +- 1.3 mm: the CLI with that uncertainty prints the fit footwear_fit gives the API."""
+    api_fit = footwear_fit(262.7, None, 1.3, "Sprintara")
+    result = runner.invoke(
+        size_app,
+        [
+            "foot",
+            "--length-mm",
+            "262.7",
+            "--sigma-mm",
+            "1.3",
+            "--brand",
+            "Sprintara",
+            "--data-dir",
+            str(tmp_path),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    best = api_fit.sizes[0]
+    assert re.search(rf"{best.size}\s+│\s+{best.probability:.0%}", result.stdout)
+    assert "Sprintara chart: which size fits a 262.7 mm foot" in result.stdout
+    assert "Assumed: length 262.7 ± 1.3 mm (1 sd)" in result.stdout
 
 
 def test_size_body_json_for_a_slim_brand(tmp_path: Path) -> None:
@@ -141,7 +216,7 @@ def test_import_chart_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = runner.invoke(chart_app, ["import-chart", str(source), "--data-dir", str(tmp_path)])
+    result = runner.invoke(chart_app, ["import-chart", str(source), "--json", "--data-dir", str(tmp_path)])
     assert result.exit_code == 2
     problems = json.loads(result.stderr)["error"]["problems"]
     assert any(problem.startswith("id:") for problem in problems)

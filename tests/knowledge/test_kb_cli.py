@@ -89,3 +89,78 @@ def test_vector_search_without_an_embedding_model_is_a_usage_error(
 
     assert result.exit_code == 2
     assert "needs an embedding model" in result.output
+
+
+def add_tenant_with_products(settings: Settings, tenant_id: str, count: int) -> None:
+    from decimal import Decimal
+
+    from core.schemas import Product, Tenant
+
+    store = open_store(settings)
+    try:
+        store.tenants.put(Tenant(id=tenant_id, name=tenant_id))
+        store.products.put_many(
+            Product(
+                id=f"p{number}",
+                tenant_id=tenant_id,
+                name=f"Chappal {number}",
+                category="footwear",
+                price_inr=Decimal(499),
+            )
+            for number in range(count)
+        )
+    finally:
+        store.close()
+
+
+def test_build_indexes_every_tenant_in_the_store(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAKKA_EMBEDDING_MODEL", "none")
+    add_tenant_with_products(settings, "shop", 3)
+
+    report = json.loads(run("build", "--json"))
+
+    assert report["products"] == {"demo": 300, "shop": 3}
+    assert report["curated"] > 0
+
+
+def test_search_on_a_never_built_index_builds_it_first_and_says_so(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAKKA_EMBEDDING_MODEL", "none")
+
+    result = CliRunner().invoke(kb_app, ["search", "sprintara", "--json", "--k", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "lacks the curated knowledge (never built)" in result.stderr
+    assert "indexing it now" in result.stderr
+    hits = json.loads(result.stdout)
+    assert len(hits) == 2 and hits[0]["doc"]["brand"] == "Sprintara"
+
+
+def test_search_with_no_build_on_a_never_built_index_says_what_to_run(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAKKA_EMBEDDING_MODEL", "none")
+
+    result = CliRunner().invoke(kb_app, ["search", "sprintara", "--no-build"])
+
+    assert result.exit_code == 1
+    assert "error: the knowledge index" in result.stderr
+    assert "run `pakka kb build`" in result.stderr
+    assert result.stdout == ""
+
+
+def test_search_indexes_products_imported_since_the_last_build(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAKKA_EMBEDDING_MODEL", "none")
+    run("build")
+    add_tenant_with_products(settings, "shop", 2)
+
+    result = CliRunner().invoke(
+        kb_app, ["search", "chappal", "--tenant", "shop", "--type", "product", "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "2 of shop's 2 products" in result.stderr or "2 of tenant shop's 2 products" in result.stderr
+    assert {hit["doc"]["id"] for hit in json.loads(result.stdout)} == {"product:p0", "product:p1"}

@@ -30,9 +30,9 @@ import numpy as np
 
 from tools.vision.errors import ScanRejected
 
-# Outward normals come from the mask blurred over this scale: a pixel staircase turns normals by up to
-# 45 degrees, a foot's outline over a few millimetres by a few.
-NORMAL_SMOOTHING_MM = 1.5
+# Outward normals come from chords of the outline this long either side of a point: a pixel staircase
+# turns normals by up to 45 degrees, a foot's outline over a few millimetres by a few.
+NORMAL_SMOOTHING_MM = 5.0
 # An outline point is at floor level where its outward normal faces the nadir by at least this cosine
 # (about 80 degrees): the leg's band, whose sides run along rays from the nadir, stays out.
 FLOOR_FACING_MIN = 0.15
@@ -47,12 +47,16 @@ MIN_FLOOR_RUN_MM = 100.0
 # not, and the silhouette's principal axis (foot and shin in one line) is used.
 ELONGATED_RUN_RATIO = 5.0
 # The ends' radii as shares of the foot's length. Heel: half the heel breadth (ANSUR II: heel breadth /
-# foot length 0.268 men, 0.273 women, sd 0.018). Toes: the longest toe's tip, about half its breadth
-# (about 0.05 of the length; an assumption, hence the wide relative sd).
-HEEL_RADIUS_MM = 35.0
+# foot length 0.268 men, 0.273 women, sd 0.018); its outline is not a circle, hence the wider sd. Toes:
+# seen from the side the rim lies on the toes' envelope (the big toe's tip, or the lesser toes' slope),
+# so the radius is a rough one (an assumption, with a wide sd); the toes' end mostly comes from the
+# silhouette's reach less the toes' shadow instead (TOE_SHADOW_HEIGHT_MM).
+HEEL_RADIUS_RATIO = 0.135
 HEEL_RADIUS_RELATIVE_SD = 0.3
-TOE_RADIUS_MM = 37.0
+TOE_RADIUS_RATIO = 0.15
 TOE_RADIUS_RELATIVE_SD = 0.6
+TYPICAL_LENGTH_MM = 255.0  # ANSUR II, men and women pooled
+MIN_LENGTH_GUESS_MM = 120.0
 RIM_SIGMA_MM = 0.8  # where the rim sits along the outline (the facing threshold, the normals' smoothing)
 RIM_AVERAGE_MM = 5.0
 # An end known less well than this is not seen (a heel's rim at 60 degrees: half its radius hidden).
@@ -137,15 +141,14 @@ class Outline:
             | (points[:, 0] >= width - touch)
             | (points[:, 1] >= height - touch)
         )
-        normals = outward_normals(mask, points, NORMAL_SMOOTHING_MM * px_per_mm)
+        normals = contour_normals(points, NORMAL_SMOOTHING_MM * px_per_mm)
         towards = nadir - points
         facing = np.einsum("ij,ij->i", normals, towards) / np.maximum(np.linalg.norm(towards, axis=1), 1e-9)
         return cls(points, normals, on_edge, facing, np.asarray(nadir, np.float64), float(camera_height))
 
 
-def floor_run(outline: Outline, px_per_mm: float) -> np.ndarray | None:
-    """Indices (in order along the outline) of the longest run of floor-level points, or None if none is
-    MIN_FLOOR_RUN_MM long.
+def floor_runs(outline: Outline, px_per_mm: float) -> list[np.ndarray]:
+    """Runs of floor-level points (indices in order along the outline), longest first.
 
     How much a point faces the nadir is smoothed along the outline over FACING_SMOOTHING_MM first (a
     staircase of pixels, a wrinkle), and gaps up to RUN_GAP_MM that stay off the sheet's edge are bridged.
@@ -158,20 +161,24 @@ def floor_run(outline: Outline, px_per_mm: float) -> np.ndarray | None:
     facing = np.convolve(padded, kernel / kernel.sum(), mode="valid")[:count]
     floor = (facing > FLOOR_FACING_MIN) & ~outline.on_edge
     if not floor.any():
-        return None
+        return []
+    if not floor.all():
+        for start, length in _runs(~floor):
+            gap = (start + np.arange(length)) % count
+            if length <= RUN_GAP_MM * px_per_mm and not outline.on_edge[gap].any():
+                floor[gap] = True
     if floor.all():
-        return np.arange(count)
-    # Bridge short gaps (not across the sheet's edge), then take the runs in order from a run's start.
-    for start, length in _runs(~floor):
-        gap = (start + np.arange(length)) % count
-        if length <= RUN_GAP_MM * px_per_mm and not outline.on_edge[gap].any():
-            floor[gap] = True
-    if floor.all():
-        return np.arange(count)
-    start, length = max(_runs(floor), key=lambda run: run[1])
-    if length < MIN_FLOOR_RUN_MM * px_per_mm:
+        return [np.arange(count)]
+    runs = sorted(_runs(floor), key=lambda run: run[1], reverse=True)
+    return [(start + np.arange(length)) % count for start, length in runs]
+
+
+def floor_run(outline: Outline, px_per_mm: float) -> np.ndarray | None:
+    """The longest run of floor-level points (`floor_runs`), or None if none is MIN_FLOOR_RUN_MM long."""
+    runs = floor_runs(outline, px_per_mm)
+    if not runs or len(runs[0]) < MIN_FLOOR_RUN_MM * px_per_mm:
         return None
-    return (start + np.arange(length)) % count
+    return runs[0]
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -233,11 +240,7 @@ def run_end(
     along = outline.points[run] @ direction
     extreme = int(np.argmax(along))
     lower = float(along[extreme])
-    reach = max(1, round(RIM_AVERAGE_MM * px_per_mm))
-    window = run[max(0, extreme - reach) : extreme + reach + 1]
-    normal = outline.normals[window].mean(axis=0)
-    normal /= max(float(np.linalg.norm(normal)), 1e-9)
-    angle = float(np.degrees(np.arccos(np.clip(normal @ direction, -1.0, 1.0))))
+    angle = _rim_angle(outline, run, extreme, direction, px_per_mm)
     # Past 90 degrees the run stops short of the end's curve (a side running on under the leg): no rim.
     correction = model.radius_px * (1.0 - np.cos(np.radians(angle))) if angle < 90.0 else np.inf
     upper = _local_reach(outline, int(run[extreme]), direction, px_per_mm)
@@ -271,6 +274,29 @@ def run_end(
     position = min(max(position, lower), upper)
     sigma_px = min(sigma_px, max((upper - lower) / np.sqrt(12.0), RIM_SIGMA_MM * px_per_mm))
     return End(position, sigma_px / px_per_mm, angle, extreme)
+
+
+def _rim_angle(
+    outline: Outline, run: np.ndarray, extreme: int, direction: np.ndarray, px_per_mm: float
+) -> float:
+    """The angle (degrees) between `direction` and the outline's normal at the run's extreme point.
+
+    One point's normal is noisy, and a mean over the points before the run's end lags behind the end's:
+    the normals' angle is fitted as a straight line along RIM_AVERAGE_MM of the run either side of the
+    point (an arc of constant curvature turns evenly) and read at the point.
+    """
+    reach = max(2, round(RIM_AVERAGE_MM * px_per_mm))
+    offsets = np.arange(max(0, extreme - reach), min(len(run), extreme + reach + 1))
+    normals = outline.normals[run[offsets]]
+    across = np.array([-direction[1], direction[0]])
+    angles = np.arctan2(normals @ across, normals @ direction)
+    angles = np.unwrap(angles)
+    if len(offsets) >= 3:
+        slope, intercept = np.polyfit(offsets - extreme, angles, 1)
+        angle = intercept
+    else:
+        angle = float(angles.mean())
+    return float(np.degrees(abs(angle)))
 
 
 def _local_reach(outline: Outline, index: int, direction: np.ndarray, px_per_mm: float) -> float:
@@ -310,17 +336,23 @@ def measure_floor_outline(
     FOOT_OFF_SHEET (the footprint's outline runs into the sheet's edge at the toes or a side), HEEL_HIDDEN
     (the heel not seen: under the shin, or past the edge) or TOES_HIDDEN."""
     axis = foot_axis(outline, run, mask)
-    pooled = 0.5 * (HEEL_RADIUS_MM + TOE_RADIUS_MM) * px_per_mm
+    # The ends' radii scale with the foot: a first guess of its length is the run's extent along it, with
+    # the ends' corrections for a typical foot added.
+    typical = EndModel(0.5 * (HEEL_RADIUS_RATIO + TOE_RADIUS_RATIO) * TYPICAL_LENGTH_MM * px_per_mm, 0.0)
     provisional = (
-        run_end(outline, run, axis, EndModel(pooled, 0.0), px_per_mm),
-        run_end(outline, run, -axis, EndModel(pooled, 0.0), px_per_mm),
+        run_end(outline, run, axis, typical, px_per_mm),
+        run_end(outline, run, -axis, typical, px_per_mm),
     )
     toe_direction = -heel_end_sign(outline, mask, axis, provisional) * axis
+    length_guess = max(
+        float(np.ptp(outline.points[run] @ axis)) + 2 * typical.radius_px * (1 - np.cos(np.radians(45.0))),
+        MIN_LENGTH_GUESS_MM * px_per_mm,
+    )
     toe_model = EndModel(
-        TOE_RADIUS_MM * px_per_mm, TOE_RADIUS_RELATIVE_SD, TOE_SHADOW_HEIGHT_MM, TOE_SHADOW_HEIGHT_SD_MM
+        TOE_RADIUS_RATIO * length_guess, TOE_RADIUS_RELATIVE_SD, TOE_SHADOW_HEIGHT_MM, TOE_SHADOW_HEIGHT_SD_MM
     )
     toe = run_end(outline, run, toe_direction, toe_model, px_per_mm)
-    heel_model = EndModel(HEEL_RADIUS_MM * px_per_mm, HEEL_RADIUS_RELATIVE_SD)
+    heel_model = EndModel(HEEL_RADIUS_RATIO * length_guess, HEEL_RADIUS_RELATIVE_SD)
     heel = run_end(outline, run, -toe_direction, heel_model, px_per_mm)
     heel_at_edge = False
     for touching, run_index in zip(run_touches_edge(outline, run, px_per_mm), (0, len(run) - 1), strict=True):
@@ -423,12 +455,15 @@ def principal_axis(mask: np.ndarray) -> np.ndarray:
     return np.array([np.cos(angle), np.sin(angle)])
 
 
-def outward_normals(mask: np.ndarray, points: np.ndarray, sigma_px: float) -> np.ndarray:
-    """Unit normals pointing out of the mask at outline points, from the gradient of the blurred mask."""
-    blurred = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), max(sigma_px, 1.0))
-    gradient_x = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
-    gradient_y = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
-    rows = np.clip(points[:, 1].astype(np.int32), 0, mask.shape[0] - 1)
-    cols = np.clip(points[:, 0].astype(np.int32), 0, mask.shape[1] - 1)
-    normals = -np.column_stack([gradient_x[rows, cols], gradient_y[rows, cols]]).astype(np.float64)
+def contour_normals(points: np.ndarray, reach_px: float) -> np.ndarray:
+    """Unit outward normals along a closed outline, square to the chord between the points `reach_px`
+    before and after each (on an arc, the normal at its middle): smoother than one pixel's, and unlike a
+    blurred mask's gradient, unmoved by parts of the silhouette that are near but not on the outline."""
+    step = max(1, round(reach_px))
+    chords = np.roll(points, -step, axis=0) - np.roll(points, step, axis=0)
+    normals = np.column_stack([-chords[:, 1], chords[:, 0]])
+    # Which side is outward follows from the outline's orientation (its signed area), not assumed.
+    area = float(np.sum(points[:, 0] * np.roll(points[:, 1], -1) - np.roll(points[:, 0], -1) * points[:, 1]))
+    if area > 0:
+        normals = -normals
     return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)

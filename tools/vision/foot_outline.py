@@ -2,20 +2,19 @@
 
 A phone held at an angle sees the shin as well as the foot. Mapped onto the sheet's plane, everything above
 the floor slides away from the camera's foot point (the nadir: the point of the floor straight below the
-lens): the leg becomes a band running from the ankle away from the camera, often past the sheet's edge. So a
-silhouette that reaches the sheet's edge is not by itself a foot off the sheet. Where it reaches the edge,
-and where the camera stands, say what it is:
+lens): the top of the foot past its far side, the leg into a band running from the ankle away from the
+camera, often past the sheet's edge. So a silhouette that reaches the sheet's edge is not by itself a foot
+off the sheet, and its extent is not the foot's. How the silhouette is read depends on where the camera is:
 
-- a crossing beside the foot, on the side away from the camera, is the leg rising out of the picture; on the
-  camera's side (no leg goes that way) it is the foot's own side off the sheet;
-- a crossing at an end of the foot is its heel end when it lies away from the camera (the toes are then the
-  other end), and the foot itself off the sheet when it lies towards the camera or both ends cross;
-- at the heel end, it is the heel at the sheet's edge (the heel-against-a-wall protocol: the length runs
-  from the toe tip to that edge) when the camera sees the heel from the side or behind, and a hidden heel
-  (HEEL_HIDDEN, with advice) when the camera is in front of the toes and the shin's band covers the heel;
-- seen from nearly straight above, the camera's side tells little: a short crossing (a heel at the edge) is
-  the wall protocol, and a broad one a foot past the edge, or a shin over the heel where the end left on
-  the sheet is as broad as toes.
+- a silhouette that stays inside the sheet is measured whole (seen from above, as the rendered photos are);
+- seen at an angle (the nadir further from the silhouette than OVERHEAD_RATIO of the camera's height), the
+  side of the outline that faces the nadir is the footprint's own, at floor level: foot_floor measures the
+  length from it, with each end's hidden part and its uncertainty, tells heel from toes, and refuses when
+  an end is not seen (HEEL_HIDDEN, TOES_HIDDEN) or the footprint itself runs off the sheet (FOOT_OFF_SHEET);
+  a heel whose outline reaches the sheet's edge is the heel-against-a-wall protocol;
+- seen from nearly straight above, where the silhouette crosses the sheet's edge decides: a short crossing
+  at an end (a heel at the edge) is the wall protocol, a broad one on the far side of the nadir, or one
+  that leaves toes on the sheet, a shin over the heel, and any other a foot past the edge.
 
 Seen from the side, the top of the foot slides past its far edge, so the width is then estimated from the
 length (ANSUR II's breadth/length ratio) with that ratio's spread as its uncertainty, and flagged.
@@ -32,19 +31,18 @@ import cv2
 import numpy as np
 
 from tools.vision.errors import ScanRejected
-from tools.vision.foot_floor import FloorOutline, Outline, floor_run, measure_floor_outline
+from tools.vision.foot_floor import (
+    FloorOutline,
+    Outline,
+    floor_run,
+    floor_runs,
+    measure_floor_outline,
+    principal_axis,
+    run_touches_edge,
+)
 from tools.vision.sheet_geometry import PHONE_FOCAL_PER_DIAGONAL
 
 EDGE_TOUCH_MM = 3.0
-NORMAL_STEP_MM = 4.0
-# A boundary point whose outward normal turns this far from the nadir still counts as seen at floor level.
-MIN_NEAR_FACING_COS = -0.25
-# The camera is in front of the toes when the direction from the foot to the nadir is within
-# FRONT_VIEW_ANGLE_DEG of the toe direction: foot and shin then lie along one line, and the forefoot's two
-# sides are seen at floor level. The shin's band covers the heel when that direction is within
-# HEEL_HIDDEN_ANGLE_DEG of it; further round, the shin leaves the heel's back in view on one side.
-FRONT_VIEW_ANGLE_DEG = 50.0
-HEEL_HIDDEN_ANGLE_DEG = 30.0
 # Below this ratio of the nadir's distance from the foot to the camera's height, the photo is from above.
 OVERHEAD_RATIO = 0.3
 # A crossing of the sheet's edge whose side is within this angle of square to the foot's axis is an end of the
@@ -63,9 +61,10 @@ MIN_TOE_END_BREADTH_RATIO = 0.75
 # end.
 SHIN_SIDE_RATIO = 0.05
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
-# Foot breadth over foot length in adults (ANSUR II, both genders): mean and standard deviation.
-WIDTH_RATIO_MEAN = 0.385
-WIDTH_RATIO_SD = 0.02
+# Foot breadth over foot length in adults (ANSUR II: footbreadthhorizontal / footlength 0.376 +- 0.017 in
+# men, 0.377 +- 0.018 in women): mean and standard deviation.
+WIDTH_RATIO_MEAN = 0.376
+WIDTH_RATIO_SD = 0.018
 HEEL_AT_EDGE_SIGMA_MM = 2.5  # the heel's contact with the floor sits a little inside the edge it touches
 MAX_SINGLE_FOOT_WIDTH_RATIO = 0.6
 
@@ -77,7 +76,6 @@ _RETAKE_HEEL = [
     "Your shin hides your heel: take the photo from the side of your foot, so the heel shows.",
     "Or put the sheet's short edge against a wall and stand with your heel touching the wall.",
 ]
-_RETAKE_TOES = ["Your leg hides your toes: take the photo from the side or from in front of your toes."]
 _RETAKE_ONE_FOOT = ["Measure one foot at a time: keep the other foot off the sheet and out of the photo."]
 
 
@@ -107,10 +105,14 @@ def camera_over_sheet(
     """The camera's nadir and height in rectified-sheet pixels, from the sheet's corners (tl, tr, br, bl).
 
     The homography from the sheet (mm) to the photo is K [r1 r2 t] for a phone lens K; the camera centre is
-    -R^T t in the sheet's frame.
+    -R^T t in the sheet's frame. The sheet's frame has its origin at the sheet's centre: r1 and r2 are only
+    nearly orthonormal (the lens is assumed), and with the origin at a corner, which corner it is (the
+    photo rotated, mirrored) would move the estimate by centimetres; about the centre, turning the frame
+    by half a turn or mirroring it turns the estimate with it.
     """
     width_mm, height_mm = sheet_mm
-    plane = np.float32([[0, 0], [width_mm, 0], [width_mm, height_mm], [0, height_mm]])
+    half_w, half_h = width_mm / 2, height_mm / 2
+    plane = np.float32([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h], [-half_w, half_h]])
     homography = cv2.getPerspectiveTransform(plane, corners_px.astype(np.float32)).astype(np.float64)
     width, height = image_size
     focal = PHONE_FOCAL_PER_DIAGONAL * float(np.hypot(width, height))
@@ -123,7 +125,8 @@ def camera_over_sheet(
     rotation = np.column_stack([first, second, np.cross(first, second)])
     left, _, right = np.linalg.svd(rotation)
     centre = -(left @ right).T @ translation
-    return Camera(nadir=centre[:2] * px_per_mm, height=max(abs(float(centre[2])), 1.0) * px_per_mm)
+    nadir_mm = centre[:2] + np.array([half_w, half_h])
+    return Camera(nadir=nadir_mm * px_per_mm, height=max(abs(float(centre[2])), 1.0) * px_per_mm)
 
 
 def whole_foot_extents(mask: np.ndarray, px_per_mm: float) -> tuple[float, float]:
@@ -132,7 +135,7 @@ def whole_foot_extents(mask: np.ndarray, px_per_mm: float) -> tuple[float, float
     The axis comes from the mask's second moments. Extents are measured on boundary pixel centres,
     plus one pixel for the half pixel each side of them.
     """
-    axis = _principal_axis(mask)
+    axis = principal_axis(mask)
     across = np.array([-axis[1], axis[0]])
     boundary = _boundary(mask).astype(np.float64)
     along_axis, across_axis = boundary @ axis, boundary @ across
@@ -162,12 +165,26 @@ def foot_outline(mask: np.ndarray, px_per_mm: float, camera: Camera) -> FootOutl
         _reject_two_feet(length_mm, width_mm)
         return FootOutline(length_mm, width_mm, 0.0, 0.0, PROTOCOL_ON_SHEET)
     centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
-    if float(np.linalg.norm(camera.nadir - centre)) >= OVERHEAD_RATIO * camera.height:
-        outline = Outline.of(mask, px_per_mm, camera.nadir, camera.height, EDGE_TOUCH_MM)
-        run = floor_run(outline, px_per_mm)
-        if run is not None:
-            return _from_floor(measure_floor_outline(mask, px_per_mm, outline, run))
-    return _crossing_outline(mask, points.astype(np.float64), on_edge, px_per_mm, camera)
+    if float(np.linalg.norm(camera.nadir - centre)) < OVERHEAD_RATIO * camera.height:
+        return _overhead_crossing(mask, points.astype(np.float64), on_edge, px_per_mm, camera)
+    outline = Outline.of(mask, px_per_mm, camera.nadir, camera.height, EDGE_TOUCH_MM)
+    run = floor_run(outline, px_per_mm)
+    if run is not None:
+        return _from_floor(measure_floor_outline(mask, px_per_mm, outline, run))
+    # Too little of the footprint's outline shows: cut off by the sheet's edge on the camera's side (no leg
+    # crosses that way: the foot is off the sheet there), or hidden (the shin over the heel, seen from in
+    # front of the toes).
+    crossed_towards_camera = any(
+        float(_SIDE_NORMALS[side] @ (camera.nadir - side_points.mean(axis=0))) > 0
+        for side, side_points in _crossed_sides(points[on_edge].astype(np.float64), (width, height))
+    )
+    if crossed_towards_camera or any(
+        any(run_touches_edge(outline, short, px_per_mm)) for short in floor_runs(outline, px_per_mm)
+    ):
+        raise ScanRejected("FOOT_OFF_SHEET", "the side of the foot runs off the sheet", _RETAKE_FOOT)
+    raise ScanRejected(
+        "HEEL_HIDDEN", "seen at this angle, too little of the foot's outline on the floor shows", _RETAKE_HEEL
+    )
 
 
 def _from_floor(floor: FloorOutline) -> FootOutline:
@@ -182,21 +199,23 @@ def _from_floor(floor: FloorOutline) -> FootOutline:
     return FootOutline(floor.length_mm, width_mm, floor.length_sigma_mm, width_extra, protocol, tuple(issues))
 
 
-def _crossing_outline(
+def _overhead_crossing(
     mask: np.ndarray, points: np.ndarray, on_edge: np.ndarray, px_per_mm: float, camera: Camera
 ) -> FootOutline:
-    """The foot in a silhouette that reaches the sheet's edge (see the module's docstring)."""
+    """The foot in a silhouette, seen from nearly above, that reaches the sheet's edge (see the module's
+    docstring)."""
     height, width = mask.shape
     inner, crossing = points[~on_edge], points[on_edge]
     if len(inner) < 10:
         raise ScanRejected("FOOT_OFF_SHEET", "the foot is not fully on the sheet", _RETAKE_FOOT)
     centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
     to_nadir = camera.nadir - centre
-    nadir_distance = float(np.linalg.norm(to_nadir))
-    overhead = nadir_distance < OVERHEAD_RATIO * camera.height
-    # Provisional toe direction: away from where the silhouette leaves the sheet (the leg is at the heel).
+    # Toe direction: the silhouette's principal axis, away from where it leaves the sheet (the leg is at
+    # the heel).
     far_point = inner[int(np.argmax(_nearest_distance(inner, crossing)))]
-    axis = _toe_axis(mask, inner, far_point, camera, overhead)
+    axis = principal_axis(mask)
+    if axis @ (far_point - centre) < 0:
+        axis = -axis
     sides = _crossed_sides(crossing, (width, height))
     ends = [
         (side, side_points)
@@ -209,32 +228,27 @@ def _crossing_outline(
     if ends:
         side, side_points = ends[0]
         end_direction = _SIDE_NORMALS[side]
-        if overhead:
-            chord = float(np.ptp(side_points @ np.array([-end_direction[1], end_direction[0]])))
-            if chord > MAX_HEEL_CHORD_MM * px_per_mm:
-                # The end left on the sheet is the toes (and the crossing a shin over the heel) if it is
-                # nearly as broad as the foot; a heel is much narrower than the forefoot.
-                sideways = np.array([-end_direction[1], end_direction[0]])
-                reach = inner @ -end_direction
-                free_end = inner[reach >= reach.max() - FREE_END_MM * px_per_mm]
-                free_breadth = float(np.ptp(free_end @ sideways))
-                # The shin's shadow runs away from the camera: a broad crossing on the far side of the
-                # nadir is the shin over the heel, as is one that leaves toes on the sheet.
-                away = float(end_direction @ to_nadir) < -SHIN_SIDE_RATIO * camera.height
-                if away or free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
-                    raise ScanRejected(
-                        "HEEL_HIDDEN",
-                        "the shin hides the heel (or the heel is past the sheet's edge)",
-                        [*_RETAKE_HEEL, _RETAKE_FOOT[0]],
-                    )
+        sideways = np.array([-end_direction[1], end_direction[0]])
+        chord = float(np.ptp(side_points @ sideways))
+        if chord > MAX_HEEL_CHORD_MM * px_per_mm:
+            # The end left on the sheet is the toes (and the crossing a shin over the heel) if it is nearly
+            # as broad as the foot; a heel is much narrower than the forefoot. And the shin's shadow runs
+            # away from the camera: a broad crossing on the far side of the nadir is the shin over the heel.
+            reach = inner @ -end_direction
+            free_end = inner[reach >= reach.max() - FREE_END_MM * px_per_mm]
+            free_breadth = float(np.ptp(free_end @ sideways))
+            away = float(end_direction @ to_nadir) < -SHIN_SIDE_RATIO * camera.height
+            if away or free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
                 raise ScanRejected(
-                    "FOOT_OFF_SHEET",
-                    "the foot runs past the sheet's edge (or, seen from above, the shin covers the heel)",
-                    [*_RETAKE_FOOT, _RETAKE_HEEL[0]],
+                    "HEEL_HIDDEN",
+                    "the shin hides the heel (or the heel is past the sheet's edge)",
+                    [*_RETAKE_HEEL, _RETAKE_FOOT[0]],
                 )
-        elif float(end_direction @ to_nadir) > 0:
-            # Towards the camera: no leg goes that way, so it is the foot itself.
-            raise ScanRejected("FOOT_OFF_SHEET", "the foot runs past the sheet's edge", _RETAKE_FOOT)
+            raise ScanRejected(
+                "FOOT_OFF_SHEET",
+                "the foot runs past the sheet's edge (or, seen from above, the shin covers the heel)",
+                [*_RETAKE_FOOT, _RETAKE_HEEL[0]],
+            )
         if float(end_direction @ axis) > 0:
             axis = -axis  # the crossing end is the heel
         heel_side = side
@@ -243,39 +257,22 @@ def _crossing_outline(
     toe = float(along_inner.max())
     heel_inner = float(along_inner.min())
     for side, side_points in sides:
-        if side == heel_side:
-            continue
-        # Beside the foot: the leg rises away from the camera; on the camera's side it is the foot's own side.
-        if overhead:
-            leg = float((side_points @ axis).mean()) < (toe + heel_inner) / 2
-        else:
-            leg = float(_SIDE_NORMALS[side] @ to_nadir) <= 0
-        if not leg:
+        # Beside the foot, the leg's crossing lies nearer the heel than the toes.
+        if side != heel_side and float((side_points @ axis).mean()) >= (toe + heel_inner) / 2:
             raise ScanRejected("FOOT_OFF_SHEET", "the side of the foot runs off the sheet", _RETAKE_FOOT)
-    width_mm, width_measured = _forefoot_width(inner, axis, across, toe, px_per_mm, camera, overhead)
-    issues: list[str] = []
+    forefoot = inner[along_inner >= toe - TOE_REGION_MM * px_per_mm]
+    width_mm = float(np.ptp(forefoot @ across) + 1.0) / px_per_mm
     if heel_side is None:
         length_mm = (toe - heel_inner + 1.0) / px_per_mm
         protocol = PROTOCOL_ON_SHEET
         length_extra = 0.0
     else:
-        cos_front = 0.0 if overhead else float(axis @ to_nadir) / max(nadir_distance, 1e-9)
-        if cos_front > np.cos(np.radians(HEEL_HIDDEN_ANGLE_DEG)):
-            raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
         heel_at_edge = float(np.median(dict(sides)[heel_side] @ axis))
         length_mm = (toe - heel_at_edge + 1.0) / px_per_mm
         protocol = PROTOCOL_HEEL_AT_EDGE
-        # Seen more from the front, the shin covers more of the heel's back: less is known of where it is.
-        length_extra = HEEL_AT_EDGE_SIGMA_MM / max(
-            float(np.sqrt(1.0 - min(max(cos_front, 0.0), 1.0) ** 2)), 0.5
-        )
-    width_extra = 0.0
-    if not width_measured:
-        width_mm = WIDTH_RATIO_MEAN * length_mm
-        width_extra = WIDTH_RATIO_SD * length_mm
-        issues.append("width_estimated")
+        length_extra = HEEL_AT_EDGE_SIGMA_MM
     _reject_two_feet(length_mm, width_mm)
-    return FootOutline(length_mm, width_mm, length_extra, width_extra, protocol, tuple(issues))
+    return FootOutline(length_mm, width_mm, length_extra, 0.0, protocol)
 
 
 _SIDE_NORMALS = {
@@ -297,77 +294,11 @@ def _crossed_sides(crossing: np.ndarray, size: tuple[int, int]) -> list[tuple[st
     return [(names[index], crossing[nearest == index]) for index in range(4) if np.any(nearest == index)]
 
 
-def _toe_axis(
-    mask: np.ndarray, inner: np.ndarray, toe_tip: np.ndarray, camera: Camera, overhead: bool
-) -> np.ndarray:
-    """Unit direction from heel to toes.
-
-    Seen from above, or from in front of the toes (foot and shin then lie along one line), it is the
-    silhouette's principal axis. Seen from the side or behind, the shin's band leaves the foot sideways and
-    skews that axis; the outline seen at floor level (facing the camera's nadir) then runs along the foot.
-    """
-    axis = _principal_axis(mask)
-    centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
-    if axis @ (toe_tip - centre) < 0:
-        axis = -axis
-    if overhead:
-        return axis
-    to_nadir = camera.nadir - centre
-    if axis @ to_nadir > np.cos(np.radians(FRONT_VIEW_ANGLE_DEG)) * np.linalg.norm(to_nadir):
-        return axis
-    normals = _outward_normals(mask, inner)
-    towards = camera.nadir - inner
-    facing = np.einsum("ij,ij->i", normals, towards) / np.maximum(np.linalg.norm(towards, axis=1), 1e-9)
-    near = inner[facing > MIN_NEAR_FACING_COS]
-    if len(near) < 20:
-        return axis
-    spread = np.cov((near - near.mean(axis=0)).T)
-    values, vectors = np.linalg.eigh(spread)
-    near_axis = vectors[:, int(np.argmax(values))]
-    if near_axis @ (toe_tip - centre) < 0:
-        near_axis = -near_axis
-    return near_axis / np.linalg.norm(near_axis)
-
-
-def _forefoot_width(
-    inner: np.ndarray,
-    axis: np.ndarray,
-    across: np.ndarray,
-    toe: float,
-    px_per_mm: float,
-    camera: Camera,
-    overhead: bool,
-) -> tuple[float, bool]:
-    """The forefoot's breadth (mm) across the axis near the toes, and whether it could be measured.
-
-    Only from above or from in front of the toes: seen from the side, the top of the foot slides past its far
-    edge, and from behind, the shin's band lies over the forefoot.
-    """
-    forefoot = inner[inner @ axis >= toe - TOE_REGION_MM * px_per_mm]
-    if len(forefoot) < 10:
-        return 0.0, False
-    across_values = forefoot @ across
-    breadth = (across_values.max() - across_values.min() + 1.0) / px_per_mm
-    if overhead:
-        return float(breadth), True
-    to_nadir = camera.nadir - forefoot.mean(axis=0)
-    front = float(to_nadir @ axis) > np.cos(np.radians(FRONT_VIEW_ANGLE_DEG)) * float(
-        np.linalg.norm(to_nadir)
-    )
-    return float(breadth), front
-
-
 def _reject_two_feet(length_mm: float, width_mm: float) -> None:
     if width_mm > MAX_SINGLE_FOOT_WIDTH_RATIO * length_mm:
         raise ScanRejected(
             "MULTIPLE_FEET", "the shape on the sheet looks like two feet together", _RETAKE_ONE_FOOT
         )
-
-
-def _principal_axis(mask: np.ndarray) -> np.ndarray:
-    moments = cv2.moments(mask, binaryImage=True)
-    angle = 0.5 * np.arctan2(2 * moments["mu11"], moments["mu20"] - moments["mu02"])
-    return np.array([np.cos(angle), np.sin(angle)])
 
 
 def _boundary(mask: np.ndarray) -> np.ndarray:
@@ -383,14 +314,3 @@ def _nearest_distance(points: np.ndarray, others: np.ndarray) -> np.ndarray:
         chunk = points[start : start + 2048]
         result[start : start + 2048] = np.sqrt(((chunk[:, None, :] - sample[None]) ** 2).sum(-1)).min(axis=1)
     return result
-
-
-def _outward_normals(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Unit normals pointing out of the mask at outline points, from the local spread of nearby points."""
-    blurred = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 3.0)
-    gradient_x = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
-    gradient_y = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
-    rows = np.clip(points[:, 1].astype(np.int32), 0, mask.shape[0] - 1)
-    cols = np.clip(points[:, 0].astype(np.int32), 0, mask.shape[1] - 1)
-    normals = -np.column_stack([gradient_x[rows, cols], gradient_y[rows, cols]]).astype(np.float64)
-    return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)

@@ -72,6 +72,14 @@ MIN_CONFIDENT_REGION_SCORE = 0.12
 MIN_CONFIDENT_FLOOR_SHARE = 0.5
 MAX_CONFIDENT_ASPECT_ERROR = 0.1
 
+# Exposure is normalised so that this percentile of whiteness (min of B, G, R) reads EXPOSURE_LEVEL: a sheet
+# covers more than the brightest 3 % of a photo it is found in (MIN_SHEET_AREA_FRACTION), and specular glints
+# less. The gain stays within MAX_EXPOSURE_GAIN either way (a photo of a floor with no sheet is not brightened
+# until its floor looks like paper).
+EXPOSURE_PERCENTILE = 98.0
+EXPOSURE_LEVEL = 220.0
+MAX_EXPOSURE_GAIN = 1.5
+
 _RETAKE_CUT_OFF = [
     "Step back or zoom out so all four corners of the sheet are inside the photo.",
     "Leave a small gap of floor around the sheet on every side.",
@@ -96,13 +104,20 @@ class DetectedSheet:
 
 
 def find_sheet(image: np.ndarray) -> DetectedSheet:
-    """Locate the sheet in a BGR photo or raise `ScanRejected` (NO_SHEET, SHEET_CUT_OFF)."""
+    """Locate the sheet in a BGR photo or raise `ScanRejected` (NO_SHEET, SHEET_CUT_OFF).
+
+    The sheet is looked for and traced in the photo with its exposure normalised (`normalise_exposure`);
+    its brightness is reported as photographed.
+    """
     scale = min(1.0, DETECTION_LONG_SIDE_PX / max(image.shape[:2]))
-    small_bgr = fit_within(image, DETECTION_LONG_SIDE_PX)
+    raw_small = fit_within(image, DETECTION_LONG_SIDE_PX)
+    gain = exposure_gain(raw_small)
+    small_bgr = cv2.convertScaleAbs(raw_small, alpha=gain)
     best = _best_candidate(small_bgr)
     corners = best.quad / scale
+    exposed = cv2.convertScaleAbs(image, alpha=gain)
     for _ in range(REFINE_PASSES):
-        corners, blur_px, residual_px = refine_sides(image, corners, best.feature)
+        corners, blur_px, residual_px = refine_sides(exposed, corners, best.feature)
     corners = order_short_side_first(corners)
     height, width = image.shape[:2]
     if corners.min() < 1 or corners[:, 0].max() > width - 2 or corners[:, 1].max() > height - 2:
@@ -119,11 +134,22 @@ def find_sheet(image: np.ndarray) -> DetectedSheet:
     size = min(SHEET_SIZES, key=lambda sheet: abs(np.log(aspect / sheet.aspect)))
     area_px = cv2.contourArea(corners.astype(np.float32))
     px_per_mm = float(np.sqrt(area_px / (size.width_mm * size.height_mm)))
-    small_white = whiteness(small_bgr)
+    small_white = whiteness(raw_small)
     inside = np.zeros_like(small_white)
     cv2.fillConvexPoly(inside, np.round(best.quad).astype(np.int32), 255)
     brightness = float(np.median(small_white[inside > 0]))
     return DetectedSheet(size, corners, px_per_mm, blur_px, residual_px, brightness, aspect)
+
+
+def exposure_gain(small_bgr: np.ndarray) -> float:
+    """The gain that brings the photo's near-brightest paper-like level (the EXPOSURE_PERCENTILE of
+    whiteness: the sheet, in a photo of one) to EXPOSURE_LEVEL, within MAX_EXPOSURE_GAIN either way.
+
+    Edges, contrasts and the thresholds the candidates must pass are in grey levels; scaling the photo by
+    its own exposure first makes them hold alike for the same scene photographed brighter or darker.
+    """
+    level = float(np.percentile(whiteness(small_bgr), EXPOSURE_PERCENTILE))
+    return float(np.clip(EXPOSURE_LEVEL / max(level, 1.0), 1.0 / MAX_EXPOSURE_GAIN, MAX_EXPOSURE_GAIN))
 
 
 def _best_candidate(small_bgr: np.ndarray) -> Candidate:

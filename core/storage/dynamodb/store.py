@@ -12,6 +12,7 @@ from core.storage.dynamodb.inventory import DynamoInventoryRepository
 from core.storage.dynamodb.orders import DynamoOrderRepository
 from core.storage.dynamodb.products import DynamoProductRepository
 from core.storage.dynamodb.sales import DynamoSalesHistoryRepository
+from core.storage.dynamodb.sites import DynamoSiteRepository
 from core.storage.dynamodb.size_offsets import DynamoSizeOffsetRepository
 from core.storage.dynamodb.tables import TableNames, ensure_tables
 from core.storage.dynamodb.tenants import DynamoTenantRepository
@@ -62,6 +63,7 @@ class DynamoDBStore:
         )
         self.feedback = DynamoFeedbackRepository(self._client, names.feedback)
         self.size_offsets = DynamoSizeOffsetRepository(self._client, names.size_offsets)
+        self.sites = DynamoSiteRepository(self._client, names.sites)
         self.identity = DynamoIdentityRepository(self._client, names.identity)
 
     def initialize(self) -> None:

@@ -70,6 +70,7 @@ PRODUCTS_BY_CATEGORY = "by_category"
 ORDERS_BY_USER = "by_user"
 ORDERS_BY_STATUS = "by_status"
 SOLD_ITEMS_BY_CATEGORY = "by_category"
+SITES_BY_OWNER = "by_owner"
 IDENTITY_BY_USER = "by_user"
 
 TABLES: tuple[TableSpec, ...] = (
@@ -103,6 +104,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("pricing_dead_letters", "tenant_id", "sk"),
     TableSpec("listing_embeddings", "tenant_id", "listing_id"),
     TableSpec("identity", "tenant_id", "sk", (IndexSpec(IDENTITY_BY_USER, "tenant_user", "sk"),)),
+    TableSpec("sites", "site_id", None, (IndexSpec(SITES_BY_OWNER, "owner", "created_at"),)),
 )
 
 
@@ -127,6 +129,7 @@ class TableNames:
     pricing_dead_letters: str
     listing_embeddings: str
     identity: str
+    sites: str
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TableNames:

@@ -25,6 +25,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, _packaged_sql("schema_v2.sql")),
     Migration(3, _packaged_sql("schema_v3.sql")),
     Migration(4, _packaged_sql("schema_v4.sql")),
+    Migration(5, _packaged_sql("schema_v5.sql")),
 )
 
 

@@ -15,6 +15,7 @@ from core.storage.sqlite.migrations import migrate
 from core.storage.sqlite.orders import SqliteOrderRepository
 from core.storage.sqlite.products import SqliteProductRepository
 from core.storage.sqlite.sales import SqliteSalesHistoryRepository
+from core.storage.sqlite.sites import SqliteSiteRepository
 from core.storage.sqlite.size_offsets import SqliteSizeOffsetRepository
 from core.storage.sqlite.tenants import SqliteTenantRepository
 from core.storage.sqlite.users import SqliteUserRepository
@@ -41,6 +42,7 @@ class SqliteStore:
         self.feedback = SqliteFeedbackRepository(self.database)
         self.size_offsets = SqliteSizeOffsetRepository(self.database)
         self.sales = SqliteSalesHistoryRepository(self.database)
+        self.sites = SqliteSiteRepository(self.database)
         self.identity = SqliteIdentityRepository(self.database)
 
     def initialize(self) -> None:

@@ -8,13 +8,14 @@ from fastapi.testclient import TestClient
 
 from api.routes.orders import REPLAYED_HEADER
 from core.commerce.payments import CashOnDelivery, PaymentGateway, TestPaymentProvider
+from tests.api.conftest import Tokens, tokens_for
 
 ReadStock = Callable[[httpx.Client, str, str, str], dict[str, int]]
 
 
-def order_body(user_id: str = "u1", quantity: int = 2, **changes: Any) -> dict[str, Any]:
+def order_body(quantity: int = 2, **changes: Any) -> dict[str, Any]:
+    """An order for the signed-in shopper (the access token names them; no user_id needed)."""
     body: dict[str, Any] = {
-        "user_id": user_id,
         "region": "mumbai",
         "payment_method": "cod",
         "items": [{"product_id": "shoe-run", "size": "UK8", "quantity": quantity}],
@@ -22,8 +23,10 @@ def order_body(user_id: str = "u1", quantity: int = 2, **changes: Any) -> dict[s
     return body | changes
 
 
-def test_placing_an_order_confirms_it_and_takes_the_stock(client: TestClient, read_stock: ReadStock) -> None:
-    response = client.post("/v1/orders", json=order_body(quantity=2))
+def test_placing_an_order_confirms_it_and_takes_the_stock(
+    client: TestClient, auth: Tokens, read_stock: ReadStock
+) -> None:
+    response = client.post("/v1/orders", json=order_body(quantity=2), headers=auth.shopper("u1"))
 
     assert response.status_code == 201
     order = response.json()
@@ -31,15 +34,16 @@ def test_placing_an_order_confirms_it_and_takes_the_stock(client: TestClient, re
     assert order["total_inr"] == 4998
     assert order["items"][0]["unit_price_inr"] == 2499
     assert order["payment_reference"] == f"COD-{order['id']}"
+    assert order["user_id"] == "u1"
     assert REPLAYED_HEADER not in response.headers
     assert read_stock(client, "shoe-run", "UK8", "mumbai") == {"available": 3, "reserved": 0}
-    assert client.get(f"/v1/orders/{order['id']}").json() == order
+    assert client.get(f"/v1/orders/{order['id']}", headers=auth.shopper("u1")).json() == order
 
 
 def test_same_idempotency_key_twice_creates_one_order_and_replays_it(
-    client: TestClient, read_stock: ReadStock
+    client: TestClient, auth: Tokens, read_stock: ReadStock
 ) -> None:
-    headers = {"Idempotency-Key": "checkout-42"}
+    headers = {"Idempotency-Key": "checkout-42", **auth.shopper("u1")}
 
     first = client.post("/v1/orders", json=order_body(quantity=1), headers=headers)
     second = client.post("/v1/orders", json=order_body(quantity=1), headers=headers)
@@ -47,14 +51,14 @@ def test_same_idempotency_key_twice_creates_one_order_and_replays_it(
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.headers[REPLAYED_HEADER] == "true"
     assert second.json() == first.json()
-    assert [order["id"] for order in client.get("/v1/orders", params={"user_id": "u1"}).json()["items"]] == [
+    assert [order["id"] for order in client.get("/v1/orders", headers=auth.shopper("u1")).json()["items"]] == [
         first.json()["id"]
     ]
     assert read_stock(client, "shoe-run", "UK8", "mumbai")["available"] == 4
 
 
-def test_reusing_an_idempotency_key_for_a_different_order_is_422(client: TestClient) -> None:
-    headers = {"Idempotency-Key": "checkout-43"}
+def test_reusing_an_idempotency_key_for_a_different_order_is_422(client: TestClient, auth: Tokens) -> None:
+    headers = {"Idempotency-Key": "checkout-43", **auth.shopper("u1")}
     client.post("/v1/orders", json=order_body(quantity=1), headers=headers)
 
     response = client.post("/v1/orders", json=order_body(quantity=3), headers=headers)
@@ -68,8 +72,9 @@ def test_declined_payment_is_402_with_the_failed_order_and_the_stock_back(
 ) -> None:
     declining = TestPaymentProvider(decline_reason="CARD_DECLINED")
     client = start_client(payments=PaymentGateway([CashOnDelivery(), declining]))
+    shopper = tokens_for(client).shopper("u1")
 
-    response = client.post("/v1/orders", json=order_body(quantity=2, payment_method="test"))
+    response = client.post("/v1/orders", json=order_body(quantity=2, payment_method="test"), headers=shopper)
 
     assert response.status_code == 402
     error = response.json()["error"]
@@ -77,28 +82,31 @@ def test_declined_payment_is_402_with_the_failed_order_and_the_stock_back(
     failed = error["details"]["order"]
     assert (failed["status"], failed["failure_reason"]) == ("FAILED", "CARD_DECLINED")
     assert declining.charged == [failed["id"]]
-    assert client.get(f"/v1/orders/{failed['id']}").json()["status"] == "FAILED"
+    assert client.get(f"/v1/orders/{failed['id']}", headers=shopper).json()["status"] == "FAILED"
     assert read_stock(client, "shoe-run", "UK8", "mumbai") == {"available": 5, "reserved": 0}
 
 
 def test_ordering_more_than_is_in_stock_is_409_and_reserves_nothing(
-    client: TestClient, read_stock: ReadStock
+    client: TestClient, auth: Tokens, read_stock: ReadStock
 ) -> None:
-    response = client.post("/v1/orders", json=order_body(quantity=6))
+    response = client.post("/v1/orders", json=order_body(quantity=6), headers=auth.shopper("u1"))
 
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "INSUFFICIENT_STOCK"
     assert error["details"]["available"] == 5
     assert read_stock(client, "shoe-run", "UK8", "mumbai") == {"available": 5, "reserved": 0}
-    assert client.get("/v1/orders", params={"user_id": "u1"}).json() == {"items": []}
+    assert client.get("/v1/orders", headers=auth.shopper("u1")).json() == {"items": []}
 
 
-def test_cancelling_a_confirmed_order_restocks_it_once(client: TestClient, read_stock: ReadStock) -> None:
-    order = client.post("/v1/orders", json=order_body(quantity=2)).json()
+def test_cancelling_a_confirmed_order_restocks_it_once(
+    client: TestClient, auth: Tokens, read_stock: ReadStock
+) -> None:
+    shopper = auth.shopper("u1")
+    order = client.post("/v1/orders", json=order_body(quantity=2), headers=shopper).json()
 
-    cancelled = client.post(f"/v1/orders/{order['id']}/cancel")
-    again = client.post(f"/v1/orders/{order['id']}/cancel")
+    cancelled = client.post(f"/v1/orders/{order['id']}/cancel", headers=shopper)
+    again = client.post(f"/v1/orders/{order['id']}/cancel", headers=shopper)
 
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "CANCELLED"
@@ -107,25 +115,64 @@ def test_cancelling_a_confirmed_order_restocks_it_once(client: TestClient, read_
     assert read_stock(client, "shoe-run", "UK8", "mumbai") == {"available": 5, "reserved": 0}
 
 
-def test_orders_by_user_are_that_users_newest_first(client: TestClient) -> None:
-    first = client.post("/v1/orders", json=order_body("u1", quantity=1)).json()
-    client.post("/v1/orders", json=order_body("u2", quantity=1))
-    second = client.post("/v1/orders", json=order_body("u1", quantity=1)).json()
+def test_a_shoppers_orders_are_its_own_newest_first(client: TestClient, auth: Tokens) -> None:
+    first = client.post("/v1/orders", json=order_body(quantity=1), headers=auth.shopper("u1")).json()
+    client.post("/v1/orders", json=order_body(quantity=1), headers=auth.shopper("u2"))
+    second = client.post("/v1/orders", json=order_body(quantity=1), headers=auth.shopper("u1")).json()
 
-    response = client.get("/v1/orders", params={"user_id": "u1"})
+    response = client.get("/v1/orders", headers=auth.shopper("u1"))
 
     assert response.status_code == 200
     assert [order["id"] for order in response.json()["items"]] == [second["id"], first["id"]]
 
 
-def test_listing_orders_needs_a_user_id(client: TestClient) -> None:
-    response = client.get("/v1/orders")
+def test_a_merchant_lists_any_of_its_shoppers_orders(client: TestClient, auth: Tokens) -> None:
+    order = client.post("/v1/orders", json=order_body(quantity=1), headers=auth.shopper("u1")).json()
 
-    assert response.status_code == 422
-    assert response.json()["error"]["details"]["errors"][0]["loc"] == ["query", "user_id"]
+    response = client.get("/v1/orders", params={"user_id": "u1"}, headers=auth.merchant())
+
+    assert [item["id"] for item in response.json()["items"]] == [order["id"]]
 
 
-def test_unknown_order_is_404(client: TestClient) -> None:
-    for response in (client.get("/v1/orders/ord_missing"), client.post("/v1/orders/ord_missing/cancel")):
+def test_a_shopper_cannot_place_list_read_or_cancel_for_another(client: TestClient, auth: Tokens) -> None:
+    order = client.post("/v1/orders", json=order_body(quantity=1), headers=auth.shopper("u1")).json()
+    intruder = auth.shopper("u2")
+
+    placed = client.post("/v1/orders", json=order_body(quantity=1, user_id="u1"), headers=intruder)
+    listed = client.get("/v1/orders", params={"user_id": "u1"}, headers=intruder)
+    read = client.get(f"/v1/orders/{order['id']}", headers=intruder)
+    cancelled = client.post(f"/v1/orders/{order['id']}/cancel", headers=intruder)
+
+    assert (placed.status_code, listed.status_code) == (403, 403)
+    assert (read.status_code, cancelled.status_code) == (404, 404)  # someone else's order is not there for u2
+    assert client.get(f"/v1/orders/{order['id']}", headers=auth.shopper("u1")).json()["status"] == "CONFIRMED"
+
+
+def test_the_same_idempotency_key_from_two_shoppers_places_two_orders(client: TestClient, auth: Tokens) -> None:
+    key = {"Idempotency-Key": "cart-1"}
+
+    first = client.post("/v1/orders", json=order_body(quantity=1), headers=key | auth.shopper("u1"))
+    second = client.post("/v1/orders", json=order_body(quantity=1), headers=key | auth.shopper("u2"))
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] != second.json()["id"]
+
+
+def test_orders_need_a_signed_in_caller(client: TestClient) -> None:
+    for response in (
+        client.post("/v1/orders", json=order_body(quantity=1, user_id="u1")),
+        client.get("/v1/orders", params={"user_id": "u1"}),
+    ):
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_unknown_order_is_404(client: TestClient, auth: Tokens) -> None:
+    shopper = auth.shopper("u1")
+    for response in (
+        client.get("/v1/orders/ord_missing", headers=shopper),
+        client.post("/v1/orders/ord_missing/cancel", headers=shopper),
+    ):
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "NOT_FOUND"

@@ -10,20 +10,24 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from core.records.identity import AuthKind
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
 from domain.pricing.events import listing_text
 from knowledge.embeddings import MiniLMEmbedder
-from tests.api.conftest import StartClient, seed_catalog
+from tests.api.conftest import StartClient, seed_catalog, tokens_for
 
 TENANT_HEADER = {"X-Tenant-ID": "demo"}
 
 
 @pytest.fixture
 def client(start_client: StartClient) -> TestClient:
-    """The app without an embedding model: these tests are about events (the embedding tests load one)."""
-    return start_client(embedding_model="none")
+    """The app without an embedding model: these tests are about events (the embedding tests load one);
+    signed in as the demo shop's merchant, whose sales history it is."""
+    client = start_client(embedding_model="none")
+    client.headers.update(tokens_for(client).merchant("demo"))
+    return client
 
 
 def event(
@@ -102,12 +106,42 @@ def test_a_sale_of_an_unknown_listing_is_409_out_of_order_with_the_reason(client
 
 
 def test_an_event_for_an_unknown_tenant_is_404(client: TestClient) -> None:
+    admin = tokens_for(client).admin()  # only an admin may name a tenant other than its own
     response = client.post(
-        "/v1/pricing/events", json=event("ev-1", "product.listed"), headers={"X-Tenant-ID": "ghost"}
+        "/v1/pricing/events", json=event("ev-1", "product.listed"), headers={"X-Tenant-ID": "ghost"} | admin
     )
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "TENANT_NOT_FOUND"
+
+
+def test_events_come_only_from_the_tenants_merchants(client: TestClient) -> None:
+    tokens = tokens_for(client)
+    listed = event("ev-1", "product.listed")
+
+    shopper = client.post("/v1/pricing/events", json=listed, headers=tokens.shopper("u1"))
+    elsewhere = client.post(
+        "/v1/pricing/events", json=listed, headers=tokens.merchant("other") | {"X-Tenant-ID": "demo"}
+    )
+    anonymous = client.post("/v1/pricing/events", json=listed, headers={"Authorization": ""})
+
+    assert (shopper.status_code, elsewhere.status_code, anonymous.status_code) == (403, 403, 401)
+    assert elsewhere.json()["error"]["code"] == "TENANT_MISMATCH"
+    assert store_of(client).sales.get_listing("demo", "l-1") is None
+
+
+def test_a_merchants_api_key_writes_events_and_stops_when_revoked(client: TestClient) -> None:
+    created = client.post("/v1/auth/api-keys", json={"name": "shop sync"}).json()
+    key = {"X-API-Key": created["api_key"], "Authorization": ""}
+
+    written = client.post("/v1/pricing/events", json=event("ev-1", "product.listed"), headers=key)
+    client.delete(f"/v1/auth/api-keys/{created['key_id']}")
+    refused = client.post("/v1/pricing/events", json=event("ev-2", "product.listed", "l-2"), headers=key)
+
+    assert (written.status_code, refused.status_code) == (201, 401)
+    assert refused.json()["error"]["code"] == "INVALID_API_KEY"
+    assert [item["key_id"] for item in client.get("/v1/auth/api-keys").json()["items"]] == [created["key_id"]]
+    assert created["api_key"] not in store_of(client).identity.list("demo", AuthKind.API_KEY)[0].model_dump_json()
 
 
 def test_a_batch_is_applied_in_order_with_a_result_per_event(client: TestClient) -> None:
@@ -186,6 +220,7 @@ def test_events_over_http_are_stored_with_embeddings_from_the_configured_model(
     app = create_app(sqlite_settings.model_copy(update={"embedding_model": "local"}))
     with TestClient(app) as client:
         seed_catalog(client.app.state.services.store, sqlite_settings.default_tenant)
+        client.headers.update(tokens_for(client).merchant("demo"))
         batch = [event("ev-1", "product.listed"), event("ev-2", "product.listed", "l-2", title="Biba kurta")]
         assert client.post("/v1/pricing/events", json=batch).status_code == 200
         queued = client.post(

@@ -14,13 +14,16 @@ from fastapi.testclient import TestClient
 
 from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
 from core.schemas import utcnow
-from tests.api.conftest import OTHER_TENANT, StartClient
+from tests.api.conftest import OTHER_TENANT, StartClient, tokens_for
 
 
 @pytest.fixture
 def client(start_client: StartClient) -> TestClient:
-    """The app without an embedding model (suggestions use lexical similarity either way)."""
-    return start_client(embedding_model="none")
+    """The app without an embedding model (suggestions use lexical similarity either way), signed in as the
+    demo shop's merchant: pricing is a merchant's tool."""
+    client = start_client(embedding_model="none")
+    client.headers.update(tokens_for(client).merchant("demo"))
+    return client
 
 
 SALES = [
@@ -106,7 +109,8 @@ def test_a_suggestion_has_price_range_confidence_comparables_adjustments_and_exp
 def test_another_tenant_never_prices_from_these_sales(client: TestClient, other_tenant: str) -> None:
     record_sales(client)
 
-    response = client.post("/v1/pricing/suggest", json=LISTING, headers={"X-Tenant-ID": OTHER_TENANT})
+    other_merchant = tokens_for(client).merchant(OTHER_TENANT)
+    response = client.post("/v1/pricing/suggest", json=LISTING, headers=other_merchant)
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "NO_SALES_HISTORY"

@@ -7,11 +7,12 @@ from decimal import Decimal
 from importlib.resources import files
 
 import cv2
+import pytest
 from fastapi.testclient import TestClient
 
 from core.privacy import ScanKind, stored_attributes
 from core.schemas import InventoryRecord, Product
-from tests.api.conftest import store_of
+from tests.api.conftest import StartClient, store_of, tokens_for
 from tests.api.routes.photos import foot_on_a4
 from tests.tools.vision.test_body import HEIGHT_CM, render_figure
 from tools.vision.image import decode_image
@@ -25,6 +26,14 @@ SHOES = [
     ("kadam-1", "Kadam Footworks", "1999"),
     ("metro-1", "Metro Basics", "999"),
 ]
+
+
+@pytest.fixture
+def client(start_client: StartClient) -> TestClient:
+    """The app, signed in as shopper u-1 (whom these tests scan and recommend for)."""
+    client = start_client()
+    client.headers.update(tokens_for(client).shopper("u-1"))
+    return client
 
 
 def seed_stocked(client: TestClient, products: list[Product]) -> None:
@@ -104,11 +113,22 @@ def test_a_scanned_shopper_gets_three_to_five_explained_recommendations(client: 
 def test_an_unscanned_shopper_gets_no_products_and_is_told_which_scan_to_take(client: TestClient) -> None:
     seed_shoes(client)
 
-    response = client.post("/v1/recommendations", json={"user_id": "u-2", "category": "footwear"})
+    response = client.post(
+        "/v1/recommendations", json={"category": "footwear"}, headers=tokens_for(client).shopper("u-2")
+    )
 
     body = response.json()
     assert body["recommendations"] == []
     assert "foot" in body["guidance"][0]
+
+
+def test_recommendations_are_for_the_signed_in_shopper_only(client: TestClient) -> None:
+    other = client.post("/v1/recommendations", json={"user_id": "u-2", "category": "footwear"})
+    anonymous = client.post(
+        "/v1/recommendations", json={"category": "footwear"}, headers={"Authorization": ""}
+    )
+
+    assert (other.status_code, anonymous.status_code) == (403, 401)
 
 
 def test_an_invalid_request_is_422(client: TestClient) -> None:

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from core.privacy import ScanKind, stored_attributes
 from core.settings import Settings
 from core.storage.dynamodb.codec import deserialize
-from tests.api.conftest import store_of
+from tests.api.conftest import store_of, tokens_for
 from tests.api.routes.photos import foot_on_a4, plain_png
 
 SCANS = 100
@@ -66,7 +66,7 @@ def test_no_photo_bytes_survive_a_hundred_scans(
     temp_dir.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp_dir))
     needles: list[bytes] = []
-    with httpx.Client(base_url=base_url, timeout=30) as http:
+    with httpx.Client(base_url=base_url, timeout=30, headers=tokens_for(app).shopper("u-1")) as http:
         http.post("/v1/consent", json={"user_id": "u-1", "granted": True}).raise_for_status()
         for index in range(SCANS):
             marker = f"PAKKA-PRIVACY-{uuid.uuid4().hex}".encode()

@@ -11,12 +11,20 @@ from skimage import data
 
 from core.privacy import ScanKind, stored_attributes
 from evals.vision.foot_render import PhotoSpec, render_foot_photo
-from tests.api.conftest import store_of
+from tests.api.conftest import StartClient, store_of, tokens_for
 from tests.api.routes.photos import foot_on_a4, plain_png
 from tests.tools.vision.test_body import HEIGHT_CM, render_figure
 from tools.vision.image import decode_image
 
 ASTRONAUT = files("skimage") / "data" / "astronaut.png"
+
+
+@pytest.fixture
+def client(start_client: StartClient) -> TestClient:
+    """The app, signed in as shopper u-1 (whose scans these are)."""
+    client = start_client()
+    client.headers.update(tokens_for(client).shopper("u-1"))
+    return client
 
 
 def consent(client: TestClient, user_id: str = "u-1", granted: bool = True) -> None:
@@ -231,3 +239,14 @@ def test_a_face_scan_returns_tone_type_and_ingredients_to_seek_and_avoid(client:
     assert body["ingredients"]["compatible"] and body["ingredients"]["avoid"]
     stored = stored_attributes(store_of(client.app), "demo", "u-1", ScanKind.FACE)
     assert stored is not None and stored["skin_type"] == "oily"
+
+
+def test_a_sensitive_shoppers_face_scan_lists_no_strong_actives_as_compatible(client: TestClient) -> None:
+    consent(client)
+    portrait = cv2.imencode(".jpg", cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))[1].tobytes()
+
+    body = upload(client, "face", portrait, skin_type="oily", sensitivity="high", concerns="acne")
+
+    compatible = " ".join(str(item) for item in body["ingredients"]["compatible"]).casefold()
+    assert body["status"] == 200
+    assert not any(active in compatible for active in ("retinol", "glycolic", "benzoyl peroxide"))

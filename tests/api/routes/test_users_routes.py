@@ -17,7 +17,7 @@ from core.privacy import (
     user_namespace,
     user_thread_id,
 )
-from tests.api.conftest import store_of
+from tests.api.conftest import Tokens, store_of, tokens_for
 
 
 def save_thread(client: TestClient, thread_id: str) -> None:
@@ -52,20 +52,21 @@ def thread_ids(client: TestClient) -> set[str]:
 
 
 def test_deleting_a_user_erases_attributes_consent_cart_feedback_threads_and_memory(
-    client: TestClient,
+    client: TestClient, auth: Tokens
 ) -> None:
     store = store_of(client.app)
-    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+    shopper = auth.shopper("u-1")
+    client.post("/v1/consent", json={"granted": True}, headers=shopper)
     store_attributes(store, "demo", "u-1", ScanKind.FOOT, {"length_mm": 260.0, "width_mm": 100.0})
-    feedback = {"user_id": "u-1", "product_id": "shoe-run", "size": "UK8", "outcome": "kept", "fit": "fit"}
-    client.post("/v1/feedback", json=feedback)
+    feedback = {"product_id": "shoe-run", "size": "UK8", "outcome": "kept", "fit": "fit"}
+    client.post("/v1/feedback", json=feedback, headers=shopper)
     save_thread(client, user_thread_id("demo", "u-1", "chat"))
     save_thread(client, user_thread_id("demo", "u-2", "chat"))
     remember(client, user_namespace("demo", "u-1", "preferences"), "shoe_size")
     remember(client, user_namespace("demo", "u-1", "threads"), "t-1")
     remember(client, user_namespace("demo", "u-2", "preferences"), "shoe_size")
 
-    response = client.delete("/v1/users/u-1")
+    response = client.delete("/v1/users/u-1", headers=shopper)
 
     pseudonyms = Pseudonymizer.for_settings(client.app.state.services.settings)
     assert response.status_code == 200
@@ -76,6 +77,8 @@ def test_deleting_a_user_erases_attributes_consent_cart_feedback_threads_and_mem
         "feedback_deleted": 1,
         "threads_deleted": 1,
         "memories_deleted": 2,
+        "orders_pseudonymized": 0,
+        "sign_ins_deleted": 0,
     }
     assert store.users.get("demo", "u-1") is None
     assert store.consent.latest("demo", "u-1", BIOMETRIC) is None
@@ -91,24 +94,34 @@ def test_a_user_id_with_a_dot_gets_a_namespace_of_its_own() -> None:
     assert "." not in "".join(user_namespace("demo", "a.b", "threads"))
 
 
-def test_deleting_an_unknown_user_succeeds_and_deletes_nothing(client: TestClient) -> None:
-    response = client.delete("/v1/users/nobody")
+def test_deleting_an_unknown_user_succeeds_and_deletes_nothing(client: TestClient, auth: Tokens) -> None:
+    response = client.delete("/v1/users/nobody", headers=auth.admin())
 
     assert response.status_code == 200
     assert response.json()["user_deleted"] is False
 
 
-def test_an_invalid_user_id_is_rejected(client: TestClient) -> None:
-    assert client.delete("/v1/users/bad%23id").status_code == 422
+def test_an_invalid_user_id_is_rejected(client: TestClient, auth: Tokens) -> None:
+    assert client.delete("/v1/users/bad%23id", headers=auth.admin()).status_code == 422
+
+
+def test_a_shopper_erases_only_itself(client: TestClient, auth: Tokens) -> None:
+    client.post("/v1/consent", json={"granted": True}, headers=auth.shopper("u-1"))
+
+    response = client.delete("/v1/users/u-1", headers=auth.shopper("u-2"))
+
+    assert response.status_code == 403
+    assert store_of(client.app).consent.latest("demo", "u-1", BIOMETRIC) is not None
 
 
 def test_erasure_is_audited_under_the_deployments_keyed_pseudonym_and_its_key_is_never_logged(
     client: TestClient, json_log: io.StringIO
 ) -> None:
     settings = client.app.state.services.settings
-    client.post("/v1/consent", json={"user_id": "u-1", "granted": True})
+    shopper = tokens_for(client).shopper("u-1")
+    client.post("/v1/consent", json={"granted": True}, headers=shopper)
 
-    receipt = client.delete("/v1/users/u-1").json()
+    receipt = client.delete("/v1/users/u-1", headers=shopper).json()
 
     key = (settings.data_dir / PSEUDONYM_KEY_FILE).read_text()
     audit = store_of(client.app).audit.list("demo")

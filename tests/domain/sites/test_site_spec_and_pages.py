@@ -1,0 +1,131 @@
+"""The rules tier makes a complete, valid site for every sector in every language, with no model at all:
+the spec (every gap filled from the sector's data, palette AA), the pages and images, and the browser-free
+checks all pass. The checks find what they are for (broken link, missing alt/h1/lang/viewport, a price not
+in INR, a page over budget)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.rules.sites import localized_site_copy, propose_site
+from agents.schemas import SiteCopyContext, SiteProposal, SiteSpecContext
+from domain.sites.checks import PAGE_BUDGET_BYTES, static_checks
+from domain.sites.palette import accessible_palette, contrast
+from domain.sites.render import HTML_LANG, render_images, render_pages
+from domain.sites.spec import SiteRequest, SiteSpec, SpecEditError, apply_edit, build_spec, nice_price
+from knowledge.sites.sectors import LANGUAGES, SECTORS, sector_profile
+
+
+def site(
+    sector: str, language: str, description: str = "A small shop in Indore, call 9827012345"
+) -> SiteSpec:
+    proposal = propose_site(SiteSpecContext(description=description, sector=sector, language=language))
+    built = build_spec(
+        SiteRequest(description=description),
+        sector=sector,
+        language=language,
+        proposal=proposal,
+        description_language="en",
+    )
+    return built.spec
+
+
+def files_of(spec: SiteSpec) -> dict[str, str]:
+    copy = localized_site_copy(
+        SiteCopyContext(
+            business_name=spec.business_name,
+            sector=spec.sector,
+            city=spec.city,
+            language=spec.language,
+            products=[product.description for product in spec.products],
+        )
+    )
+    return {**render_pages(spec, copy), **render_images(spec)}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("sector", SECTORS)
+def test_every_sector_and_language_gives_a_complete_valid_site(sector: str, language: str) -> None:
+    spec = site(sector, language)
+    files = files_of(spec)
+
+    assert spec.palette.contrast_problems() == []
+    assert len(spec.products) == len(sector_profile(sector).products)
+    assert {
+        "index.html",
+        "products.html",
+        "about.html",
+        "contact.html",
+        "delivery.html",
+        "faq.html",
+        "policies.html",
+    } <= set(files)
+    assert all(f"product-{product.id}.html" in files for product in spec.products)
+    assert all(f"images/{product.id}.svg" in files for product in spec.products)
+    assert static_checks(files, lang=HTML_LANG[spec.language]) == []
+    assert "http://" not in files["style.css"] and "@import" not in files["style.css"]
+
+
+def test_every_sector_palette_passes_aa_as_configured() -> None:
+    for sector in SECTORS:
+        base = sector_profile(sector).palette
+        palette, notes = accessible_palette(**base.model_dump())
+        assert notes == [], (sector, notes)
+        assert contrast(palette.on_primary, palette.primary) >= 4.5
+
+
+def test_a_low_contrast_colour_is_darkened_and_noted() -> None:
+    built = build_spec(
+        SiteRequest(description="Rosy Bakery in Jaipur, cakes"),
+        sector="bakery",
+        language="en",
+        proposal=SiteProposal(colour="#ffd700"),
+        description_language="en",
+    )
+    assert built.spec.palette.primary != "#ffd700"
+    assert any("darkened" in note for note in built.notes)
+
+
+def test_edits_are_validated() -> None:
+    spec = site("grocery", "en")
+    assert apply_edit(spec, {"business_name": "New Name"}).spec.business_name == "New Name"
+    with pytest.raises(SpecEditError, match="products"):
+        apply_edit(spec, {"products": []})
+    with pytest.raises(SpecEditError, match="unknown"):
+        apply_edit(spec, {"colour_scheme": "red"})
+    fixed = apply_edit(spec, {"palette": {"primary": "#eeeeee"}}).spec
+    assert fixed.palette.contrast_problems() == []
+
+
+def test_prices_are_shop_prices_inside_the_range() -> None:
+    assert nice_price(95, 160) == 130
+    assert nice_price(450, 750) == 599
+    assert nice_price(1500, 3200) == 2349
+    assert nice_price(27, 32) == 30
+
+
+def test_checks_find_what_they_are_for() -> None:
+    files = files_of(site("grocery", "en"))
+    broken = dict(files)
+    broken["about.html"] = (
+        files["about.html"]
+        .replace('lang="en"', "")
+        .replace('<meta name="viewport" content="width=device-width, initial-scale=1">', "")
+        .replace("<h1>", "<h2>")
+        .replace("</h1>", "</h2>")
+        .replace('href="faq.html"', 'href="missing.html"')
+        .replace('alt="Sharma', 'alt="')
+    )
+    broken["products.html"] = files["products.html"].replace("₹130", "Rs. 130")
+    broken["faq.html"] = files["faq.html"] + "<!--" + "x" * PAGE_BUDGET_BYTES + "-->"
+
+    found = {(finding.page, finding.check) for finding in static_checks(broken, lang="en")}
+
+    assert {
+        ("about.html", "lang"),
+        ("about.html", "viewport"),
+        ("about.html", "h1"),
+        ("about.html", "links"),
+    } <= found
+    assert ("products.html", "inr") in found
+    assert ("faq.html", "weight") in found
