@@ -39,9 +39,9 @@ from api.routes import (
 from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
 from api.routes.scan import SCAN_BODY_MAX_BYTES
 from api.routes.threads import THREAD_BODY_MAX_BYTES
-from core.catalog.demo import seed_demo_data
 from core.commerce.payments import PaymentGateway
 from core.settings import Settings
+from graphs.demo import seed_demo
 from graphs.services import Services
 
 logger = logging.getLogger("pakka.api")
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
 
     def seed(services: Services) -> None:
         if settings.seed_demo_data:
-            seeded = seed_demo_data(services.store, settings.default_tenant)
+            seeded = seed_demo(services.store, settings.default_tenant)
             logger.info(
                 "demo data %s",
                 "seeded" if seeded else "already present",

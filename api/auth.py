@@ -22,11 +22,13 @@ tenant of `X-Tenant-ID`, and names the shopper it acts for in the request as bef
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from core.errors import Forbidden, InvalidInput, Unauthenticated
@@ -211,10 +213,10 @@ ORDERS = Depends(Authorize(Access.ORDERS))
 MERCHANT = Depends(Authorize(Access.MERCHANT))
 
 
-def route_access(route: Any) -> list[Access]:
+def route_access(route: APIRoute) -> list[Access]:
     """The access rules declared on a route (exactly one for every API route: `check_every_route_has_access`)."""
     found: list[Access] = []
-    pending = list(getattr(route, "dependant", None).dependencies if hasattr(route, "dependant") else [])
+    pending = list(route.dependant.dependencies)
     while pending:
         dependency = pending.pop()
         if isinstance(dependency.call, Authorize):
@@ -223,12 +225,19 @@ def route_access(route: Any) -> list[Access]:
     return found
 
 
-def check_every_route_has_access(routes: list[Any]) -> None:
-    """Refuse to build an app with an API route that declares no access rule, or several."""
-    from fastapi.routing import APIRoute
-
+def api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
+    """Every API route of an app, also inside included routers (FastAPI keeps them nested)."""
     for route in routes:
-        if isinstance(route, APIRoute) and len(route_access(route)) != 1:
+        if isinstance(route, APIRoute):
+            yield route
+        elif (router := getattr(route, "original_router", None)) is not None:
+            yield from api_routes(router.routes)
+
+
+def check_every_route_has_access(routes: Iterable[Any]) -> None:
+    """Refuse to build an app with an API route that declares no access rule, or several."""
+    for route in api_routes(routes):
+        if len(route_access(route)) != 1:
             raise RuntimeError(f"route {sorted(route.methods)} {route.path} must declare one access rule")
 
 

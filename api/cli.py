@@ -13,7 +13,19 @@ from typing import Annotated
 import typer
 
 from api.cli_lazy import LazySubcommand, lazy_group
-from core.cli_support import console, load_settings, opened_store, print_skip_reasons, validate_tenant
+from core.cli_support import (
+    console,
+    error_console,
+    load_settings,
+    opened_store,
+    print_skip_reasons,
+    print_summary,
+    progress_bar,
+    validate_tenant,
+)
+
+DEFAULT_STOCK_UNITS = 20
+"""core.catalog.defaults.DEFAULT_UNITS, repeated: `pakka --help` loads no schema (a test keeps them equal)."""
 
 # Sub-apps by name: each is imported only when a command line names it (api/cli_lazy.py), so `pakka --help`
 # and the light commands do not pay for the router, the search stack or the pricing engine.
@@ -23,6 +35,7 @@ SUBCOMMANDS = {
     "kb": LazySubcommand("knowledge.kb_cli:kb_app", "Build and search the knowledge base."),
     "pricing": LazySubcommand("domain.pricing.cli:pricing_app", "Sales history for the pricing assistant."),
     "sites": LazySubcommand("api.sites_cli:sites_app", "Generate store websites for small businesses."),
+    "chat": LazySubcommand("api.chat_cli:chat_app", "Talk to the shopping assistant in the terminal."),
 }
 
 app = typer.Typer(
@@ -48,7 +61,11 @@ def serve(
     """Run the HTTP API; an empty store gets the demo catalog on first start (PAKKA_SEED_DEMO_DATA)."""
     import uvicorn
 
-    from api.app import create_app
+    from core.native_output import python_stderr_logged, route_native_stderr
+
+    route_native_stderr()  # MediaPipe's C++ warnings become log lines instead of interleaving with them
+    with python_stderr_logged():
+        from api.app import create_app
 
     settings = load_settings(host=host, port=port)
     uvicorn.run(
@@ -63,17 +80,9 @@ def graphs(
     """The registered graphs (graphs/registry.py, served by the API and `langgraph dev`)."""
     from rich.table import Table
 
-    from graphs.registry import GRAPHS
+    from graphs.summary import stored_summary  # the registry's summary: no graph is built to list them
 
-    rows = [
-        {
-            "graph": spec.name,
-            "keeps_threads": spec.keeps_threads,
-            "input": sorted(spec.graph.get_input_jsonschema().get("properties", {})),
-            "description": spec.description,
-        }
-        for spec in GRAPHS.values()
-    ]
+    rows = stored_summary()
     if as_json:
         typer.echo(json.dumps({"graphs": rows}, indent=2))
         return
@@ -92,11 +101,11 @@ def db_init(
     ] = True,
 ) -> None:
     """Create or migrate the store's tables (idempotent), then seed the demo catalog unless --no-demo."""
-    from core.catalog.demo import seed_demo_data
+    from graphs.demo import seed_demo
 
     settings = load_settings()
     with opened_store(settings) as store:
-        seeded = demo and seed_demo_data(store, settings.default_tenant)
+        seeded = demo and seed_demo(store, settings.default_tenant)
     console.print(f"store [bold]{settings.store}[/bold] is ready")
     if seeded:
         console.print(f"seeded the demo catalog into tenant [bold]{settings.default_tenant}[/bold]")
@@ -117,16 +126,66 @@ def catalog_import(
         typer.Option(callback=validate_tenant, help="Target tenant (default PAKKA_DEFAULT_TENANT)."),
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Import at most this many rows.")] = None,
+    stock: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Units of each size in each --regions region, where a size has no stock there yet "
+            "(0: import without stock; products without stock can be found but not ordered).",
+        ),
+    ] = DEFAULT_STOCK_UNITS,
+    regions: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated regions for the default stock (default: the eight metros)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON; no progress bar.")
+    ] = False,
 ) -> None:
-    """Import a catalog file into a tenant and print what was imported and what was skipped, and why."""
-    from core.catalog.flipkart import import_flipkart
+    """Import a catalog file into a tenant and print what was imported and what was skipped, and why.
 
+    Products whose row names no size get the one size "One Size", and every size gets --stock units in each
+    metro (or --regions) where it has no stock yet, so imported products can be put in a cart and ordered;
+    both are marked in the summary. A running API indexes the new products for search on its own."""
+    from core.catalog.defaults import ImportDefaults, metro_regions
+    from core.catalog.flipkart import count_rows, import_flipkart
+    from core.catalog.regions import is_serviceable
+
+    chosen = [region.strip() for region in regions.split(",")] if regions else metro_regions()
+    unknown = [region for region in chosen if not is_serviceable(region)]
+    if unknown:
+        raise typer.BadParameter(f"not a serviceable region: {', '.join(unknown)}", param_hint="--regions")
     settings = load_settings()
     tenant_id = tenant or settings.default_tenant
-    with opened_store(settings) as store:
-        report = import_flipkart(store, file, tenant_id, limit=limit)
+    task = f"{file.name} -> {tenant_id}"
+    total = None if as_json or not error_console.is_terminal else count_rows(file)
+    with (
+        opened_store(settings) as store,
+        progress_bar(
+            {task: min(total, limit) if total and limit else total}, "rows", quiet=as_json
+        ) as progress,
+    ):
+        progress.start(task)
+        report = import_flipkart(
+            store,
+            file,
+            tenant_id,
+            limit=limit,
+            defaults=ImportDefaults(units=stock, regions=chosen),
+            progress=progress.bar(task),
+        )
+        progress.finish(task)
+    if as_json:
+        typer.echo(json.dumps({"tenant": tenant_id, "format": file_format.value} | report.model_dump()))
+        return
     console.print(
         f"{file_format.value} import into tenant [bold]{tenant_id}[/bold]: "
         f"read {report.read}, imported {report.imported}, skipped {report.skipped}"
     )
+    print_summary("catalog import", progress)
+    if report.sizes_assumed or report.stock_rows_added:
+        console.print(
+            f'assumed: {report.sizes_assumed} products had no size and got "One Size"; '
+            f"{report.stock_rows_added} stock rows of {stock} units added in {', '.join(chosen)}"
+        )
     print_skip_reasons(report.reasons)

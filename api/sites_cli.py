@@ -31,6 +31,12 @@ from graphs.sitegen import publish_site
 
 sites_app = typer.Typer(help="Generate store websites for small businesses.", no_args_is_help=True)
 
+
+@sites_app.callback()
+def sites() -> None:
+    """Generate store websites for small businesses (the `sitegen` graph)."""
+
+
 STEPS = {
     "detect_sector": "sector detected",
     "ask_sector": "sector chosen",

@@ -197,8 +197,7 @@ class Progress:
             self._bars.start_task(self._ids[task])
 
     def finish(self, task: str) -> None:
-        if task in self._started:
-            self.seconds[task] = time.perf_counter() - self._started[task]
+        """The task is done: its bar shows it complete (its time is that of its last advance)."""
         if self._bars is not None:
             total = self.totals[task]
             self._bars.update(self._ids[task], total=total if total is not None else self.done[task])

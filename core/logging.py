@@ -18,8 +18,6 @@ from core.settings import Settings
 
 correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"
-
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is written as a field,
 # except uvicorn's `color_message` (the message again, with terminal colour codes).
 _NOT_EXTRAS = frozenset(logging.makeLogRecord({}).__dict__) | {
@@ -58,12 +56,44 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class ConsoleFormatter(logging.Formatter):
+    """A readable line for a terminal: time, level, logger, message, then the correlation id and any extras
+    as key=value (`11:29:26 INFO  pakka.api  demo data seeded  tenant_id=demo`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        fields = {key: value for key, value in record.__dict__.items() if key not in _NOT_EXTRAS}
+        correlation = getattr(record, "correlation_id", None)
+        if correlation:
+            fields = {"correlation_id": correlation, **fields}
+        line = f"{stamp} {record.levelname:<7} {record.name}  {record.getMessage()}"
+        if fields:
+            line += "  " + " ".join(f"{key}={_short(value)}" for key, value in fields.items())
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def _short(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    return text if " " not in text else json.dumps(text, ensure_ascii=False)
+
+
 class PakkaLogHandler(logging.StreamHandler[TextIO]):
     """The root handler `configure_logging` installs; its own class so a second call replaces it."""
 
 
+def uses_json(settings: Settings, stream: TextIO) -> bool:
+    """PAKKA_LOG_JSON when set; otherwise JSON unless `stream` is a terminal."""
+    if settings.log_json is not None:
+        return settings.log_json
+    isatty = getattr(stream, "isatty", None)
+    return not (callable(isatty) and isatty())
+
+
 def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> PakkaLogHandler:
-    """Send every log record to `stream` (stderr by default) as JSON lines, or as text when `log_json` is off.
+    """Send every log record to `stream` (stderr by default) as JSON lines, or as readable console lines when
+    `log_json` is off (the default on a terminal).
 
     Idempotent: replaces the handler an earlier call installed and leaves other handlers (pytest's, for
     instance) alone. Returns the installed handler.
@@ -71,9 +101,10 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> Pa
     root = logging.getLogger()
     for previous in [handler for handler in root.handlers if isinstance(handler, PakkaLogHandler)]:
         root.removeHandler(previous)
-    handler = PakkaLogHandler(stream if stream is not None else sys.stderr)
+    target = stream if stream is not None else sys.stderr
+    handler = PakkaLogHandler(target)
     handler.addFilter(CorrelationIdFilter())
-    handler.setFormatter(JsonFormatter() if settings.log_json else logging.Formatter(TEXT_FORMAT))
+    handler.setFormatter(JsonFormatter() if uses_json(settings, target) else ConsoleFormatter())
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     return handler

@@ -53,7 +53,11 @@ class Settings(BaseSettings):
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_json: bool = True
+    log_json: bool | None = Field(
+        default=None,
+        description="One JSON object per log line; false: readable console lines. Unset: console lines when "
+        "stderr is a terminal, JSON otherwise (a file, a pipe, a log collector).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -103,6 +107,15 @@ class Settings(BaseSettings):
     otp_limit_window_minutes: float = Field(default=10, gt=0, description="... per this many minutes.")
     redis_url: str | None = Field(
         default=None, description="redis://host:6379/0: rate limits shared by every API process."
+    )
+
+    decision_cache_mb: float = Field(
+        default=64,
+        ge=0,
+        description="Memory for answers of POST /v1/recommendations kept for repeats, per process; 0: no cache.",
+    )
+    decision_cache_ttl_s: float = Field(
+        default=600, gt=0, description="A kept answer is recomputed after this long even if nothing changed."
     )
 
     model_tiers: Annotated[list[str], NoDecode] = Field(

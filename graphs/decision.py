@@ -110,11 +110,17 @@ class DecisionState(DecisionInput, total=False):
 def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     """The shopper's measurements (from this request's scan, else stored ones) and preferences (from the
     request, else their stored profile)."""
-    preferences = _preferences(state, runtime)
+    return shopper_inputs(state, run_context(runtime))
+
+
+def shopper_inputs(state: DecisionInput, context: AppContext) -> DecisionState:
+    """What `scan` adds to the state: `attributes`, `attributes_source` and `preferences`. Also what the
+    result cache keys answers on (graphs/decision_cache.py): a node that reads anything else about the
+    shopper must add it there too."""
+    preferences = _preferences(state, context)
     if state.get("scan"):
         return {"attributes": state["scan"], "attributes_source": "scan", "preferences": preferences}
     kind = SCAN_FOR_CATEGORY.get(state["category"])
-    context = run_context(runtime)
     if kind is None:
         return {"attributes": None, "attributes_source": None, "preferences": preferences}
     stored = stored_attributes(context.services.store, context.tenant_id, state["user_id"], ScanKind(kind))
@@ -125,7 +131,7 @@ def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     }
 
 
-def _preferences(state: DecisionState, runtime: Runtime[AppContext]) -> ShopperPreferences:
+def _preferences(state: DecisionInput, context: AppContext) -> ShopperPreferences:
     """The request's preferences; the stored profile is read only for what the request leaves unstated and
     the category needs (a gender for shoes and clothes, a fit for clothes)."""
     stated = {"gender": state.get("gender"), "fit": state.get("fit")}
@@ -135,7 +141,6 @@ def _preferences(state: DecisionState, runtime: Runtime[AppContext]) -> ShopperP
     )
     stored: dict[str, Any] | None = None
     if wanted and state.get("user_id"):
-        context = run_context(runtime)
         user = context.services.store.users.get(context.tenant_id, state["user_id"])
         remembered = None if user is None else user.attributes.get(PROFILE_KEY)
         stored = remembered if isinstance(remembered, dict) else None

@@ -18,6 +18,7 @@ import contextlib
 import functools
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -45,6 +46,7 @@ from core.storage.repositories import Store
 from core.storage.site_files import SiteFiles, open_site_files
 from domain.pricing.ingestion import PricingIngestion, pricing_ingestion
 from domain.pricing.live_index import LiveComparables
+from graphs.answer_cache import AnswerCache
 from graphs.threads import Threads
 from knowledge.embeddings import Embedder, build_embedder
 from knowledge.sizing.charts import curated_library
@@ -77,6 +79,9 @@ class Services:
     """Sign-in (login codes, tokens, refresh-token families), API keys and role grants."""
     sites: SiteFiles
     """The files of generated store websites (a directory under the data dir, or S3)."""
+    answers: AnswerCache = field(default_factory=AnswerCache)
+    """Answers of POST /v1/recommendations kept for repeats (graphs/decision_cache.py); built here off
+    unless settings give it memory (`build` does)."""
     knowledge: KnowledgeBase | None = None
     """Knowledge search for the retrieval tool and node; None where no index is opened."""
     checkpointer: BaseCheckpointSaver[str] | None = None
@@ -133,6 +138,7 @@ class Services:
             limits=limits,
             identity=identity,
             sites=open_site_files(settings),
+            answers=AnswerCache.for_settings(settings),
         )
 
     @classmethod
@@ -226,7 +232,7 @@ class Services:
         """
         # Imported here: the curated data and the search stack load only where a knowledge base is opened.
         from knowledge.documents import curated_documents
-        from knowledge.ingest import BuildReport, sync_knowledge_base
+        from knowledge.ingest import BuildReport, LiveCatalogSync, sync_knowledge_base
         from knowledge.search.service import KnowledgeBase
 
         tenant_ids = [tenant.id for tenant in self.store.tenants.list()]
@@ -235,7 +241,9 @@ class Services:
         if stop.is_set():
             return BuildReport(complete=False)
         knowledge = KnowledgeBase.open(self.settings)
+        began = time.time()
         try:
+            counts = {tenant_id: self.store.products.count(tenant_id) for tenant_id in tenant_ids}
             report = sync_knowledge_base(
                 knowledge.backend, knowledge.embedder, self.store, tenant_ids, curated_documents, stop=stop
             )
@@ -245,6 +253,9 @@ class Services:
         if not report.complete:
             knowledge.close()
             return report
+        knowledge.catalog_sync = LiveCatalogSync(knowledge.backend, knowledge.embedder, self.store)
+        for tenant_id, count in counts.items():
+            knowledge.catalog_sync.synced(tenant_id, count, began)
         self.knowledge = knowledge
         return report
 

@@ -7,13 +7,13 @@ server forbids blocking calls on its event loop, where the context is built and 
 
 from __future__ import annotations
 
-from core.catalog.demo import seed_demo_data
+from graphs.demo import seed_demo
 from graphs.registry import GRAPHS
 from graphs.services import process_services, warm_caches
 
 _services = process_services()
 if _services.settings.seed_demo_data:
-    seed_demo_data(_services.store, _services.settings.default_tenant)
+    seed_demo(_services.store, _services.settings.default_tenant)
 warm_caches()
 
 decision = GRAPHS["decision"].graph

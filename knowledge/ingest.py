@@ -22,6 +22,8 @@ logger = logging.getLogger("pakka.knowledge")
 
 INDEX_BATCH = 256
 SYNC_BATCH = 32
+PROGRESS_BATCH = 64
+"""Batch size when a progress bar shows the build: a few seconds between updates on a slow machine."""
 """Documents embedded between two checks of the stop signal while the API syncs (a few seconds of work)."""
 STORE_PAGE_SIZE = 100
 PRODUCT_DOC_PREFIX = "product:"
@@ -182,10 +184,18 @@ def build_knowledge_base(
     """
     started = time.perf_counter()
     report = BuildReport(embedder=embedder.name if embedder is not None else None)
-    report.curated = index_documents(backend, embedder, curated, advance=_advance(progress, curated_task()))
+    batch = PROGRESS_BATCH if progress is not None else INDEX_BATCH
+    report.curated = index_documents(
+        backend, embedder, curated, batch=batch, advance=_advance(progress, curated_task())
+    )
     for tenant_id in tenant_ids:
         report.products[tenant_id] = ingest_tenant_products(
-            backend, embedder, store, tenant_id, advance=_advance(progress, catalog_task(tenant_id))
+            backend,
+            embedder,
+            store,
+            tenant_id,
+            batch=batch,
+            advance=_advance(progress, catalog_task(tenant_id)),
         )
     report.seconds = time.perf_counter() - started
     return report
@@ -242,4 +252,103 @@ def sync_knowledge_base(
 
 
 def _advance(progress: TaskProgress | None, task: str) -> Advance | None:
-    return progress(task) if progress is not None else None
+    """The task's progress callback, told 0 at once: the task starts now (its clock and its bar)."""
+    if progress is None:
+        return None
+    advance = progress(task)
+    advance(0)
+    return advance
+
+
+CHECK_EVERY_S = 2.0
+"""How often a running server compares a tenant's product count in the store with the one it indexed."""
+CLOCK_SKEW_S = 5.0
+"""Products updated this long before the last indexing began are indexed again too (writers' clocks)."""
+
+
+class LiveCatalogSync:
+    """Keeps a running server's index in step with the store's catalogs, without a restart.
+
+    `check(tenant)` is called before a catalog search: at most every CHECK_EVERY_S per tenant it counts the
+    tenant's products in the store (one cheap query) and, when the count changed since the last indexing
+    (`pakka catalog import` into a running API, a new tenant, deletions), indexes in a background thread
+    every product updated since that indexing began. The search that noticed answers from the index as it
+    is; the new products are found as soon as the thread is done (seconds for a lexical index; embedding
+    takes longer). A product changed in place without the count changing waits for `pakka kb build`.
+    """
+
+    def __init__(
+        self,
+        backend: SearchBackend,
+        embedder: Embedder | None,
+        store: Store,
+        *,
+        check_every_s: float = CHECK_EVERY_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._backend, self._embedder, self._store = backend, embedder, store
+        self._check_every_s = check_every_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._synced: dict[str, tuple[int, float]] = {}
+        """tenant -> (store count indexed, when that indexing began)"""
+        self._checked: dict[str, float] = {}
+        self._running: dict[str, threading.Thread] = {}
+        self.stop = threading.Event()
+
+    def synced(self, tenant_id: str, count: int, since: float) -> None:
+        """Record that the tenant's `count` products were indexed by an indexing that began at `since`."""
+        with self._lock:
+            self._synced[tenant_id] = (count, since)
+
+    def check(self, tenant_id: str) -> threading.Thread | None:
+        """Start indexing the tenant's new products when its store count changed; returns the thread that
+        does it (None when nothing was started)."""
+        now = self._clock()
+        with self._lock:
+            if tenant_id in self._running or now - self._checked.get(tenant_id, -1e18) < self._check_every_s:
+                return None
+            self._checked[tenant_id] = now
+        count = self._store.products.count(tenant_id)
+        with self._lock:
+            known_count, since = self._synced.get(tenant_id, (0, 0.0))
+            if count == known_count or tenant_id in self._running or self.stop.is_set():
+                return None
+            worker = threading.Thread(
+                target=self._index_new,
+                args=(tenant_id, since, now),
+                name=f"catalog-sync-{tenant_id}",
+                daemon=True,
+            )
+            self._running[tenant_id] = worker
+        worker.start()
+        return worker
+
+    def _index_new(self, tenant_id: str, since: float, began: float) -> None:
+        try:
+            count = self._store.products.count(tenant_id)
+            cutoff = since - CLOCK_SKEW_S
+            docs = (
+                product_document(product)
+                for product in tenant_products(self._store, tenant_id)
+                if max(product.updated_at, product.created_at).timestamp() >= cutoff
+            )
+            indexed = index_documents(self._backend, self._embedder, docs, batch=SYNC_BATCH, stop=self.stop)
+            if not self.stop.is_set():
+                self.synced(tenant_id, count, began)
+                logger.info(
+                    "indexed %d new or changed products for search", indexed, extra={"tenant_id": tenant_id}
+                )
+        except Exception:  # the next check tries again; search meanwhile answers from the index as it is
+            logger.warning("indexing new products failed", exc_info=True, extra={"tenant_id": tenant_id})
+        finally:
+            with self._lock:
+                self._running.pop(tenant_id, None)
+
+    def close(self) -> None:
+        """Stop the indexing threads between batches and wait for them."""
+        self.stop.set()
+        with self._lock:
+            running = list(self._running.values())
+        for worker in running:
+            worker.join()

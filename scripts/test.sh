@@ -18,6 +18,19 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
 fi
 
+# The site wizard's validators (domain/sites/browser.py): Debian's Chromium, driven by Playwright through
+# executable_path (Playwright never downloads a browser here), and html-validate from npm (package.json).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "chromium not found; installing Debian's chromium package" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-core >/dev/null
+fi
+if [ ! -x node_modules/.bin/html-validate ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
 # Lint and format gates first (ruff, pinned in the dev extra): a few seconds, and they fail fast.
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -20,7 +20,7 @@ _HINGLISH = frozenset(
     yaad rakhna rakh kahan kab aayega aaega milega hata hatao lunga lena kharid kharidna bhi aur
     liye wapas hoga hogi kitna kitne ke ki ka se kuch koi sirf bas mangwa bhej bhejo raha rahi pehla
     doosra dusra teesra ji bhai abhi aaj kal kaun kaise kyun kyon tum aap hum tha thi gaya gayi jeeta
-    hua hui wahan yahan sahi rahega rahegi mujhse humko
+    hua hui wahan yahan sahi rahega rahegi mujhse humko do dijiye kijiye karna ko
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _STRONG_HINGLISH = frozenset(

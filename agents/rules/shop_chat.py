@@ -87,6 +87,11 @@ DELIVERY_WORDS = re.compile(
     re.IGNORECASE,
 )
 POINTING = re.compile(r"\b(?:one|wala|wali|wale|waala|waali)\b|वाला|वाली", re.IGNORECASE)
+ORDER_WORDS = re.compile(r"\border|ऑर्डर|रद्द", re.IGNORECASE)
+REMOVE_WORDS = re.compile(
+    r"^\s*(?:please\s+)?(?:remove|delete|take out)\b|\b(?:hata do|hatao|nikal do|nikalo)\b|हटा", re.I
+)
+BUY_WORDS = re.compile(r"\b(?:buy|purchase|order|kharid\w*|le lo|le lunga|mangwa\w*)\b|ख़रीद|खरीद|मंगवा", re.I)
 CLOSED_ORDERS = ("CANCELLED", "DELIVERED", "FAILED", "SHIPPED")
 PAYMENT = {"cod": "cash on delivery", "upi": "UPI", "card": "card"}
 PAYMENT_HI = {"cod": "कैश ऑन डिलीवरी", "upi": "UPI", "card": "कार्ड"}
@@ -134,15 +139,19 @@ class Conversation:
         frame.lang = detect_lang(text, self.frame.lang) if text else self.frame.lang
         asked, pending = frame.asked, frame.pending
         frame.asked, frame.pending, frame.then = None, None, []
-        turn = understand_turn(text) if text else ChatTurn(action=ChatAction.SMALLTALK)
+        turn = understand_turn(for_parsing(text)) if text else ChatTurn(action=ChatAction.SMALLTALK)
         if (
             turn.product_id is None
             and (written := product_id_in(text))
             and not written.lower().startswith("ord")
         ):
             turn = turn.model_copy(update={"product_id": written})
-            if turn.action in (ChatAction.SEARCH, ChatAction.SMALLTALK):
+            if turn.action in (ChatAction.SEARCH, ChatAction.SMALLTALK, ChatAction.KNOWLEDGE):
                 turn = turn.model_copy(update={"action": ChatAction.PRODUCT_DETAILS})
+        if turn.action is ChatAction.CANCEL_ORDER and turn.intent.category and not ORDER_WORDS.search(text):
+            turn = turn.model_copy(update={"action": ChatAction.SEARCH})  # "noise cancelling earbuds"
+        if turn.action is not ChatAction.REMOVE_FROM_CART and REMOVE_WORDS.search(text):
+            turn = turn.model_copy(update={"action": ChatAction.REMOVE_FROM_CART})
         if kind is not None:
             return self.scan(kind, text, turn, frame)
         frame.goal = None
@@ -364,7 +373,7 @@ class Conversation:
             if wants_cheaper(text) and rows:
                 prices = [row["price_inr"] for row in rows if isinstance(row.get("price_inr"), int | float)]
                 if prices:
-                    frame.budget_max = int(min(prices)) - 1
+                    frame.budget_max = int(sorted(prices)[len(prices) // 2]) - 1  # below the middle price
             if named is not None and named.get("brand"):
                 frame.brand = str(named["brand"])
             self.merge(frame, turn, text)
@@ -477,12 +486,29 @@ class Conversation:
         frame.focus = product_id
         sizes = [str(size) for size in product.get("sizes") or []]
         said = turn.intent.size or size_answer_in_cart(text)
-        size = self.size_for(said, product, sizes, frame)
         args = {"product_id": product_id, "quantity": quantity_in(text) or turn.quantity}
+        if not sizes and not product.get("size"):
+            # Nothing shown about this product yet: read its sizes first, then add the one meant.
+            frame.then = [{"name": "add_to_cart", "args": args, "said_size": said}]
+            return self.call("get_product", {"product_id": product_id}, frame)
+        size = self.size_for(said, product, sizes, frame)
         if size is None:
             frame.asked = "cart_size"
             frame.pending = {"name": "add_to_cart", "args": args}
             name = str(product.get("name") or product_id)
+            return self.reply(say("ask_cart_size", frame.lang, name=name, sizes=", ".join(sizes)), frame)
+        return self.call("add_to_cart", {**args, "size": size}, frame)
+
+    def add_known(self, step: dict[str, Any], frame: Frame) -> AIMessage:
+        """The add_to_cart planned before the product's sizes were known, now that they are."""
+        args = dict(step.get("args") or {})
+        product = known_product(self.messages, str(args.get("product_id", ""))) or {}
+        sizes = [str(size) for size in product.get("sizes") or []]
+        size = self.size_for(step.get("said_size"), product, sizes, frame)
+        if size is None:
+            frame.asked = "cart_size"
+            frame.pending = {"name": "add_to_cart", "args": args}
+            name = str(product.get("name") or args.get("product_id"))
             return self.reply(say("ask_cart_size", frame.lang, name=name, sizes=", ".join(sizes)), frame)
         return self.call("add_to_cart", {**args, "size": size}, frame)
 
@@ -522,11 +548,12 @@ class Conversation:
         return self.call("remove_from_cart", args, frame)
 
     def buys_now(self, text: str, action: ChatAction) -> bool:
-        lowered = text.lower()
-        return action is not ChatAction.ADD_TO_CART and any(
-            phrase in lowered
-            for phrase in ("buy it", "buy this", "buy that", "le lo", "kharid lo", "isko le")
-        )
+        """ "buy the first one", "isko kharid lo": an order for a product the shopper points at."""
+        if action is ChatAction.ADD_TO_CART or not BUY_WORDS.search(text) or product_noun(text):
+            return False
+        if not shown(self.messages) and not self.frame.focus:
+            return False
+        return ordinal(text) is not None or refers_to_it(text)
 
     def checkout(self, text: str, turn: ChatTurn, frame: Frame) -> AIMessage:
         lines = cart_lines(self.messages)
@@ -573,6 +600,8 @@ class Conversation:
         answered = found[-len(pending_tool_results(self.messages)) :]
         if all(result.ok for result in answered) and frame.then:
             step, frame.then = frame.then[0], frame.then[1:]
+            if "said_size" in step:
+                return self.add_known(step, frame)
             return self.call(step["name"], step.get("args") or {}, frame)
         frame.then = []
         last = answered[-1]
@@ -602,7 +631,8 @@ class Conversation:
             if orders:
                 frame.asked = "order_id"
                 frame.pending = {"name": "cancel_order", "args": {}}
-        if result.name == "search_products" and result.ok and not product_rows_of(result) and frame.query:
+        retry = frame.query and (frame.product or frame.category)
+        if result.name == "search_products" and result.ok and not product_rows_of(result) and retry:
             frame.query = None
             return self.search(frame)
         return None
@@ -651,6 +681,12 @@ class Conversation:
                 name = str(product.get("name") or result.args.get("product_id"))
                 return say("ask_cart_size", lang, name=name, sizes=", ".join(sizes))
         return say("failed", lang, reason=(message.strip() or result.text)[:300])
+
+
+def for_parsing(text: str) -> str:
+    """The message as the intent parser reads it best: in "under 3000 in size 9" or "under 3000 size 9" it
+    would read 3000 as inches or as a size."""
+    return re.sub(r"\b(\d{3,})\s+(?:in\s+)?(size|sz|uk)\b", r"\1, \2", text, flags=re.IGNORECASE)
 
 
 def product_rows_of(result: Result) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from agents.rules.budget import extract_price_bounds, normalise
 from agents.rules.chat_replies import Lang
 from agents.rules.intent import extract_size
-from agents.rules.lexicon import COLOURS, GENDERS, NUMBER_WORDS, PRODUCTS, STOPWORDS
+from agents.rules.lexicon import COLOURS, GENDERS, MULTIPLIERS, NUMBER_WORDS, PRODUCTS, STOPWORDS
 
 DIALOGUE_KEY = "pakka_dialogue"
 GENERIC_WORDS = frozenset(
@@ -266,6 +266,10 @@ _WORD_QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^\D{0,12}?(\d{1,2}(?:\.5)?)\D{0,20}$")
+_BARE_BUDGET = re.compile(
+    r"\D{0,20}?(\d+(?:\.\d+)?)\s*(k|thousand|hazaar|hazar|hajar|हज़ार|हजार|lakh)?\b\D{0,20}", re.IGNORECASE
+)
+MIN_BUDGET = 50
 _LETTER = re.compile(r"^(?:size\s*)?(xxs|xs|s|m|l|xl|xxl|xxxl|small|medium|large)\b", re.IGNORECASE)
 _LETTER_SIZES = {"small": "S", "medium": "M", "large": "L"}
 _SKIP = re.compile(
@@ -295,7 +299,8 @@ _CHEAPER = re.compile(
     r"\b(?:cheaper|less expensive|lower price|sasta|saste|sasti|kam daam|kam price)\b|सस्त", re.I
 )
 _SHOPPING = re.compile(
-    r"\b(?:show|find|search|looking for|look for|want|need|buy|get me|suggest|dikhao|dikha|chahiye|chahie|"
+    r"\b(?:show|find|search|looking for|look for|want|need|buy|get me|suggest|would like|interested in|"
+    r"acquir\w*|purchase|dikhao|dikha|chahiye|chahie|"
     r"dhoondh|dhundh|khareed|kharid|lena|mangwa|wale|wali|wala)\b|दिखा|चाहिए|ढूँढ|खरीद",
     re.IGNORECASE,
 )
@@ -307,7 +312,8 @@ _KNOWLEDGE = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
-    r"\?|\b(?:is|are|can|does|do|should|what|why|how|which|kya|kaise|kyun|kaun|kitna)\b|क्या|कैसे|क्यों",
+    r"\?|^\s*(?:is|are|can|does|do|should|what|why|how|which|kya|kaise|kyun|kaun|kitna|will|would)\b|"
+    r"\b(?:kya|kaise|kyun)\b|क्या|कैसे|क्यों",
     re.IGNORECASE,
 )
 _SIZE_QUESTION = re.compile(
@@ -318,7 +324,7 @@ _SIZE_QUESTION = re.compile(
 )
 
 
-_ID_LIKE = re.compile(r"\b((?:prd|prod|sku)[-_][A-Za-z0-9]+|[A-Za-z]{1,5}[-_]\d{2,6})\b")
+_ID_LIKE = re.compile(r"\b((?:prd|prod|sku)[-_][A-Za-z0-9]+|[A-Za-z]{1,5}[-_]\d{1,6})\b")
 
 
 def product_id_in(text: str) -> str | None:
@@ -386,9 +392,11 @@ def budget_answer(text: str) -> tuple[int | None, int | None] | None:
         low = round(bounds.low) if bounds.low is not None else None
         high = round(bounds.high) if bounds.high is not None else None
         return low, high
-    bare = re.fullmatch(r"\D{0,20}?(\d{3,7})\D{0,20}", normalise(text).strip())
+    bare = _BARE_BUDGET.fullmatch(normalise(text).strip())
     if bare:
-        return None, int(bare.group(1))
+        amount = float(bare.group(1)) * MULTIPLIERS.get((bare.group(2) or "").lower(), 1)
+        if amount >= MIN_BUDGET:
+            return None, round(amount)
     return None
 
 

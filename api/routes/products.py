@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agents.rules.catalog_query import has_searchable_characters, read_catalog_text
 from api.auth import PUBLIC
 from api.deps import IdPath, ServicesDep, TenantDep
 from core.errors import NotFound
@@ -21,7 +23,12 @@ class ProductSearchParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    q: str | None = Field(default=None, max_length=200, description="Words matched against name, brand, ...")
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="What to look for, in English, Hindi or Hinglish; a price in it is applied as a cap "
+        '("running shoes under 3000", "3 hazaar tak"). Needs letters or digits (422 otherwise).',
+    )
     category: str | None = Field(default=None, max_length=64)
     brand: str | None = Field(default=None, max_length=120)
     max_price_inr: Money | None = None
@@ -30,12 +37,31 @@ class ProductSearchParams(BaseModel):
     page: int = Field(default=1, ge=1, le=10_000)
     page_size: int = Field(default=20, ge=1, le=100)
 
+    @field_validator("q")
+    @classmethod
+    def _searchable(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not has_searchable_characters(value):
+            raise ValueError("has no letters or digits to search for; leave q out to list the whole catalog")
+        return value
+
     def to_query(self) -> ProductQuery:
+        """The query, with `q` read by the intent parser: a price it names ("under 3000", "3 hazaar tak") caps
+        the price (with max_price_inr, the lower cap wins) and Hindi/Hinglish words also search as English
+        (agents/rules/catalog_query.py)."""
+        text, max_price = self.q, self.max_price_inr
+        if self.q is not None:
+            reading = read_catalog_text(self.q)
+            text = reading.words
+            if reading.max_price_inr is not None:
+                stated = Decimal(reading.max_price_inr)
+                max_price = stated if max_price is None else min(max_price, stated)
         return ProductQuery(
-            text=self.q,
+            text=text,
             category=self.category.strip().lower() if self.category else None,
             brand=self.brand,
-            max_price_inr=self.max_price_inr,
+            max_price_inr=max_price,
             size=self.size,
             in_stock_region=self.region,
             page=self.page,

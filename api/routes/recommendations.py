@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
@@ -16,6 +16,7 @@ from core.context import AppContext
 from core.schemas import Id, Money, Region
 from domain.decision.results import DecisionResult
 from graphs.decision import DecisionInput, graph
+from graphs.decision_cache import recommendation_json
 from graphs.registry import GRAPHS
 from graphs.services import Services
 
@@ -62,16 +63,16 @@ def graph_input(body: RecommendationRequest) -> DecisionInput:
     )
 
 
-@router.post("", dependencies=[SHOPPER])
+@router.post("", dependencies=[SHOPPER], response_model=DecisionResult)
 async def recommend(
     body: RecommendationRequest, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep
-) -> DecisionResult:
+) -> Response:
     """3-5 products the shopper can be confident about (from their stored measurements), or none and what
     would help."""
     body = for_caller(body, caller)
-    state = await graph.ainvoke(graph_input(body), context=run_context(services, tenant_id, body))
-    result: DecisionResult = state["result"]
-    return result
+    # Rendered once per answer and kept for repeats (graphs/decision_cache.py), so sent as it is.
+    answer = await recommendation_json(graph_input(body), run_context(services, tenant_id, body))
+    return Response(content=answer, media_type="application/json")
 
 
 @router.post("/stream", response_class=EventSourceResponse, dependencies=[SHOPPER])

@@ -6,8 +6,9 @@ discounted_price, product_rating, overall_rating, brand, product_category_tree (
 `{"product_specification"=>[{"key"=>"Fabric", "value"=>"Cotton"}, ...]}`), product_url, top_category.
 
 Rows stream through the csv module and are written in batches; a row that cannot become a valid product is
-skipped and counted under a reason. Nothing is invented: sizes, brand and attributes are only filled in when
-the row states them.
+skipped and counted under a reason. Nothing is invented by the parser: sizes, brand and attributes are only
+filled in when the row states them. The defaults that make products orderable (one size, stock) are applied
+only when asked (`defaults`, as `pakka catalog import` does), and marked as assumed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel, ValidationError
 
+from core.catalog.defaults import DefaultsApplied, ImportDefaults, add_default_stock, with_default_size
 from core.catalog.quality import with_metadata_quality
 from core.errors import InvalidInput
 from core.schemas import SIZE_PATTERN, Product, Tenant
@@ -72,6 +74,10 @@ class ImportReport(BaseModel):
     imported: int
     skipped: int
     reasons: dict[str, int]
+    sizes_assumed: int = 0
+    """Products whose row named no size and got core.catalog.defaults.ONE_SIZE."""
+    stock_rows_added: int = 0
+    """Default stock rows written (sizes x regions that had none)."""
 
 
 class SkipReason(StrEnum):
@@ -90,19 +96,39 @@ class RowSkippedError(Exception):
 
 
 def import_flipkart(
-    store: Store, path: Path | str, tenant_id: str, *, limit: int | None = None
+    store: Store,
+    path: Path | str,
+    tenant_id: str,
+    *,
+    limit: int | None = None,
+    defaults: ImportDefaults | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import the CSV at `path` into `tenant_id` (created when missing), reading at most `limit` rows.
 
     Re-importing is safe: products are upserted under stable ids ("fk-<pid>"). Within one file a repeated id
-    keeps its first row and counts the others as duplicates.
+    keeps its first row and counts the others as duplicates. With `defaults` (core/catalog/defaults.py),
+    products without a stated size get one, and sizes without stock get the default stock. `progress` is
+    told how many more rows were read, after each batch.
     """
     if limit is not None and limit < 0:
         raise InvalidInput("limit must not be negative", {"limit": limit})
     reasons: Counter[str] = Counter()
     seen_ids: set[str] = set()
     batch: list[Product] = []
-    read = imported = 0
+    read = imported = reported = 0
+    applied = DefaultsApplied()
+
+    def write(products: list[Product]) -> int:
+        nonlocal reported
+        written = store.products.put_many(products)
+        if defaults is not None:
+            add_default_stock(store, products, defaults, applied)
+        if progress is not None:
+            progress(read - reported)
+            reported = read
+        return written
+
     with Path(path).open(newline="", encoding="utf-8-sig") as handle:
         rows = _catalog_reader(handle, path)
         _ensure_tenant(store, tenant_id)
@@ -116,15 +142,33 @@ def import_flipkart(
                 reasons[skipped.reason.value] += 1
                 continue
             seen_ids.add(product.id)
+            if defaults is not None and not product.sizes:
+                product = with_default_size(product)
+                applied.sizes_assumed += 1
             batch.append(product)
             if len(batch) >= BATCH_SIZE:
-                imported += store.products.put_many(batch)
+                imported += write(batch)
                 batch = []
     if batch:
-        imported += store.products.put_many(batch)
+        imported += write(batch)
+    if progress is not None and read > reported:
+        progress(read - reported)
     return ImportReport(
-        read=read, imported=imported, skipped=reasons.total(), reasons=dict(sorted(reasons.items()))
+        read=read,
+        imported=imported,
+        skipped=reasons.total(),
+        reasons=dict(sorted(reasons.items())),
+        sizes_assumed=applied.sizes_assumed,
+        stock_rows_added=applied.stock_rows,
     )
+
+
+def count_rows(path: Path | str) -> int:
+    """How many data rows the CSV holds (cells may span lines), for a progress bar's total."""
+    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+        if csv.field_size_limit() < MAX_FIELD_CHARS:
+            csv.field_size_limit(MAX_FIELD_CHARS)
+        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
 
 
 def product_from_row(row: Mapping[str, str | None], tenant_id: str) -> Product:

@@ -334,6 +334,29 @@ class SiteRepository(Protocol):
         ...
 
 
+class DataVersions(NamedTuple):
+    """A tenant's change counters (0 until the first change)."""
+
+    products: int
+    stock: int
+    offsets: int
+
+
+class DataVersionRepository(Protocol):
+    """Change counters per tenant, so that a cache of answers computed from the catalog, the stock and the
+    learned size offsets can tell, by one cheap read, whether any of them changed since (the decision graph's
+    result cache, graphs/decision_cache.py). The repositories move them as part of their writes:
+    - `products` on every product put or delete;
+    - `stock` whenever an inventory row appears, goes, or its in-stock state (`available > 0`) may have
+      changed: any put, and any reservation, release or restock (a backend may also move it on other stock
+      writes, e.g. SQLite moves it only when the in-stock state did change);
+    - `offsets` on every size offset saved.
+    Counters only go up. SQLite moves them in the writing transaction; DynamoDB right after the write
+    succeeded (a reader can meet the new rows with the old counter for the length of one request)."""
+
+    def get(self, tenant_id: str) -> DataVersions: ...
+
+
 class Store(Protocol):
     """One backend's repositories, opened once at start-up and handed to services through the context."""
 
@@ -351,6 +374,7 @@ class Store(Protocol):
     size_offsets: SizeOffsetRepository
     identity: IdentityRepository
     sites: SiteRepository
+    versions: DataVersionRepository
 
     def initialize(self) -> None:
         """Create or migrate schema/tables. Idempotent."""

@@ -60,6 +60,14 @@ QUESTIONS: dict[str, re.Pattern[str]] = {
     "order_id": re.compile(r"which order|कौन सा ऑर्डर|kaunsa order", re.IGNORECASE),
     "which": re.compile(r"which product|कौन सा प्रोडक्ट|kaunsa product", re.IGNORECASE),
 }
+_ENUMERATOR = re.compile(r"(?m)^\s*\d{1,2}\.\s")
+"""A list's "1. ", "2. ": numbering, not a fact."""
+HINGLISH_REPLY = frozenset(
+    """
+    hai hain kya aap aapka aapke aapki ko ke ki ka mein nahi kiya diya mile bolo batao karo raha rahega hoon
+    sakta li liya naap chahiye yeh woh aur liye theek kuch phir abhi ho waisa rahega hamari hisaab
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 
 
@@ -317,8 +325,9 @@ def _in_language(text: str, lang: str) -> bool:
     devanagari = bool(re.search(r"[\u0900-\u097F]", text))
     if lang == "hi":
         return devanagari
+    words = set(re.findall(r"[a-z]+", text.lower()))
     if lang == "hinglish":
-        return not devanagari and detect_lang(text, "en") == "hinglish"
+        return not devanagari and len(words & HINGLISH_REPLY) >= 1
     return not devanagari and detect_lang(text, "en") == "en"
 
 
@@ -395,12 +404,14 @@ def ungrounded_numbers(transcript: Transcript) -> set[str]:
     for text in transcript.said:
         known |= _numbers(text)
     for result in transcript.tool_results:
-        known |= _numbers(result["content"])
+        known |= {_canonical(found) for found in re.findall(r"\d+(?:\.\d+)?", result["content"])}
         for found in re.findall(r"(?<![\w.])0\.\d+", result["content"]):
             known.add(str(round(float(found) * 100)))
     for call in transcript.tool_calls:
         known |= _numbers(json.dumps(call["args"]))
-    said = set().union(*(_numbers(reply) for reply in transcript.replies)) if transcript.replies else set()
+    said: set[str] = set()
+    for reply in transcript.replies:
+        said |= _numbers(_ENUMERATOR.sub("", reply))
     return said - known
 
 

@@ -212,6 +212,18 @@ def report(results: list[PhotoResult]) -> None:
                 f"  metamorphic checks passed: {_share(len(passed), len(checked))} of measured photos "
                 "(target >= 90%)"
             )
+            failing = Counter(
+                failure.split(":")[0] for result in checked for failure in result.metamorphic_failures
+            )
+            sheet_stage = sum(
+                failure.endswith(("NO_SHEET", "SHEET_CUT_OFF"))
+                for result in checked
+                for failure in result.metamorphic_failures
+            )
+            print(
+                f"  metamorphic failures by transform: {dict(failing) or 'none'} "
+                f"({sheet_stage} of {sum(failing.values())} lose the sheet)"
+            )
         if measured:
             lengths = np.array([r.scan.length_mm for r in measured if r.scan])
             plausible = np.count_nonzero(
@@ -225,12 +237,14 @@ def report(results: list[PhotoResult]) -> None:
                 (ratios >= PLAUSIBLE_WIDTH_RATIO[0]) & (ratios <= PLAUSIBLE_WIDTH_RATIO[1])
             )
             protocols = Counter(r.scan.protocol for r in measured if r.scan)
+            sigmas = np.array([r.scan.length_sigma_mm for r in measured if r.scan])
             print(
                 f"  plausible length {PLAUSIBLE_LENGTH_MM[0]:.0f}-{PLAUSIBLE_LENGTH_MM[1]:.0f} mm: "
                 f"{_share(plausible, len(lengths))}; width/length {PLAUSIBLE_WIDTH_RATIO[0]}-"
                 f"{PLAUSIBLE_WIDTH_RATIO[1]} where the width was measured: {_share(ratio_ok, len(ratios))} "
                 f"(estimated from the length: {len(measured) - len(width_measured)}); "
-                f"protocols {dict(protocols)}"
+                f"protocols {dict(protocols)}; length sigma median {np.median(sigmas):.1f} mm, "
+                f"max {sigmas.max():.1f} mm"
             )
         times = [result.cpu_ms for result in chosen]
         print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import InvalidInput
 from core.settings import Settings
@@ -11,6 +12,9 @@ from knowledge.search.backend import SearchBackend
 from knowledge.search.documents import SearchFilters, SearchHit, SearchMode
 from knowledge.search.factory import open_search_backend
 
+if TYPE_CHECKING:
+    from knowledge.ingest import LiveCatalogSync
+
 
 @dataclass
 class KnowledgeBase:
@@ -18,6 +22,8 @@ class KnowledgeBase:
 
     backend: SearchBackend
     embedder: Embedder | None
+    catalog_sync: LiveCatalogSync | None = None
+    """Set by a running server (graphs.services): catalog search asks it to index products added since."""
 
     @classmethod
     def open(cls, settings: Settings) -> KnowledgeBase:
@@ -42,4 +48,6 @@ class KnowledgeBase:
         return self.backend.search(query, vector, filters, k=k, mode=mode)
 
     def close(self) -> None:
+        if self.catalog_sync is not None:
+            self.catalog_sync.close()
         self.backend.close()

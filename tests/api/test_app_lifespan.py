@@ -12,6 +12,7 @@ from api.app import create_app
 from core.schemas import Order
 from core.settings import Settings
 from core.storage.repositories import Store
+from tests.api.conftest import tokens_for
 
 # The lifespan is the same on every store, and writing the 14k demo stock rows into moto takes minutes
 # (tests/core/catalog/test_demo.py seeds both backends); the sweeper's store work is tested on both stores in
@@ -50,6 +51,7 @@ def test_the_running_app_releases_expired_reservations(
 ) -> None:
     client = start_client(reservation_sweep_seconds=0.05)
     crashed = expire_reservation(client.app.state.services.store, "demo")
+    client.headers.update(tokens_for(client).merchant())  # the shop watches its shoppers' orders
 
     deadline = time.monotonic() + 60
     while client.get(f"/v1/orders/{crashed.id}").json()["status"] != "FAILED" and time.monotonic() < deadline:

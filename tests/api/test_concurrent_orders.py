@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from core.schemas import InventoryRecord, Product
+from tests.api.conftest import Tokens, tokens_for
 
 pytestmark = pytest.mark.integration
 
@@ -38,14 +39,11 @@ def stock_one_product(app: FastAPI) -> None:
     )
 
 
-async def place(http: httpx.AsyncClient, shopper: int) -> httpx.Response:
+async def place(http: httpx.AsyncClient, tokens: Tokens, shopper: int) -> httpx.Response:
     return await http.post(
         "/v1/orders",
-        json={
-            "user_id": f"shopper-{shopper}",
-            "region": "mumbai",
-            "items": [{"product_id": "drop-sneaker", "size": "UK9", "quantity": 1}],
-        },
+        json={"region": "mumbai", "items": [{"product_id": "drop-sneaker", "size": "UK9", "quantity": 1}]},
+        headers=tokens.shopper(f"shopper-{shopper}"),
     )
 
 
@@ -68,7 +66,8 @@ async def test_fifty_concurrent_orders_for_ten_units_confirm_exactly_ten(
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120) as http:
         done = asyncio.Event()
         watcher = asyncio.create_task(watch_stock(http, done))
-        responses = await asyncio.gather(*(place(http, shopper) for shopper in range(SHOPPERS)))
+        tokens = tokens_for(app)
+        responses = await asyncio.gather(*(place(http, tokens, shopper) for shopper in range(SHOPPERS)))
         done.set()
         seen_available = await watcher
         final = (await http.get("/v1/inventory/drop-sneaker")).json()["items"]

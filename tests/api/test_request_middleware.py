@@ -11,6 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.conftest import tokens_for
+
 # The HTTP layer under test behaves the same on every store; the store-specific paths are in routes/.
 pytestmark = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 
@@ -71,7 +73,7 @@ def test_each_request_writes_one_access_log_line_with_its_correlation_id(
 def test_the_access_log_names_the_route_template_not_the_user_id_in_the_path(
     client: TestClient, json_log: io.StringIO
 ) -> None:
-    client.delete("/v1/users/shopper-9431")
+    client.delete("/v1/users/shopper-9431", headers=tokens_for(client).shopper("shopper-9431"))
 
     access = [line for line in log_lines(json_log) if line["logger"] == "pakka.access"]
     assert access[0]["path"] == "/v1/users/{user_id}"
@@ -124,14 +126,16 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_correlation_id(
 
 @pytest.fixture
 def small_limit_client(start_client: Callable[..., TestClient]) -> TestClient:
-    return start_client(max_body_bytes=1024)
+    """The app with a 1 KiB body limit, signed in as shopper u1."""
+    client = start_client(max_body_bytes=1024)
+    client.headers.update(tokens_for(client).shopper("u1"))
+    return client
 
 
 def padded_order(size: int) -> bytes:
     """A valid order body padded with whitespace to `size` bytes."""
     body = json.dumps(
         {
-            "user_id": "u1",
             "region": "mumbai",
             "items": [{"product_id": "shoe-run", "size": "UK8", "quantity": 1}],
         }
@@ -159,7 +163,7 @@ def test_a_body_declared_larger_than_the_limit_is_413_and_never_reaches_the_rout
     )
 
     assert_payload_too_large(response)
-    assert small_limit_client.get("/v1/orders", params={"user_id": "u1"}).json() == {"items": []}
+    assert small_limit_client.get("/v1/orders").json() == {"items": []}
 
 
 def test_a_chunked_body_is_counted_as_it_streams_and_cut_off_at_the_limit(
@@ -171,7 +175,7 @@ def test_a_chunked_body_is_counted_as_it_streams_and_cut_off_at_the_limit(
 
     assert "content-length" not in response.request.headers
     assert_payload_too_large(response)
-    assert small_limit_client.get("/v1/orders", params={"user_id": "u1"}).json() == {"items": []}
+    assert small_limit_client.get("/v1/orders").json() == {"items": []}
 
 
 def test_bodies_up_to_the_limit_are_accepted_declared_or_chunked(small_limit_client: TestClient) -> None:

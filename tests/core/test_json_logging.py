@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -100,14 +101,34 @@ def test_configuring_twice_replaces_pakkas_handler_and_keeps_the_others() -> Non
     assert [json.loads(line)["message"] for line in second.getvalue().splitlines()] == ["written once"]
 
 
-def test_text_mode_writes_plain_lines_with_the_correlation_id() -> None:
+def test_text_mode_writes_readable_lines_with_the_correlation_id_and_extras() -> None:
     buffer = io.StringIO()
     configure_logging(log_settings(log_json=False), stream=buffer)
 
     token = correlation_id_var.set("req-9")
     try:
-        emit("pakka.api", "hello")
+        logging.getLogger("pakka.api").info("demo data seeded", extra={"tenant_id": "demo"})
     finally:
         correlation_id_var.reset(token)
 
-    assert buffer.getvalue().rstrip().endswith("INFO pakka.api [req-9] hello")
+    line = buffer.getvalue().rstrip()
+    assert re.fullmatch(
+        r"\d\d:\d\d:\d\d INFO    pakka\.api  demo data seeded  correlation_id=req-9 tenant_id=demo", line
+    )
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_unset_log_json_means_console_lines_on_a_terminal_and_json_elsewhere() -> None:
+    terminal, piped = Terminal(), io.StringIO()
+
+    configure_logging(log_settings(log_json=None), stream=terminal)
+    emit("pakka.api", "on a terminal")
+    configure_logging(log_settings(log_json=None), stream=piped)
+    emit("pakka.api", "in a file")
+
+    assert not terminal.getvalue().startswith("{") and "on a terminal" in terminal.getvalue()
+    assert json.loads(piped.getvalue())["message"] == "in a file"

@@ -8,6 +8,7 @@ from typing import Any
 
 import cv2
 import numpy
+import pytest
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from agents.pricing.money import rupees
@@ -148,6 +149,10 @@ LISTINGS = [
 ]
 
 
+READ_FROM_A_LIST = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+"""For the tests whose sales history is served from a list: the store is never read, one backend is enough."""
+
+
 def served_from(items: list[SoldItem], store: Store, settings: Settings) -> AppContext:
     """A run context whose comparables indexes read `items` (the store is left empty)."""
     context = context_for(store, settings)
@@ -166,6 +171,7 @@ def numbers(result: PriceSuggestion) -> tuple[object, ...]:
     )
 
 
+@READ_FROM_A_LIST
 async def test_a_history_re_dated_by_years_prices_every_listing_exactly_the_same(
     store: Store, settings: Settings
 ) -> None:
@@ -184,6 +190,7 @@ async def test_a_history_re_dated_by_years_prices_every_listing_exactly_the_same
     assert calibrated is not None  # the weights and ranges were learned, and learned the same both times
 
 
+@READ_FROM_A_LIST
 async def test_comparables_of_an_old_history_still_carry_weight(store: Store, settings: Settings) -> None:
     long_ago = varied_history(TENANT, datetime(2019, 3, 1, tzinfo=UTC))
 
@@ -195,6 +202,7 @@ async def test_comparables_of_an_old_history_still_carry_weight(store: Store, se
     assert all(c.weight > 0 for c in result.comparables)
 
 
+@READ_FROM_A_LIST
 async def test_as_of_prices_from_the_sales_made_by_then_whatever_came_after(
     store: Store, settings: Settings
 ) -> None:
@@ -211,6 +219,7 @@ async def test_as_of_prices_from_the_sales_made_by_then_whatever_came_after(
     assert everything["result"].history.as_of == moment
 
 
+@READ_FROM_A_LIST
 async def test_a_dollar_history_is_explained_in_dollars(store: Store, settings: Settings) -> None:
     dollars = [
         item.model_copy(update={"currency": "USD", "price": item.price / 80})
@@ -228,6 +237,7 @@ async def test_a_dollar_history_is_explained_in_dollars(store: Store, settings: 
     assert all("₹" not in adjustment.reason for adjustment in result.adjustments)
 
 
+@READ_FROM_A_LIST
 async def test_a_rupee_suggestion_uses_indian_digit_grouping(store: Store, settings: Settings) -> None:
     lakh = [
         item.model_copy(update={"price": item.price * 100})
@@ -253,6 +263,7 @@ class ReadingTier(RuleBasedChatModel):
         return super().respond(messages, tools, tool_choice)
 
 
+@READ_FROM_A_LIST
 async def test_every_prompt_of_a_dollar_suggestion_writes_its_amounts_in_dollars(
     store: Store, settings: Settings
 ) -> None:

@@ -45,7 +45,7 @@ def test_every_graph_has_input_output_and_context_schemas_a_host_can_read(name: 
 
 
 def test_graphs_that_keep_threads_are_the_ones_that_stop_to_ask() -> None:
-    assert {name for name, spec in GRAPHS.items() if spec.keeps_threads} == {"checkout", "chat"}
+    assert {name for name, spec in GRAPHS.items() if spec.keeps_threads} == {"checkout", "chat", "sitegen"}
 
 
 @pytest.fixture

@@ -54,6 +54,10 @@ def search_catalog(services: CatalogServices, tenant_id: str, query: ProductQuer
             extra={"tenant_id": tenant_id},
         )
         return services.store.products.search(tenant_id, query)
+    if (
+        knowledge.catalog_sync is not None
+    ):  # products imported while the server runs: indexed in the background
+        knowledge.catalog_sync.check(tenant_id)
     try:
         hits = ranked_product_hits(knowledge, tenant_id, query)
     except Exception:  # any fault of the index or the embedder: the store can still answer the search

@@ -15,12 +15,15 @@ from types import TracebackType
 
 import cv2
 import numpy as np
-from mediapipe.python.solutions import pose
 
 from core.errors import InvalidInput
+from core.native_output import python_stderr_logged
 from tools.vision.body_priors import BodyPriors
 from tools.vision.errors import ScanRejected
 from tools.vision.schemas import BodyScan, Measurement, ScanQuality
+
+with python_stderr_logged():  # importing the binding prints a harmless protobuf message
+    from mediapipe.python.solutions import pose
 
 NOSE = 0
 LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST = 11, 12, 13, 14, 15, 16

@@ -11,11 +11,14 @@ from types import TracebackType
 
 import cv2
 import numpy as np
-from mediapipe.python.solutions import face_mesh
 
+from core.native_output import python_stderr_logged
 from tools.vision.errors import ScanRejected
 from tools.vision.schemas import Attribute, FaceScan, ScanQuality, SkinQuestionnaire
 from tools.vision.skin import SkinReading, choose_white_balance, inter_ocular_px, read_skin, sample_skin
+
+with python_stderr_logged():  # importing the binding prints a harmless protobuf message
+    from mediapipe.python.solutions import face_mesh
 
 MEAN_INTER_OCULAR_CM = 6.3
 MIN_PHOTO_BRIGHTNESS = 35.0

@@ -8,17 +8,18 @@ nadir (where a ray from the nadir enters it) is the footprint's own outline, at 
 is displaced by the instep, the toes' tops and the leg. That facing side is one run along the outline:
 
 - seen from the side, it runs along the sole from the heel to the toes, each end up to its rim, where the
-  outline turns away from the camera; beyond a rim the end is hidden, and the true end lies R (1 - cos phi)
-  further on, for an end of radius R (half the heel's breadth; the longest toe's curve) whose outline has
-  turned phi from the end's direction at the rim. That correction and its uncertainty come with the end;
-  an end whose rim turns further than MAX_RIM_ANGLE_DEG from it is not seen (the shin hides the heel seen
-  from the front, the leg the toes seen from behind);
+  outline turns away from the camera. Beyond the heel's rim the heel is hidden, and its back lies
+  R (1 - cos phi) further on, for a heel of radius R (half its breadth) whose outline has turned phi from
+  the foot's direction at the rim. The toes are low, so where the silhouette reaches past them is their tip
+  less the short shadow of their height. Each end comes with its uncertainty; an end known less well than
+  MAX_END_SIGMA_MM is not seen (the shin hides the heel seen from the front, the leg the toes from behind);
 - it runs into the sheet's edge where the foot itself crosses it: at the heel end that is the
   heel-against-a-wall protocol (the heel touches the edge), anywhere else the foot is off the sheet. Where
   the silhouette crosses the edge outside that run, it is the leg or the foot's displaced top, not the foot.
 
 Everything here is geometry of the outline (its points, their outward normals, the nadir), measured in
-millimetres: rotating, mirroring or rescaling the photo changes none of it.
+millimetres: rotating, mirroring or rescaling the photo changes none of it. The model is checked on
+silhouettes cast by a 3D foot and shin (tests/tools/vision/test_foot_floor.py).
 """
 
 from __future__ import annotations
@@ -78,12 +79,17 @@ MAX_SIDE_RIM_ANGLE_DEG = 20.0
 END_SLAB_RATIO = 0.3
 HEEL_AT_EDGE_SIGMA_MM = 2.5  # the heel's contact with the floor sits a little inside the edge it touches
 EDGE_TOUCH_MM = 3.0
+# Two feet side by side: near the toes, the silhouette broader than MAX_SINGLE_FOOT_WIDTH_RATIO of the
+# length (one foot's forefoot is 0.33-0.45 of it).
+TOE_SLAB_MM = 30.0
+MAX_SINGLE_FOOT_WIDTH_RATIO = 0.6
 
 _RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
 _RETAKE_HEEL = [
     "Your shin hides your heel: take the photo from the side of your foot, so the heel shows.",
     "Or put the sheet's short edge against a wall and stand with your heel touching the wall.",
 ]
+_RETAKE_ONE_FOOT = ["Measure one foot at a time: keep the other foot off the sheet and out of the photo."]
 _RETAKE_TOES = ["Your leg hides your toes: take the photo from the side or from in front of your toes."]
 
 
@@ -233,44 +239,31 @@ def run_end(
     """The footprint's end along `direction` (see the module's docstring).
 
     It lies between the run's extreme point there (at floor level) and how far the silhouette reaches near
-    it (LOCAL_REACH_MM along the outline either side; unbounded where that meets the sheet's edge). Within
-    those bounds: the rim's extrapolation (radius times 1 - cos of the outline's angle there) and, where the
-    model has a shadow height, the reach less that height's shadow; weighted by their variances.
+    it (within LOCAL_REACH_MM; unbounded where that is the sheet's edge). A low end (the model has a shadow
+    height: the toes) is that reach less the shadow of its height; any other, the rim's extrapolation (the
+    radius times 1 - cos of the outline's angle there). Either is kept within those bounds, and its sigma
+    within what the bounds leave open.
     """
     along = outline.points[run] @ direction
     extreme = int(np.argmax(along))
     lower = float(along[extreme])
     angle = _rim_angle(outline, run, extreme, direction, px_per_mm)
-    # Past 90 degrees the run stops short of the end's curve (a side running on under the leg): no rim.
-    correction = model.radius_px * (1.0 - np.cos(np.radians(angle))) if angle < 90.0 else np.inf
     upper = _local_reach(outline, int(run[extreme]), direction, px_per_mm)
-    estimates = []
-    if np.isfinite(correction):
-        estimates.append(
-            (
-                lower + correction,
-                float(np.hypot(RIM_SIGMA_MM * px_per_mm, model.radius_relative_sd * correction)),
-            )
-        )
     if model.shadow_height_mm is not None and np.isfinite(upper):
-        # A low end (the toes): where the silhouette reaches, less the shadow of its height, which slides
-        # a point along `direction` by this much per unit of height (none towards the camera).
-        point = outline.points[run[extreme]]
+        # Per unit of height, a point there slides this far along `direction` (none towards the camera).
         height = model.shadow_height_mm * px_per_mm
-        slide = max(0.0, float((point - outline.nadir) @ direction)) / max(
+        slide = max(0.0, float((outline.points[run[extreme]] - outline.nadir) @ direction)) / max(
             outline.camera_height - height, 1.0
         )
-        estimates = [
-            (
-                upper - height * slide,
-                float(np.hypot(RIM_SIGMA_MM, model.shadow_height_sd_mm * slide)) * px_per_mm,
-            )
-        ]
-    if not estimates:
+        position = upper - height * slide
+        sigma_px = float(np.hypot(RIM_SIGMA_MM, model.shadow_height_sd_mm * slide)) * px_per_mm
+    elif angle < 90.0:
+        correction = model.radius_px * (1.0 - np.cos(np.radians(angle)))
+        position = lower + correction
+        sigma_px = float(np.hypot(RIM_SIGMA_MM * px_per_mm, model.radius_relative_sd * correction))
+    else:
+        # Past 90 degrees the run stops short of the end's curve (a side running on under the leg): no rim.
         return End(lower, float("inf"), angle, extreme)
-    weights = np.array([1.0 / sigma**2 for _, sigma in estimates])
-    position = float(np.dot(weights, [value for value, _ in estimates]) / weights.sum())
-    sigma_px = float(1.0 / np.sqrt(weights.sum()))
     position = min(max(position, lower), upper)
     sigma_px = min(sigma_px, max((upper - lower) / np.sqrt(12.0), RIM_SIGMA_MM * px_per_mm))
     return End(position, sigma_px / px_per_mm, angle, extreme)
@@ -291,12 +284,8 @@ def _rim_angle(
     across = np.array([-direction[1], direction[0]])
     angles = np.arctan2(normals @ across, normals @ direction)
     angles = np.unwrap(angles)
-    if len(offsets) >= 3:
-        slope, intercept = np.polyfit(offsets - extreme, angles, 1)
-        angle = intercept
-    else:
-        angle = float(angles.mean())
-    return float(np.degrees(abs(angle)))
+    fitted = np.polyfit(offsets - extreme, angles, 1)[1] if len(offsets) >= 3 else angles.mean()
+    return float(np.degrees(abs(fitted)))
 
 
 def _local_reach(outline: Outline, index: int, direction: np.ndarray, px_per_mm: float) -> float:
@@ -387,6 +376,7 @@ def measure_floor_outline(
     else:
         heel_position, heel_sigma = heel.position, heel.sigma_mm
     length_px = toe.position + heel_position
+    _reject_two_feet(mask, toe_direction, toe.position, length_px, px_per_mm)
     width_mm, width_sigma, width_measured = _forefoot_width(
         outline, run, toe_direction, toe.position, length_px, px_per_mm
     )
@@ -398,6 +388,26 @@ def measure_floor_outline(
         width_measured=width_measured,
         heel_at_edge=heel_at_edge,
     )
+
+
+def _reject_two_feet(
+    mask: np.ndarray, toe_direction: np.ndarray, toe_position: float, length_px: float, px_per_mm: float
+) -> None:
+    """MULTIPLE_FEET if the silhouette near the toes is broader than one foot can be.
+
+    Toes are low, so their shadow barely slides: within TOE_SLAB_MM of the toe tip the silhouette is about
+    as broad as the footprint there, or as two footprints side by side.
+    """
+    ys, xs = np.nonzero(mask)
+    points = np.column_stack([xs, ys]).astype(np.float64)
+    near_toes = points[points @ toe_direction >= toe_position - TOE_SLAB_MM * px_per_mm]
+    if len(near_toes) == 0:
+        return
+    breadth = float(np.ptp(near_toes @ np.array([-toe_direction[1], toe_direction[0]])))
+    if breadth > MAX_SINGLE_FOOT_WIDTH_RATIO * length_px:
+        raise ScanRejected(
+            "MULTIPLE_FEET", "the shape on the sheet looks like two feet side by side", _RETAKE_ONE_FOOT
+        )
 
 
 def _touch_location(

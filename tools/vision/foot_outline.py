@@ -7,14 +7,17 @@ camera, often past the sheet's edge. So a silhouette that reaches the sheet's ed
 off the sheet, and its extent is not the foot's. How the silhouette is read depends on where the camera is:
 
 - a silhouette that stays inside the sheet is measured whole (seen from above, as the rendered photos are);
-- seen at an angle (the nadir further from the silhouette than OVERHEAD_RATIO of the camera's height), the
-  side of the outline that faces the nadir is the footprint's own, at floor level: foot_floor measures the
-  length from it, with each end's hidden part and its uncertainty, tells heel from toes, and refuses when
-  an end is not seen (HEEL_HIDDEN, TOES_HIDDEN) or the footprint itself runs off the sheet (FOOT_OFF_SHEET);
-  a heel whose outline reaches the sheet's edge is the heel-against-a-wall protocol;
-- seen from nearly straight above, where the silhouette crosses the sheet's edge decides: a short crossing
-  at an end (a heel at the edge) is the wall protocol, a broad one on the far side of the nadir, or one
-  that leaves toes on the sheet, a shin over the heel, and any other a foot past the edge.
+- otherwise the side of the outline that faces the nadir is the footprint's own, at floor level, from any
+  angle: where it runs along the foot (foot_floor.MIN_FLOOR_RUN_MM), foot_floor measures the length from it,
+  with each end's hidden part and its uncertainty, tells heel from toes, and refuses when an end is not seen
+  (HEEL_HIDDEN, TOES_HIDDEN) or the footprint itself runs off the sheet (FOOT_OFF_SHEET); a heel whose
+  outline reaches the sheet's edge is the heel-against-a-wall protocol;
+- where it does not, seen at an angle, too little of the footprint shows: the foot is off the sheet if the
+  silhouette crosses the edge on the camera's side (no leg goes that way), else the shin hides the heel;
+- seen from nearly straight above (the nadir within OVERHEAD_RATIO of the camera's height of the
+  silhouette), where the silhouette crosses the sheet's edge decides: a short crossing
+  at an end (a heel at the edge) is the wall protocol, a broad one that leaves toes on the sheet a shin
+  over the heel, and any other a foot past the edge.
 
 Seen from the side, the top of the foot slides past its far edge, so the width is then estimated from the
 length (ANSUR II's breadth/length ratio) with that ratio's spread as its uncertainty, and flagged.
@@ -56,10 +59,6 @@ MAX_HEEL_CHORD_MM = 40.0
 # breadth: 30 mm from the tip, toes span most of the forefoot, a heel about 0.65 of it.
 FREE_END_MM = 30.0
 MIN_TOE_END_BREADTH_RATIO = 0.75
-# Seen from nearly above, a broad crossing lies on the far side of the nadir (the shin's shadow side) when
-# the nadir sits at least this share of the camera's height from the silhouette's centre, towards the other
-# end.
-SHIN_SIDE_RATIO = 0.05
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
 # Foot breadth over foot length in adults (ANSUR II: footbreadthhorizontal / footlength 0.376 +- 0.017 in
 # men, 0.377 +- 0.018 in women): mean and standard deviation.
@@ -164,13 +163,13 @@ def foot_outline(mask: np.ndarray, px_per_mm: float, camera: Camera) -> FootOutl
         length_mm, width_mm = whole_foot_extents(mask, px_per_mm)
         _reject_two_feet(length_mm, width_mm)
         return FootOutline(length_mm, width_mm, 0.0, 0.0, PROTOCOL_ON_SHEET)
-    centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
-    if float(np.linalg.norm(camera.nadir - centre)) < OVERHEAD_RATIO * camera.height:
-        return _overhead_crossing(mask, points.astype(np.float64), on_edge, px_per_mm, camera)
     outline = Outline.of(mask, px_per_mm, camera.nadir, camera.height, EDGE_TOUCH_MM)
     run = floor_run(outline, px_per_mm)
     if run is not None:
         return _from_floor(measure_floor_outline(mask, px_per_mm, outline, run))
+    centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
+    if float(np.linalg.norm(camera.nadir - centre)) < OVERHEAD_RATIO * camera.height:
+        return _overhead_crossing(mask, points.astype(np.float64), on_edge, px_per_mm)
     # Too little of the footprint's outline shows: cut off by the sheet's edge on the camera's side (no leg
     # crosses that way: the foot is off the sheet there), or hidden (the shin over the heel, seen from in
     # front of the toes).
@@ -200,7 +199,7 @@ def _from_floor(floor: FloorOutline) -> FootOutline:
 
 
 def _overhead_crossing(
-    mask: np.ndarray, points: np.ndarray, on_edge: np.ndarray, px_per_mm: float, camera: Camera
+    mask: np.ndarray, points: np.ndarray, on_edge: np.ndarray, px_per_mm: float
 ) -> FootOutline:
     """The foot in a silhouette, seen from nearly above, that reaches the sheet's edge (see the module's
     docstring)."""
@@ -209,7 +208,6 @@ def _overhead_crossing(
     if len(inner) < 10:
         raise ScanRejected("FOOT_OFF_SHEET", "the foot is not fully on the sheet", _RETAKE_FOOT)
     centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
-    to_nadir = camera.nadir - centre
     # Toe direction: the silhouette's principal axis, away from where it leaves the sheet (the leg is at
     # the heel).
     far_point = inner[int(np.argmax(_nearest_distance(inner, crossing)))]
@@ -232,18 +230,12 @@ def _overhead_crossing(
         chord = float(np.ptp(side_points @ sideways))
         if chord > MAX_HEEL_CHORD_MM * px_per_mm:
             # The end left on the sheet is the toes (and the crossing a shin over the heel) if it is nearly
-            # as broad as the foot; a heel is much narrower than the forefoot. And the shin's shadow runs
-            # away from the camera: a broad crossing on the far side of the nadir is the shin over the heel.
+            # as broad as the foot; a heel is much narrower than the forefoot.
             reach = inner @ -end_direction
             free_end = inner[reach >= reach.max() - FREE_END_MM * px_per_mm]
             free_breadth = float(np.ptp(free_end @ sideways))
-            away = float(end_direction @ to_nadir) < -SHIN_SIDE_RATIO * camera.height
-            if away or free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
-                raise ScanRejected(
-                    "HEEL_HIDDEN",
-                    "the shin hides the heel (or the heel is past the sheet's edge)",
-                    [*_RETAKE_HEEL, _RETAKE_FOOT[0]],
-                )
+            if free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
+                raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
             raise ScanRejected(
                 "FOOT_OFF_SHEET",
                 "the foot runs past the sheet's edge (or, seen from above, the shin covers the heel)",

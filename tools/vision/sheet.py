@@ -65,20 +65,12 @@ MIN_RIVAL_SCORE_RATIO = 0.8
 # unless it is beyond doubt: scoring MIN_CONFIDENT_REGION_SCORE, floor beyond every side along at least
 # MIN_CONFIDENT_FLOOR_SHARE of it, and a sheet's aspect within MAX_CONFIDENT_ASPECT_ERROR. A leg over a
 # side bends the paper region's outline; its hull then frames a quad with one side along the leg, which can
-# pass as whole by a hair on one version of a photo and not on another (rotated, re-encoded): deciding on
-# both passes' candidates keeps that choice from flipping. No rendered photo's region winner has a side
-# under 0.9 floor or an aspect off by 0.05, so their scans never pay for the slower line pass.
+# pass as whole by a hair (on 24071 rotated or re-encoded: a side 0.09 floor, aspect error 0.24, a scale 2.4 %
+# off) where the line-framed quad is plainly better (every side 0.6 floor or more, aspect error 0.00). The
+# rendered photos' region winners pass all three, so their scans never pay for the slower line pass.
 MIN_CONFIDENT_REGION_SCORE = 0.12
 MIN_CONFIDENT_FLOOR_SHARE = 0.5
 MAX_CONFIDENT_ASPECT_ERROR = 0.1
-
-# Exposure is normalised so that this percentile of whiteness (min of B, G, R) reads EXPOSURE_LEVEL: a sheet
-# covers more than the brightest 3 % of a photo it is found in (MIN_SHEET_AREA_FRACTION), and specular glints
-# less. The gain stays within MAX_EXPOSURE_GAIN either way (a photo of a floor with no sheet is not brightened
-# until its floor looks like paper).
-EXPOSURE_PERCENTILE = 98.0
-EXPOSURE_LEVEL = 220.0
-MAX_EXPOSURE_GAIN = 1.5
 
 _RETAKE_CUT_OFF = [
     "Step back or zoom out so all four corners of the sheet are inside the photo.",
@@ -104,20 +96,13 @@ class DetectedSheet:
 
 
 def find_sheet(image: np.ndarray) -> DetectedSheet:
-    """Locate the sheet in a BGR photo or raise `ScanRejected` (NO_SHEET, SHEET_CUT_OFF).
-
-    The sheet is looked for and traced in the photo with its exposure normalised (`normalise_exposure`);
-    its brightness is reported as photographed.
-    """
+    """Locate the sheet in a BGR photo or raise `ScanRejected` (NO_SHEET, SHEET_CUT_OFF)."""
     scale = min(1.0, DETECTION_LONG_SIDE_PX / max(image.shape[:2]))
-    raw_small = fit_within(image, DETECTION_LONG_SIDE_PX)
-    gain = exposure_gain(raw_small)
-    small_bgr = cv2.convertScaleAbs(raw_small, alpha=gain)
+    small_bgr = fit_within(image, DETECTION_LONG_SIDE_PX)
     best = _best_candidate(small_bgr)
     corners = best.quad / scale
-    exposed = cv2.convertScaleAbs(image, alpha=gain)
     for _ in range(REFINE_PASSES):
-        corners, blur_px, residual_px = refine_sides(exposed, corners, best.feature)
+        corners, blur_px, residual_px = refine_sides(image, corners, best.feature)
     corners = order_short_side_first(corners)
     height, width = image.shape[:2]
     if corners.min() < 1 or corners[:, 0].max() > width - 2 or corners[:, 1].max() > height - 2:
@@ -134,22 +119,11 @@ def find_sheet(image: np.ndarray) -> DetectedSheet:
     size = min(SHEET_SIZES, key=lambda sheet: abs(np.log(aspect / sheet.aspect)))
     area_px = cv2.contourArea(corners.astype(np.float32))
     px_per_mm = float(np.sqrt(area_px / (size.width_mm * size.height_mm)))
-    small_white = whiteness(raw_small)
+    small_white = whiteness(small_bgr)
     inside = np.zeros_like(small_white)
     cv2.fillConvexPoly(inside, np.round(best.quad).astype(np.int32), 255)
     brightness = float(np.median(small_white[inside > 0]))
     return DetectedSheet(size, corners, px_per_mm, blur_px, residual_px, brightness, aspect)
-
-
-def exposure_gain(small_bgr: np.ndarray) -> float:
-    """The gain that brings the photo's near-brightest paper-like level (the EXPOSURE_PERCENTILE of
-    whiteness: the sheet, in a photo of one) to EXPOSURE_LEVEL, within MAX_EXPOSURE_GAIN either way.
-
-    Edges, contrasts and the thresholds the candidates must pass are in grey levels; scaling the photo by
-    its own exposure first makes them hold alike for the same scene photographed brighter or darker.
-    """
-    level = float(np.percentile(whiteness(small_bgr), EXPOSURE_PERCENTILE))
-    return float(np.clip(EXPOSURE_LEVEL / max(level, 1.0), 1.0 / MAX_EXPOSURE_GAIN, MAX_EXPOSURE_GAIN))
 
 
 def _best_candidate(small_bgr: np.ndarray) -> Candidate:
@@ -157,7 +131,7 @@ def _best_candidate(small_bgr: np.ndarray) -> Candidate:
 
     Quadrilaterals from region hulls come first; straight runs of region outlines (slower) are only
     looked for when no hull gives a whole sheet, and quadrilaterals framed by line segments (slower
-    still) when neither does, or when the region candidate is in any doubt (see MIN_CONFIDENT_REGION_SCORE). A
+    still) when neither does, or when the region candidate is in doubt (MIN_CONFIDENT_REGION_SCORE). A
     candidate must score MIN_SHEET_SCORE: on the real photos and on floor crops without a sheet
     (evals/vision/foot.py) that keeps every floor out while losing no sheet that a lower bar would
     find. A candidate with a side hidden all along, or no sheet's aspect, is no whole sheet

@@ -26,6 +26,7 @@ from tools.vision.sheet_scoring import MIN_SHEET_SCORE, Candidate, sheet_score
 from tools.vision.sheet_sides import FLOOR_COLOUR_DISTANCE, lab_image
 
 MIN_SEGMENT_FRACTION = 0.05  # of the photo's long side
+STRETCH_PERCENTILES = (1.0, 99.0)
 SIDE_PROBE_PX = 3.0
 MIN_SIDE_CONTRAST = 10.0
 MERGE_ANGLE_DEG = 4.0
@@ -106,10 +107,10 @@ def paper_edges(small_bgr: np.ndarray, features: Features) -> list[PaperEdge]:
     and both feature images stretched to the full 0-255 range: the faint edge of paper on a pale floor
     only gathers enough aligned gradient for LSD at the coarser scale, in whichever image shows it.
     """
-    gray = cv2.cvtColor(small_bgr, cv2.COLOR_BGR2GRAY)
+    gray = _contrast_stretched(cv2.cvtColor(small_bgr, cv2.COLOR_BGR2GRAY))
     fine = cv2.createLineSegmentDetector(cv2.LSD_REFINE_STD)
     coarse = cv2.createLineSegmentDetector(cv2.LSD_REFINE_STD, COARSE_LSD_SCALE, 0.6, 1.0)
-    stretched = [cv2.normalize(smooth, None, 0, 255, cv2.NORM_MINMAX) for smooth, _ in features.maps]
+    stretched = [_contrast_stretched(smooth) for smooth, _ in features.maps]
     min_length = MIN_SEGMENT_FRACTION * max(gray.shape)
     oriented: list[tuple[np.ndarray, np.ndarray]] = []
     for source, detector in [(gray, fine), (gray, coarse)] + [(image, coarse) for image in stretched]:
@@ -121,6 +122,18 @@ def paper_edges(small_bgr: np.ndarray, features: Features) -> list[PaperEdge]:
         oriented.extend(zip(*_paper_sides(segments[lengths >= min_length], features), strict=True))
     oriented.sort(key=lambda item: -float(np.linalg.norm(item[0][2:] - item[0][:2])))
     return sorted(_merged(oriented), key=lambda edge: edge.support, reverse=True)[:MAX_LINES]
+
+
+def _contrast_stretched(image: np.ndarray) -> np.ndarray:
+    """The image with its STRETCH_PERCENTILES mapped to 0 and 255 (uint8).
+
+    LSD keeps segments whose gradient beats a fixed level, so the same scene photographed brighter gives it
+    more segments of floor texture, which can crowd a sheet's side out of the MAX_LINES kept; stretched by
+    its own percentiles, the image it sees barely changes with exposure.
+    """
+    low, high = np.percentile(image, STRETCH_PERCENTILES)
+    scale = 255.0 / max(float(high - low), 1.0)
+    return cv2.convertScaleAbs(image, alpha=scale, beta=-float(low) * scale)
 
 
 def _paper_sides(segments: np.ndarray, features: Features) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ from core.storage.dynamodb.client import (
     error_code,
 )
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize
+from core.storage.dynamodb.versions import DynamoDataVersionRepository
 from core.storage.repositories import StockKey
 
 INVENTORY = RecordCodec(InventoryRecord)
@@ -36,9 +37,10 @@ def inventory_item(record: InventoryRecord) -> Item:
 
 
 class DynamoInventoryRepository:
-    def __init__(self, client: BaseClient, table: str) -> None:
+    def __init__(self, client: BaseClient, table: str, versions: DynamoDataVersionRepository) -> None:
         self._client = client
         self._table = table
+        self._versions = versions
 
     @retry(
         retry=retry_if_exception_type(TransactionContended),
@@ -73,6 +75,7 @@ class DynamoInventoryRepository:
         with backend_faults("inventory.put"):
             try:
                 response = self._client.update_item(**request)
+                self._versions.bump(record.tenant_id, "stock")
             except ClientError as error:
                 if error_code(error) != CONDITIONAL_CHECK_FAILED:
                     raise
@@ -114,7 +117,10 @@ class DynamoInventoryRepository:
             for sku, record in pending.items()
             if sku not in existing
         ]
-        operations.batch_write(self._client, "inventory.put_many", self._table, fresh)
+        try:
+            operations.batch_write(self._client, "inventory.put_many", self._table, fresh)
+        finally:
+            self._versions.bump(tenants, "stock")
         for sku in existing:
             self.put(pending[sku])
         return len(pending)

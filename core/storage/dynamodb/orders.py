@@ -31,6 +31,7 @@ from core.storage.dynamodb.inventory import INVENTORY
 from core.storage.dynamodb.operations import TRANSACTION_LIMIT, CancellationReason, TransactionCancelled
 from core.storage.dynamodb.stock import StockLine
 from core.storage.dynamodb.tables import ORDERS_BY_STATUS, ORDERS_BY_USER
+from core.storage.dynamodb.versions import DynamoDataVersionRepository
 
 ORDERS = RecordCodec(Order)
 IDEMPOTENCY = RecordCodec(IdempotencyRecord)
@@ -93,11 +94,19 @@ def _with_ties(orders: Iterable[Order], limit: int) -> list[Order]:
 
 
 class DynamoOrderRepository:
-    def __init__(self, client: BaseClient, table: str, idempotency_table: str, inventory_table: str) -> None:
+    def __init__(
+        self,
+        client: BaseClient,
+        table: str,
+        idempotency_table: str,
+        inventory_table: str,
+        versions: DynamoDataVersionRepository,
+    ) -> None:
         self._client = client
         self._table = table
         self._idempotency_table = idempotency_table
         self._inventory_table = inventory_table
+        self._versions = versions
 
     def create_reserving(self, order: Order, idempotency: IdempotencyRecord | None = None) -> Order:
         """One transaction: put the order and the key (each only if new) and reserve every line's stock."""
@@ -132,6 +141,9 @@ class DynamoOrderRepository:
             operations.transact_write(self._client, "orders.create_reserving", transaction)
         except TransactionCancelled as cancelled:
             raise self._reservation_error(order, idempotency is not None, lines, cancelled.reasons) from None
+        finally:  # also after a fault: the transaction may have committed
+            if lines:
+                self._versions.bump(order.tenant_id, "stock")
         return order
 
     @staticmethod
@@ -213,6 +225,9 @@ class DynamoOrderRepository:
             raise self._transition_error(
                 order_id, expected_version, expected_status, stock_effect, lines, cancelled.reasons
             ) from None
+        finally:  # committing a reservation leaves `available` as it was: no answer can change
+            if lines and stock_effect is not StockEffect.COMMIT:
+                self._versions.bump(tenant_id, "stock")
         return updated
 
     @staticmethod

@@ -14,6 +14,7 @@ from core.storage.dynamodb.client import backend_faults
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize
 from core.storage.dynamodb.search import rank
 from core.storage.dynamodb.tables import PRODUCTS_BY_CATEGORY
+from core.storage.dynamodb.versions import DynamoDataVersionRepository
 
 PRODUCTS = RecordCodec(Product, frozenset({"attributes", "fit"}))
 
@@ -33,14 +34,20 @@ def product_key(tenant_id: str, product_id: str) -> Item:
 
 
 class DynamoProductRepository:
-    def __init__(self, client: BaseClient, table: str, inventory_table: str) -> None:
+    def __init__(
+        self, client: BaseClient, table: str, inventory_table: str, versions: DynamoDataVersionRepository
+    ) -> None:
         self._client = client
         self._table = table
         self._inventory_table = inventory_table
+        self._versions = versions
 
     def put(self, product: Product) -> Product:
-        with backend_faults("products.put"):
-            self._client.put_item(TableName=self._table, Item=product_item(product))
+        try:
+            with backend_faults("products.put"):
+                self._client.put_item(TableName=self._table, Item=product_item(product))
+        finally:
+            self._versions.bump(product.tenant_id, "products")
         return product
 
     def put_many(self, products: Iterable[Product]) -> int:
@@ -52,7 +59,10 @@ class DynamoProductRepository:
             raise InvalidInput("put_many takes products of one tenant", {"tenants": sorted(tenants)})
         latest = {product.id: product for product in given}
         requests = [{"PutRequest": {"Item": product_item(product)}} for product in latest.values()]
-        operations.batch_write(self._client, "products.put_many", self._table, requests)
+        try:
+            operations.batch_write(self._client, "products.put_many", self._table, requests)
+        finally:
+            self._versions.bump(tenants, "products")
         return len(given)
 
     def get(self, tenant_id: str, product_id: str) -> Product | None:
@@ -134,7 +144,10 @@ class DynamoProductRepository:
             response = self._client.delete_item(
                 TableName=self._table, Key=product_key(tenant_id, product_id), ReturnValues="ALL_OLD"
             )
-        return bool(response.get("Attributes"))
+        deleted = bool(response.get("Attributes"))
+        if deleted:
+            self._versions.bump(tenant_id, "products")
+        return deleted
 
     def count(self, tenant_id: str) -> int:
         return operations.count(

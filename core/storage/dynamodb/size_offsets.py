@@ -13,6 +13,7 @@ from core.records.feedback import OffsetScope, SizeOffset
 from core.storage.dynamodb import keys, operations
 from core.storage.dynamodb.client import CONDITIONAL_CHECK_FAILED, backend_faults, error_code
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize
+from core.storage.dynamodb.versions import DynamoDataVersionRepository
 
 SIZE_OFFSETS = RecordCodec(SizeOffset)
 
@@ -25,9 +26,10 @@ def offset_key(tenant_id: str, scope: OffsetScope, key: str) -> Item:
 
 
 class DynamoSizeOffsetRepository:
-    def __init__(self, client: BaseClient, table: str) -> None:
+    def __init__(self, client: BaseClient, table: str, versions: DynamoDataVersionRepository) -> None:
         self._client = client
         self._table = table
+        self._versions = versions
 
     def get(self, tenant_id: str, scope: OffsetScope, key: str) -> SizeOffset | None:
         with backend_faults("size_offsets.get"):
@@ -66,6 +68,7 @@ class DynamoSizeOffsetRepository:
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                     **condition,
                 )
+                self._versions.bump(saved.tenant_id, "offsets")
             except ClientError as error:
                 if error_code(error) != CONDITIONAL_CHECK_FAILED:
                     raise

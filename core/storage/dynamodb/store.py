@@ -17,6 +17,7 @@ from core.storage.dynamodb.size_offsets import DynamoSizeOffsetRepository
 from core.storage.dynamodb.tables import TableNames, ensure_tables
 from core.storage.dynamodb.tenants import DynamoTenantRepository
 from core.storage.dynamodb.users import DynamoUserRepository
+from core.storage.dynamodb.versions import DynamoDataVersionRepository
 
 
 class DynamoDBStore:
@@ -46,9 +47,12 @@ class DynamoDBStore:
         )
         names = self.tables
         self.tenants = DynamoTenantRepository(self._client, names.tenants)
-        self.products = DynamoProductRepository(self._client, names.products, names.inventory)
-        self.inventory = DynamoInventoryRepository(self._client, names.inventory)
-        self.orders = DynamoOrderRepository(self._client, names.orders, names.idempotency, names.inventory)
+        self.versions = DynamoDataVersionRepository(self._client, names.data_versions)
+        self.products = DynamoProductRepository(self._client, names.products, names.inventory, self.versions)
+        self.inventory = DynamoInventoryRepository(self._client, names.inventory, self.versions)
+        self.orders = DynamoOrderRepository(
+            self._client, names.orders, names.idempotency, names.inventory, self.versions
+        )
         self.carts = DynamoCartRepository(self._client, names.carts)
         self.users = DynamoUserRepository(self._client, names.users)
         self.consent = DynamoConsentRepository(self._client, names.consent)
@@ -62,7 +66,7 @@ class DynamoDBStore:
             embeddings_table=names.listing_embeddings,
         )
         self.feedback = DynamoFeedbackRepository(self._client, names.feedback)
-        self.size_offsets = DynamoSizeOffsetRepository(self._client, names.size_offsets)
+        self.size_offsets = DynamoSizeOffsetRepository(self._client, names.size_offsets, self.versions)
         self.sites = DynamoSiteRepository(self._client, names.sites)
         self.identity = DynamoIdentityRepository(self._client, names.identity)
 

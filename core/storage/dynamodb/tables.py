@@ -105,6 +105,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("listing_embeddings", "tenant_id", "listing_id"),
     TableSpec("identity", "tenant_id", "sk", (IndexSpec(IDENTITY_BY_USER, "tenant_user", "sk"),)),
     TableSpec("sites", "site_id", None, (IndexSpec(SITES_BY_OWNER, "owner", "created_at"),)),
+    TableSpec("data_versions", "tenant_id"),
 )
 
 
@@ -130,6 +131,7 @@ class TableNames:
     listing_embeddings: str
     identity: str
     sites: str
+    data_versions: str
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TableNames:

@@ -26,6 +26,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, _packaged_sql("schema_v3.sql")),
     Migration(4, _packaged_sql("schema_v4.sql")),
     Migration(5, _packaged_sql("schema_v5.sql")),
+    Migration(6, _packaged_sql("schema_v6.sql")),
 )
 
 

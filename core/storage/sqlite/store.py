@@ -19,6 +19,7 @@ from core.storage.sqlite.sites import SqliteSiteRepository
 from core.storage.sqlite.size_offsets import SqliteSizeOffsetRepository
 from core.storage.sqlite.tenants import SqliteTenantRepository
 from core.storage.sqlite.users import SqliteUserRepository
+from core.storage.sqlite.versions import SqliteDataVersionRepository
 
 
 class SqliteStore:
@@ -43,6 +44,7 @@ class SqliteStore:
         self.size_offsets = SqliteSizeOffsetRepository(self.database)
         self.sales = SqliteSalesHistoryRepository(self.database)
         self.sites = SqliteSiteRepository(self.database)
+        self.versions = SqliteDataVersionRepository(self.database)
         self.identity = SqliteIdentityRepository(self.database)
 
     def initialize(self) -> None:

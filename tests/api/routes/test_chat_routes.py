@@ -1,5 +1,5 @@
-"""The shopping chat end to end over HTTP with the rule-based tier, on the demo catalog: search, refine, add to
-cart, order; the order waits for the shopper's yes (approve: CONFIRMED in GET /v1/orders; reject: nothing;
+"""The shopping chat end to end over HTTP with the rule-based tier, on the demo catalog: search, refine, add
+to cart, order; the order waits for the shopper's yes (approve: CONFIRMED in GET /v1/orders; reject: nothing;
 an API restart in between: exactly one order); a photo attached in chat is measured, stored as allow-listed
 attributes and used for sizes, and its bytes are nowhere on disk; a product description with instructions
 never leads to a tool call that writes."""

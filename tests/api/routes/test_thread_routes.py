@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from core.settings import Settings
-from tests.api.conftest import OTHER_TENANT, seed_catalog, seed_other_tenant, store_of
+from tests.api.conftest import OTHER_TENANT, seed_catalog, seed_other_tenant, store_of, tokens_for
 from tests.api.sse import parse_sse
 from tests.core import conftest as postgres_fixtures
 
@@ -27,12 +27,14 @@ USER = "u-1"
 
 @pytest.fixture
 def start(sqlite_settings: Settings) -> Iterator[Any]:
-    """Starts the app on `settings` (default: SQLite store and checkpointer) with the test catalog."""
+    """Starts the app on `settings` (default: SQLite store and checkpointer) with the test catalog, signed in
+    as USER."""
     with ExitStack() as running:
 
         def start_app(settings: Settings = sqlite_settings) -> TestClient:
             client = running.enter_context(TestClient(create_app(settings)))
             seed_catalog(store_of(client.app), settings.default_tenant)
+            client.headers.update(as_user(client))
             return client
 
         yield start_app
@@ -43,26 +45,31 @@ def client(start: Any) -> TestClient:
     return start()
 
 
-def new_thread(client: TestClient, user_id: str | None = USER, graph: str = "checkout") -> str:
-    response = client.post("/v1/threads", json={"graph": graph, "user_id": user_id})
+def as_user(client: TestClient, user_id: str = USER, tenant_id: str | None = None) -> dict[str, str]:
+    """The headers of a shopper signed in (the access token names the caller)."""
+    return tokens_for(client).shopper(user_id, tenant_id)
+
+
+def new_thread(client: TestClient, user_id: str = USER, graph: str = "checkout") -> str:
+    response = client.post("/v1/threads", json={"graph": graph}, headers=as_user(client, user_id))
     assert response.status_code == 201, response.text
     assert response.json()["graph"] == graph
     thread_id: str = response.json()["thread_id"]
     return thread_id
 
 
-def stream(client: TestClient, path: str, body: dict[str, Any]) -> list[tuple[str, Any]]:
-    response = client.post(path, json=body)
+def stream(client: TestClient, path: str, body: dict[str, Any], user_id: str = USER) -> list[tuple[str, Any]]:
+    response = client.post(path, json=body, headers=as_user(client, user_id))
     assert response.status_code == 200, response.text
     return parse_sse(response.text)
 
 
 def run(client: TestClient, thread_id: str, graph_input: dict[str, Any], user_id: str = USER) -> list[Any]:
-    return stream(client, f"/v1/threads/{thread_id}/runs/stream", {"input": graph_input, "user_id": user_id})
+    return stream(client, f"/v1/threads/{thread_id}/runs/stream", {"input": graph_input}, user_id)
 
 
 def answer(client: TestClient, thread_id: str, interrupt_id: str, decision: dict[str, Any]) -> list[Any]:
-    body = {"interrupt_id": interrupt_id, "decisions": [decision], "user_id": USER}
+    body = {"interrupt_id": interrupt_id, "decisions": [decision]}
     return stream(client, f"/v1/threads/{thread_id}/resume/stream", body)
 
 
@@ -76,7 +83,7 @@ ORDER = {"region": "mumbai", "items": [{"product_id": "shoe-run", "size": "UK8",
 
 
 def orders_of(client: TestClient, user_id: str = USER) -> list[dict[str, Any]]:
-    response = client.get("/v1/orders", params={"user_id": user_id})
+    response = client.get("/v1/orders", headers=as_user(client, user_id))
     assert response.status_code == 200
     items: list[dict[str, Any]] = response.json()["items"]
     return items
@@ -108,7 +115,7 @@ def test_approve_places_the_order_exactly_once_and_a_second_answer_is_a_409(clie
     events = answer(client, thread_id, question["id"], {"type": "approve"})
     again = client.post(
         f"/v1/threads/{thread_id}/resume/stream",
-        json={"interrupt_id": question["id"], "decisions": [{"type": "approve"}], "user_id": USER},
+        json={"interrupt_id": question["id"], "decisions": [{"type": "approve"}]},
     )
 
     result = the(events, "result")
@@ -157,10 +164,10 @@ def test_a_thread_waiting_for_an_answer_takes_no_new_run_and_unknown_interrupts_
     thread_id = new_thread(client)
     run(client, thread_id, ORDER)
 
-    busy = client.post(f"/v1/threads/{thread_id}/runs/stream", json={"input": ORDER, "user_id": USER})
+    busy = client.post(f"/v1/threads/{thread_id}/runs/stream", json={"input": ORDER})
     unknown = client.post(
         f"/v1/threads/{thread_id}/resume/stream",
-        json={"interrupt_id": "nope", "decisions": [{"type": "approve"}], "user_id": USER},
+        json={"interrupt_id": "nope", "decisions": [{"type": "approve"}]},
     )
 
     assert busy.status_code == 409
@@ -171,7 +178,7 @@ def test_the_thread_shows_its_values_and_pending_question(client: TestClient) ->
     thread_id = new_thread(client)
     question = the(run(client, thread_id, ORDER), "interrupt")
 
-    view = client.get(f"/v1/threads/{thread_id}", params={"user_id": USER}).json()
+    view = client.get(f"/v1/threads/{thread_id}").json()
 
     assert view["thread_id"] == thread_id
     assert view["graph"] == "checkout"
@@ -185,38 +192,39 @@ def test_someone_elses_thread_is_not_found(client: TestClient) -> None:
     seed_other_tenant(store_of(client.app))
     thread_id = new_thread(client)
 
-    as_other_user = client.get(f"/v1/threads/{thread_id}", params={"user_id": "u-2"})
-    anonymous = client.get(f"/v1/threads/{thread_id}")
-    in_other_tenant = client.get(
-        f"/v1/threads/{thread_id}", params={"user_id": USER}, headers={"X-Tenant-ID": OTHER_TENANT}
-    )
-    run_by_other = client.post(
-        f"/v1/threads/{thread_id}/runs/stream", json={"input": ORDER, "user_id": "u-2"}
-    )
-    deleted_by_other = client.delete(f"/v1/threads/{thread_id}", params={"user_id": "u-2"})
+    other = as_user(client, "u-2")
 
-    for response in (as_other_user, anonymous, in_other_tenant, run_by_other, deleted_by_other):
+    as_other_user = client.get(f"/v1/threads/{thread_id}", headers=other)
+    same_id_in_other_tenant = client.get(f"/v1/threads/{thread_id}", headers=as_user(client, USER, OTHER_TENANT))
+    run_by_other = client.post(f"/v1/threads/{thread_id}/runs/stream", json={"input": ORDER}, headers=other)
+    deleted_by_other = client.delete(f"/v1/threads/{thread_id}", headers=other)
+    naming_the_owner = client.get(f"/v1/threads/{thread_id}", params={"user_id": USER}, headers=other)
+    anonymous = client.get(f"/v1/threads/{thread_id}", headers={"Authorization": ""})
+
+    for response in (as_other_user, same_id_in_other_tenant, run_by_other, deleted_by_other):
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "THREAD_NOT_FOUND"
-    assert client.get(f"/v1/threads/{thread_id}", params={"user_id": USER}).status_code == 200
+    assert naming_the_owner.status_code == 403  # a shopper acts only as itself
+    assert anonymous.status_code == 401
+    assert client.get(f"/v1/threads/{thread_id}").status_code == 200
 
 
 def test_deleting_a_thread_removes_it(client: TestClient) -> None:
     thread_id = new_thread(client)
     run(client, thread_id, ORDER)
 
-    deleted = client.delete(f"/v1/threads/{thread_id}", params={"user_id": USER})
+    deleted = client.delete(f"/v1/threads/{thread_id}")
 
     assert deleted.status_code == 204
-    assert client.get(f"/v1/threads/{thread_id}", params={"user_id": USER}).status_code == 404
+    assert client.get(f"/v1/threads/{thread_id}").status_code == 404
 
 
 def test_only_graphs_that_keep_threads_open_one_and_bad_input_is_a_422(client: TestClient) -> None:
-    not_threaded = client.post("/v1/threads", json={"graph": "decision", "user_id": USER})
-    unknown = client.post("/v1/threads", json={"graph": "nope", "user_id": USER})
+    not_threaded = client.post("/v1/threads", json={"graph": "decision"})
+    unknown = client.post("/v1/threads", json={"graph": "nope"})
     thread_id = new_thread(client)
     bad_input = client.post(
-        f"/v1/threads/{thread_id}/runs/stream", json={"input": {"items": "many"}, "user_id": USER}
+        f"/v1/threads/{thread_id}/runs/stream", json={"input": {"items": "many"}}
     )
 
     assert not_threaded.status_code == 422
@@ -254,7 +262,7 @@ def interrupted_thread(client: TestClient) -> tuple[str, str]:
 def test_a_thread_survives_a_restart_on_sqlite(start: Any, sqlite_settings: Settings) -> None:
     with TestClient(create_app(sqlite_settings)) as first:
         seed_catalog(store_of(first.app), sqlite_settings.default_tenant)
-        thread_id, interrupt_id = interrupted_thread(first)
+        thread_id, interrupt_id = interrupted_thread(first)  # the key in the data dir signs on after restart
 
     restarted = start()
     placed = the(answer(restarted, thread_id, interrupt_id, {"type": "approve"}), "result")
@@ -281,7 +289,7 @@ def test_a_thread_survives_a_restart_on_postgres(
 
 def client_view_is_gone_after_erasure(client: TestClient, thread_id: str) -> bool:
     receipt = client.delete(f"/v1/users/{USER}").json()
-    gone = client.get(f"/v1/threads/{thread_id}", params={"user_id": USER}).status_code == 404
+    gone = client.get(f"/v1/threads/{thread_id}").status_code == 404
     return gone and receipt["threads_deleted"] == 1 and receipt["memories_deleted"] == 1
 
 
@@ -296,8 +304,8 @@ def test_erasure_removes_the_users_threads_and_their_records(
 
     assert receipt["threads_deleted"] == 1
     assert receipt["memories_deleted"] == 1
-    assert client.get(f"/v1/threads/{thread_id}", params={"user_id": USER}).status_code == 404
-    assert client.get(f"/v1/threads/{other}", params={"user_id": "u-2"}).status_code == 200
+    assert client.get(f"/v1/threads/{thread_id}").status_code == 404
+    assert client.get(f"/v1/threads/{other}", headers=as_user(client, "u-2")).status_code == 200
     with sqlite3.connect(sqlite_settings.checkpoint_sqlite_file) as checkpoints:
         owners = {row[0].split("/")[1] for row in checkpoints.execute("SELECT thread_id FROM checkpoints")}
     with sqlite3.connect(sqlite_settings.memory_sqlite_file) as memory:

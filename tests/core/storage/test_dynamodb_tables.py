@@ -51,6 +51,9 @@ EXPECTED_TABLES: dict[str, tuple[str, str | None, dict[str, tuple[str, str]]]] =
     "listing_embeddings": ("tenant_id", "listing_id", {}),
     "feedback": ("tenant_id", "sk", {}),
     "size_offsets": ("tenant_id", "offset_key", {}),
+    "identity": ("tenant_id", "sk", {"by_user": ("tenant_user", "sk")}),
+    "data_versions": ("tenant_id", None, {}),
+    "sites": ("site_id", None, {"by_owner": ("owner", "created_at")}),
 }
 
 

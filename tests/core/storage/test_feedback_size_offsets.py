@@ -106,4 +106,6 @@ def test_get_many_of_no_offset_keys_is_empty(store: Store) -> None:
 
 
 def test_the_decision_tables_are_sqlite_migration_version_3() -> None:
-    assert [migration.version for migration in MIGRATIONS if "size_offsets" in migration.sql] == [3]
+    assert [
+        migration.version for migration in MIGRATIONS if "CREATE TABLE size_offsets" in migration.sql
+    ] == [3]

@@ -382,6 +382,11 @@ def _sales_get_embeddings(store: Store) -> None:
     assert store.sales.get_embeddings(OTHER_TENANT) == {}
 
 
+@probe("versions.get")
+def _versions_get(store: Store) -> None:
+    assert store.versions.get(OTHER_TENANT) == (0, 0, 0)
+
+
 def tenant_scoped_methods() -> set[str]:
     """Every public method of each tenant-scoped repository of the Store interface: "repository.method"."""
     methods: set[str] = set()

@@ -3,6 +3,8 @@ first rupee suggestion."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.context import AppContext
 from core.settings import Settings
 from core.storage.repositories import Store
@@ -21,6 +23,7 @@ def test_the_demo_history_is_rupees_in_every_kind_and_the_same_on_every_machine(
     assert len({listing_id for listing_id, _, _ in sales}) == len(sales)
 
 
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)  # the events path is backend-agnostic
 async def test_seeded_once_it_prices_a_new_merchants_first_rupee_listing(
     store: Store, settings: Settings
 ) -> None:
