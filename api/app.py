@@ -20,6 +20,7 @@ from api.middleware import (
     CorrelationIdMiddleware,
     UnhandledErrorMiddleware,
 )
+from api.openapi import install_openapi
 from api.routes import (
     auth,
     consent,
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
             )
             if not settings.auth:
                 logger.warning(
-                    "PAKKA_AUTH is off: every caller may act as anyone in any tenant; for local experiments only"
+                    "PAKKA_AUTH is off: every caller may act as anyone in any tenant (local experiments only)"
                 )
             try:
                 yield
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         ],
     )
     install_error_handlers(app)
+    install_openapi(app)
     install_offline_docs(app)
     for module in (
         health,

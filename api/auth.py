@@ -214,7 +214,7 @@ MERCHANT = Depends(Authorize(Access.MERCHANT))
 
 
 def route_access(route: APIRoute) -> list[Access]:
-    """The access rules declared on a route (exactly one for every API route: `check_every_route_has_access`)."""
+    """The access rules declared on a route (one per API route: `check_every_route_has_access`)."""
     found: list[Access] = []
     pending = list(route.dependant.dependencies)
     while pending:

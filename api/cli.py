@@ -35,7 +35,16 @@ SUBCOMMANDS = {
     "kb": LazySubcommand("knowledge.kb_cli:kb_app", "Build and search the knowledge base."),
     "pricing": LazySubcommand("domain.pricing.cli:pricing_app", "Sales history for the pricing assistant."),
     "sites": LazySubcommand("api.sites_cli:sites_app", "Generate store websites for small businesses."),
+    "demo": LazySubcommand(
+        "api.demo_cli:demo_app",
+        "A walk through pakka: sign in, consent, scan, recommend, order.",
+    ),
+    "samples": LazySubcommand(
+        "api.demo_cli:samples_app",
+        "Copy the sample photos (a foot on A4, a body) to scan them yourself.",
+    ),
     "chat": LazySubcommand("api.chat_cli:chat_app", "Talk to the shopping assistant in the terminal."),
+    "auth": LazySubcommand("api.auth_cli:auth_app", "Operator tokens, merchants' API keys and roles."),
 }
 
 app = typer.Typer(

@@ -138,7 +138,9 @@ class RateLimits:
         self.enabled = settings.rate_limits_enabled
         self.buckets: Buckets = buckets or open_buckets(settings)
         self.principal = Limit.per(settings.rate_limit_per_minute, 60, settings.rate_limit_burst)
-        self.anonymous = Limit.per(settings.rate_limit_anonymous_per_minute, 60, settings.rate_limit_anonymous_burst)
+        self.anonymous = Limit.per(
+            settings.rate_limit_anonymous_per_minute, 60, settings.rate_limit_anonymous_burst
+        )
         self.scans = Limit.per(settings.scan_limit_per_hour, 3600)
         self.otp = Limit.per(settings.otp_limit_per_window, settings.otp_limit_window_minutes * 60)
 
@@ -159,7 +161,9 @@ class RateLimits:
         self._take("scan", f"{tenant_id}/{user_id}", self.scans, "scan limit reached; try again later")
 
     def for_otp(self, phone_key: str) -> None:
-        self._take("otp", phone_key, self.otp, "too many sign-in codes for this phone; wait before asking again")
+        self._take(
+            "otp", phone_key, self.otp, "too many sign-in codes for this phone; wait before asking again"
+        )
 
     def close(self) -> None:
         self.buckets.close()

@@ -230,12 +230,15 @@ def _facts(data: Any) -> str:
 # -- agent ---------------------------------------------------------------------------------------------------
 
 _BOUND: dict[int, tuple[BaseChatModel, Runnable[Any, Any]]] = {}
+MAX_BOUND_MODELS = 8
 
 
 def bound_model(model: BaseChatModel) -> Runnable[Any, Any]:
     """The model with the chat's tools bound, once per model (binding converts every tool's schema)."""
     entry = _BOUND.get(id(model))
     if entry is None or entry[0] is not model:
+        if len(_BOUND) >= MAX_BOUND_MODELS:
+            _BOUND.clear()
         entry = (model, model.bind_tools(CHAT_TOOLS))
         _BOUND[id(model)] = entry
     return entry[1]

@@ -14,13 +14,13 @@ The counters are read before the graph runs. A write that lands while it runs mo
 produced, stored under the counters read before, can only be read by requests that also read them before
 the write was visible (requests concurrent with the write, which may see either answer anyway).
 
-Only what the route sends is kept: the answer's JSON, rendered exactly as FastAPI renders the
-`DecisionResult` (so a kept answer and a fresh one are the same bytes). The cache is per process, bounded in
-bytes (least recently used go first, PAKKA_DECISION_CACHE_MB) and in time (PAKKA_DECISION_CACHE_TTL_S): the
-time bound covers what the counters do not see (a model tier that answered by falling back, a DynamoDB
-counter bump that failed, a knowledge base changed under a running process). Keys are SHA-256 digests, so
-the cache holds no user id or measurement in clear; explanations in the kept answers do quote the shopper's
-measurements, for at most the time bound.
+Only what the route sends is kept: the answer's JSON, rendered exactly as FastAPI renders a
+`DecisionResult` (a kept answer, a fresh one and the route before the cache are the same bytes). The cache
+is per process, bounded in bytes (least recently used go first, PAKKA_DECISION_CACHE_MB) and in time
+(PAKKA_DECISION_CACHE_TTL_S): the time bound covers what the counters do not see (a model tier that answered
+by falling back, a DynamoDB counter bump that failed, a knowledge base changed under a running process).
+Keys are SHA-256 digests, so the cache holds no user id or measurement in clear; explanations in the kept
+answers do quote the shopper's measurements, for at most the time bound.
 
 Explanations, the expensive part of an answer when a hosted model writes them, are thus written once per
 answer and served from memory afterwards.
@@ -40,15 +40,9 @@ from graphs.decision import DecisionInput, DecisionState, graph, shopper_inputs
 
 
 def render(result: DecisionResult) -> bytes:
-    """The answer's JSON as the API sends it: what FastAPI renders for a `DecisionResult` return value (the
-    model dumped in JSON mode, then Starlette's JSONResponse encoding)."""
-    return json.dumps(
-        result.model_dump(mode="json"),
-        ensure_ascii=False,
-        allow_nan=False,
-        indent=None,
-        separators=(",", ":"),
-    ).encode("utf-8")
+    """The answer's JSON as the API sends it: what FastAPI renders for a `DecisionResult` return value
+    (pydantic's JSON serialisation, by alias)."""
+    return result.model_dump_json(by_alias=True).encode()
 
 
 def cache_key(

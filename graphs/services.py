@@ -35,9 +35,7 @@ from core.commerce.orders import OrderService
 from core.commerce.payments import PaymentGateway, default_gateway
 from core.commerce.sweeper import reservation_sweeper
 from core.errors import ServiceNotRunning
-from core.identity.senders import build_sender
 from core.identity.service import IdentityService
-from core.identity.tokens import TokenSigner
 from core.privacy import Pseudonymizer
 from core.ratelimit import RateLimits
 from core.settings import Settings
@@ -120,9 +118,7 @@ class Services:
         gateway = payments or default_gateway()
         pseudonyms = Pseudonymizer.for_settings(settings)
         limits = RateLimits(settings)
-        identity = IdentityService(
-            store, TokenSigner.for_settings(settings), pseudonyms, build_sender(settings), limits, settings
-        )
+        identity = IdentityService.for_store(settings, store, limits=limits)
         return cls(
             settings=settings,
             store=store,

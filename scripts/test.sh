@@ -31,6 +31,14 @@ if [ ! -x node_modules/.bin/html-validate ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+if ! command -v redis-server >/dev/null; then
+  echo "redis-server not found; installing Debian's redis-server package (the shared rate-limit tests)" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+fi
+
 # Lint and format gates first (ruff, pinned in the dev extra): a few seconds, and they fail fast.
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -38,6 +38,8 @@ class CatalogText:
     words: str | None
     """What to search for: the text without its price phrase, plus the English words the lexicon adds; None
     when nothing but a price was written."""
+    plain: str | None
+    """The text without its price phrase only: for a search that needs every word to match (the store's)."""
     max_price_inr: int | None
     min_price_inr: int | None
     added: tuple[str, ...] = ()
@@ -57,16 +59,24 @@ def read_catalog_text(text: str) -> CatalogText:
         high = round(bounds.high) if bounds.high is not None else None
     words = without_price(text) if bounds is not None else normalise(text)
     intent = parse_shopping_intent(text)
-    present = set(tokens(words))
+    present = tokens(words)
     english = [*intent.query.split(), *([intent.colour] if intent.colour else [])]
-    added = tuple(dict.fromkeys(word for word in english if word not in present and word.isascii()))
+    added = tuple(
+        dict.fromkeys(word for word in english if word.isascii() and not _variant_of_any(word, present))
+    )
     searched = " ".join([words.strip(), *added]).strip()
     return CatalogText(
         words=searched if has_searchable_characters(searched) else None,
+        plain=words.strip() if has_searchable_characters(words) else None,
         max_price_inr=high,
         min_price_inr=low,
         added=added,
     )
+
+
+def _variant_of_any(word: str, present: list[str]) -> bool:
+    """`word` is already there, or a form of a word there ("shoes" for "shoe")."""
+    return any(word.startswith(other) or other.startswith(word) for other in present if len(other) >= 3)
 
 
 def without_price(text: str) -> str:

@@ -125,6 +125,11 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "hi": "'दूसरा कार्ट में डालो' या 'पहले के बारे में बताओ' कहिए।",
         "hinglish": "'doosra cart mein daalo' ya 'pehle ke bare mein batao' bolo.",
     },
+    "found_one_more": {
+        "en": "Say 'add it to my cart' or 'tell me more about it'.",
+        "hi": "'इसे कार्ट में डालो' या 'इसके बारे में बताओ' कहिए।",
+        "hinglish": "'isko cart mein daal do' ya 'iske bare mein batao' bolo.",
+    },
     "found_none": {
         "en": "I found nothing that matches. Try a wider budget, another size or fewer filters.",
         "hi": "कुछ नहीं मिला। बजट बढ़ाकर, दूसरा साइज़ या कम शर्तों के साथ देखिए।",

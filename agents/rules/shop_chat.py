@@ -32,6 +32,7 @@ from agents.rules.chat_replies import Lang, ask_scan, detect_lang, say
 from agents.rules.conversation import last_human_text, pending_tool_results
 from agents.rules.shop_reading import (
     DIALOGUE_KEY,
+    ORDINALS,
     Frame,
     Result,
     asks_for_size,
@@ -224,6 +225,18 @@ class Conversation:
             return self.call(
                 pending["name"], {**(pending.get("args") or {}), "order_id": turn.order_id}, frame
             )
+        if (
+            asked == "which"
+            and pending
+            and (ordinal(text) is not None or named_product(text, shown(self.messages)))
+        ):
+            wanted = f"{text} {pending.get('text', '')}"
+            if pending["name"] == "add_to_cart":
+                return self.add(wanted, turn, frame)
+            if pending["name"] == "remove_from_cart":
+                return self.remove(text, turn, frame)
+            if pending["name"] == "place_order":
+                return self.checkout(text, turn, frame)
         if asked == "remember":
             return self.remember(text, turn, frame) if region_in_text(text) or turn.intent.size else None
         if asked in ("size", "budget"):
@@ -359,6 +372,8 @@ class Conversation:
             product = self.referenced(text, turn, frame)
             if product is not None:
                 return self.call("get_product", {"product_id": product["product_id"]}, frame)
+            frame.asked = "which"
+            return self.reply(say("ask_which", frame.lang), frame)
         refining = frame.category is not None and (
             intent.colour
             or intent.brand
@@ -417,7 +432,7 @@ class Conversation:
                 setattr(frame, slot, value)
         if intent.size:
             frame.size = catalog_size(intent.size, frame.category)
-        extra = [word for word in (intent.query or "").split() if word not in FILLER]
+        extra = [word for word in (intent.query or "").split() if word not in FILLER and word not in ORDINALS]
         noun_words = set((frame.product or "").split())
         extra = [word for word in extra if word not in noun_words]
         if new_topic or extra:
@@ -481,6 +496,7 @@ class Conversation:
         product = self.referenced(text, turn, frame)
         if product is None:
             frame.asked = "which"
+            frame.pending = {"name": "add_to_cart", "text": text}
             return self.reply(say("ask_which", frame.lang), frame)
         product_id = product["product_id"]
         frame.focus = product_id
@@ -540,6 +556,7 @@ class Conversation:
             product = lines[0]
         if product is None:
             frame.asked = "which"
+            frame.pending = {"name": "remove_from_cart", "text": text}
             return self.reply(say("ask_which", frame.lang), frame)
         args = {
             "product_id": product["product_id"],
@@ -565,6 +582,11 @@ class Conversation:
             and product is not None
             and any(line.get("product_id") == product["product_id"] for line in lines)
         )
+        pointed = refers_to_it(text) or ordinal(text) is not None
+        if pointed and product is None and not lines and shown(self.messages):
+            frame.asked = "which"
+            frame.pending = {"name": "place_order", "text": text}
+            return self.reply(say("ask_which", frame.lang), frame)
         if product is not None and not in_cart:
             sizes = [str(size) for size in product.get("sizes") or []]
             size = self.size_for(turn.intent.size, product, sizes, frame)
@@ -752,7 +774,8 @@ def _search(chat: Conversation, data: dict[str, Any], result: Result, frame: Fra
             line += f" ({size_range(sizes)})"
         lines.append(line)
     header = say("found", frame.lang, where=_where(data.get("in_stock_region"), frame.lang))
-    return "\n".join([header, *lines, say("found_more", frame.lang)])
+    hint = say("found_more" if len(rows) > 1 else "found_one_more", frame.lang)
+    return "\n".join([header, *lines, hint])
 
 
 def _details(chat: Conversation, data: dict[str, Any], result: Result, frame: Frame) -> str:

@@ -248,6 +248,7 @@ _ORDINALS: dict[str, int] = {
     "akhri": -1,
     "आखिरी": -1,
 }
+ORDINALS = frozenset(_ORDINALS)
 _NUMBERED = re.compile(r"(?:\bnumber|\bno\.?|#|\boption|\bitem)\s*(\d)\b", re.IGNORECASE)
 _PRONOUN = re.compile(
     r"\b(?:it|this|that|this one|that one|isko|isse|ise|iska|iski|iske|yeh|ye|yahi|woh|wo|wahi|usko|use|uska|"
@@ -257,7 +258,7 @@ _PRONOUN = re.compile(
 _QUANTITY = re.compile(
     r"\b(\d{1,2})\s*(?:pairs?|pcs|pieces?|units?|nos|items?|jode|joda|jodi|jodiyan|piece|qty|x)\b|"
     r"\bmake it (\d{1,2})\b|\b(\d{1,2}) (?:kar do|kardo|kar dijiye)\b|\bqty\s*:?\s*(\d{1,2})\b|"
-    r"\b(\d{1,2})\s*(?:जोड़े|जोड़ी|पीस)",
+    r"\b(\d{1,2})\s*(?:जोड़े|जोड़ी|पीस)|\b(\d{1,2}) of (?:these|those|them|it|this|that|the)\b",
     re.IGNORECASE,
 )
 _WORD_QUANTITY = re.compile(
@@ -461,6 +462,8 @@ def named_product(text: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any] |
     lowered = normalise(text)
     words = set(re.findall(r"[a-z0-9&'-]+", lowered))
     by_brand = [row for row in rows if row.get("brand") and str(row["brand"]).lower() in lowered]
+    if not by_brand:
+        by_brand = [row for row in rows if _brand_word(row) in words]
     if len(by_brand) >= 1:
         return by_brand[0]
     common = {"men's", "women's", "-", "the", "and", "with", "for", "set", "of"} | GENERIC_WORDS
@@ -477,6 +480,12 @@ def named_product(text: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any] |
         if distinctive & words:
             return row
     return None
+
+
+def _brand_word(row: dict[str, Any]) -> str | None:
+    """The first word of a product's brand when it names it alone ("Kadam" for Kadam Footworks)."""
+    first = str(row.get("brand") or "").lower().split(" ")[0]
+    return first if len(first) > 3 and first not in GENERIC_WORDS else None
 
 
 def match_size(said: str, offered: Sequence[str]) -> str | None:

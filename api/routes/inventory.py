@@ -24,9 +24,7 @@ class ProductStock(BaseModel):
     items: list[StockLevel]
 
 
-@router.get(
-    "/{product_id}", dependencies=[PUBLIC], responses={404: {"description": "No such product."}}
-)
+@router.get("/{product_id}", dependencies=[PUBLIC], responses={404: {"description": "No such product."}})
 def get_inventory(product_id: IdPath, services: ServicesDep, tenant_id: TenantDep) -> ProductStock:
     records = services.store.inventory.list_for_product(tenant_id, product_id)
     if not records and services.store.products.get(tenant_id, product_id) is None:

@@ -76,9 +76,7 @@ def list_orders(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> OrderList:
-    return OrderList(
-        items=services.orders.list_for_user(tenant_id, caller.reading_for(user_id), limit=limit)
-    )
+    return OrderList(items=services.orders.list_for_user(tenant_id, caller.reading_for(user_id), limit=limit))
 
 
 def visible_order(services: Services, caller: Caller, tenant_id: str, order_id: str) -> Order:

@@ -46,14 +46,15 @@ class ProductSearchParams(BaseModel):
             raise ValueError("has no letters or digits to search for; leave q out to list the whole catalog")
         return value
 
-    def to_query(self) -> ProductQuery:
+    def to_query(self, *, ranked: bool = True) -> ProductQuery:
         """The query, with `q` read by the intent parser: a price it names ("under 3000", "3 hazaar tak") caps
         the price (with max_price_inr, the lower cap wins) and Hindi/Hinglish words also search as English
-        (agents/rules/catalog_query.py)."""
+        (agents/rules/catalog_query.py) when the search is `ranked` by the knowledge base (the store's own
+        search, which needs every word, gets the words as written)."""
         text, max_price = self.q, self.max_price_inr
         if self.q is not None:
             reading = read_catalog_text(self.q)
-            text = reading.words
+            text = reading.words if ranked else reading.plain
             if reading.max_price_inr is not None:
                 stated = Decimal(reading.max_price_inr)
                 max_price = stated if max_price is None else min(max_price, stated)
@@ -74,7 +75,7 @@ def search_products(
     params: Annotated[ProductSearchParams, Query()], services: ServicesDep, tenant_id: TenantDep
 ) -> ProductPage:
     """Ranked by the knowledge base's hybrid search when it is open (else the store's full-text search)."""
-    return search_catalog(services, tenant_id, params.to_query())
+    return search_catalog(services, tenant_id, params.to_query(ranked=services.knowledge is not None))
 
 
 @router.get("/{product_id}", dependencies=[PUBLIC], responses={404: {"description": "No such product."}})

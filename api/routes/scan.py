@@ -7,7 +7,7 @@ stores only the allow-listed attributes it derives (core.privacy)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import numpy as np
 from fastapi import APIRouter, Request
@@ -20,7 +20,7 @@ from api.auth import SHOPPER, Caller, CallerDep
 from api.deps import ServicesDep, TenantDep
 from core.errors import InvalidInput
 from core.privacy import ScanKind, require_consent, store_attributes
-from core.schemas import Id
+from core.schemas import ID_PATTERN, Id
 from domain.decision.skincare import IngredientGuidance, ingredient_guidance, skin_profile
 from graphs.services import Services
 from knowledge.sizing.charts import curated_library
@@ -29,7 +29,14 @@ from tools.vision.body import measure_body
 from tools.vision.face import analyse_face
 from tools.vision.foot import measure_foot
 from tools.vision.image import DEFAULT_MAX_BYTES, decode_image, fit_within
-from tools.vision.schemas import BodyScan, FaceScan, FootScan, SkinQuestionnaire
+from tools.vision.schemas import (
+    BodyScan,
+    FaceScan,
+    FootScan,
+    SensitivityLevel,
+    SkinQuestionnaire,
+    SkinType,
+)
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
 
@@ -130,6 +137,44 @@ async def measure(form: PhotoForm, measure_photo: Callable[[np.ndarray], T]) -> 
 OPTIONAL_ID = TypeAdapter(Id | None)
 
 
+def photo_form(description: str, **fields: dict[str, Any]) -> dict[str, Any]:
+    """The multipart body of a scan route for OpenAPI (the route parses the form itself, in memory)."""
+    properties: dict[str, Any] = {
+        "image": {"type": "string", "format": "binary", "description": "The photo: JPEG, PNG or WebP."},
+        "user_id": {
+            "type": "string",
+            "pattern": ID_PATTERN,
+            "description": "The shopper; defaults to the caller (a shopper may only name itself).",
+        },
+        **fields,
+    }
+    schema = {
+        "type": "object",
+        "required": ["image", *[n for n, f in fields.items() if f.pop("required", False)]],
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"multipart/form-data": {"schema": schema | {"properties": properties}}},
+        }
+    }
+
+
+FOOT_FORM = photo_form("A foot from above on an A4 or Letter sheet.")
+FACE_FORM = photo_form(
+    "A selfie in daylight, and optional questionnaire answers.",
+    skin_type={"type": "string", "enum": list(get_args(SkinType))},
+    sensitivity={"type": "string", "enum": list(get_args(SensitivityLevel))},
+    concerns={"type": "string", "description": "Comma-separated, e.g. `acne,pigmentation`."},
+)
+BODY_FORM = photo_form(
+    "A front photo, whole body in frame; optionally a side photo.",
+    side_image={"type": "string", "format": "binary", "description": "The same, standing side-on."},
+    height_cm={"type": "number", "minimum": 100, "maximum": 230, "required": True},
+)
+
+
 def consented_user(services: Services, caller: Caller, tenant_id: str, fields: dict[str, str]) -> str:
     """The shopper the scan is for (the caller; a `user_id` field naming anyone else is 403), once their
     biometric consent is checked and a scan is left in their hourly budget (429 otherwise)."""
@@ -142,6 +187,7 @@ def consented_user(services: Services, caller: Caller, tenant_id: str, fields: d
 @router.post(
     "/foot",
     dependencies=[SHOPPER],
+    openapi_extra=FOOT_FORM,
     responses={
         403: {"description": "No biometric consent."},
         422: {"description": "Photo rejected: reason."},
@@ -172,6 +218,7 @@ async def scan_foot(
 @router.post(
     "/face",
     dependencies=[SHOPPER],
+    openapi_extra=FACE_FORM,
     responses={
         403: {"description": "No biometric consent."},
         422: {"description": "Photo rejected: reason."},
@@ -250,6 +297,7 @@ def height_field(fields: dict[str, str]) -> float:
 @router.post(
     "/body",
     dependencies=[SHOPPER],
+    openapi_extra=BODY_FORM,
     responses={
         403: {"description": "No biometric consent."},
         422: {"description": "Photo rejected: reason."},

@@ -68,7 +68,7 @@ class OrderLineRequest(Record):
     product_id: Id
     size: Size
     quantity: StrictInt = Field(
-        ge=1, le=MAX_LINE_QUANTITY, description="A JSON integer: neither true nor 1.0 nor \"1\" is taken."
+        ge=1, le=MAX_LINE_QUANTITY, description='A JSON integer: neither true nor 1.0 nor "1" is taken.'
     )
 
 

@@ -52,7 +52,9 @@ class SnsSender:
         if self._sender_id:
             attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": self._sender_id}
         try:
-            self._client.publish(PhoneNumber=phone, Message=message(code, ttl_s), MessageAttributes=attributes)
+            self._client.publish(
+                PhoneNumber=phone, Message=message(code, ttl_s), MessageAttributes=attributes
+            )
         except (BotoCoreError, ClientError) as error:
             logger.error("SMS not sent: %s", type(error).__name__)
             raise SmsUnavailable("the sign-in code could not be sent; try again shortly") from error

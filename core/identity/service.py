@@ -170,6 +170,24 @@ class IdentityService:
         self.clock = clock
         self._live = _TtlCache(SESSION_CACHE_S)
 
+    @classmethod
+    def for_store(
+        cls, settings: Settings, store: Store, *, limits: RateLimits | None = None
+    ) -> IdentityService:
+        """The service over an opened store with everything else from settings (the CLI's way in; `Services`
+        builds it the same way with the process's rate limits)."""
+        from core.identity.senders import build_sender
+        from core.identity.tokens import TokenSigner
+
+        return cls(
+            store,
+            TokenSigner.for_settings(settings),
+            Pseudonymizer.for_settings(settings),
+            build_sender(settings),
+            limits or RateLimits(settings),
+            settings,
+        )
+
     # --- phones and users -------------------------------------------------------------------------------
 
     def user_id_for_phone(self, tenant_id: str, phone: str) -> str:
@@ -293,7 +311,10 @@ class IdentityService:
             raise RefreshReused("this refresh token was already used: the sign-in is revoked")
         new_secret = secrets.token_urlsafe(32)
         rotated = family.model_copy(
-            update={"doc": {**family.doc, "secret_hash": _secret_hash(new_secret)}, "updated_at": self.clock()}
+            update={
+                "doc": {**family.doc, "secret_hash": _secret_hash(new_secret)},
+                "updated_at": self.clock(),
+            }
         )
         try:
             saved = self._store.identity.save(rotated, family.version)
@@ -362,11 +383,11 @@ class IdentityService:
             ):
                 raise InvalidApiKey("the API key is not valid or was revoked")
             self._live.put(cache_key, True)
-        return Principal(
-            subject=f"apikey:{key_id}", tenant_id=tenant_id, role=Role.MERCHANT, api_key=key_id
-        )
+        return Principal(subject=f"apikey:{key_id}", tenant_id=tenant_id, role=Role.MERCHANT, api_key=key_id)
 
-    def operator_token(self, tenant_id: str, user_id: str, role: Role, ttl_s: int | None = None) -> tuple[str, int]:
+    def operator_token(
+        self, tenant_id: str, user_id: str, role: Role, ttl_s: int | None = None
+    ) -> tuple[str, int]:
         """A signed access token for scripts and operators (`pakka auth token`); not tied to a sign-in."""
         return self.signer.mint(Principal(subject=user_id, tenant_id=tenant_id, role=role), ttl_s=ttl_s)
 
@@ -382,7 +403,11 @@ class IdentityService:
         for _ in range(5):
             grant = self._store.identity.get(tenant_id, AuthKind.ROLE, user_id)
             record = AuthRecord(
-                tenant_id=tenant_id, kind=AuthKind.ROLE, key=user_id, user_id=user_id, doc={"role": role.value}
+                tenant_id=tenant_id,
+                kind=AuthKind.ROLE,
+                key=user_id,
+                user_id=user_id,
+                doc={"role": role.value},
             )
             try:
                 self._store.identity.save(record, 0 if grant is None else grant.version)

@@ -1,8 +1,8 @@
-"""Access tokens: HS256 JWTs carrying who (`sub`), where (`tenant_id`), as what (`role`) and until when (`exp`).
+"""Access tokens: HS256 JWTs carrying who (`sub`), where (`tenant_id`), as what (`role`), until when (`exp`).
 
-The key comes from PAKKA_AUTH_SECRET, or is generated once into DATA_DIR/auth.key, so `pakka auth token` and an
-API on the same data dir sign with one key. Tokens minted at sign-in also carry `sid`, the refresh-token family
-they belong to, so signing out (or erasure) ends them before they expire."""
+The key comes from PAKKA_AUTH_SECRET, or is generated once into DATA_DIR/auth.key, so `pakka auth token` and
+an API on the same data dir sign with one key. Tokens minted at sign-in also carry `sid`, the refresh-token
+family they belong to, so signing out (or erasure) ends them before they expire."""
 
 from __future__ import annotations
 
@@ -103,6 +103,23 @@ class TokenSigner:
         ):
             raise InvalidToken("the access token is not valid")
         return Principal(subject=subject, tenant_id=tenant_id, role=Role(role), session=session)
+
+
+def operator_token(
+    settings: Settings, tenant_id: str, user_id: str, role: Role, *, ttl_s: int | None = None
+) -> tuple[str, int]:
+    """A token signed with the key of `settings` (what `pakka auth token` prints): for scripts, benchmarks
+    and operators on the same data dir (or PAKKA_AUTH_SECRET) as the API."""
+    principal = Principal(subject=user_id, tenant_id=tenant_id, role=role)
+    return TokenSigner.for_settings(settings).mint(principal, ttl_s=ttl_s)
+
+
+def bearer_headers(
+    settings: Settings, tenant_id: str, user_id: str, role: Role = Role.SHOPPER
+) -> dict[str, str]:
+    """`Authorization: Bearer <operator_token>`, ready for an HTTP client."""
+    token, _ = operator_token(settings, tenant_id, user_id, role)
+    return {"Authorization": f"Bearer {token}"}
 
 
 class InvalidToken(Unauthenticated):

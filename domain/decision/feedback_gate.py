@@ -65,9 +65,9 @@ def _paid_order(store: Store, event: FeedbackEvent) -> str | None:
     for order in store.orders.list_by_user(event.tenant_id, event.user_id, ORDERS_CHECKED):
         if order.status not in PAID:
             continue
-        if any(line.product_id == event.product_id and line.size == event.size for line in order.items):
-            if order_line_event_id(order.id, event.product_id, event.size) not in learned:
-                return order.id
+        bought = any(line.product_id == event.product_id and line.size == event.size for line in order.items)
+        if bought and order_line_event_id(order.id, event.product_id, event.size) not in learned:
+            return order.id
     return None
 
 
@@ -81,7 +81,8 @@ def _verdict(store: Store, event: FeedbackEvent) -> Verdict:
     if not bought:
         return Verdict.NO_PURCHASE
     learned = [
-        item for item in store.feedback.list_for_user(event.tenant_id, event.user_id)
+        item
+        for item in store.feedback.list_for_user(event.tenant_id, event.user_id)
         if item.id.startswith(LEARNED_PREFIX)
     ]
     if sum(item.product_id == event.product_id for item in learned) >= MAX_LEARNED_PER_ITEM:

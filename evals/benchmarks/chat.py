@@ -263,9 +263,10 @@ def main() -> None:
     print(f"{'first token':<12}{len(ttft):>5}{p(ttft, 0.5):>10.1f}{p(ttft, 0.95):>10.1f}")
     load = load_test(args.threads, args.seconds, args.port)
     rate = len(load.latency) / args.seconds
+    p50, p95 = p(load.latency, 0.5), p(load.latency, 0.95)
     print(
         f"\nload: {args.threads} threads for {args.seconds:.0f} s over HTTP: {len(load.latency)} turns "
-        f"({rate:.1f}/s), {load.orders} orders, p50 {p(load.latency, 0.5):.0f} ms, p95 {p(load.latency, 0.95):.0f} ms, "
+        f"({rate:.1f}/s), {load.orders} orders, p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
         f"errors: {len(load.errors)}"
     )
     for error in load.errors[:10]:

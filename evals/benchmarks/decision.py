@@ -30,6 +30,7 @@ import uvicorn
 
 from api.app import create_app
 from core.context import AppContext
+from core.identity.tokens import bearer_headers
 from core.schemas import InventoryRecord, Product, Tenant
 from core.settings import Settings
 from core.storage.repositories import Store
@@ -142,11 +143,19 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         settings = Settings(
-            data_dir=Path(directory), seed_demo_data=False, model_tiers=["rules"], _env_file=None
+            data_dir=Path(directory),
+            seed_demo_data=False,
+            model_tiers=["rules"],
+            rate_limits_enabled=False,
+            _env_file=None,
         )
         with (
             serving(settings, args.port) as (base_url, store),
-            httpx.Client(base_url=base_url, timeout=30) as http,
+            httpx.Client(
+                base_url=base_url,
+                timeout=30,
+                headers=bearer_headers(settings, settings.default_tenant, "u-bench"),
+            ) as http,
         ):
             seed_footwear(store, settings.default_tenant, args.products, seed=7)
             http.post("/v1/consent", json={"user_id": "u-bench", "granted": True}).raise_for_status()

@@ -30,6 +30,7 @@ from langgraph.runtime import Runtime
 
 from api.streaming import run_events
 from core.context import AppContext
+from core.identity.tokens import bearer_headers
 from core.privacy import BIOMETRIC, ScanKind, record_consent, store_attributes
 from core.settings import Settings
 from evals.benchmarks.decision import seed_footwear, serving
@@ -86,9 +87,9 @@ async def time_runs(runs: int, call: Callable[[], Awaitable[Any]]) -> list[float
     return samples
 
 
-def http_stream_times(base_url: str, runs: int) -> list[float]:
+def http_stream_times(base_url: str, runs: int, headers: dict[str, str]) -> list[float]:
     samples = []
-    with httpx.Client(base_url=base_url, timeout=30) as http:
+    with httpx.Client(base_url=base_url, timeout=30, headers=headers) as http:
         for index in range(runs + 1):
             started = time.perf_counter()
             with http.stream("POST", "/v1/recommendations/stream", json=REQUEST) as response:
@@ -113,7 +114,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         settings = Settings(
-            data_dir=Path(directory), seed_demo_data=False, model_tiers=["rules"], _env_file=None
+            data_dir=Path(directory),
+            seed_demo_data=False,
+            model_tiers=["rules"],
+            rate_limits_enabled=False,
+            _env_file=None,
         )
         with serving(settings, args.port) as (base_url, store):
             seed_footwear(store, settings.default_tenant, args.products, seed=7)
@@ -132,7 +137,9 @@ def main() -> None:
                 }
 
             results = asyncio.run(in_process())
-            results["SSE stream over HTTP"] = http_stream_times(base_url, args.runs)
+            results["SSE stream over HTTP"] = http_stream_times(
+                base_url, args.runs, bearer_headers(settings, tenant, USER)
+            )
     base = statistics.median(results["direct (nodes in order)"])
     print(f"decision graph, stored foot, rules tier, {args.products} shoes, {args.runs} runs each")
     print(f"{'way':<28}{'p50 ms':>10}{'p95 ms':>10}{'x direct':>10}")

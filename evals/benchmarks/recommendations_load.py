@@ -13,7 +13,7 @@ Each variant starts its own server and drives, with `--clients` keep-alive conne
 each after a short warm-up, first `GET /health` and then the recommendations; it prints req/s and
 p50/p95/p99 of both and their ratio. The ratio is the number that compares across runs on a busy machine:
 both halves share whatever else the machine runs (the load average before and after is printed too).
-Variants: `uncached` (PAKKA_DECISION_CACHE_SIZE=0: every request runs the graph), `cached` (the default
+Variants: `uncached` (PAKKA_DECISION_CACHE_MB=0: every request runs the graph), `cached` (the default
 result cache: each shopper's first request runs the graph, later ones are answered from the cache),
 `cached-2w` (the same with `pakka serve --workers 2`).
 
@@ -72,7 +72,7 @@ class Variant:
 
 
 VARIANTS = {
-    "uncached": Variant("uncached", 1, {"PAKKA_DECISION_CACHE_SIZE": "0"}),
+    "uncached": Variant("uncached", 1, {"PAKKA_DECISION_CACHE_MB": "0"}),
     "cached": Variant("cached", 1, {}, primed=True),
     "cached-2w": Variant("cached-2w", 2, {}, primed=True),
 }

@@ -26,7 +26,18 @@ from typing import Any
 
 from core.catalog.demo import seed_demo_data
 from core.settings import Settings
-from evals.chat.suite import Shopper, Task, Verdict, inject, judge, load_tasks, new_user, table
+from evals.chat.suite import (
+    HOLDOUT,
+    TASKS,
+    Shopper,
+    Task,
+    Verdict,
+    inject,
+    judge,
+    load_tasks,
+    new_user,
+    table,
+)
 from evals.shared_data import SHARED_DATA
 from graphs.services import Services
 
@@ -110,11 +121,14 @@ def main() -> None:
     parser.add_argument("--only", default="", help="Run only tasks whose id starts with this.")
     parser.add_argument("--embedding", choices=["none", "local"], default="none")
     parser.add_argument("--webshop-dir", type=Path, default=SHARED_DATA / "webshop")
+    parser.add_argument(
+        "--holdout", action="store_true", help="Run the held-out tasks (never tuned on) instead."
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
-    tasks = [task for task in load_tasks() if task.id.startswith(args.only)]
-    extra, skipped = webshop_tasks(args.webshop_dir) if not args.only else ([], None)
+    tasks = [task for task in load_tasks(HOLDOUT if args.holdout else TASKS) if task.id.startswith(args.only)]
+    extra, skipped = webshop_tasks(args.webshop_dir) if not (args.only or args.holdout) else ([], None)
     with tempfile.TemporaryDirectory() as directory:
         overrides: dict[str, Any] = {
             "data_dir": Path(directory),

@@ -49,6 +49,7 @@ from graphs.threads import ThreadRecord, config
 
 HERE = Path(__file__).resolve().parent
 TASKS = HERE / "tasks.yaml"
+HOLDOUT = HERE / "holdout.yaml"
 MAX_ANSWERS_IN_A_ROW = 2
 WRITES = ["add_to_cart", "remove_from_cart", "place_order", "cancel_order"]
 

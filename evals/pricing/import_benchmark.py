@@ -36,6 +36,9 @@ from pathlib import Path
 import httpx
 import numpy
 
+from core.identity.tokens import bearer_headers
+from core.records.identity import Role
+from core.settings import Settings
 from evals.pricing.datasets import MERCARI_FILE
 
 TENANT = "bench"
@@ -88,6 +91,7 @@ def environment(data_dir: Path) -> dict[str, str]:
         "PAKKA_SEED_DEMO_DATA": "false",
         "PAKKA_MODEL_TIERS": "rules",
         "PAKKA_EMBEDDING_MODEL": "none",
+        "PAKKA_RATE_LIMITS_ENABLED": "false",
     }
 
 
@@ -127,10 +131,10 @@ def running_api(data_dir: Path) -> Iterator[str]:
             server.wait()
 
 
-def ask_while(base: str, stop: threading.Event, answered: list[int]) -> None:
-    """A suggestion every ASK_EVERY_S until `stop` (the listing's tenant is the import's)."""
+def ask_while(base: str, headers: dict[str, str], stop: threading.Event, answered: list[int]) -> None:
+    """A suggestion every ASK_EVERY_S until `stop`, as a merchant of the import's tenant."""
     listing = {"title": "Nike running shoes", "category": "men/shoes", "condition": "good", "currency": "USD"}
-    with httpx.Client(base_url=base, headers={"X-Tenant-ID": TENANT}, timeout=120) as client:
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
         while not stop.wait(ASK_EVERY_S):
             with contextlib.suppress(httpx.HTTPError):
                 client.post("/v1/pricing/suggest", json=listing)
@@ -145,7 +149,12 @@ def import_once(file: Path, size: int, with_api: bool) -> Run:
         answered = [0]
         stop = threading.Event()
         with running_api(data_dir) if with_api else contextlib.nullcontext("") as base:
-            asker = threading.Thread(target=ask_while, args=(base, stop, answered)) if base else None
+            merchant = bearer_headers(
+                Settings(data_dir=data_dir, _env_file=None), TENANT, "bench", Role.MERCHANT
+            )
+            asker = (
+                threading.Thread(target=ask_while, args=(base, merchant, stop, answered)) if base else None
+            )
             if asker is not None:
                 asker.start()
             started = time.perf_counter()

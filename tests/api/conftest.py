@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from core.commerce.payments import PaymentGateway
-from core.records.identity import Role
 from core.logging import configure_logging
+from core.records.identity import Role
 from core.schemas import (
     InventoryRecord,
     Order,

@@ -1,6 +1,6 @@
 """Who may call what: every route of the app's route table, called by every kind of caller, answers as its
-access rule says (api/auth.py). A route missing from `SPECIMENS` fails here, and a route without an access rule
-cannot even be mounted (`check_every_route_has_access`).
+access rule says (api/auth.py). A route missing from `SPECIMENS` fails here, and a route without an access
+rule cannot even be mounted (`check_every_route_has_access`).
 
 Callers: no token; shopper u1 (whose order, thread and data the requests name); shopper u2 naming u1's;
 the demo shop's merchant; another shop's merchant (its token with `X-Tenant-ID: demo`); an admin; an expired
@@ -61,13 +61,23 @@ def photo_form(**fields: str) -> Callable[[dict[str, str]], dict[str, Any]]:
     }
 
 
-ORDER = {"user_id": "u1", "region": "mumbai", "items": [{"product_id": "shoe-run", "size": "UK8", "quantity": 1}]}
+ORDER = {
+    "user_id": "u1",
+    "region": "mumbai",
+    "items": [{"product_id": "shoe-run", "size": "UK8", "quantity": 1}],
+}
 EVENT = {
     "event_id": "ev-matrix",
     "type": "product.listed",
     "listing_id": "l-matrix",
     "occurred_at": "2025-03-01T10:00:00Z",
-    "product": {"title": "Kurta", "category": "women/kurtas", "brand": "Fabindia", "condition": "good", "price": 899},
+    "product": {
+        "title": "Kurta",
+        "category": "women/kurtas",
+        "brand": "Fabindia",
+        "condition": "good",
+        "price": 899,
+    },
 }
 LISTING = {"title": "Levi's 511 jeans", "category": "men/jeans", "brand": "Levi's", "condition": "good"}
 
@@ -80,7 +90,9 @@ SPECIMENS: dict[tuple[str, str], Specimen] = {
     ("POST", "/v1/auth/refresh"): Specimen(
         "/v1/auth/refresh", body({"refresh_token": "demo.unknown.token"}), ALLOWED
     ),
-    ("POST", "/v1/auth/logout"): Specimen("/v1/auth/logout", body({"refresh_token": "demo.unknown.token"}), ALLOWED),
+    ("POST", "/v1/auth/logout"): Specimen(
+        "/v1/auth/logout", body({"refresh_token": "demo.unknown.token"}), ALLOWED
+    ),
     ("POST", "/v1/auth/api-keys"): Specimen("/v1/auth/api-keys", body({"name": "matrix"})),
     ("GET", "/v1/auth/api-keys"): Specimen("/v1/auth/api-keys", nothing),
     ("DELETE", "/v1/auth/api-keys/{key_id}"): Specimen("/v1/auth/api-keys/nokey", nothing),
@@ -212,7 +224,9 @@ def u1_records(client: TestClient, tokens: Tokens) -> dict[str, str]:
 
 
 def test_every_route_is_in_the_matrix_with_one_access_rule(client: TestClient) -> None:
-    routes = {(method, route.path): route for route in api_routes(client.app.routes) for method in route.methods}
+    routes = {
+        (method, route.path): route for route in api_routes(client.app.routes) for method in route.methods
+    }
 
     assert sorted(set(routes) - set(SPECIMENS)) == [], "add these routes to SPECIMENS"
     assert sorted(set(SPECIMENS) - set(routes)) == [], "these routes are gone"

@@ -11,7 +11,7 @@ import pytest
 
 from core.settings import Settings
 from evals.chat.run import run_suite
-from evals.chat.suite import load_tasks, pass_hat_k, table
+from evals.chat.suite import HOLDOUT, load_tasks, pass_hat_k, table
 
 CATEGORIES = {
     "search",
@@ -40,6 +40,8 @@ def test_the_suite_covers_every_category_with_a_third_in_hindi_or_hinglish() -> 
     assert set(categories) == CATEGORIES and min(categories.values()) >= 4
     assert (languages["hi"] + languages["hinglish"]) * 3 >= len(tasks)
     assert set(languages) == {"en", "hi", "hinglish"}
+    held_out = load_tasks(HOLDOUT)
+    assert held_out and not {task.id for task in held_out} & {task.id for task in tasks}
 
 
 def test_pass_hat_k_is_the_chance_that_k_trials_all_pass() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.store.memory import InMemoryStore
@@ -296,3 +297,33 @@ async def test_the_reply_streams_as_tokens_and_one_message_event(shop: Any) -> N
     assert names[-1] == "done"
     assert ("message", {"role": "assistant", "content": "Namaste! What are you shopping for?"}) in events
     assert names.index("message") > names.index("progress")
+
+
+async def test_a_long_thread_with_the_rules_tier_stays_within_its_budget_and_keeps_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chat, "HISTORY_TOKENS", 1200)
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        model_tiers=["rules"],
+        seed_demo_data=False,
+        embedding_model="none",
+        _env_file=None,
+    )
+    services = Services.build(settings, open_store(settings))
+    services.store.tenants.put(Tenant(id=TENANT, name="Demo"))
+    services.store.products.put_many(PRODUCTS)
+    graph = GRAPHS["chat"].with_persistence(InMemorySaver(), InMemoryStore())
+    context = GraphContext(services=services, tenant_id=TENANT, user_id=SHOPPER)
+    try:
+        for turn in range(25):
+            message = "running shoes size 9 under 3000" if turn % 2 == 0 else "show my cart"
+            final = await graph.ainvoke({"message": message}, CONFIG, context=context)
+            assert final["reply"]
+        state = (await graph.aget_state(CONFIG)).values
+    finally:
+        services.close()
+
+    assert count_tokens_approximately(state["messages"]) <= 1200 + 400
+    assert "Shopper: running shoes size 9 under 3000" in state["summary"]
+    assert "Runner" in final["reply"] or "cart" in final["reply"].lower()

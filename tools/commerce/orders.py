@@ -7,7 +7,7 @@ from typing import Any
 
 from langchain_core.tools import ToolException
 
-from core.commerce.orders import OrderLineRequest, PlaceOrderRequest
+from core.commerce.orders import OrderLineRequest, PlaceOrderRequest, idempotency_scope
 from core.context import AppContext
 from core.errors import InvalidInput, NotFound, PaymentFailed
 from core.schemas import Order, OrderStatus
@@ -35,8 +35,9 @@ def order_failed(order: Order, message: str) -> ToolException:
     )
 
 
-def order_placed_with_key(context: AppContext, key: str) -> Order | None:
-    record = context.services.store.orders.get_idempotency(context.tenant_id, key)
+def order_placed_with_key(context: AppContext, user_id: str, key: str) -> Order | None:
+    """The order an earlier call with this key placed (keys are stored scoped to the shopper, hashed)."""
+    record = context.services.store.orders.get_idempotency(context.tenant_id, idempotency_scope(user_id, key))
     return None if record is None else context.services.orders.get(context.tenant_id, record.order_id)
 
 
@@ -71,7 +72,7 @@ def place_order(
     context = shop_context(runtime)
     user_id = shopper_id(context)
     key = None if runtime.tool_call_id is None else order_idempotency_key(user_id, runtime.tool_call_id)
-    if key is not None and (earlier := order_placed_with_key(context, key)) is not None:
+    if key is not None and (earlier := order_placed_with_key(context, user_id, key)) is not None:
         if earlier.status is OrderStatus.FAILED:
             raise order_failed(earlier, f"order failed: {earlier.failure_reason}")
         return order_view(earlier, replayed=True)

@@ -54,11 +54,14 @@ END_SIDE_ANGLE_DEG = 35.0
 # Seen from above, a heel standing at the sheet's edge (against a wall) crosses it over a short chord; a foot
 # running past the edge, or a leg over it, over a foot's or leg's breadth.
 MAX_HEEL_CHORD_MM = 40.0
-# Where a broad crossing is seen from above, the end left on the sheet is the toes (so the crossing is the
-# shin over the heel) when its breadth FREE_END_MM from its tip is at least this share of the silhouette's
-# breadth: 30 mm from the tip, toes span most of the forefoot, a heel about 0.65 of it.
+# Where a broad crossing is seen from above, the end left on the sheet is the toes when its breadth
+# FREE_END_MM from its tip is at least this share of the forefoot's (the breadth within TOE_REGION_MM of the
+# tip): 30 mm from the tip, toes span most of the forefoot, a heel about 0.65 of it. The crossing is then a
+# shin over the heel if it is broader than a heel: ANSUR II heel breadth / foot breadth is 0.71-0.73 (sd
+# 0.047), so a heel's chord stays under MIN_SHIN_CHORD_RATIO of the forefoot's breadth.
 FREE_END_MM = 30.0
 MIN_TOE_END_BREADTH_RATIO = 0.75
+MIN_SHIN_CHORD_RATIO = 0.8
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
 # Foot breadth over foot length in adults (ANSUR II: footbreadthhorizontal / footlength 0.376 +- 0.017 in
 # men, 0.377 +- 0.018 in women): mean and standard deviation.
@@ -229,12 +232,18 @@ def _overhead_crossing(
         sideways = np.array([-end_direction[1], end_direction[0]])
         chord = float(np.ptp(side_points @ sideways))
         if chord > MAX_HEEL_CHORD_MM * px_per_mm:
-            # The end left on the sheet is the toes (and the crossing a shin over the heel) if it is nearly
-            # as broad as the foot; a heel is much narrower than the forefoot.
+            # The crossing is a shin over the heel if the end left on the sheet is the toes (nearly as
+            # broad FREE_END_MM from its tip as the forefoot behind it; a heel is much narrower) and the
+            # crossing is broader than a heel could be; else the foot itself runs past the edge.
             reach = inner @ -end_direction
             free_end = inner[reach >= reach.max() - FREE_END_MM * px_per_mm]
+            forefoot = inner[reach >= reach.max() - TOE_REGION_MM * px_per_mm]
             free_breadth = float(np.ptp(free_end @ sideways))
-            if free_breadth >= MIN_TOE_END_BREADTH_RATIO * float(np.ptp(inner @ sideways)):
+            forefoot_breadth = float(np.ptp(forefoot @ sideways))
+            if (
+                free_breadth >= MIN_TOE_END_BREADTH_RATIO * forefoot_breadth
+                and chord >= MIN_SHIN_CHORD_RATIO * forefoot_breadth
+            ):
                 raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
             raise ScanRejected(
                 "FOOT_OFF_SHEET",

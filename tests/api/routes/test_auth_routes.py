@@ -150,7 +150,9 @@ def test_an_unknown_refresh_token_is_401(client: TestClient, token: str) -> None
     assert (response.status_code, response.json()["error"]["code"]) == (401, "INVALID_REFRESH_TOKEN")
 
 
-def test_an_expired_or_forged_access_token_is_401_even_on_public_routes(client: TestClient, auth: Tokens) -> None:
+def test_an_expired_or_forged_access_token_is_401_even_on_public_routes(
+    client: TestClient, auth: Tokens
+) -> None:
     expired = auth.as_("u1", ttl_s=-60)
     forged = {"Authorization": "Bearer " + auth.shopper("u1")["Authorization"].split()[1][:-4] + "AAAA"}
 
@@ -193,7 +195,9 @@ def test_three_codes_per_phone_per_ten_minutes(start_client: StartClient) -> Non
     assert other_phone.status_code == 202
 
 
-def test_merchants_create_list_and_revoke_api_keys_and_shoppers_cannot(client: TestClient, auth: Tokens) -> None:
+def test_merchants_create_list_and_revoke_api_keys_and_shoppers_cannot(
+    client: TestClient, auth: Tokens
+) -> None:
     created = client.post("/v1/auth/api-keys", json={"name": "shop sync"}, headers=auth.merchant())
     listed = client.get("/v1/auth/api-keys", headers=auth.merchant()).json()["items"]
     by_shopper = client.post("/v1/auth/api-keys", json={"name": "mine"}, headers=auth.shopper("u1"))

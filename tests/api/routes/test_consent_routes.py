@@ -48,7 +48,9 @@ def test_an_unknown_consent_type_is_a_validation_error(client: TestClient, auth:
 
 
 @pytest.mark.parametrize("granted", ["yes", "true", 1, "1", None])
-def test_only_json_true_or_false_records_a_decision(client: TestClient, auth: Tokens, granted: object) -> None:
+def test_only_json_true_or_false_records_a_decision(
+    client: TestClient, auth: Tokens, granted: object
+) -> None:
     response = client.post("/v1/consent", json={"granted": granted}, headers=auth.shopper("u-1"))
 
     assert response.status_code == 422
@@ -56,7 +58,9 @@ def test_only_json_true_or_false_records_a_decision(client: TestClient, auth: To
 
 
 def test_a_shopper_cannot_consent_for_another(client: TestClient, auth: Tokens) -> None:
-    response = client.post("/v1/consent", json={"user_id": "u-2", "granted": True}, headers=auth.shopper("u-1"))
+    response = client.post(
+        "/v1/consent", json={"user_id": "u-2", "granted": True}, headers=auth.shopper("u-1")
+    )
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "FORBIDDEN"

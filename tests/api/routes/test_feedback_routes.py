@@ -55,7 +55,9 @@ def test_buyers_reports_accumulate_into_the_offset(client: TestClient, auth: Tok
     assert second["size_adjustment"]["observations"] == 2
 
 
-def test_twelve_reports_from_shoppers_who_never_bought_it_move_no_offset(client: TestClient, auth: Tokens) -> None:
+def test_twelve_reports_from_shoppers_who_never_bought_it_move_no_offset(
+    client: TestClient, auth: Tokens
+) -> None:
     receipts = [
         client.post("/v1/feedback", json=report("small"), headers=auth.shopper(f"made-up-{n}")).json()
         for n in range(12)
@@ -77,7 +79,9 @@ def test_an_order_of_another_size_or_an_unpaid_one_does_not_count(client: TestCl
     assert item_offset(client) == 0.0
 
 
-def test_one_buyer_moves_an_item_once_however_often_they_report_or_buy(client: TestClient, auth: Tokens) -> None:
+def test_one_buyer_moves_an_item_once_however_often_they_report_or_buy(
+    client: TestClient, auth: Tokens
+) -> None:
     for _ in range(3):
         buy(client, auth, "u-1")
 

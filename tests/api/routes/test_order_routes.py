@@ -51,9 +51,9 @@ def test_same_idempotency_key_twice_creates_one_order_and_replays_it(
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.headers[REPLAYED_HEADER] == "true"
     assert second.json() == first.json()
-    assert [order["id"] for order in client.get("/v1/orders", headers=auth.shopper("u1")).json()["items"]] == [
-        first.json()["id"]
-    ]
+    assert [
+        order["id"] for order in client.get("/v1/orders", headers=auth.shopper("u1")).json()["items"]
+    ] == [first.json()["id"]]
     assert read_stock(client, "shoe-run", "UK8", "mumbai")["available"] == 4
 
 
@@ -148,7 +148,9 @@ def test_a_shopper_cannot_place_list_read_or_cancel_for_another(client: TestClie
     assert client.get(f"/v1/orders/{order['id']}", headers=auth.shopper("u1")).json()["status"] == "CONFIRMED"
 
 
-def test_the_same_idempotency_key_from_two_shoppers_places_two_orders(client: TestClient, auth: Tokens) -> None:
+def test_the_same_idempotency_key_from_two_shoppers_places_two_orders(
+    client: TestClient, auth: Tokens
+) -> None:
     key = {"Idempotency-Key": "cart-1"}
 
     first = client.post("/v1/orders", json=order_body(quantity=1), headers=key | auth.shopper("u1"))

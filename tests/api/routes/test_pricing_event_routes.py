@@ -141,7 +141,10 @@ def test_a_merchants_api_key_writes_events_and_stops_when_revoked(client: TestCl
     assert (written.status_code, refused.status_code) == (201, 401)
     assert refused.json()["error"]["code"] == "INVALID_API_KEY"
     assert [item["key_id"] for item in client.get("/v1/auth/api-keys").json()["items"]] == [created["key_id"]]
-    assert created["api_key"] not in store_of(client).identity.list("demo", AuthKind.API_KEY)[0].model_dump_json()
+    assert (
+        created["api_key"]
+        not in store_of(client).identity.list("demo", AuthKind.API_KEY)[0].model_dump_json()
+    )
 
 
 def test_a_batch_is_applied_in_order_with_a_result_per_event(client: TestClient) -> None:

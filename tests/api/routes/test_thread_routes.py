@@ -195,7 +195,9 @@ def test_someone_elses_thread_is_not_found(client: TestClient) -> None:
     other = as_user(client, "u-2")
 
     as_other_user = client.get(f"/v1/threads/{thread_id}", headers=other)
-    same_id_in_other_tenant = client.get(f"/v1/threads/{thread_id}", headers=as_user(client, USER, OTHER_TENANT))
+    same_id_in_other_tenant = client.get(
+        f"/v1/threads/{thread_id}", headers=as_user(client, USER, OTHER_TENANT)
+    )
     run_by_other = client.post(f"/v1/threads/{thread_id}/runs/stream", json={"input": ORDER}, headers=other)
     deleted_by_other = client.delete(f"/v1/threads/{thread_id}", headers=other)
     naming_the_owner = client.get(f"/v1/threads/{thread_id}", params={"user_id": USER}, headers=other)
@@ -223,9 +225,7 @@ def test_only_graphs_that_keep_threads_open_one_and_bad_input_is_a_422(client: T
     not_threaded = client.post("/v1/threads", json={"graph": "decision"})
     unknown = client.post("/v1/threads", json={"graph": "nope"})
     thread_id = new_thread(client)
-    bad_input = client.post(
-        f"/v1/threads/{thread_id}/runs/stream", json={"input": {"items": "many"}}
-    )
+    bad_input = client.post(f"/v1/threads/{thread_id}/runs/stream", json={"input": {"items": "many"}})
 
     assert not_threaded.status_code == 422
     assert not_threaded.json()["error"]["details"]["graphs_with_threads"] == ["checkout"]
