@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,11 @@ from core.cli_support import (
     progress_bar,
     validate_tenant,
 )
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from core.settings import Settings
 
 DEFAULT_STOCK_UNITS = 20
 """core.catalog.defaults.DEFAULT_UNITS, repeated: `pakka --help` loads no schema (a test keeps them equal)."""
@@ -66,20 +71,43 @@ class CatalogFormat(StrEnum):
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default PAKKA_HOST).")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default PAKKA_PORT).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=32, help="API processes sharing the port (README: 'More than one API process')."
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP API; an empty store gets the demo catalog on first start (PAKKA_SEED_DEMO_DATA)."""
     import uvicorn
 
+    settings = load_settings(host=host, port=port)
+    if workers > 1:
+        # Each worker process builds its own app (worker_app), so only the import path crosses over.
+        uvicorn.run(
+            "api.cli:worker_app",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+        )
+        return
+    uvicorn.run(
+        worker_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
+    )
+
+
+def worker_app(settings: Settings | None = None) -> FastAPI:
+    """The API of one `pakka serve` process: settings (and logging) from the environment unless given."""
     from core.native_output import python_stderr_logged, route_native_stderr
 
     route_native_stderr()  # MediaPipe's C++ warnings become log lines instead of interleaving with them
     with python_stderr_logged():
         from api.app import create_app
 
-    settings = load_settings(host=host, port=port)
-    uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
-    )
+    return create_app(settings or load_settings())
 
 
 @app.command("graphs")

@@ -50,7 +50,9 @@ def samples(
         "pakka-samples"
     ),
 ) -> None:
-    """Copy the sample photos (a foot on A4, a body figure) to DIRECTORY and show how to scan them."""
+    """Copy the sample photos (a foot on A4, a body) to scan them yourself.
+
+    Writes them to DIRECTORY and shows how to scan them."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, what in SAMPLES.items():
         shutil.copyfile(sample_path(name), directory / name)
@@ -74,7 +76,10 @@ def demo(
     region: Annotated[str, typer.Option(help="Where the order is delivered.")] = "mumbai",
     budget_inr: Annotated[int, typer.Option(min=1, help="Budget for the recommendations.")] = 4000,
 ) -> None:
-    """Sign in, consent, scan the sample foot photo, get recommendations and order one: each request shown."""
+    """A walk through pakka: sign in, consent, scan, recommend, order.
+
+    Signs in, gives consent, scans the sample foot photo, asks for recommendations and orders the first one,
+    showing each request as the curl a person would type."""
     with _api(url) as (base_url, codes):
         walk = Walk(base_url)
         walk.sign_in(token, codes)

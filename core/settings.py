@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     rate_limit_anonymous_per_minute: float = Field(default=10, gt=0, description="Per client address.")
     rate_limit_anonymous_burst: int = Field(default=20, ge=1)
     scan_limit_per_hour: float = Field(default=5, gt=0, description="Scans per shopper.")
+    scan_concurrency: int = Field(
+        default=2, ge=1, le=64, description="Photos decoded and measured at once; the rest wait (memory)."
+    )
     otp_limit_per_window: int = Field(default=3, ge=1, description="Login codes sent per phone ...")
     otp_limit_window_minutes: float = Field(default=10, gt=0, description="... per this many minutes.")
     redis_url: str | None = Field(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import anyio
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.store.base import BaseStore
@@ -90,6 +91,8 @@ class Services:
     """The sales-event service and its background worker; set by `running`."""
     threads: Threads | None = None
     """The threads of the graphs that keep them (over `checkpointer` and `memory`); set by `running`."""
+    scan_slots: anyio.CapacityLimiter | None = None
+    """At most PAKKA_SCAN_CONCURRENCY photos decoded and measured at once (set by `running`; None: none)."""
     knowledge_loaded: threading.Event = field(default_factory=threading.Event)
     """Set once knowledge loading has ended, however it ended (by `running`)."""
 
@@ -153,6 +156,7 @@ class Services:
         async with contextlib.AsyncExitStack() as resources:
             services = cls.open(settings, payments=payments, model=model)
             resources.callback(services.close)
+            services.scan_slots = anyio.CapacityLimiter(settings.scan_concurrency)
             if before_start is not None:
                 before_start(services)
             await asyncio.to_thread(warm_caches)

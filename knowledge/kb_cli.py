@@ -46,12 +46,17 @@ BUILD_COMMAND = "pakka kb build"
 
 
 @contextmanager
-def _knowledge(settings: Settings, *, as_json: bool = False) -> Iterator[KnowledgeBase]:
-    """The configured knowledge base; domain errors end the command with exit code 1."""
+def _knowledge(settings: Settings, *, as_json: bool = False, embed: bool = True) -> Iterator[KnowledgeBase]:
+    """The configured knowledge base (without its embedder when `embed` is off: a lexical search does not
+    load the model); domain errors end the command with exit code 1."""
+    from knowledge.search.factory import open_search_backend
     from knowledge.search.service import KnowledgeBase
 
     try:
-        knowledge = KnowledgeBase.open(settings)
+        if embed:
+            knowledge = KnowledgeBase.open(settings)
+        else:
+            knowledge = KnowledgeBase(backend=open_search_backend(settings), embedder=None)
         try:
             yield knowledge
         finally:
@@ -148,7 +153,9 @@ def search(
     settings = load_settings()
     tenant_id = tenant or settings.default_tenant
     filters = SearchFilters(tenant_id=tenant_id, category=category, brand=brand, doc_types=doc_type)
-    with _knowledge(settings, as_json=as_json) as knowledge:
+    # A lexical search needs no embedding model, unless the index lacks documents: they get their vectors.
+    embed = mode is not SearchMode.LEXICAL or _lacks_anything(settings, tenant_id)
+    with _knowledge(settings, as_json=as_json, embed=embed) as knowledge:
         if mode is SearchMode.VECTOR and knowledge.embedder is None:
             print_error(
                 "INVALID_INPUT",
@@ -165,17 +172,28 @@ def search(
     _print_hits(hits)
 
 
+def _lacks_anything(settings: Settings, tenant_id: str) -> bool:
+    with _knowledge(settings, embed=False) as knowledge, _store(settings) as store:
+        curated, products, _ = _missing(knowledge, store, tenant_id)
+        return curated or products > 0
+
+
+def _missing(knowledge: KnowledgeBase, store: Store, tenant_id: str) -> tuple[bool, int, int]:
+    """(the curated knowledge is missing, how many of the tenant's products are missing, how many it has)."""
+    from knowledge.search.documents import GLOBAL_TENANT
+
+    in_store = store.products.count(tenant_id) if store.tenants.get(tenant_id) else 0
+    missing_curated = knowledge.backend.count(GLOBAL_TENANT) == 0
+    return missing_curated, max(0, in_store - knowledge.backend.count(tenant_id)), in_store
+
+
 def _index_what_is_missing(
     settings: Settings, knowledge: KnowledgeBase, tenant_id: str, *, build: bool, as_json: bool
 ) -> None:
     """Index the curated knowledge when the index has none, and the tenant's catalog when the index holds
     fewer of its products than the store; or, with `build` off, exit 1 saying what to run."""
-    from knowledge.search.documents import GLOBAL_TENANT
-
     with _store(settings) as store:
-        in_store = store.products.count(tenant_id) if store.tenants.get(tenant_id) else 0
-        missing_curated = knowledge.backend.count(GLOBAL_TENANT) == 0
-        missing_products = max(0, in_store - knowledge.backend.count(tenant_id))
+        missing_curated, missing_products, in_store = _missing(knowledge, store, tenant_id)
         if not missing_curated and not missing_products:
             return
         where = "OpenSearch" if settings.opensearch_url else str(settings.kb_sqlite_file)

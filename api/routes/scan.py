@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, get_args
 
+import anyio.to_thread
 import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -125,13 +126,31 @@ def field(fields: dict[str, str], name: str, adapter: TypeAdapter[T]) -> T:
 ID = TypeAdapter(Id)
 
 
-async def measure(form: PhotoForm, measure_photo: Callable[[np.ndarray], T]) -> T:
-    """Decode and measure off the event loop; only the derived measurement leaves this function."""
+SCAN_MAX_PIXELS = 16_000_000
+"""The most pixels a scan decodes (48 MB as BGR): a larger PNG or WebP is refused from its header; a larger
+JPEG is decoded reduced (tools/vision/image.py). With PAKKA_SCAN_CONCURRENCY decodes at a time, 16 concurrent
+worst-case uploads stay under 1 GB (`python -m evals.benchmarks.upload_memory`)."""
+SCAN_LONG_SIDE_PX = 2048
+"""What the face and body scans need at least on the long side (foot photos are measured at 1280)."""
+
+
+def decode_photo(photo: bytes, long_side_px: int = SCAN_LONG_SIDE_PX) -> np.ndarray:
+    return decode_image(photo, max_pixels=SCAN_MAX_PIXELS, long_side_px=long_side_px)
+
+
+async def measure(
+    services: Services,
+    form: PhotoForm,
+    measure_photo: Callable[[np.ndarray], T],
+    long_side_px: int = SCAN_LONG_SIDE_PX,
+) -> T:
+    """Decode and measure off the event loop, at most PAKKA_SCAN_CONCURRENCY photos at a time (the others
+    wait holding only their bytes); only the derived measurement leaves this function."""
 
     def decode_and_measure() -> T:
-        return measure_photo(decode_image(form.image))
+        return measure_photo(decode_photo(form.image, long_side_px))
 
-    return await run_in_threadpool(decode_and_measure)
+    return await anyio.to_thread.run_sync(decode_and_measure, limiter=services.scan_slots)
 
 
 OPTIONAL_ID = TypeAdapter(Id | None)
@@ -199,7 +218,9 @@ async def scan_foot(
     """multipart: `image` (a foot from above on an A4 or Letter sheet), `user_id`."""
     form = await read_photo_form(request)
     user_id = consented_user(services, caller, tenant_id, form.fields)
-    scan = await measure(form, lambda image: measure_foot(fit_within(image, FOOT_MAX_SIDE_PX)))
+    scan = await measure(
+        services, form, lambda image: measure_foot(fit_within(image, FOOT_MAX_SIDE_PX)), FOOT_MAX_SIDE_PX
+    )
     values: dict[str, Any] = scan.model_dump(
         include={"length_mm", "width_mm", "length_sigma_mm", "width_sigma_mm"}
     )
@@ -245,7 +266,9 @@ async def scan_face(
             "invalid questionnaire answer", {"errors": [e["msg"] for e in error.errors()]}
         ) from None
     models = services.vision
-    scan = await measure(form, lambda image: analyse_face(image, questionnaire, landmarker=models.face()))
+    scan = await measure(
+        services, form, lambda image: analyse_face(image, questionnaire, landmarker=models.face())
+    )
     values = {
         name: getattr(scan, name).value
         for name in ("ita_deg", "monk_band", "undertone", "shine", "redness", "skin_type", "sensitivity")
@@ -316,10 +339,10 @@ async def scan_body(
     side_photo = form.side_image
 
     def measure_photos(image: np.ndarray) -> BodyScan:
-        side = None if side_photo is None else decode_image(side_photo)
+        side = None if side_photo is None else decode_photo(side_photo)
         return measure_body(image, height_cm, side, landmarker=models.pose(), priors=models.priors())
 
-    scan = await measure(form, measure_photos)
+    scan = await measure(services, form, measure_photos)
     values = {name: measurement.value for name, measurement in scan.measurements.items()}
     sigmas = {f"{name}_sigma": measurement.sigma for name, measurement in scan.measurements.items()}
     await run_in_threadpool(

@@ -25,7 +25,6 @@ from tests.api.routes.photos import plain_png
 from tests.conftest import free_port
 
 
-
 @pytest.fixture
 def settings(sqlite_settings: Settings) -> Settings:
     """The limits behave the same on every store: SQLite only."""

@@ -221,3 +221,14 @@ def test_import_chart_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
     problems = json.loads(result.stderr)["error"]["problems"]
     assert any(problem.startswith("id:") for problem in problems)
     assert any(problem.startswith("rows:") for problem in problems)
+
+
+def test_piped_tables_keep_ids_whole_and_the_title_reads_well(tmp_path: Path) -> None:
+    """Not a terminal (the runner's output is not one): no ellipsis in any id, however wide the table."""
+    result = runner.invoke(size_app, ["foot", "--length-mm", "262", "--data-dir", str(tmp_path)])
+
+    assert result.exit_code == 0, result.output
+    assert "chart:standard:uk-7-5" in result.stdout
+    assert "…" not in result.stdout
+    assert "Standard chart: which size fits a 262 mm foot" in result.stdout
+    assert "(No brand given: standard chart.)" in result.stdout

@@ -1,9 +1,9 @@
 """Measure a foot standing on an A4 or US Letter sheet, from one photo taken from above or at an angle.
 
 sheet (find, rectify to millimetres) -> segmentation (the foot, and any leg above it, on the paper) ->
-foot_outline (the leg told apart from the foot where the silhouette reaches the sheet's edge; length along
-the foot's axis, width across it; which capture protocol the photo follows) -> quality (refusals, sigma,
-score).
+foot_outline (the camera's place over the sheet; the foot told apart from the leg, and its length from the
+part of the outline that lies on the floor, foot_floor; which capture protocol the photo follows) ->
+quality (refusals, sigma, score).
 """
 
 from __future__ import annotations

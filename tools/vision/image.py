@@ -1,8 +1,10 @@
 """Turn uploaded bytes into a BGR image, in memory, refusing anything that is not a safe JPEG/PNG/WebP.
 
 The pixel count is read from the file header before decoding, so a small file that would inflate to
-gigabytes (a decompression bomb) is refused without allocating it. EXIF orientation is applied by
-OpenCV's decoder, so a portrait phone photo arrives upright.
+gigabytes (a decompression bomb) is refused without allocating it. A caller that needs only so many pixels
+(`long_side_px`) gets a large JPEG decoded reduced by libjpeg's DCT scaling (`IMREAD_REDUCED_COLOR_2/4/8`),
+which never allocates the full-size image; the pixel limit applies to what is decoded. EXIF orientation is
+applied by OpenCV's decoder, so a portrait phone photo arrives upright.
 """
 
 from __future__ import annotations
@@ -97,13 +99,37 @@ def header_size(data: bytes, image_format: ImageFormat) -> tuple[int, int] | Non
     return _HEADER_READERS[image_format](data)
 
 
+_REDUCED_JPEG_FLAGS = {
+    1: cv2.IMREAD_COLOR,
+    2: cv2.IMREAD_REDUCED_COLOR_2,
+    4: cv2.IMREAD_REDUCED_COLOR_4,
+    8: cv2.IMREAD_REDUCED_COLOR_8,
+}
+
+
+def reduction_for(image_format: ImageFormat, width: int, height: int, long_side_px: int | None) -> int:
+    """The largest JPEG reduction (1, 2, 4 or 8) that still decodes at least `long_side_px` on the long side;
+    1 for PNG and WebP (OpenCV would decode those at full size before reducing them)."""
+    if image_format is not ImageFormat.JPEG or long_side_px is None:
+        return 1
+    return next(
+        (factor for factor in (8, 4, 2) if max(width, height) // factor >= long_side_px),
+        1,
+    )
+
+
 def decode_image(
-    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    long_side_px: int | None = None,
 ) -> np.ndarray:
-    """Decode a JPEG/PNG/WebP upload to a BGR uint8 array with EXIF orientation applied.
+    """Decode a JPEG/PNG/WebP upload to a BGR uint8 array with EXIF orientation applied; with `long_side_px`,
+    a large JPEG is decoded reduced to no less than that on its long side.
 
     Raises `ScanRejected` with reason UNSUPPORTED_FORMAT (unknown, corrupt or tiny image) or
-    IMAGE_TOO_LARGE (too many bytes, or a header declaring more than `max_pixels`).
+    IMAGE_TOO_LARGE (too many bytes, or a header whose decode would hold more than `max_pixels`).
     """
     if len(data) > max_bytes:
         raise ScanRejected(
@@ -120,13 +146,14 @@ def decode_image(
             "UNSUPPORTED_FORMAT", f"the {image_format} header is corrupt or truncated", _RETAKE_AS_PHOTO
         )
     width, height = declared
-    if width * height > max_pixels:
+    factor = reduction_for(image_format, width, height, long_side_px)
+    if -(-width // factor) * -(-height // factor) > max_pixels:
         raise ScanRejected(
             "IMAGE_TOO_LARGE",
             f"the photo declares {width}x{height} pixels; the limit is {max_pixels} pixels",
             _RETAKE_SMALLER,
         )
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), _REDUCED_JPEG_FLAGS[factor])
     if image is None:
         raise ScanRejected(
             "UNSUPPORTED_FORMAT", f"the {image_format} image could not be decoded", _RETAKE_AS_PHOTO
