@@ -10,6 +10,9 @@ only the explanations come from the model router. When a knowledge base is open,
 guides or skincare articles (hybrid search) to the citations; without one, or when it fails,
 recommendations cite only the chart rows and ingredient rules. Each recommendation lists its citations as
 ids and as titled links (`sources`).
+
+POST /v1/recommendations answers a repeated question from a result cache (graphs/decision_cache.py) keyed by
+everything these nodes read: a node that comes to read something new must add it to that key.
 """
 
 from __future__ import annotations

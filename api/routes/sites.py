@@ -271,10 +271,15 @@ async def _view(services: Services, record: SiteRecord) -> SiteView:
         if thread is not None:
             interrupts = await threads.pending_interrupts(spec, thread)
             pending = interrupt_payload(interrupts[0]) if interrupts else None
+    status = record.status
+    if status is SiteStatus.AWAITING_REVIEW and pending is None:
+        # The record says so a moment before the question reaches the checkpoint: until it does, the
+        # owner has nothing to answer, so the site still reads as being generated.
+        status = SiteStatus.GENERATING
     return SiteView(
         site_id=record.id,
         thread_id=record.thread_id,
-        status=record.status,
+        status=status,
         sector=record.sector,
         sector_confidence=record.sector_confidence,
         language=record.language,

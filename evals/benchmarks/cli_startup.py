@@ -41,6 +41,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     subprocess.run(
         [sys.executable, "-c", ENTRY, *command],
         env=env,
+        cwd=env["PAKKA_DATA_DIR"],  # not a checkout: `python -c` puts the working directory first on sys.path
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -56,6 +57,7 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[2])
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="pakka-cli-bench-"))
+    data_dir.mkdir(exist_ok=True)
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
         "PYTHONPATH": str(args.tree.resolve()),
@@ -74,8 +76,10 @@ def main() -> None:
             cpu = min(cpu for _, cpu in samples)
             print(f"{label:<58} {min(walls):>7.2f} {statistics.median(walls):>9.2f} {cpu:>6.2f}", flush=True)
         wall, cpu = _python_itself(env)
-        print(f"(python -c pass: {wall:.2f} s wall, {cpu:.2f} s cpu; {os.cpu_count()} cores; "
-              f"load {os.getloadavg()[0]:.1f})")
+        print(
+            f"(python -c pass: {wall:.2f} s wall, {cpu:.2f} s cpu; {os.cpu_count()} cores; "
+            f"load {os.getloadavg()[0]:.1f})"
+        )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 

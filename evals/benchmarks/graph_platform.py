@@ -118,6 +118,7 @@ def main() -> None:
             seed_demo_data=False,
             model_tiers=["rules"],
             rate_limits_enabled=False,
+            decision_cache_mb=0,  # the graph itself, not answers kept for repeats
             _env_file=None,
         )
         with serving(settings, args.port) as (base_url, store):

@@ -13,15 +13,16 @@ Each variant starts its own server and drives, with `--clients` keep-alive conne
 each after a short warm-up, first `GET /health` and then the recommendations; it prints req/s and
 p50/p95/p99 of both and their ratio. The ratio is the number that compares across runs on a busy machine:
 both halves share whatever else the machine runs (the load average before and after is printed too).
-Variants: `uncached` (PAKKA_DECISION_CACHE_MB=0: every request runs the graph), `cached` (the default
-result cache: each shopper's first request runs the graph, later ones are answered from the cache),
-`cached-2w` (the same with `pakka serve --workers 2`).
+Variants: `uncached` (PAKKA_DECISION_CACHE_MB=0: every request runs the graph, as before the cache),
+`cached` (the default result cache; every shopper asked once, untimed, before measuring, so the measured
+requests are repeats answered from the cache), `cached-2w` (the same with `pakka serve --workers 2`).
 
 The load client is a few lines of HTTP/1.1 over asyncio streams rather than httpx: it costs the machine a
 small fraction of what httpx does per request, so on 2 cores the server gets the CPU.
 
-`--soak-minutes M` then runs the recommendations for M minutes on a fresh `cached` server with more
-shoppers than the cache holds (so it fills and evicts) and samples the server's resident memory.
+`--soak-minutes M` then runs the recommendations for M minutes on a fresh server whose cache is given
+`--soak-cache-mb` (16 MiB: about 1,500 answers) for `--soak-shoppers` shoppers (3,000), so it fills and
+evicts while misses and hits mix, and samples the server's resident memory every 15 s.
 Never fails on a number.
 """
 
@@ -326,16 +327,19 @@ def run_variant(data_dir: Path, variant: Variant, tokens: list[str], clients: in
         recommendations = asyncio.run(drive(server.port, requests, clients, seconds, WARM_UP_S))
         after = load_average()
         rss = server.rss_mib()
-    print(f"\nvariant {variant.name} ({variant.workers} worker(s)); load average before {before}, after {after}")
+    print(
+        f"\nvariant {variant.name} ({variant.workers} worker(s)); load average before {before}, after {after}"
+    )
     print(f"{'':<34}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}  statuses")
     print(row("GET /health", health, None))
     print(row("POST /v1/recommendations", recommendations, health))
     print(f"server RSS after the run: {rss:.0f} MiB")
 
 
-def soak(data_dir: Path, tokens: list[str], clients: int, minutes: float) -> None:
-    """Recommendations for `minutes` on a cached server, resident memory sampled every MEMORY_SAMPLE_S."""
-    variant = VARIANTS["cached"]
+def soak(data_dir: Path, tokens: list[str], clients: int, minutes: float, cache_mb: float) -> None:
+    """Recommendations for `minutes` on a cached server whose cache holds `cache_mb` (fewer answers than
+    there are shoppers, so it fills and evicts), resident memory sampled every MEMORY_SAMPLE_S."""
+    variant = Variant("soak", 1, {"PAKKA_DECISION_CACHE_MB": f"{cache_mb:g}"})
     with serving(data_dir, variant) as server:
         samples: list[tuple[float, float]] = []
         stop = threading.Event()
@@ -354,13 +358,24 @@ def soak(data_dir: Path, tokens: list[str], clients: int, minutes: float) -> Non
         stop.set()
         sampler.join()
         after = load_average()
-    print(f"\nsoak: {minutes:g} min of recommendations, {len(tokens)} shoppers; load average {before} -> {after}")
+    print(
+        f"\nsoak: {minutes:g} min of recommendations, {len(tokens)} shoppers, a {cache_mb:g} MiB cache;"
+        f" load average {before} -> {after}"
+    )
     print(row("POST /v1/recommendations", load, None))
-    print("server RSS MiB every {:.0f}s: {}".format(MEMORY_SAMPLE_S, " ".join(f"{mib:.0f}" for _, mib in samples)))
+    print(
+        "server RSS MiB every {:.0f}s: {}".format(
+            MEMORY_SAMPLE_S, " ".join(f"{mib:.0f}" for _, mib in samples)
+        )
+    )
     if len(samples) >= 4:
         half = len(samples) // 2
-        first, second = (statistics.fmean(mib for _, mib in part) for part in (samples[:half], samples[half:]))
-        print(f"mean RSS first half {first:.0f} MiB, second half {second:.0f} MiB ({second - first:+.1f} MiB)")
+        first, second = (
+            statistics.fmean(mib for _, mib in part) for part in (samples[:half], samples[half:])
+        )
+        print(
+            f"mean RSS first half {first:.0f} MiB, second half {second:.0f} MiB ({second - first:+.1f} MiB)"
+        )
 
 
 def main() -> None:
@@ -370,7 +385,8 @@ def main() -> None:
     parser.add_argument("--shoppers", type=int, default=500)
     parser.add_argument("--variants", default="uncached,cached,cached-2w", help=f"of {', '.join(VARIANTS)}")
     parser.add_argument("--soak-minutes", type=float, default=0.0)
-    parser.add_argument("--soak-shoppers", type=int, default=6000, help="more than the cache holds")
+    parser.add_argument("--soak-shoppers", type=int, default=3000, help="more answers than the cache holds")
+    parser.add_argument("--soak-cache-mb", type=float, default=16.0)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     variants = [VARIANTS[name] for name in args.variants.split(",") if name]
@@ -382,7 +398,7 @@ def main() -> None:
         for variant in variants:
             run_variant(data_dir, variant, tokens[: args.shoppers], args.clients, args.seconds)
         if args.soak_minutes:
-            soak(data_dir, tokens, args.clients, args.soak_minutes)
+            soak(data_dir, tokens, args.clients, args.soak_minutes, args.soak_cache_mb)
 
 
 if __name__ == "__main__":

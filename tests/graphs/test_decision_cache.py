@@ -303,3 +303,16 @@ async def test_a_stored_user_without_consent_is_answered_from_the_cache_only_aft
     assert json.loads(without)["attributes_source"] is None
     assert json.loads(granted)["attributes_source"] == "stored"
     assert context.services.answers.hits == 0
+
+
+def test_the_key_covers_the_graphs_nodes_as_reviewed() -> None:
+    """A tripwire: the key (graphs/decision_cache.py) was checked against what these nodes read. A new node
+    may read something new about the shopper or the store: add that to the key, then to this list."""
+    assert set(graph.nodes) - {"__start__"} == {
+        "scan",
+        "retrieve",
+        "candidates",
+        "score",
+        "filter",
+        "explain",
+    }
