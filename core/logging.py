@@ -91,6 +91,10 @@ def uses_json(settings: Settings, stream: TextIO) -> bool:
     return not (callable(isatty) and isatty())
 
 
+QUIET_LIBRARIES = ("botocore", "boto3", "urllib3", "httpx")
+"""Libraries whose INFO lines (credentials found, each HTTP request) are noise in pakka's logs."""
+
+
 def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> PakkaLogHandler:
     """Send every log record to `stream` (stderr by default) as JSON lines, or as readable console lines when
     `log_json` is off (the default on a terminal).
@@ -107,4 +111,6 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> Pa
     handler.setFormatter(JsonFormatter() if uses_json(settings, target) else ConsoleFormatter())
     root.addHandler(handler)
     root.setLevel(settings.log_level)
+    for chatty in QUIET_LIBRARIES:
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
     return handler

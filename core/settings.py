@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     decision_cache_mb: float = Field(
         default=64,
         ge=0,
-        description="Memory for answers of POST /v1/recommendations kept for repeats, per process; 0: no cache.",
+        description="Memory for answers of POST /v1/recommendations kept for repeats (per process); 0: none.",
     )
     decision_cache_ttl_s: float = Field(
         default=600, gt=0, description="A kept answer is recomputed after this long even if nothing changed."

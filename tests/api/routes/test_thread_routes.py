@@ -228,7 +228,7 @@ def test_only_graphs_that_keep_threads_open_one_and_bad_input_is_a_422(client: T
     bad_input = client.post(f"/v1/threads/{thread_id}/runs/stream", json={"input": {"items": "many"}})
 
     assert not_threaded.status_code == 422
-    assert not_threaded.json()["error"]["details"]["graphs_with_threads"] == ["checkout"]
+    assert not_threaded.json()["error"]["details"]["graphs_with_threads"] == ["chat", "checkout", "sitegen"]
     assert unknown.status_code == 422
     assert bad_input.status_code == 422
     assert bad_input.json()["error"]["details"]["problems"][0]["field"] == "items"

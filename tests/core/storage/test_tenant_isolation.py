@@ -14,7 +14,9 @@ import pytest
 
 from core.errors import InsufficientStock, InvalidInput, NotFound, VersionConflict
 from core.records.feedback import FitReport, OffsetScope
+from core.records.identity import AuthKind, AuthRecord
 from core.records.sales import ListingStatus, PricingEventType
+from core.records.sites import SiteRecord
 from core.schemas import OrderStatus, ProductQuery, StockEffect
 from core.storage.repositories import StockKey, Store
 from tests.core.storage.factories import (
@@ -66,7 +68,15 @@ def seeded(store: Store) -> Store:
     apply(store, make_event(PricingEventType.SOLD, "ev-2", occurred_at=at(5)))
     store.sales.record_dead_letter(make_dead_letter())
     store.sales.put_embeddings(TENANT, {"l-1": b"\x00\x01"})
+    store.identity.save(make_role_grant(TENANT), expected_version=0)
+    store.sites.save(SiteRecord(id="site-1", owner_tenant_id=TENANT, owner_user_id="u-1"), expected_version=0)
     return store
+
+
+def make_role_grant(tenant_id: str) -> AuthRecord:
+    return AuthRecord(
+        tenant_id=tenant_id, kind=AuthKind.ROLE, key="u-1", user_id="u-1", doc={"role": "merchant"}
+    )
 
 
 def tenant_a_view(store: Store) -> dict[str, object]:
@@ -94,6 +104,8 @@ def tenant_a_view(store: Store) -> dict[str, object]:
         "event_outcome": store.sales.get_outcome(TENANT, PricingEventType.SOLD, "ev-2", now=at(6)),
         "dead_letters": store.sales.list_dead_letters(TENANT),
         "embeddings": store.sales.get_embeddings(TENANT),
+        "role_grants": store.identity.list(TENANT, AuthKind.ROLE),
+        "sites": store.sites.list_by_owner(TENANT, "u-1"),
     }
 
 
@@ -385,6 +397,57 @@ def _sales_get_embeddings(store: Store) -> None:
 @probe("versions.get")
 def _versions_get(store: Store) -> None:
     assert store.versions.get(OTHER_TENANT) == (0, 0, 0)
+
+
+@probe("orders.pseudonymize_user")
+def _orders_pseudonymize_user(store: Store) -> None:
+    store.orders.pseudonymize_user(OTHER_TENANT, "u-1", "anon-1")
+
+
+@probe("identity.get")
+def _identity_get(store: Store) -> None:
+    assert store.identity.get(OTHER_TENANT, AuthKind.ROLE, "u-1") is None
+
+
+@probe("identity.save")
+def _identity_save(store: Store) -> None:
+    store.identity.save(make_role_grant(OTHER_TENANT), expected_version=0)
+    assert store.identity.get(OTHER_TENANT, AuthKind.ROLE, "u-1") is not None
+
+
+@probe("identity.delete")
+def _identity_delete(store: Store) -> None:
+    assert store.identity.delete(OTHER_TENANT, AuthKind.ROLE, "u-1") is False
+
+
+@probe("identity.list")
+def _identity_list(store: Store) -> None:
+    assert store.identity.list(OTHER_TENANT, AuthKind.ROLE) == []
+
+
+@probe("identity.delete_for_user")
+def _identity_delete_for_user(store: Store) -> None:
+    assert store.identity.delete_for_user(OTHER_TENANT, "u-1") == 0
+
+
+@probe("sites.save")
+def _sites_save(store: Store) -> None:
+    site = SiteRecord(id="site-2", owner_tenant_id=OTHER_TENANT, owner_user_id="u-1")
+    store.sites.save(site, expected_version=0)
+    assert [found.id for found in store.sites.list_by_owner(OTHER_TENANT, "u-1")] == ["site-2"]
+
+
+@probe("sites.get")
+def _sites_get(store: Store) -> None:
+    """Sites are found by id (their pages are served before a tenant exists); the record names its owner's
+    tenant, which every route checks."""
+    site = store.sites.get("site-1")
+    assert site is not None and site.owner_tenant_id == TENANT
+
+
+@probe("sites.list_by_owner")
+def _sites_list_by_owner(store: Store) -> None:
+    assert store.sites.list_by_owner(OTHER_TENANT, "u-1") == []
 
 
 def tenant_scoped_methods() -> set[str]:
