@@ -46,6 +46,8 @@ NOT_RUN = {
     "langgraph dev --no-browser": "a long-running dev server (tests/graphs/test_langgraph_dev.py runs it)",
     "evals.benchmarks.foundation --products 100000": "a benchmark with 100k products: minutes of work, "
     "and benchmarks are scripts, never tests",
+    "evals.benchmarks.recommendations_load --clients 32": "a load benchmark: about 15 minutes of work, "
+    "and benchmarks are scripts, never tests",
 }
 """A distinctive piece of each block that is not run -> why."""
 

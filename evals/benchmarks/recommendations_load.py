@@ -21,8 +21,9 @@ The load client is a few lines of HTTP/1.1 over asyncio streams rather than http
 small fraction of what httpx does per request, so on 2 cores the server gets the CPU.
 
 `--soak-minutes M` then runs the recommendations for M minutes on a fresh server whose cache is given
-`--soak-cache-mb` (16 MiB: about 1,500 answers) for `--soak-shoppers` shoppers (3,000), so it fills and
-evicts while misses and hits mix, and samples the server's resident memory every 15 s.
+`--soak-cache-mb` (16 MiB: about 1,500 answers) for `--soak-shoppers` shoppers (3,000) asking at random,
+so it fills and evicts while misses and hits mix (about half each once full), and samples the server's
+resident memory every 15 s.
 Never fails on a number.
 """
 
@@ -258,12 +259,23 @@ async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, r
     return status
 
 
-async def drive(port: int, requests: list[bytes], clients: int, seconds: float, warm_up_s: float) -> Load:
+async def drive(
+    port: int,
+    requests: list[bytes],
+    clients: int,
+    seconds: float,
+    warm_up_s: float,
+    *,
+    at_random: bool = False,
+) -> Load:
     """`clients` keep-alive connections, each sending the next of `requests` as soon as its previous answer
-    came back: `warm_up_s` not counted, then `seconds` counted."""
+    came back: `warm_up_s` not counted, then `seconds` counted. The requests take turns in a shuffled
+    order, or with `at_random` each is drawn at random (so a cache smaller than their answers still
+    answers some of them: taking turns is the one order in which a least-recently-used cache never does)."""
     load = Load()
     order = list(range(len(requests)))
-    random.Random(len(requests)).shuffle(order)
+    rng = random.Random(len(requests))
+    rng.shuffle(order)
     started = time.perf_counter()
     measure_from = started + warm_up_s
     deadline = measure_from + seconds
@@ -273,7 +285,7 @@ async def drive(port: int, requests: list[bytes], clients: int, seconds: float, 
         turn = number
         try:
             while (now := time.perf_counter()) < deadline:
-                request = requests[order[turn % len(order)]]
+                request = requests[rng.randrange(len(requests)) if at_random else order[turn % len(order)]]
                 turn += clients
                 status = await exchange(reader, writer, request)
                 done = time.perf_counter()
@@ -354,7 +366,7 @@ def soak(data_dir: Path, tokens: list[str], clients: int, minutes: float, cache_
         asyncio.run(prime(server.port, requests[:clients], clients))
         before = load_average()
         sampler.start()
-        load = asyncio.run(drive(server.port, requests, clients, minutes * 60, WARM_UP_S))
+        load = asyncio.run(drive(server.port, requests, clients, minutes * 60, WARM_UP_S, at_random=True))
         stop.set()
         sampler.join()
         after = load_average()

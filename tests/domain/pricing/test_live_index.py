@@ -206,7 +206,10 @@ def test_a_run_right_after_a_sale_waits_for_the_index_that_holds_it(store: Store
     snapshot = live.snapshot(TENANT)
 
     assert snapshot.sales == snapshot.stored == 2
-    assert snapshot.state == "waited" and "after waiting" in snapshot.note()
+    # Whether the rebuild had finished before the run asked is a race the answer must not depend on; the note
+    # says which happened.
+    assert snapshot.state in {"waited", "current"}
+    assert ("after waiting" in snapshot.note()) == (snapshot.state == "waited")
 
 
 def test_sales_another_process_stored_are_waited_for_once_the_store_is_counted_again(store: Store) -> None:
