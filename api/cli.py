@@ -83,6 +83,7 @@ def serve(
 
     settings = load_settings(host=host, port=port)
     if workers > 1:
+        prepare_shared_files(settings)
         # Each worker process builds its own app (worker_app), so only the import path crosses over.
         uvicorn.run(
             "api.cli:worker_app",
@@ -97,6 +98,50 @@ def serve(
     uvicorn.run(
         worker_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
     )
+
+
+def prepare_shared_files(settings: Settings) -> None:
+    """What several API processes starting at the same moment would otherwise race for, done once in a child
+    process (so this supervising one stays small): the store created or migrated and the demo catalog
+    seeded, the graphs' checkpointer and long-term store set up (LangGraph's SQLite store migrates without a
+    lock: "duplicate column name"), and the knowledge index synced (a process that loaded it while another
+    was still writing would search without the curated guides)."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_prepare_shared_files, name="pakka-prepare")
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        error_console.print(f"[red]preparing the data directory failed (exit code {child.exitcode})[/red]")
+        raise typer.Exit(code=1)
+
+
+def _prepare_shared_files() -> None:
+    import asyncio
+    import logging
+    import threading
+
+    from core.catalog.demo import seed_demo_data
+    from core.checkpointers import open_async_persistence
+    from graphs.services import Services
+
+    settings = load_settings()
+    services = Services.open(settings)
+    try:
+        if settings.seed_demo_data:
+            seed_demo_data(services.store, settings.default_tenant)
+
+        async def set_up() -> None:
+            async with open_async_persistence(settings):
+                pass
+
+        asyncio.run(set_up())
+        try:
+            services.load_knowledge(threading.Event())
+        except Exception:  # as in one process: the API serves without it (each worker tries again)
+            logging.getLogger("pakka.api").exception("knowledge base unavailable")
+    finally:
+        services.close()
 
 
 def worker_app(settings: Settings | None = None) -> FastAPI:

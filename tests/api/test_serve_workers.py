@@ -1,5 +1,6 @@
-"""`pakka serve --workers 2`: two API processes on one port, each logging as `pakka serve` does, and a
-recommendation answered the same whichever process takes it."""
+"""`pakka serve --workers 2` on a fresh data directory: what the processes would race for is prepared once
+(the graphs' long-term store, the knowledge index), both log as `pakka serve` does, and a recommendation is
+answered the same whichever process takes it."""
 
 from __future__ import annotations
 
