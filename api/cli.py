@@ -121,21 +121,22 @@ def _prepare_shared_files() -> None:
     import logging
     import threading
 
-    from core.catalog.demo import seed_demo_data
     from core.checkpointers import open_async_persistence
+    from graphs.demo import seed_demo
     from graphs.services import Services
 
     settings = load_settings()
     services = Services.open(settings)
     try:
         if settings.seed_demo_data:
-            seed_demo_data(services.store, settings.default_tenant)
+            seed_demo(services.store, settings.default_tenant)
 
-        async def set_up() -> None:
-            async with open_async_persistence(settings):
-                pass
+        async def migrate_persistence() -> None:
+            """Opening runs the checkpointer's and store's migrations (setup), which are not safe to race."""
+            async with open_async_persistence(settings) as persistence:
+                del persistence
 
-        asyncio.run(set_up())
+        asyncio.run(migrate_persistence())
         try:
             services.load_knowledge(threading.Event())
         except Exception:  # as in one process: the API serves without it (each worker tries again)
