@@ -30,12 +30,10 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, interrupt
+from langgraph_checkpoint_aws import DynamoDBSaver, DynamoDBStore  # the dev extra pins it
 
 from core.privacy import erase_memory, erase_threads, user_namespace, user_thread_id
 from core.settings import Settings
-
-pytest.importorskip("langgraph_checkpoint_aws")
-from langgraph_checkpoint_aws import DynamoDBSaver, DynamoDBStore
 
 pytestmark = pytest.mark.integration
 

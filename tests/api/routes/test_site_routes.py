@@ -17,10 +17,11 @@ from core.settings import Settings
 from domain.sites.browser import find_chromium, find_html_validate
 from tests.api.conftest import seed_catalog, store_of, tokens_for
 from tests.api.sse import parse_sse
+from tests.conftest import unless_installed
 
-pytestmark = pytest.mark.skipif(
+pytestmark = unless_installed(
     find_chromium() is None or find_html_validate() is None,
-    reason="needs Debian's chromium and npm's html-validate (scripts/test.sh installs both)",
+    "needs Debian's chromium and npm's html-validate (scripts/test.sh installs both)",
 )
 
 OWNER = "owner-1"

@@ -3,15 +3,14 @@ rules tier's site with no error, and catch a page made inaccessible or non-confo
 
 from __future__ import annotations
 
-import pytest
-
 from domain.sites.browser import find_chromium, find_html_validate
 from domain.sites.validation import validate_site
+from tests.conftest import unless_installed
 from tests.domain.sites.test_site_spec_and_pages import files_of, site
 
-pytestmark = pytest.mark.skipif(
+pytestmark = unless_installed(
     find_chromium() is None or find_html_validate() is None,
-    reason="needs Debian's chromium and npm's html-validate (scripts/test.sh installs both)",
+    "needs Debian's chromium and npm's html-validate (scripts/test.sh installs both)",
 )
 
 
