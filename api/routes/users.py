@@ -35,4 +35,7 @@ async def delete_user(
         memories_deleted=memories,
     )
     services.identity.forget_cached_sessions()
+    # Kept answers are keyed by digests, but an explanation quotes the shopper's measurements: none may
+    # outlive the erasure in this process (other workers' copies expire with PAKKA_DECISION_CACHE_TTL_S).
+    services.answers.clear()
     return receipt

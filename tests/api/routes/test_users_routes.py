@@ -130,3 +130,13 @@ def test_erasure_is_audited_under_the_deployments_keyed_pseudonym_and_its_key_is
     logged = [json.loads(line) for line in json_log.getvalue().splitlines()]
     assert [record["path"] for record in logged if "path" in record] == ["/v1/consent", "/v1/users/{user_id}"]
     assert key not in json_log.getvalue()
+
+
+def test_erasure_drops_the_answers_kept_for_repeat_recommendations(client: TestClient, auth: Tokens) -> None:
+    answers = client.app.state.services.answers
+    answers.put(b"digest-of-a-request", b'{"explanation": "your 262 mm foot"}')
+    assert len(answers) == 1
+
+    client.delete("/v1/users/u-1", headers=auth.shopper("u-1"))
+
+    assert len(answers) == 0
