@@ -1,6 +1,8 @@
 """find_sheet on the kinds of scene that defeat a single brightness threshold: pale floors, a foot or leg
 hiding a corner or cutting the sheet in two, floors with no sheet at all (which must stay refused), and a
-leg hiding a whole side (refused: the visible part of the sheet would give a wrong scale)."""
+leg hiding a whole side (refused: the visible part of the sheet would give a wrong scale); the same sheet
+found whatever the exposure or JPEG encoding, its sides traced in a feature image where they run straight,
+and a sheet's geometry (aspect, floor beyond every side) telling a whole sheet from part of one."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ import pytest
 
 from evals.vision.foot_render import Floor, PhotoSpec, render_foot_photo
 from tools.vision.errors import ScanRejected
-from tools.vision.sheet import find_sheet
+from tools.vision.sheet import find_sheet, geometric_consistency, traced_sheet
+from tools.vision.sheet_features import coolness, feature_maps, min_channel
+from tools.vision.sheet_sides import lab_image
 
 SIZE = (1280, 720)
 SKIN_BGR = (105, 140, 190)
@@ -149,3 +153,91 @@ def test_a_leg_crossing_a_side_but_not_its_corners_leaves_the_sheet_measurable()
     image = _scene(WOOD_BGR, WHITE_PAPER_BGR, (leg_across_the_top_side,))
 
     assert _corner_error_px(find_sheet(image).corners_px, CORNERS) < 2.5
+
+
+def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    return cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+
+
+def _scaled_brightness(image: np.ndarray, factor: float) -> np.ndarray:
+    return np.clip(image.astype(np.float32) * factor, 0, 255).astype(np.uint8)
+
+
+# The same photo as a shopper's phone might save it: exposed a fifth brighter or darker, re-encoded.
+RETAKES = {
+    "brighter": lambda image: _scaled_brightness(image, 1.2),
+    "darker": lambda image: _scaled_brightness(image, 0.8),
+    "jpeg-quality-60": lambda image: _jpeg(image, 60),
+}
+
+
+# A pale floor a fifth brighter is clipped to the paper's white: no photo shows that sheet, so no case asks.
+RETAKEN = [
+    (case, retake)
+    for case in ("leg-hiding-a-corner", "pale-marbled-floor", "leg-hiding-a-corner-on-a-pale-floor")
+    for retake in RETAKES
+    if not (FOUND[case][0] == PALE_FLOOR_BGR and retake == "brighter")
+]
+
+
+@pytest.mark.parametrize(("case", "retake"), RETAKEN, ids=[f"{case}-{retake}" for case, retake in RETAKEN])
+def test_the_sheet_is_found_at_its_true_corners_exposed_otherwise_or_re_encoded(
+    case: str, retake: str
+) -> None:
+    floor, paper, occluders, veins = FOUND[case]
+    image = _scene(floor, paper, occluders, veins)
+
+    assert _corner_error_px(find_sheet(RETAKES[retake](image)).corners_px, CORNERS) < 2.5
+
+
+def _ragged(samples: np.ndarray) -> np.ndarray:
+    """A feature in which each profile across a side steps down at a random place (a floor's veins and
+    shadows stronger than the paper's edge), not where the sheet ends."""
+    rows, columns = samples.shape[:2]
+    steps = np.random.default_rng(0).integers(0, columns, rows)
+    return min_channel(samples) + 400.0 * (np.arange(columns)[None, :] < steps[:, None])
+
+
+def test_sides_ragged_in_the_candidates_feature_are_traced_in_one_where_they_run_straight() -> None:
+    image = _scene(WOOD_BGR, WHITE_PAPER_BGR)
+
+    feature, corners, _, residual_px = traced_sheet(image, CORNERS + 3.0, _ragged)
+
+    assert feature is not _ragged
+    assert _corner_error_px(corners, CORNERS) < 1.0
+    assert residual_px < 0.5
+
+
+@pytest.mark.parametrize("preferred", [min_channel, coolness], ids=["min-channel", "coolness"])
+def test_the_candidates_feature_is_kept_where_its_sides_trace_about_as_straight(preferred: object) -> None:
+    image = _scene(WOOD_BGR, WHITE_PAPER_BGR)
+
+    feature, corners, _, _ = traced_sheet(image, CORNERS + 3.0, preferred)
+
+    assert feature is preferred
+    assert _corner_error_px(corners, CORNERS) < 1.5
+
+
+def _consistency_in(image: np.ndarray, quad: np.ndarray) -> float:
+    return geometric_consistency(quad, lab_image(image), [smooth for smooth, _ in feature_maps(image)])
+
+
+def test_a_quad_with_floor_beyond_every_side_and_a_sheets_aspect_is_geometrically_consistent() -> None:
+    image = _scene(WOOD_BGR, WHITE_PAPER_BGR)
+
+    assert _consistency_in(image, CORNERS) > 0.9
+
+
+def test_a_quad_with_one_side_along_a_leg_lying_across_the_sheet_is_far_less_consistent() -> None:
+    leg = np.array([[380.0, 200.0], [900.0, 220.0], [900.0, 300.0], [380.0, 280.0]])
+    image = _scene(WOOD_BGR, WHITE_PAPER_BGR, (leg,))
+    below_the_leg = np.array(
+        [
+            CORNERS[3] + (CORNERS[0] - CORNERS[3]) * 0.6,
+            CORNERS[2] + (CORNERS[1] - CORNERS[2]) * 0.6,
+            CORNERS[2],
+            CORNERS[3],
+        ]
+    )
+
+    assert _consistency_in(image, below_the_leg) < 0.3 * _consistency_in(image, CORNERS)
