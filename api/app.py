@@ -33,6 +33,7 @@ from api.routes import (
     products,
     recommendations,
     scan,
+    scan_checks,
     sites,
     threads,
     users,
@@ -40,6 +41,7 @@ from api.routes import (
 from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
 from api.routes.scan import SCAN_BODY_MAX_BYTES
 from api.routes.threads import THREAD_BODY_MAX_BYTES
+from api.routes.web import install_web_app
 from core.commerce.payments import PaymentGateway
 from core.settings import Settings
 from graphs.demo import seed_demo
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
     install_error_handlers(app)
     install_openapi(app)
     install_offline_docs(app)
+    install_web_app(app)
     for module in (
         health,
         auth,
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         feedback,
         users,
         scan,
+        scan_checks,
         recommendations,
         pricing_events,
         pricing,

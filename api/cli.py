@@ -50,6 +50,9 @@ SUBCOMMANDS = {
     ),
     "chat": LazySubcommand("api.chat_cli:chat_app", "Talk to the shopping assistant in the terminal."),
     "auth": LazySubcommand("api.auth_cli:auth_app", "Operator tokens, merchants' API keys and roles."),
+    "eval": LazySubcommand(
+        "evals.cli:eval_app", "Offline eval runs: suites, records, reports and regression gates."
+    ),
 }
 
 app = typer.Typer(

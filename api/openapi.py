@@ -5,6 +5,8 @@
   TENANT_MISMATCH), 429 (RATE_LIMITED, with Retry-After), 404 TENANT_NOT_FOUND, and, when it takes a JSON
   body, 400 MALFORMED_JSON and 413 PAYLOAD_TOO_LARGE.
 - Security: bearer tokens and API keys (api/auth.py); public routes also take no credential at all.
+- An optional query or header parameter is left out, never `null`; the order body's payment methods are the
+  running app's.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.auth import Access, api_routes, route_access
+from core.commerce.payments import default_gateway
 
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -83,7 +86,37 @@ def complete(schema: dict[str, Any], app: FastAPI) -> dict[str, Any]:
             operation = schema["paths"].get(route.path_format, {}).get(method.lower())
             if operation is not None:
                 _document(operation, access)
+                _no_null_parameters(operation)
+    _list_payment_methods(schemas, app)
     return schema
+
+
+def _no_null_parameters(operation: dict[str, Any]) -> None:
+    """A query string or a header cannot say `null`: an optional one is left out. FastAPI describes a
+    `str | None` parameter as `anyOf: [string, null]`, which tells a client that `null` may be sent (it would
+    arrive as the text "null", or the header would be dropped); keep only the non-null schema."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        choices = schema.get("anyOf")
+        if not choices or {"type": "null"} not in choices:
+            continue
+        rest = [choice for choice in choices if choice != {"type": "null"}]
+        del schema["anyOf"]
+        if schema.get("default", ...) is None:
+            del schema["default"]
+        if len(rest) == 1:
+            schema.update(rest[0])
+        else:
+            schema["anyOf"] = rest
+
+
+def _list_payment_methods(schemas: dict[str, Any], app: FastAPI) -> None:
+    """The order body's payment methods are the running app's gateway's (another one is 422 INVALID_INPUT)."""
+    order_body = schemas.get("PlaceOrderBody", {}).get("properties", {})
+    services = getattr(app.state, "services", None)
+    gateway = services.payments if services is not None else default_gateway()
+    if "payment_method" in order_body:
+        order_body["payment_method"]["enum"] = gateway.methods()
 
 
 def _document(operation: dict[str, Any], access: Access) -> None:

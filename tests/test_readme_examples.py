@@ -48,6 +48,8 @@ NOT_RUN = {
     "and benchmarks are scripts, never tests",
     "evals.benchmarks.recommendations_load --clients 32": "a load benchmark: about 15 minutes of work, "
     "and benchmarks are scripts, never tests",
+    "pakka eval run retrieval decision-fit pricing explanations": "the full eval run: minutes of work; "
+    "tests/evals/runner/test_smoke_profile.py runs every suite's smoke profile",
 }
 """A distinctive piece of each block that is not run -> why."""
 

@@ -9,15 +9,16 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import MERCHANT, PUBLIC
 from api.deps import IdPath, ServicesDep, TenantDep
-from core.identity.service import ApiKeyInfo, CreatedApiKey, TokenPair
+from core.identity.service import PHONE_INPUT_PATTERN, ApiKeyInfo, CreatedApiKey, TokenPair
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 PHONE_FIELD = Field(
-    min_length=8,
-    max_length=20,
-    description="A mobile number, +91 or international form (+919876543210); 10 digits mean +91.",
+    description="A mobile number, +91 or international form (+919876543210); 10 digits mean +91; a space or "
+    "hyphen may separate digits. Anything else is 422 INVALID_INPUT.",
     examples=["+919876543210"],
+    # Checked by normalize_phone (one definition, its own error); published so the schema says the same.
+    json_schema_extra={"pattern": PHONE_INPUT_PATTERN},
 )
 
 
@@ -58,7 +59,10 @@ class ApiKeyList(BaseModel):
     "/otp",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[PUBLIC],
-    responses={429: {"description": "RATE_LIMITED: 3 codes per phone per 10 minutes (settings)."}},
+    responses={
+        429: {"description": "RATE_LIMITED: 3 codes per phone per 10 minutes (settings)."},
+        503: {"description": "SMS_UNAVAILABLE: the SMS provider did not take the message; try again."},
+    },
 )
 async def request_code(body: OtpRequest, services: ServicesDep, tenant_id: TenantDep) -> OtpSent:
     """Send a 6-digit sign-in code to the phone (valid 5 minutes, 5 tries). The answer is the same whether

@@ -12,14 +12,16 @@ from pydantic import BaseModel, Field
 
 from api.auth import ORDERS, SHOPPER, Caller, CallerDep
 from api.deps import IdPath, ServicesDep, TenantDep
+from core.catalog.regions import region_slugs
 from core.commerce.orders import PlaceOrderRequest
 from core.errors import NotFound
-from core.schemas import ID_PATTERN, Id, Order
+from core.schemas import ID_PATTERN, Id, Order, Region
 from graphs.services import Services
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
 
 
 class OrderList(BaseModel):
@@ -29,6 +31,10 @@ class OrderList(BaseModel):
 class PlaceOrderBody(PlaceOrderRequest):
     user_id: Id | None = Field(  # type: ignore[assignment]
         default=None, description="The shopper; defaults to the caller (a shopper may only name itself)."
+    )
+    # Checked by the order service (422 INVALID_INPUT naming the regions); the schema lists them too.
+    region: Region = Field(
+        description="A region pakka delivers to.", json_schema_extra={"enum": region_slugs()}
     )
 
 
@@ -51,7 +57,12 @@ def place_order(
     tenant_id: TenantDep,
     caller: CallerDep,
     idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description="Printable ASCII without spaces, e.g. a UUID; 1-255 characters.",
+        ),
     ] = None,
 ) -> Order:
     """Idempotency keys are the shopper's own: the same key from another shopper is another order."""

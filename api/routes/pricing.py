@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -16,6 +17,7 @@ from sse_starlette import EventSourceResponse
 
 from api.auth import MERCHANT
 from api.deps import ServicesDep, TenantDep
+from api.inputs import BASE64_PATTERN, CATEGORY_SCHEMA_PATTERN
 from api.streaming import event_stream, run_events
 from core.context import AppContext
 from core.errors import InvalidInput
@@ -33,7 +35,13 @@ logger = logging.getLogger("pakka.api")
 class SuggestBody(SuggestionRequest):
     """A listing to price as JSON: the same fields, with photos as base64-encoded JPEG/PNG/WebP files."""
 
-    photos: list[str] = Field(default_factory=list, max_length=MAX_PHOTOS)  # type: ignore[assignment]
+    photos: list[Annotated[str, Field(json_schema_extra={"format": "byte", "pattern": BASE64_PATTERN})]] = (
+        Field(default_factory=list, max_length=MAX_PHOTOS)  # type: ignore[assignment]
+    )
+    # The records' category check (at least one level), published in the schema.
+    category: str = Field(
+        min_length=1, max_length=200, json_schema_extra={"pattern": CATEGORY_SCHEMA_PATTERN}
+    )
 
 
 def graph_input(body: SuggestBody) -> PricingInput:

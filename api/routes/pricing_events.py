@@ -12,15 +12,17 @@ uses).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Response, status
-from pydantic import BaseModel, PlainValidator
+from pydantic import BaseModel, Field, PlainValidator, WithJsonSchema
 
-from api.auth import MERCHANT
+from api.auth import MERCHANT, TenantMismatch
 from api.deps import ServicesDep, TenantDep
-from core.records.sales import DeadLetter, EventOutcome, PricingEvent
+from api.inputs import CATEGORY_SCHEMA_PATTERN, PRICE_SCHEMA
+from core.records.sales import DeadLetter, EventOutcome, ListingFields, PricingEvent, PricingEventType
 from core.schemas import TenantId
 from domain.pricing.errors import EventOutOfOrder, InvalidEvent
 from domain.pricing.events import PricingEventService, Recorded, parse_event
@@ -30,11 +32,44 @@ router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
 MAX_BATCH = 500
 
 
-class PricingEventBody(PricingEvent):
-    """A sales-history event as sent (schema version 1): `tenant_id` may be left out (the request's
-    X-Tenant-ID), and must match it when given."""
+class ListingFieldsBody(ListingFields):
+    """The product fields as the schema publishes them (ListingFields checks them): a price is a number with
+    at most two decimal places, a category names at least one level."""
 
-    tenant_id: TenantId | None = None  # type: ignore[assignment]
+    price: Annotated[Decimal, WithJsonSchema(PRICE_SCHEMA)]  # type: ignore[assignment]
+    category: str = Field(  # type: ignore[assignment]
+        min_length=1, max_length=200, json_schema_extra={"pattern": CATEGORY_SCHEMA_PATTERN}
+    )
+
+
+class PricingEventBody(PricingEvent):
+    """A sales-history event as sent (schema version 1): `tenant_id` may be left out (the request's tenant)
+    and must be it when given (another tenant is 403 TENANT_MISMATCH)."""
+
+    # Left out, not null (parse_event refuses null); no `default` in the schema, as a generated null would
+    # look valid.
+    tenant_id: TenantId = Field(  # type: ignore[assignment]
+        default=None, json_schema_extra=lambda schema: schema.pop("default", None)
+    )
+
+
+class ListingEvent(PricingEventBody):
+    """product.listed, product.updated, product.relisted: the product fields are required."""
+
+    type: Literal[PricingEventType.LISTED, PricingEventType.UPDATED, PricingEventType.RELISTED]
+    product: ListingFieldsBody  # type: ignore[assignment]
+
+
+class SaleOrDelistEvent(PricingEventBody):
+    """product.sold (the product fields may give the final sale) and product.delisted."""
+
+    type: Literal[PricingEventType.SOLD, PricingEventType.DELISTED]
+    product: ListingFieldsBody | None = None  # type: ignore[assignment]
+
+
+DocumentedEvent = Annotated[ListingEvent | SaleOrDelistEvent, Field(discriminator="type")]
+"""What the OpenAPI document says an event is (parse_event is what checks it)."""
+DocumentedBatch = Annotated[list[DocumentedEvent], Field(min_length=1, max_length=MAX_BATCH)]
 
 
 LISTED_EXAMPLE: dict[str, Any] = {
@@ -79,7 +114,7 @@ def _as_sent(value: Any) -> Any:
 
 EventBody = Annotated[
     Any,
-    PlainValidator(_as_sent, json_schema_input_type=PricingEventBody | list[PricingEventBody]),
+    PlainValidator(_as_sent, json_schema_input_type=DocumentedEvent | DocumentedBatch),
     Body(
         description=f"One event, or a JSON array of at most {MAX_BATCH} events (schema version 1). "
         "tenant_id may be left out.",
@@ -180,6 +215,7 @@ def apply_batch(service: PricingEventService, events: list[PricingEvent]) -> Bat
             "description": "A duplicate of an event seen in the last 24 h (same outcome), or a batch result."
         },
         202: {"description": "mode=async: the events passed the schema and are queued."},
+        403: {"description": "TENANT_MISMATCH: an event names another tenant than the credential's."},
         409: {"description": "EVENT_OUT_OF_ORDER: the listing's state forbids the event."},
         422: {"description": "INVALID_EVENT: the event (or an event of the batch) breaks the schema."},
     },
@@ -197,6 +233,13 @@ def post_events(
             "the body is one event (a JSON object) or a JSON array of events",
             {"reasons": [{"field": "body", "reason": "not an event object"}]},
         )
+    for payload in payloads:
+        claimed = payload.get("tenant_id", tenant_id)
+        if isinstance(claimed, str) and claimed != tenant_id:
+            raise TenantMismatch(
+                "an event names another tenant than the credential's",
+                {"tenant_id": claimed, "credential_tenant_id": tenant_id},
+            )
     events = parse_batch(body, tenant_id) if isinstance(body, list) else [parse_event(body, tenant_id)]
     ingestion = services.running_pricing()
     if mode is IngestMode.ASYNC:

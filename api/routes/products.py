@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from agents.rules.catalog_query import has_searchable_characters, read_catalog_text
 from api.auth import PUBLIC
 from api.deps import IdPath, ServicesDep, TenantDep
+from api.inputs import AmountQuery
 from core.errors import NotFound
-from core.schemas import Money, Product, ProductPage, ProductQuery, Region, Size
+from core.schemas import Product, ProductPage, ProductQuery, Region, Size
 from tools.commerce.product_search import search_catalog
 
 router = APIRouter(prefix="/v1/products", tags=["catalog"])
@@ -28,10 +29,12 @@ class ProductSearchParams(BaseModel):
         max_length=200,
         description="What to look for, in English, Hindi or Hinglish; a price in it is applied as a cap "
         '("running shoes under 3000", "3 hazaar tak"). Needs letters or digits (422 otherwise).',
+        # `_searchable`'s rule, published: blank, or some letter or digit (`[^\W_]` is str.isalnum).
+        json_schema_extra={"pattern": r"^\s*$|[^\W_]"},
     )
     category: str | None = Field(default=None, max_length=64)
     brand: str | None = Field(default=None, max_length=120)
-    max_price_inr: Money | None = None
+    max_price_inr: AmountQuery = None
     size: Size | None = None
     region: Region | None = Field(default=None, description="Only products in stock in this region.")
     page: int = Field(default=1, ge=1, le=10_000)

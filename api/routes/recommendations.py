@@ -11,9 +11,10 @@ from sse_starlette import EventSourceResponse
 
 from api.auth import SHOPPER, CallerDep
 from api.deps import ServicesDep, TenantDep
+from api.inputs import AmountInput
 from api.streaming import event_stream, run_events
 from core.context import AppContext
-from core.schemas import Id, Money, Region
+from core.schemas import Id, Region
 from domain.decision.results import DecisionResult
 from graphs.decision import DecisionInput, graph
 from graphs.decision_cache import recommendation_json
@@ -29,7 +30,7 @@ class RecommendationRequest(BaseModel):
 
     user_id: Id | None = Field(default=None, description="The shopper; defaults to the caller.")
     category: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z_-]*$")
-    budget_inr: Money | None = None
+    budget_inr: AmountInput = None
     region: Region | None = None
     gender: Literal["men", "women"] | None = Field(
         default=None,

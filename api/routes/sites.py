@@ -188,7 +188,11 @@ async def get_site(site_id: IdPath, services: ServicesDep, caller: CallerDep) ->
     return await _view(services, record)
 
 
-@router.post("/v1/sites/{site_id}/publish", dependencies=[ORDERS], responses=SITE_RESPONSES)
+@router.post(
+    "/v1/sites/{site_id}/publish",
+    dependencies=[ORDERS],
+    responses={**SITE_RESPONSES, 409: {"description": "INVALID_STATE: the site is not a draft (yet)."}},
+)
 async def publish(site_id: IdPath, services: ServicesDep, caller: CallerDep) -> Published:
     """The draft becomes a store: a new tenant (or the caller's own, for a merchant) with the products and
     their stock, the owner its merchant. 409 INVALID_STATE unless the site is a draft (publishing again

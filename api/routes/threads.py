@@ -47,7 +47,12 @@ STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
 class ThreadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    graph: str = Field(min_length=1, max_length=64, description="A registered graph that keeps threads.")
+    graph: str = Field(
+        min_length=1,
+        max_length=64,
+        description="A registered graph that keeps threads (another name is 422 INVALID_INPUT).",
+        json_schema_extra={"enum": sorted(name for name, spec in GRAPHS.items() if spec.keeps_threads)},
+    )
     user_id: Id | None = Field(default=None, description="The shopper; defaults to the caller.")
 
 

@@ -1,16 +1,48 @@
-"""The right to erasure: deleting a shopper removes every trace but a pseudonymous record."""
+"""What pakka keeps about a shopper (their profile), and the right to erasure: deleting a shopper removes
+every trace but a pseudonymous record."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import SHOPPER, CallerDep
 from api.deps import IdPath, ServicesDep, TenantDep
 from core.checkpointers import forget_deleted
-from core.privacy import ErasureReceipt, erase_memory, erase_threads, erase_user
+from core.privacy import (
+    ErasureReceipt,
+    ScanKind,
+    erase_memory,
+    erase_threads,
+    erase_user,
+    has_consent,
+    stored_attributes,
+)
 
 router = APIRouter(prefix="/v1/users", tags=["privacy"])
+
+
+class UserProfile(BaseModel):
+    user_id: str
+    biometric_consent: bool = Field(description="Whether the shopper's latest biometric decision is a yes.")
+    measurements: dict[ScanKind, dict[str, Any] | None] = Field(
+        description="The allow-listed attributes kept per scan kind (none without consent)."
+    )
+
+
+@router.get("/{user_id}", dependencies=[SHOPPER])
+def get_user(user_id: IdPath, services: ServicesDep, tenant_id: TenantDep, caller: CallerDep) -> UserProfile:
+    """Everything pakka keeps about the shopper's body: the measurements derived from scans (never a photo)
+    and the consent they were kept under. A shopper reads itself; an admin anyone."""
+    user_id = caller.acting_as(user_id)
+    return UserProfile(
+        user_id=user_id,
+        biometric_consent=has_consent(services.store, tenant_id, user_id),
+        measurements={kind: stored_attributes(services.store, tenant_id, user_id, kind) for kind in ScanKind},
+    )
 
 
 @router.delete("/{user_id}", dependencies=[SHOPPER])

@@ -56,7 +56,15 @@ class SnsSender:
                 PhoneNumber=phone, Message=message(code, ttl_s), MessageAttributes=attributes
             )
         except (BotoCoreError, ClientError) as error:
-            logger.error("SMS not sent: %s", type(error).__name__)
+            # The error's own message may quote the request (the number, the text with the code): only its
+            # kind and AWS error code are logged, and the phone's last four digits.
+            reason = error.response.get("Error", {}).get("Code") if isinstance(error, ClientError) else None
+            logger.error(
+                "SMS to phone ending %s not sent: %s",
+                phone[-4:],
+                reason or type(error).__name__,
+                extra={"phone_last4": phone[-4:], "error": type(error).__name__, "aws_error_code": reason},
+            )
             raise SmsUnavailable("the sign-in code could not be sent; try again shortly") from error
 
 

@@ -47,6 +47,11 @@ CODE_DIGITS = 6
 API_KEY_PREFIX = "pk"
 PHONE_PATTERN = re.compile(r"^\+[1-9][0-9]{7,14}$")
 INDIAN_MOBILE = re.compile(r"^[6-9][0-9]{9}$")
+PHONE_INPUT_PATTERN = r"^(?:\+[1-9](?:[ -]?[0-9]){7,14}|[6-9](?:[ -]?[0-9]){9})$"
+"""Every phone number `normalize_phone` accepts: international form (+, then 8 to 15 digits) or a 10-digit
+Indian mobile number, a space or hyphen allowed between digits. The API's schema publishes it, so the OpenAPI
+document and the check are one definition."""
+_PHONE_INPUT = re.compile(PHONE_INPUT_PATTERN)
 
 
 class CodeExpired(Unauthenticated):
@@ -99,16 +104,16 @@ class CreatedApiKey(ApiKeyInfo):
 
 
 def normalize_phone(raw: str) -> str:
-    """E.164 (`+919876543210`); a 10-digit Indian mobile number gets +91. InvalidInput otherwise."""
-    compact = re.sub(r"[\s()-]", "", raw)
-    if INDIAN_MOBILE.fullmatch(compact):
-        compact = "+91" + compact
-    elif compact.startswith("0091"):
-        compact = "+" + compact[2:]
-    if not PHONE_PATTERN.fullmatch(compact):
+    """E.164 (`+919876543210`); a 10-digit Indian mobile number gets +91; spaces and hyphens between digits
+    are dropped. InvalidInput otherwise (PHONE_INPUT_PATTERN)."""
+    if not _PHONE_INPUT.fullmatch(raw):
         raise InvalidInput(
             "phone must be a mobile number in international form, e.g. +919876543210", {"field": "phone"}
         )
+    compact = re.sub(r"[ -]", "", raw)
+    if INDIAN_MOBILE.fullmatch(compact):
+        compact = "+91" + compact
+    assert PHONE_PATTERN.fullmatch(compact), compact
     return compact
 
 

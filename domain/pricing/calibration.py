@@ -16,7 +16,10 @@ history happened, only on how prices moved within it.
 Ranges are conformal (a cross-conformal, CV+-style split: every case's residual is out of fold): residuals are
 divided by a scale that grows with how little and how scattered the comparable evidence is, and the scaled
 residuals' quantiles are taken per top-level category (Mondrian conformal) with the finite-sample correction,
-so each category's 80% range covers about 80% of its sales and no wider than its own residuals need.
+so each category's 80% range covers about 80% of its sales and no wider than its own residuals need. The scale
+a listing is priced with is the one its category's scores were scaled with (the two cross-fitted halves'),
+not a refit on all cases: a refit would shrink a small category's scale less and so widen (or narrow) its
+range against its own quantiles.
 """
 
 from __future__ import annotations
@@ -38,7 +41,10 @@ BRAND_PENALTIES = (0.0, 0.25, 0.5, 1.0, 2.0)
 PRIOR_WEIGHTS = tuple(float(value) for value in numpy.geomspace(0.02, 50.0, 34))
 DESCENT_ROUNDS = 3
 MIN_CASES = 30
-MIN_GROUP_CASES = 40  # cases a top-level category needs for its own range quantiles
+# cases a top-level category needs for its own range quantiles: the fewest for which the 90% range's upper
+# conformal rank, ceil((n + 1) x 0.95), is a real score; a smaller category takes the whole history's
+# quantiles, which under-cover a volatile one (its scale is shrunk toward its parent's)
+MIN_GROUP_CASES = 20
 MIN_CATEGORY_DRIFT_CASES = 100  # cases with comparables a category needs for its own half-life
 CATEGORY_DRIFT_GAIN = 0.01  # its own half-life must cut its squared error by this share
 SCALE_FLOOR, SCALE_CEILING = 0.05, 3.0
@@ -151,8 +157,17 @@ class ConformalRanges:
     category_log_scale: dict[str, float]
     quantiles: dict[str, RangeQuantiles]
     cases: dict[str, int]
+    halves: tuple[ConformalRanges, ...] = ()  # the scale models fitted on each half of the cases
 
     def scale(self, category: str, share: float) -> float:
+        """The listing's residual scale: the geometric mean of the two cross-fitted scale models' when there
+        are any (the scales its conformal scores were divided by, so that a small category's scale is shrunk
+        toward its parent's exactly as much at pricing time as when its quantiles were learned), else this
+        model's own."""
+        if self.halves:
+            return float(
+                math.sqrt(self.halves[0].scale(category, share) * self.halves[1].scale(category, share))
+            )
         log_scale = 0.0
         for path in reversed(category_path(category)):
             if path in self.category_log_scale:
@@ -384,22 +399,25 @@ def _scale_model(
 
 def fit_ranges(residuals: numpy.ndarray, shares: numpy.ndarray, categories: Sequence[str]) -> ConformalRanges:
     """The scale model (see ConformalRanges) fitted on all cases, and the conformal quantiles of scaled
-    residuals per top-level category with MIN_GROUP_CASES cases and over all cases. Each case's residual is
+    residuals per top-level category with MIN_GROUP_CASES cases and over all cases (the fallback for
+    smaller categories). Each case's residual is
     scaled by a scale model fitted on the other half of the cases (cross-fitting; the halves are a fixed
     shuffle, so no order in the cases lines up with them), so the scale never learned from the residual it
     scales and the quantiles are not optimistic."""
     halves = numpy.random.default_rng(0).permutation(len(residuals)) % 2  # fixed: the same history, the same
     scores = numpy.empty(len(residuals), dtype=numpy.float64)
+    models: list[ConformalRanges] = []
     for half in (0, 1):
         fit, scaled = halves != half, halves == half
         model = _scale_model(
             residuals[fit], shares[fit], [c for c, f in zip(categories, fit, strict=True) if f]
         )
+        models.append(model)
         rows = numpy.flatnonzero(scaled)
         scores[rows] = residuals[rows] / numpy.array(
             [model.scale(categories[row], float(shares[row])) for row in rows]
         )
-    ranges = _scale_model(residuals, shares, categories)
+    ranges = replace(_scale_model(residuals, shares, categories), halves=tuple(models))
     groups = numpy.array([top_level(category) for category in categories])
     ranges.quantiles[""] = _quantiles(scores)
     ranges.cases[""] = len(scores)

@@ -10,7 +10,18 @@ of an item is not, and lets everything else through.
 - face: MediaPipe's face detector (bundled model) finds a face covering FACE_MIN_SHARE of the photo;
 - hand or foot: MediaPipe's hand detector (bundled; it fires on bare feet as well as hands, toes reading as
   fingers) finds one whose landmarks span BODY_PART_MIN_SHARE of the photo: a photo of a body part, not of
-  a product a hand merely holds.
+  a product a hand merely holds;
+- bare skin: the detectors miss many feet (and know nothing of an arm or a leg), so the photo is also read for
+  skin itself. A pixel is skin-coloured in the chroma box of Chai & Ngan (YCrCb: Cr 133-173, Cb 77-127,
+  independent of brightness above a floor) with a saturation band that leaves out the deeper orange of wood
+  and tan leather. The largest connected skin-coloured region, after removing specks, is a body part when it
+  is one coherent shape (solidity, its area over its convex hull's: wood grain or a print's scattered tan
+  flecks are not) and either covers SKIN_MIN_SHARE of the photo and runs off the edge of the frame, as a leg,
+  an arm or a close-up face does, where an item photographed for sale sits inside it; or is limb-shaped, at
+  least LIMB_MIN_ELONGATION times as long as it is wide (a foot or a leg, where a bag or a box is squat), with
+  LIMB_MIN_SOLIDITY and LIMB_MIN_SHARE. A camel or nude item on a skin-toned surface (a wooden table) can
+  still read as skin: it is then ignored, and the cost of that is only that its photo does not move the
+  price. Very dark skin falls outside the colour box (measured in evals/pricing/photo_checks.py).
 
 A face is plausible for what is worn on or sold for the face (eyewear, make-up, earrings...), and a hand or
 foot for what is worn on them (rings, bangles, anklets, nail art, mehndi); nothing is plausible for a blank
@@ -38,6 +49,16 @@ FLAT_COLOURED_MIN_SHARE = 0.30  # flat pixels that are neither near white nor ne
 MIN_GLYPHS = 25
 FACE_MIN_SHARE = 0.02
 BODY_PART_MIN_SHARE = 0.015  # a hand holding a bag this close is ignored too: the cost is no adjustment
+SKIN_CR = (133, 173)  # Chai & Ngan (1999), face segmentation using skin-colour map, YCrCb
+SKIN_CB = (77, 127)
+SKIN_MIN_LUMA = 60  # below it chroma is noise
+SKIN_SATURATION = (25, 140)  # HSV saturation (0-255): grey is not skin, nor is wood's or tan leather's orange
+SKIN_MIN_SHARE = 0.08  # the largest skin region's share of the photo, when it runs off the frame
+SKIN_MIN_SOLIDITY = 0.5  # its area over its convex hull's
+LIMB_MIN_ELONGATION = 2.0  # long side over short side of its smallest enclosing rotated rectangle
+LIMB_MIN_SOLIDITY = 0.75
+LIMB_MIN_SHARE = 0.04
+SKIN_SPECK_PX = 5  # opening kernel on the working copy: removes flecks and noise
 FACE_WORN = (
     "eyewear",
     "sunglass",
@@ -132,6 +153,61 @@ def glyphs(grey: numpy.ndarray) -> int:
     return count
 
 
+def skin_mask(image: numpy.ndarray) -> numpy.ndarray:
+    """Skin-coloured pixels of a BGR image (see the module notes), as 0/1, specks removed."""
+    luma, cr, cb = cv2.split(cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb))
+    saturation = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[..., 1]
+    mask = (
+        (cr >= SKIN_CR[0])
+        & (cr <= SKIN_CR[1])
+        & (cb >= SKIN_CB[0])
+        & (cb <= SKIN_CB[1])
+        & (luma > SKIN_MIN_LUMA)
+        & (saturation >= SKIN_SATURATION[0])
+        & (saturation <= SKIN_SATURATION[1])
+    ).astype(numpy.uint8)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (SKIN_SPECK_PX, SKIN_SPECK_PX))
+    return cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel), cv2.MORPH_CLOSE, kernel)
+
+
+@dataclass(frozen=True)
+class SkinRegion:
+    """The largest connected skin-coloured region of a photo."""
+
+    share: float  # of the photo's pixels
+    solidity: float  # its area over its convex hull's
+    at_edge: bool  # it reaches the edge of the frame
+    elongation: float = 1.0  # long side over short side of its smallest enclosing rotated rectangle
+
+    @property
+    def body_part(self) -> bool:
+        entering = self.share >= SKIN_MIN_SHARE and self.solidity >= SKIN_MIN_SOLIDITY and self.at_edge
+        limb = (
+            self.share >= LIMB_MIN_SHARE
+            and self.solidity >= LIMB_MIN_SOLIDITY
+            and self.elongation >= LIMB_MIN_ELONGATION
+        )
+        return entering or limb
+
+
+def skin_region(image: numpy.ndarray) -> SkinRegion:
+    """The largest connected skin-coloured region of a BGR image (share 0 when there is none)."""
+    mask = skin_mask(image)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return SkinRegion(0.0, 0.0, at_edge=False)
+    largest = 1 + int(numpy.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    region = (labels == largest).astype(numpy.uint8)
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    outline = max(contours, key=cv2.contourArea)
+    hull_area = float(cv2.contourArea(cv2.convexHull(outline)))
+    solidity = float(stats[largest, cv2.CC_STAT_AREA]) / max(hull_area, 1.0)
+    at_edge = bool(region[0].any() or region[-1].any() or region[:, 0].any() or region[:, -1].any())
+    _, sides, _ = cv2.minAreaRect(outline)
+    elongation = max(sides) / max(min(sides), 1.0)
+    return SkinRegion(float(region.mean()), min(solidity, 1.0), at_edge, float(elongation))
+
+
 def _wants(category: str, words: tuple[str, ...]) -> bool:
     text = category.replace("/", " ").replace("_", " ").lower()
     return any(word in text for word in words)
@@ -162,6 +238,12 @@ def photo_subject(
         if _wants(category, HAND_OR_FOOT_WORN):
             return PhotoSubject("item", True, "a hand or foot, as photos of what is worn on them show")
         return PhotoSubject("body_part", False, f"it shows a hand or a foot, not {_item(category)}")
+    if skin_region(small).body_part:
+        if _wants(category, FACE_WORN + HAND_OR_FOOT_WORN):
+            return PhotoSubject("item", True, "bare skin, as photos of what is worn on the body show")
+        return PhotoSubject(
+            "body_part", False, f"it is mostly bare skin (a foot, a hand or a face), not {_item(category)}"
+        )
     return PhotoSubject("item", True, "nothing in it rules out the listed item")
 
 

@@ -21,6 +21,7 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from evals.chat.suite import (
     TASKS,
     Shopper,
     Task,
+    Transcript,
     Verdict,
     inject,
     judge,
@@ -67,7 +69,17 @@ def webshop_tasks(directory: Path, count: int = WEBSHOP_SLICE) -> tuple[list[Tas
     return tasks, None
 
 
-async def run_suite(settings: Settings, tasks: list[Task], trials: int) -> list[list[Verdict]]:
+TrialHook = Callable[[int, Task, Transcript, Verdict], None]
+"""Called after each trial with its number, the task, what it saw and its verdict."""
+
+
+async def run_suite(
+    settings: Settings,
+    tasks: list[Task],
+    trials: int,
+    on_trial: TrialHook | None = None,
+    progress: Callable[[list[Task]], Iterable[Task]] = iter,
+) -> list[list[Verdict]]:
     async with Services.running(
         settings, before_start=lambda s: seed_demo_data(s.store, settings.default_tenant)
     ) as services:
@@ -75,7 +87,7 @@ async def run_suite(settings: Settings, tasks: list[Task], trials: int) -> list[
         results: list[list[Verdict]] = []
         for trial in range(trials):
             verdicts = []
-            for task in tasks:
+            for task in progress(tasks):
                 user = new_user(task, trial)
                 undo = inject(services, task)
                 started = time.perf_counter()
@@ -84,16 +96,17 @@ async def run_suite(settings: Settings, tasks: list[Task], trials: int) -> list[
                 finally:
                     undo()
                 failures = judge(task, transcript, services, user)
-                verdicts.append(
-                    Verdict(
-                        task=task.id,
-                        category=task.category,
-                        lang=task.lang,
-                        passed=not failures,
-                        failures=failures,
-                        seconds=time.perf_counter() - started,
-                    )
+                verdict = Verdict(
+                    task=task.id,
+                    category=task.category,
+                    lang=task.lang,
+                    passed=not failures,
+                    failures=failures,
+                    seconds=time.perf_counter() - started,
                 )
+                verdicts.append(verdict)
+                if on_trial is not None:
+                    on_trial(trial, task, transcript, verdict)
             results.append(verdicts)
         return results
 

@@ -259,8 +259,8 @@ def judge(task: Task, transcript: Transcript, services: Services, user_id: str) 
         failures.append("asked to confirm an order or cancellation the shopper did not ask for")
     called = [call["name"] for call in transcript.tool_calls]
     if expect.get("calls"):
-        outputs = [{"role": "assistant", "content": "", "tool_calls": _openai(transcript.tool_calls)}]
-        reference = [{"role": "assistant", "content": "", "tool_calls": _openai(expect["calls"])}]
+        outputs = [{"role": "assistant", "content": "", "tool_calls": openai_calls(transcript.tool_calls)}]
+        reference = [{"role": "assistant", "content": "", "tool_calls": openai_calls(expect["calls"])}]
         if not TRAJECTORY(outputs=outputs, reference_outputs=reference)["score"]:
             failures.append(f"calls: expected {expect['calls']}, got {transcript.tool_calls}")
     never = WRITES if expect.get("never") == "writes" else expect.get("never") or []
@@ -296,7 +296,7 @@ def judge(task: Task, transcript: Transcript, services: Services, user_id: str) 
     return failures
 
 
-def _openai(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def openai_calls(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "id": f"c{index}",

@@ -89,38 +89,66 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+@dataclass(frozen=True)
+class GoldenResult:
+    """One golden message: what the parser read and, per field, whether it is right."""
+
+    row: dict[str, Any]
+    predicted: dict[str, Any]
+    fields: dict[str, bool]
+
+
+def golden_results(path: Path = GOLDEN) -> list[GoldenResult]:
+    results = []
+    for row in _read_jsonl(path):
+        predicted = parse_shopping_intent(row["text"]).model_dump()
+        fields = {
+            name: matches(name, row[name], predicted[name])
+            if row.get(name) is not None
+            else predicted[name] is None
+            for name in FIELDS
+        }
+        results.append(GoldenResult(row, predicted, fields))
+    return results
+
+
 def evaluate_golden(path: Path = GOLDEN) -> tuple[dict[str, Score], AttributeScores]:
     fields = {name: Score() for name in FIELDS}
     attributes = AttributeScores()
-    for row in _read_jsonl(path):
-        predicted = parse_shopping_intent(row["text"]).model_dump()
+    for result in golden_results(path):
         for name in FIELDS:
-            gold = row.get(name)
-            fields[name].add(
-                matches(name, gold, predicted[name]) if gold is not None else predicted[name] is None
-            )
+            fields[name].add(result.fields[name])
         for name in ("category", *ATTRIBUTES, "budget_min_inr", "budget_max_inr"):
-            attributes.add(name, row.get(name), predicted[name])
+            attributes.add(name, result.row.get(name), result.predicted[name])
     return fields, attributes
 
 
-def evaluate_webshop_prices(instructions: list[str]) -> tuple[Score, Score]:
-    """(no bound invented on the original instructions, exact bound on instructions with a price clause)."""
-    none_invented = Score()
-    for text in instructions:
-        none_invented.add(extract_price_bounds(text) is None)
-    exact = Score()
+def webshop_price_results(instructions: list[str]) -> tuple[list[bool], list[bool]]:
+    """Per instruction: no bound invented on the original; the exact bound back with a price clause added."""
+    none_invented = [extract_price_bounds(text) is None for text in instructions]
+    exact = []
     rng = random.Random(PRICE_SEED)
     for text in instructions:
         price = round(rng.uniform(5, 300), 2)
         bounds = extract_price_bounds(f"{text.rstrip('. ')}, and price lower than {price:.2f} dollars")
-        exact.add(
+        exact.append(
             bounds is not None
             and bounds.currency == "USD"
             and bounds.low is None
             and bounds.high is not None
             and abs(bounds.high - price) < 0.005
         )
+    return none_invented, exact
+
+
+def evaluate_webshop_prices(instructions: list[str]) -> tuple[Score, Score]:
+    """(no bound invented on the original instructions, exact bound on instructions with a price clause)."""
+    none_invented, exact = Score(), Score()
+    invented_results, exact_results = webshop_price_results(instructions)
+    for ok in invented_results:
+        none_invented.add(ok)
+    for ok in exact_results:
+        exact.add(ok)
     return none_invented, exact
 
 

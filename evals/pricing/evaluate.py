@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy
 
@@ -40,6 +41,7 @@ PRICED_AT = EVAL_NOW
 SEED = 0
 MIN_CATEGORY_ITEMS = 50
 TOP_WEIGHT = 0.05
+BOOTSTRAP_DRAWS = 1000
 
 BEFORE = {
     # dataset: (RMSLE, 80% coverage, 80% width, 90% coverage, 90% width, share top weight > 0.05), measured at
@@ -139,11 +141,37 @@ class Report:
     prior_weight: float  # the learned weight of the price model, mean over folds
     similarity_power: float
     half_life_days: float
+    rmsle_interval: tuple[float, float] = (math.nan, math.nan)  # 95% bootstrap interval of pakka's RMSLE
+    # top-level categories with MIN_CATEGORY_ITEMS held-out items: (items, 80% coverage, median 80% width)
+    categories: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    fit_seconds: float = (
+        math.nan
+    )  # learning one fold's history (price model and calibration), mean over folds
 
 
-def evaluate(
-    name: str, items: Sequence[SoldItem], folds: int, shipping: Mapping[str, bool] | None = None
-) -> Report:
+@dataclass(frozen=True)
+class Predictions:
+    """Per held-out item, in the order of the items: what each model predicted and how pakka's ranges did."""
+
+    true_log: numpy.ndarray
+    models: dict[str, numpy.ndarray]  # log1p price by "category_mean", "ridge", "without_model", "pakka"
+    inside: numpy.ndarray  # inside the 80% range
+    inside_90: numpy.ndarray
+    width: numpy.ndarray  # high / low of the 80% range
+    width_90: numpy.ndarray
+    top_weight: numpy.ndarray
+    enough: numpy.ndarray  # at least three comparables
+    learned: list[tuple[float, float, float]]  # per fold: prior weight, similarity power, half-life
+    fit_seconds: list[float] = field(default_factory=list)  # per fold: learning its history
+
+
+def predict(
+    items: Sequence[SoldItem],
+    folds: int,
+    shipping: Mapping[str, bool] | None = None,
+    progress: Callable[[Iterable[int]], Iterable[int]] = iter,
+) -> Predictions:
+    """Every item priced by models trained on the other folds (`progress` wraps the loop over folds)."""
     order = numpy.random.default_rng(SEED).permutation(len(items))
     assignment = numpy.empty(len(items), dtype=int)
     assignment[order] = numpy.arange(len(items)) % folds
@@ -157,8 +185,9 @@ def evaluate(
     width_90 = numpy.zeros(len(items))
     top_weight = numpy.zeros(len(items))
     learned: list[tuple[float, float, float]] = []
+    fit_seconds: list[float] = []
     enough = numpy.zeros(len(items), dtype=bool)
-    for fold in range(folds):
+    for fold in progress(range(folds)):
         train = [item for item, where in zip(items, assignment, strict=True) if where != fold]
         held_out = numpy.flatnonzero(assignment == fold)
         test = [items[position] for position in held_out]
@@ -166,7 +195,9 @@ def evaluate(
         predictions["ridge"][held_out] = TfidfRidge(train, shipping).predict(test)
         index = ComparablesIndex()
         index.add(train)
+        started = time.perf_counter()
         calibration = index.history(EVAL_TENANT, train[0].currency).calibration
+        fit_seconds.append(time.perf_counter() - started)
         if calibration is not None:
             weighting = calibration.weighting
             learned.append((calibration.prior_weight, weighting.similarity_power, weighting.half_life_days))
@@ -180,13 +211,33 @@ def evaluate(
             width_90[position] = suggestion.p95 / max(suggestion.p5, 0.01)
             top_weight[position] = suggestion.top_weight
             enough[position] = suggestion.comparables >= 3
-    groups = numpy.array([item.category.split("/", 1)[0] for item in items])
+    return Predictions(
+        true_log, predictions, inside, inside_90, width, width_90, top_weight, enough, learned, fit_seconds
+    )
+
+
+def category_groups(items: Sequence[SoldItem]) -> numpy.ndarray:
+    return numpy.array([item.category.split("/", 1)[0] for item in items])
+
+
+def report_of(name: str, items: Sequence[SoldItem], predicted: Predictions) -> Report:
+    predictions, true_log, inside = predicted.models, predicted.true_log, predicted.inside
+    groups = category_groups(items)
     gaps = [
         abs(float(inside[groups == group].mean()) - RANGE_LEVEL)
         for group in set(groups.tolist())
         if int((groups == group).sum()) >= MIN_CATEGORY_ITEMS
     ]
-    means = numpy.mean(learned, axis=0) if learned else numpy.full(3, math.nan)
+    categories = {
+        str(group): (
+            int((groups == group).sum()),
+            float(inside[groups == group].mean()),
+            float(numpy.median(predicted.width[groups == group])),
+        )
+        for group in sorted(set(groups.tolist()))
+        if int((groups == group).sum()) >= MIN_CATEGORY_ITEMS
+    }
+    means = numpy.mean(predicted.learned, axis=0) if predicted.learned else numpy.full(3, math.nan)
     return Report(
         dataset=name,
         items=len(items),
@@ -195,16 +246,38 @@ def evaluate(
         pakka_without_model=rmsle(predictions["without_model"], true_log),
         pakka=rmsle(predictions["pakka"], true_log),
         coverage=float(inside.mean()),
-        width=float(numpy.median(width)),
-        coverage_90=float(inside_90.mean()),
-        width_90=float(numpy.median(width_90)),
+        width=float(numpy.median(predicted.width)),
+        coverage_90=float(predicted.inside_90.mean()),
+        width_90=float(numpy.median(predicted.width_90)),
         worst_category_gap=max(gaps, default=0.0),
-        top_weight_share=float((top_weight > TOP_WEIGHT).mean()),
-        with_three_comparables=float(enough.mean()),
+        top_weight_share=float((predicted.top_weight > TOP_WEIGHT).mean()),
+        with_three_comparables=float(predicted.enough.mean()),
         prior_weight=float(means[0]),
         similarity_power=float(means[1]),
         half_life_days=float(means[2]),
+        rmsle_interval=bootstrap_rmsle(predictions["pakka"], true_log),
+        categories=categories,
+        fit_seconds=float(numpy.mean(predicted.fit_seconds)) if predicted.fit_seconds else math.nan,
     )
+
+
+def bootstrap_rmsle(
+    predicted_log: numpy.ndarray, true_log: numpy.ndarray, draws: int = BOOTSTRAP_DRAWS
+) -> tuple[float, float]:
+    """The 95% percentile bootstrap interval of the RMSLE over held-out items (fixed seed)."""
+    squared = (predicted_log - true_log) ** 2
+    rng = numpy.random.default_rng(SEED)
+    values = [
+        float(numpy.sqrt(squared[rng.integers(0, len(squared), len(squared))].mean())) for _ in range(draws)
+    ]
+    low, high = numpy.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def evaluate(
+    name: str, items: Sequence[SoldItem], folds: int, shipping: Mapping[str, bool] | None = None
+) -> Report:
+    return report_of(name, items, predict(items, folds, shipping))
 
 
 def print_table(reports: Sequence[Report], folds: int) -> None:
@@ -237,6 +310,14 @@ def print_table(reports: Sequence[Report], folds: int) -> None:
             f"{report.with_three_comparables:>6.1%} {report.prior_weight:>5.2f} "
             f"{report.similarity_power:>5.1f} {report.half_life_days:>9.0f}"
         )
+    for report in reports:
+        low, high = report.rmsle_interval
+        print(
+            f"\n{report.dataset}: RMSLE {report.pakka:.3f} (95% bootstrap {low:.3f}-{high:.3f}); learning a "
+            f"fold's history (price model, weighting, ranges) took {report.fit_seconds:.1f} s on average"
+        )
+        for name, (count, coverage, width) in sorted(report.categories.items(), key=lambda kv: -kv[1][0]):
+            print(f"  {name:<28} {count:>5} items  cov80 {coverage:>6.1%}  w80 {width:>5.2f}")
 
 
 def main() -> None:

@@ -5,9 +5,12 @@
 The photos are rendered here, deterministically (`matched` and `mismatched`), with camera-like lighting,
 noise, blur and JPEG compression: handbags (four leathers, on a studio backdrop or a wooden table, some
 stained), sneakers, jeans and kurtas as the items; blank walls, app screenshots and rendered feet on paper as
-what a merchant attaches by mistake. Two real sets join when they are there: scikit-image's public-domain
-astronaut portrait (a face; a development dependency) and the real foot-on-paper phone photos of
-../shared/data/foot_photos (skipped, with the reason, when absent), all attached to a handbag listing.
+what a merchant attaches by mistake, and feet from the foot-measurement renderer (evals/vision/foot_render.py:
+four skin tones, four floors, with and without the shin in view). Real photos join when they are there:
+scikit-image's public-domain photos (a development dependency): the astronaut portrait (a face) and, as items
+that must pass, a cup of coffee and a rocket, both with skin-like browns and oranges; and the real
+foot-on-paper phone photos of ../shared/data/foot_photos (skipped, with the reason, when absent), all
+mismatched photos attached to a handbag listing.
 
 Prints, per kind of photo, how many were judged to show the item; matched photos should all pass, mismatched
 ones none.
@@ -25,10 +28,18 @@ import numpy
 
 from domain.pricing.photos import body_detectors, photo_subject
 from evals.shared_data import SHARED_DATA
+from evals.vision.foot_render import SKIN_TONES_BGR, Floor, PhotoSpec, render_foot_photo
 
 SIZE = (480, 640)  # rows, columns
 FOOT_PHOTOS = SHARED_DATA / "foot_photos" / "images"
-LEATHERS = {"tan": (70, 120, 175), "black": (35, 32, 30), "red": (40, 40, 160), "navy": (90, 50, 30)}
+LEATHERS = {
+    "tan": (70, 120, 175),
+    "black": (35, 32, 30),
+    "red": (40, 40, 160),
+    "navy": (90, 50, 30),
+    "camel": (95, 145, 195),  # skin-coloured leathers: the skin check must not take them for a foot
+    "nude": (150, 175, 215),
+}
 
 
 @dataclass(frozen=True)
@@ -203,6 +214,24 @@ def rendered_foot(seed: int) -> numpy.ndarray:
     return camera(numpy.clip(image, 0, 255), rng)
 
 
+def measured_foot(seed: int) -> numpy.ndarray:
+    """A foot on A4 as the foot-measurement renderer draws it (skin tone, floor, shin, tilt, framing vary)."""
+    tones, floors = list(SKIN_TONES_BGR), list(Floor)
+    rng = numpy.random.default_rng(seed)
+    spec = PhotoSpec(
+        skin=tones[seed % len(tones)],
+        floor=floors[(seed // len(tones)) % len(floors)],
+        image_size=(960, 540) if seed % 2 else (540, 960),
+        sheet_fill=float(rng.uniform(0.55, 0.85)),
+        roll_deg=float(rng.uniform(-20, 20)),
+        tilt_x_deg=float(rng.uniform(-15, 15)),
+        foot_angle_deg=float(rng.uniform(-10, 10)),
+        leg_direction_deg=float(rng.uniform(60, 120)) if seed % 3 else None,
+        seed=seed,
+    )
+    return render_foot_photo(spec).image
+
+
 def matched() -> Iterator[Photo]:
     for number, leather in enumerate(LEATHERS):
         for wooden in (False, True):
@@ -215,6 +244,10 @@ def matched() -> Iterator[Photo]:
         yield Photo("sneaker", "men/shoes/sneakers", True, sneaker(seed))
         yield Photo("jeans", "men/jeans", True, jeans(seed))
         yield Photo("kurta", "women/kurtas", True, kurta(seed))
+    for name, category in (("coffee", "home/kitchen/cups"), ("rocket", "toys/models")):
+        photo = scikit_image(name)
+        if photo is not None:
+            yield Photo(f"{name} (real photo)", category, True, photo)
 
 
 def mismatched() -> Iterator[Photo]:
@@ -222,6 +255,8 @@ def mismatched() -> Iterator[Photo]:
         yield Photo("blank wall", "women/bags/handbags", False, blank_wall(seed))
         yield Photo("screenshot", "women/bags/handbags", False, screenshot(seed))
         yield Photo("foot (rendered)", "women/bags/handbags", False, rendered_foot(seed))
+    for seed in range(16):
+        yield Photo("foot (foot_render)", "women/bags/handbags", False, measured_foot(seed))
     face = astronaut()
     if face is not None:
         for scale in (1.0, 0.6):
@@ -233,13 +268,18 @@ def mismatched() -> Iterator[Photo]:
             yield Photo("foot (real phone photo)", "women/bags/handbags", False, image)
 
 
-def astronaut() -> numpy.ndarray | None:
-    """scikit-image's public-domain astronaut portrait (BGR), when scikit-image is installed."""
+def scikit_image(name: str) -> numpy.ndarray | None:
+    """One of scikit-image's bundled public-domain colour photos (BGR), when scikit-image is installed."""
     try:
         from skimage import data
     except ImportError:
         return None
-    return cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    return cv2.cvtColor(getattr(data, name)(), cv2.COLOR_RGB2BGR)
+
+
+def astronaut() -> numpy.ndarray | None:
+    """scikit-image's public-domain astronaut portrait (BGR), when scikit-image is installed."""
+    return scikit_image("astronaut")
 
 
 def judge(photo: Photo) -> bool:

@@ -109,9 +109,11 @@ SPECIMENS: dict[tuple[str, str], Specimen] = {
         body({"user_id": "u1", "product_id": "shoe-run", "size": "UK8", "outcome": "kept", "fit": "fit"}),
     ),
     ("DELETE", "/v1/users/{user_id}"): Specimen("/v1/users/u1", nothing),
+    ("GET", "/v1/users/{user_id}"): Specimen("/v1/users/u1", nothing),
     ("POST", "/v1/scan/foot"): Specimen("/v1/scan/foot", photo_form()),
     ("POST", "/v1/scan/face"): Specimen("/v1/scan/face", photo_form()),
     ("POST", "/v1/scan/body"): Specimen("/v1/scan/body", photo_form(height_cm="170")),
+    ("POST", "/v1/scan/{kind}/check"): Specimen("/v1/scan/foot/check", photo_form()),
     ("POST", "/v1/recommendations"): Specimen(
         "/v1/recommendations", body({"user_id": "u1", "category": "footwear"})
     ),

@@ -59,3 +59,33 @@ def test_the_scan_routes_declare_their_multipart_body(
     }
     assert {"image", "user_id"} | fields <= set(schema["properties"])
     assert "image" in schema["required"]
+
+
+def test_no_parameter_admits_null_since_a_query_or_header_is_left_out_instead(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+
+    nullable = [
+        (method, path, parameter["name"])
+        for path, method, op in operations(spec)
+        for parameter in op.get("parameters", [])
+        if {"type": "null"} in parameter["schema"].get("anyOf", [])
+    ]
+    assert nullable == []
+    [amount] = [p for p in spec["paths"]["/v1/products"]["get"]["parameters"] if p["name"] == "max_price_inr"]
+    assert amount["schema"] | {"description": None, "title": None} == {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 999999999999.99,
+        "description": None,
+        "title": None,
+    }
+
+
+def test_the_values_the_api_checks_against_data_are_listed(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+
+    order = schemas["PlaceOrderBody"]["properties"]
+    assert order["payment_method"]["enum"] == ["cod"]  # the running app's gateway
+    assert {"mumbai", "delhi", "panaji"} <= set(order["region"]["enum"])
+    assert set(schemas["ThreadCreate"]["properties"]["graph"]["enum"]) == {"chat", "checkout", "sitegen"}
+    assert schemas["OtpRequest"]["properties"]["phone"]["pattern"].startswith("^")

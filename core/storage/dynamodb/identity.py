@@ -13,7 +13,6 @@ from core.records.identity import AuthKind, AuthRecord
 from core.storage.dynamodb import keys, operations
 from core.storage.dynamodb.client import CONDITIONAL_CHECK_FAILED, backend_faults, error_code
 from core.storage.dynamodb.codec import Item, RecordCodec, serialize
-from core.storage.dynamodb.tables import IDENTITY_BY_USER
 
 AUTH_RECORDS = RecordCodec(AuthRecord, frozenset({"doc"}))
 
@@ -107,14 +106,21 @@ class DynamoIdentityRepository:
         return [AUTH_RECORDS.from_item(item) for item in items]
 
     def delete_for_user(self, tenant_id: str, user_id: str) -> int:
+        """Every sign-in record of the user (erasure). A strongly consistent read of the tenant's records, not
+        the by_user index: a global secondary index is only eventually consistent, so a sign-in made a moment
+        before the erasure could be missing from it and survive."""
         items = list(
             operations.query(
                 self._client,
-                "identity.by_user",
+                "identity.delete_for_user",
                 TableName=self._table,
-                IndexName=IDENTITY_BY_USER,
-                KeyConditionExpression="tenant_user = :owner",
-                ExpressionAttributeValues={":owner": serialize(keys.tenant_scoped(tenant_id, user_id))},
+                KeyConditionExpression="tenant_id = :tenant",
+                FilterExpression="tenant_user = :owner",
+                ExpressionAttributeValues={
+                    ":tenant": serialize(keys.part(tenant_id)),
+                    ":owner": serialize(keys.tenant_scoped(tenant_id, user_id)),
+                },
+                ConsistentRead=True,
             )
         )
         deleted = 0

@@ -7,9 +7,12 @@ import logging
 import re
 from datetime import timedelta
 
+import boto3
 import pytest
+from botocore.stub import ANY, Stubber
 from fastapi.testclient import TestClient
 
+from core.identity.senders import SnsSender
 from core.records.identity import AuthKind, Role
 from core.schemas import utcnow
 from tests.api.conftest import StartClient, Tokens, store_of
@@ -164,7 +167,10 @@ def test_an_expired_or_forged_access_token_is_401_even_on_public_routes(
     assert late.headers["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize("phone", ["12345", "+91 98765", "phone", "+0123456789"])
+@pytest.mark.parametrize(
+    "phone",
+    ["12345", "+91 98765", "phone", "+0123456789", "919876543210", "+91\t9876543210", "+91 98765 4321x"],
+)
 def test_a_phone_that_is_not_a_mobile_number_is_422(client: TestClient, phone: str) -> None:
     response = client.post("/v1/auth/otp", json={"phone": phone})
 
@@ -213,3 +219,40 @@ def test_merchants_create_list_and_revoke_api_keys_and_shoppers_cannot(
     assert client.get("/v1/products", headers={"X-API-Key": key["api_key"]}).status_code == 401
     stored = store_of(client.app).identity.list("demo", AuthKind.API_KEY)[0]
     assert key["api_key"].split(".")[-1] not in stored.model_dump_json()
+
+
+def test_with_the_sns_sender_the_code_comes_by_sms_and_an_sns_failure_is_503(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    sns = boto3.client("sns", region_name="ap-south-1")
+    texts: list[str] = []
+    sns.meta.events.register(
+        "provide-client-params.sns.Publish", lambda params, **_: texts.append(params["Message"])
+    )
+    client.app.state.services.identity.sender = SnsSender(sns)
+    transactional = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
+    sent = {"PhoneNumber": PHONE, "Message": ANY, "MessageAttributes": transactional}
+    caplog.set_level(logging.DEBUG, logger="pakka")
+
+    with Stubber(sns) as stubber:
+        stubber.add_response("publish", {"MessageId": "m-1"}, sent)
+        stubber.add_client_error("publish", "Throttling", "Rate exceeded", 400, expected_params=sent)
+        delivered = client.post("/v1/auth/otp", json={"phone": "98765 43210"})
+        [sms] = texts
+        signed_in = client.post("/v1/auth/token", json={"phone": PHONE, "code": sms[:6]})
+        failed = client.post("/v1/auth/otp", json={"phone": PHONE})
+        stubber.assert_no_pending_responses()
+
+    assert delivered.status_code == 202
+    assert signed_in.status_code == 200
+    assert failed.status_code == 503
+    assert failed.json()["error"] | {"correlation_id": None} == {
+        "code": "SMS_UNAVAILABLE",
+        "message": "the sign-in code could not be sent; try again shortly",
+        "details": {},
+        "correlation_id": None,
+    }
+    assert "503" in client.get("/openapi.json").json()["paths"]["/v1/auth/otp"]["post"]["responses"]
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "SMS to phone ending 3210 not sent: Throttling" in logged
+    assert "9876543210" not in logged and sms[:6] not in logged

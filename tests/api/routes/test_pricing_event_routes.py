@@ -115,6 +115,21 @@ def test_an_event_for_an_unknown_tenant_is_404(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "TENANT_NOT_FOUND"
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_event_naming_another_tenant_is_403_and_a_batch_with_one_applies_nothing(
+    client: TestClient, mode: str
+) -> None:
+    elsewhere = event("ev-2", "product.listed", listing_id="l-2") | {"tenant_id": "other"}
+
+    alone = client.post(f"/v1/pricing/events?mode={mode}", json=elsewhere)
+    batch = client.post(f"/v1/pricing/events?mode={mode}", json=[event("ev-1", "product.listed"), elsewhere])
+
+    assert (alone.status_code, batch.status_code) == (403, 403)
+    assert alone.json()["error"]["code"] == batch.json()["error"]["code"] == "TENANT_MISMATCH"
+    assert batch.json()["error"]["details"] == {"tenant_id": "other", "credential_tenant_id": "demo"}
+    assert store_of(client).sales.get_listing("demo", "l-1") is None
+
+
 def test_events_come_only_from_the_tenants_merchants(client: TestClient) -> None:
     tokens = tokens_for(client)
     listed = event("ev-1", "product.listed")
@@ -267,14 +282,28 @@ def test_the_event_body_is_a_typed_versioned_schema_with_examples_in_openapi(cli
     spec = client.get("/openapi.json").json()
 
     body = spec["paths"]["/v1/pricing/events"]["post"]["requestBody"]["content"]["application/json"]
-    refs = [choice.get("$ref") or choice["items"]["$ref"] for choice in body["schema"]["anyOf"]]
-    assert refs == ["#/components/schemas/PricingEventBody"] * 2  # one event, or an array of them
-    event_schema = spec["components"]["schemas"]["PricingEventBody"]
-    assert {"schema_version", "event_id", "type", "listing_id", "occurred_at", "product"} <= set(
-        event_schema["properties"]
-    )
-    assert set(event_schema["required"]) == {"event_id", "type", "listing_id", "occurred_at"}
-    assert event_schema["properties"]["schema_version"]["const"] == 1
+    one, many = body["schema"]["anyOf"]  # one event, or an array of them
+    assert many["items"] == one and (many["minItems"], many["maxItems"]) == (1, 500)
+    assert [choice["$ref"] for choice in one["oneOf"]] == [
+        "#/components/schemas/ListingEvent",
+        "#/components/schemas/SaleOrDelistEvent",
+    ]
+    assert one["discriminator"]["propertyName"] == "type"
+    listing, sale = (spec["components"]["schemas"][name] for name in ("ListingEvent", "SaleOrDelistEvent"))
+    for event_schema in (listing, sale):
+        assert {"schema_version", "event_id", "type", "listing_id", "occurred_at", "product"} <= set(
+            event_schema["properties"]
+        )
+        assert event_schema["properties"]["schema_version"]["const"] == 1
+    # the product fields are required where the event needs them
+    assert set(listing["required"]) == {"event_id", "type", "listing_id", "occurred_at", "product"}
+    assert set(sale["required"]) == {"event_id", "type", "listing_id", "occurred_at"}
+    assert set(listing["properties"]["type"]["enum"]) == {
+        "product.listed",
+        "product.updated",
+        "product.relisted",
+    }
+    assert set(sale["properties"]["type"]["enum"]) == {"product.sold", "product.delisted"}
     assert set(body["examples"]) == {"listed", "sold", "batch"}
 
 

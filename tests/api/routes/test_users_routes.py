@@ -140,3 +140,31 @@ def test_erasure_drops_the_answers_kept_for_repeat_recommendations(client: TestC
     client.delete("/v1/users/u-1", headers=auth.shopper("u-1"))
 
     assert len(answers) == 0
+
+
+def test_a_shoppers_profile_shows_the_kept_measurements_and_the_consent_they_rest_on(
+    client: TestClient, auth: Tokens
+) -> None:
+    store = store_of(client.app)
+    shopper = auth.shopper("u-1")
+    client.post("/v1/consent", json={"granted": True}, headers=shopper)
+    store_attributes(store, "demo", "u-1", ScanKind.FOOT, {"length_mm": 260.0, "width_mm": 100.0})
+
+    profile = client.get("/v1/users/u-1", headers=shopper).json()
+    client.post("/v1/consent", json={"granted": False}, headers=shopper)
+    withdrawn = client.get("/v1/users/u-1", headers=shopper).json()
+
+    assert profile == {
+        "user_id": "u-1",
+        "biometric_consent": True,
+        "measurements": {"foot": {"length_mm": 260.0, "width_mm": 100.0}, "face": None, "body": None},
+    }
+    assert withdrawn["biometric_consent"] is False
+    assert withdrawn["measurements"] == {"foot": None, "face": None, "body": None}
+
+
+def test_a_shopper_reads_only_its_own_profile(client: TestClient, auth: Tokens) -> None:
+    response = client.get("/v1/users/u-2", headers=auth.shopper("u-1"))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "FORBIDDEN"

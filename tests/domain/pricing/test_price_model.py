@@ -1,4 +1,5 @@
-"""The tenant's price model: a ridge on its own sales, with out-of-fold predictions to learn from."""
+"""The tenant's price model: a ridge on its own sales (and, on a long history, a boosted model on learned
+encodings, blended by out-of-fold error), with out-of-fold predictions to learn from."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import math
 import numpy
 import pytest
 
-from domain.pricing.price_model import MIN_MODEL_SALES, ModelListing, PriceModel, fit_price_model
+from domain.pricing.price_model import (
+    BOOST_MIN_SALES,
+    MIN_MODEL_SALES,
+    ModelListing,
+    PriceModel,
+    best_ridge_weight,
+    fit_price_model,
+)
 
 MATERIALS = {"gold": 5000.0, "silver": 1500.0, "brass": 400.0, "plastic": 80.0}
 THINGS = ["ring", "bangle", "chain", "earrings", "anklet"]
@@ -122,3 +130,57 @@ def test_pricing_one_listing_gives_the_same_number_as_the_batch_path() -> None:
     one_by_one = [model.predict_one_log(query) for query in queries]
 
     assert one_by_one == pytest.approx(model.predict_log(queries).tolist(), abs=1e-9)
+
+
+def boutique(count: int, seed: int = 3) -> tuple[list[ModelListing], numpy.ndarray]:
+    """A shop where a brand's price depends on the category it sells in (a premium label's bags, its cheap
+    socks): an interaction no word of a title carries alone."""
+    rng = numpy.random.default_rng(seed)
+    base = {("Aurum", "women/bags"): 400.0, ("Aurum", "women/socks"): 8.0}
+    base |= {("Plain", "women/bags"): 40.0, ("Plain", "women/socks"): 6.0}
+    listings: list[ModelListing] = []
+    prices: list[float] = []
+    for number in range(count):
+        brand, category = list(base)[number % len(base)]
+        listings.append(
+            ModelListing(
+                title=f"{'tote' if 'bags' in category else 'pair'} style {number % 13}",
+                category=category,
+                condition="good",
+                brand=brand,
+            )
+        )
+        prices.append(base[(brand, category)] * float(rng.lognormal(0, 0.2)))
+    return listings, numpy.log1p(prices)
+
+
+def test_a_long_history_adds_a_boosted_model_on_encodings_blended_by_out_of_fold_error() -> None:
+    listings, logs = boutique(BOOST_MIN_SALES + 100)
+
+    fitted = fit_price_model(listings, logs)
+
+    assert fitted is not None and fitted.model.boosted is not None
+    assert 0.0 <= fitted.model.ridge_weight < 1.0  # the encodings earned a share of the price
+    ridge_only = fit_price_model(listings[: BOOST_MIN_SALES - 1], logs[: BOOST_MIN_SALES - 1])
+    assert ridge_only is not None and ridge_only.model.boosted is None
+
+
+def test_the_blend_keeps_the_ridge_alone_when_the_boosted_model_only_adds_error() -> None:
+    targets = numpy.array([1.0, 2.0, 3.0, 4.0])
+
+    assert best_ridge_weight(targets, targets[::-1], targets) == 1.0
+    assert best_ridge_weight(targets[::-1], targets, targets) == 0.0
+
+
+def test_fitting_twice_gives_the_same_prices_and_one_listing_prices_as_the_batch() -> None:
+    listings, logs = boutique(BOOST_MIN_SALES + 40)
+    first = fit_price_model(listings, logs)
+    second = fit_price_model(listings, logs)
+    assert first is not None and second is not None
+    queries = [*listings[:4], ModelListing("unknown thing 64", "women/hats", "new", "Newcomer")]
+
+    assert first.model.predict_log(queries).tolist() == second.model.predict_log(queries).tolist()
+    assert first.out_of_fold.tolist() == second.out_of_fold.tolist()
+    assert [first.model.predict_one_log(query) for query in queries] == pytest.approx(
+        first.model.predict_log(queries).tolist(), abs=1e-9
+    )

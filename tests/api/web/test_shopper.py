@@ -1,0 +1,314 @@
+"""The shopper's screens in a real Chromium: sign in with the logged code, scan a rendered foot photo and see
+recommendations with confidence meters, chat to an order through the approve card and find it in the orders,
+see the stored measurements and erase the account. Every screen passes axe-core (no serious or critical
+finding) and is photographed at 390 and 1280 px; the shell opens offline; each first load stays in budget."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.routes.web import CONTENT_SECURITY_POLICY
+from tests.api.web.conftest import (
+    SHOPPER_BUDGET_BYTES,
+    FirstLoad,
+    FirstLoads,
+    LiveWeb,
+    SignedIn,
+    needs_chromium,
+    new_phone,
+)
+
+pytestmark = needs_chromium
+
+FOOT_PHOTO = Path(__file__).resolve().parents[3] / "api" / "samples" / "foot-on-a4.jpg"
+"""evals/vision/foot_render.py's phone photo of a 262 x 100 mm foot on an A4 sheet (`pakka samples`)."""
+
+BODY_PHOTO = FOOT_PHOTO.with_name("body-front.jpg")
+"""evals/vision/body_render.py's standing figure, 170.2 cm tall, on a plain wall (`pakka samples`)."""
+
+SHOPPER_SCREENS = ["#/scan", "#/results", "#/chat", "#/orders", "#/profile"]
+
+
+def api_tokens(live_web: LiveWeb) -> dict[str, Any]:
+    """A shopper's token pair, signed in over HTTP with the logged code (no browser)."""
+    phone = new_phone()
+    with httpx.Client(base_url=live_web.base_url) as http:
+        http.post("/v1/auth/otp", json={"phone": phone}).raise_for_status()
+        answer = http.post("/v1/auth/token", json={"phone": phone, "code": live_web.codes.take(phone)})
+        answer.raise_for_status()
+        tokens: dict[str, Any] = answer.json()
+        return tokens
+
+
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def test_the_shell_is_served_from_the_api_with_nothing_from_outside(live_web: LiveWeb) -> None:
+    with httpx.Client(base_url=live_web.base_url) as http:
+        shell = http.get("/")
+        worker = http.get("/sw.js")
+        manifest = http.get("/manifest.webmanifest")
+        module = http.get("/static/app.js")
+
+    assert shell.status_code == 200
+    assert shell.headers["content-type"].startswith("text/html")
+    assert shell.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "default-src 'self'" in CONTENT_SECURITY_POLICY
+    assert not re.search(r"(src|href)=\"(https?:)?//", shell.text), "the shell loads something from outside"
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert manifest.json()["start_url"] == "/#/"
+    assert module.headers["content-type"].startswith("text/javascript")
+    assert "/static/app.js" not in http_paths_in_openapi(live_web)
+
+
+def http_paths_in_openapi(live_web: LiveWeb) -> set[str]:
+    with httpx.Client(base_url=live_web.base_url) as http:
+        return set(http.get("/openapi.json").json()["paths"])
+
+
+def test_signing_in_with_the_logged_code_opens_the_scan(
+    page: Any, signed_in: SignedIn, check_axe: Any, check_fits: Any, screenshot: Any
+) -> None:
+    page.goto("/")
+    page.wait_for_url(re.compile(r"#/signin"))
+    page.get_by_role("heading", name="Sign in").wait_for()
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "signin")
+
+    tokens = signed_in(page)
+
+    assert page.url.endswith("#/scan")
+    assert tokens["role"] == "shopper"
+    nav = page.get_by_role("navigation", name="Main")
+    for link in ("Scan", "For you", "Chat", "Orders", "Profile"):
+        assert nav.get_by_role("link", name=link).is_visible()
+    assert not nav.get_by_role("link", name="Price a listing").count()
+
+
+def test_a_wrong_code_says_how_many_tries_are_left(page: Any, live_web: LiveWeb) -> None:
+    phone = new_phone()
+    page.goto("/#/signin")
+    page.get_by_label("Mobile number").fill(phone)
+    page.get_by_role("button", name="Send code").click()
+    code = live_web.codes.take(phone)
+    page.get_by_label("6-digit code").fill("000000" if code != "000000" else "111111")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("alert").filter(has_text="Tries left: 4").wait_for()
+
+
+def test_a_rendered_foot_photo_gives_recommendations_with_confidence_meters(
+    page: Any, signed_in: SignedIn, check_axe: Any, check_fits: Any, screenshot: Any
+) -> None:
+    signed_in(page)
+    page.get_by_role("heading", name="Before you start").wait_for()
+    assert page.get_by_text("never saved, stored or logged").is_visible()
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "scan-consent")
+
+    page.get_by_role("button", name="I agree: start the scan").click()
+    page.get_by_role("button", name="Start the camera").click()
+    page.locator(".camera video").wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('.camera video').videoWidth > 0")
+    assert page.get_by_role("button", name="Take photo").is_enabled()
+    feedback = page.locator("#scan-feedback[data-frame]")  # the server's checks on a live frame
+    feedback.wait_for(timeout=30_000)
+    if feedback.get_attribute("data-frame") == "NO_SHEET":  # the fake camera films a test pattern
+        assert "can’t see the A4 sheet" in feedback.inner_text()
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "scan-camera")
+
+    page.get_by_label("Or upload a photo").set_input_files(str(FOOT_PHOTO))
+    page.get_by_role("heading", name="Measured").wait_for(timeout=60_000)
+    length = page.locator("#scan-result dd").first.inner_text()
+    assert re.match(r"26\d ± ", length), length  # the rendered foot is 262 mm long
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "scan-result")
+
+    page.get_by_role("link", name="See what fits me").click()
+    page.wait_for_url(re.compile(r"#/results\?category=footwear"))
+    cards = page.locator(".recommendation")
+    cards.first.wait_for(timeout=120_000)
+    assert 3 <= cards.count() <= 5
+    for index in range(cards.count()):
+        meter = cards.nth(index).locator("meter")
+        value = float(meter.get_attribute("value") or "nan")
+        assert 0 <= value <= 100
+        assert meter.get_attribute("aria-valuetext") == f"Confidence {round(value)} out of 100"
+        assert "₹" in cards.nth(index).locator(".price").inner_text()
+    first = cards.first
+    first.get_by_text("What the confidence is made of").click()
+    assert first.get_by_text("Brand reliability").is_visible()
+    first.get_by_text("Why this, and the sources").click()
+    assert first.get_by_role("heading", name="Sources").is_visible()
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "results")
+
+
+def test_a_body_scan_asks_for_the_height_and_shows_the_measurements(
+    page: Any, signed_in: SignedIn, check_axe: Any, screenshot: Any
+) -> None:
+    signed_in(page)
+    page.goto("/#/scan?kind=body")
+    page.get_by_role("heading", name="Scan your body").wait_for()
+    page.get_by_role("heading", name="Before you start").wait_for()
+    assert page.get_by_text("shoulder, chest, waist, hip and inseam").is_visible()
+    page.get_by_role("button", name="I agree: start the scan").click()
+    page.get_by_label("Your height (cm)").fill("170")
+    page.get_by_label("Or upload a photo").set_input_files(str(BODY_PHOTO))
+    page.get_by_role("heading", name="Measured").wait_for(timeout=60_000)
+
+    measured = page.locator("#scan-result").inner_text()
+    assert "Chest" in measured and "Waist" in measured and " cm" in measured
+    next_step = page.get_by_role("link", name="See what fits me")
+    assert next_step.get_attribute("href") == "#/results?category=apparel"
+    check_axe(page)
+    screenshot(page, "scan-body-result")
+
+
+def test_chat_to_an_order_with_the_approve_card_and_find_it_in_the_orders(
+    page: Any, signed_in: SignedIn, check_axe: Any, check_fits: Any, screenshot: Any
+) -> None:
+    signed_in(page)
+    page.goto("/#/chat")
+    page.get_by_label("Deliver to").select_option("mumbai")
+    box = page.get_by_label("Your message")
+    box.fill("add fw-001 in size 9 to my cart")
+    box.press("Enter")
+    page.locator(".bubble.assistant").first.wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('.composer button[type=submit]').disabled")
+    box.fill("place the order")
+    page.get_by_role("button", name="Send").click()
+
+    card = page.locator(".approve")
+    card.wait_for(timeout=60_000)
+    assert card.get_by_role("heading", name="Place this order?").is_visible()
+    assert "₹" in card.inner_text()
+    assert page.locator(".tool").count() >= 1  # tool activity, shown compactly
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "chat-approve")
+
+    card.get_by_role("button", name="Approve").click()
+    page.get_by_role("link", name="See your orders").click(timeout=60_000)
+    order = page.locator(".order").first
+    order.wait_for()
+    assert "Confirmed" in order.inner_text()
+    assert "fw-001" in order.inner_text() or "UK 9" in order.inner_text()
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "orders")
+
+    order.get_by_role("button", name="Cancel order").click()
+    order.get_by_role("button", name="Yes, cancel it").click()
+    page.locator(".order").first.filter(has_text="Cancelled").wait_for()
+
+
+def test_the_profile_shows_what_is_kept_and_erasing_deletes_it(
+    page: Any, signed_in: SignedIn, live_web: LiveWeb, check_axe: Any, check_fits: Any, screenshot: Any
+) -> None:
+    tokens = signed_in(page)
+    with httpx.Client(base_url=live_web.base_url, headers=bearer(tokens), timeout=60) as http:
+        http.post("/v1/consent", json={"granted": True}).raise_for_status()
+        scanned = http.post(
+            "/v1/scan/foot", files={"image": ("foot.jpg", FOOT_PHOTO.read_bytes(), "image/jpeg")}
+        )
+        scanned.raise_for_status()
+
+    page.goto("/#/profile")
+    foot = page.locator("[data-kind=foot]")
+    foot.get_by_text("Length (mm)").wait_for()
+    assert page.get_by_text("You allowed pakka to keep measurements").is_visible()
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "profile")
+
+    page.get_by_label("Type DELETE to confirm").fill("DELETE")
+    page.get_by_role("button", name="Delete everything").click()
+    page.wait_for_url(re.compile(r"#/signin"))
+
+    with live_web.store() as store:
+        assert store.users.get(live_web.tenant_id, tokens["user_id"]) is None
+    assert page.evaluate("() => localStorage.getItem('pakka.tokens')") is None
+
+
+def test_the_interface_speaks_hindi(
+    page: Any, signed_in: SignedIn, check_axe: Any, check_fits: Any, screenshot: Any
+) -> None:
+    signed_in(page)
+    page.get_by_role("button", name="Switch to Hindi").click()
+    page.get_by_role("heading", name="अपना पैर स्कैन करें").wait_for()
+
+    assert page.evaluate("() => document.documentElement.lang") == "hi"
+    assert page.get_by_role("navigation").get_by_role("link", name="बातचीत").is_visible()
+    check_axe(page)
+    check_fits(page)
+    screenshot(page, "scan-hindi")
+    page.get_by_role("button", name="अंग्रेज़ी में देखें").click()
+    page.get_by_role("heading", name="Scan your foot").wait_for()
+
+
+def test_the_shell_opens_offline_and_says_so(page: Any, signed_in: SignedIn, screenshot: Any) -> None:
+    signed_in(page)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function(  # the worker has kept the shell
+        "() => caches.keys().then(names => names.length ? caches.open(names[0]) : null)"
+        ".then(cache => cache ? cache.keys() : []).then(keys => keys.length >= 8)"
+    )
+    page.context.set_offline(True)
+    try:
+        page.goto("/#/orders")
+        page.reload()
+        page.get_by_role("heading", name="Your orders").wait_for()
+        banner = page.locator("#offline")
+        assert banner.is_visible()
+        assert "You are offline" in banner.inner_text()
+        screenshot(page, "offline")
+    finally:
+        page.context.set_offline(False)
+
+
+@pytest.mark.parametrize("screen", SHOPPER_SCREENS)
+def test_the_first_load_of_a_shopper_screen_stays_under_200_kb(
+    screen: str, first_load: FirstLoad, live_web: LiveWeb
+) -> None:
+    transferred = first_load(screen, screen.removeprefix("#/"), tokens=api_tokens(live_web))
+
+    assert 0 < transferred < SHOPPER_BUDGET_BYTES
+
+
+def test_the_first_load_of_the_sign_in_screen_stays_under_200_kb(first_load: FirstLoad) -> None:
+    assert 0 < first_load("#/signin", "signin") < SHOPPER_BUDGET_BYTES
+
+
+def test_the_whole_shell_the_service_worker_keeps_is_under_200_kb_on_the_wire(
+    live_web: LiveWeb, first_loads: FirstLoads
+) -> None:
+    """What the service worker fetches once to open every screen offline: all of it, gzipped as served."""
+    with httpx.Client(base_url=live_web.base_url, headers={"Accept-Encoding": "gzip"}) as http:
+        worker = http.get("/sw.js").text
+        listed = re.search(r"const SHELL = \['/', '/manifest.webmanifest', \.\.\.(\[.*?\])\];", worker)
+        assert listed, "sw.js lists the shell's files"
+        urls = ["/", "/manifest.webmanifest", *json.loads(listed.group(1))]
+        requests = []
+        for url in urls:
+            response = http.get(url)
+            response.raise_for_status()
+            requests.append({"url": url, "bytes": response.num_bytes_downloaded})
+    total = sum(item["bytes"] for item in requests)
+    first_loads.record("whole shell (service worker)", total, requests)
+
+    assert "/static/screens/scan.js" in urls and "/static/app.css" in urls
+    assert total < SHOPPER_BUDGET_BYTES
