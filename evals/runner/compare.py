@@ -6,8 +6,10 @@ own unit). A metric without a value on either side (not judged: no model tier to
 
 The interval of a delta:
 - paired, where both runs recorded the metric as the mean of an items.jsonl column (`MetricValue.per_item`)
-  and share at least two item keys: a bootstrap of the mean per-item difference over the shared keys (the
-  same queries answered twice, so their shared difficulty cancels);
+  over the same items (the same keys, at least two): a bootstrap of the mean per-item difference (the same
+  queries answered twice, so their shared difficulty cancels). Runs over different items (another --limit,
+  an item scored in one run only) are not paired: the mean difference over the shared items would not be
+  the delta;
 - independent otherwise: the two runs' bootstrap intervals taken as independent normal ones (half-widths
   combined in quadrature), which is what two unrelated samples are.
 """
@@ -142,14 +144,16 @@ def paired_interval(
     current: ItemColumn,
     seed: int = 0,
 ) -> tuple[float, float, int] | None:
-    """(low, high, shared items) of the bootstrap interval of the mean per-item difference (current minus
-    baseline) over the item keys both runs share; None when the metrics are not the same column or fewer
-    than two keys are shared."""
+    """(low, high, items) of the bootstrap interval of the mean per-item difference (current minus
+    baseline); None unless both metrics are the same column over the same items (at least two), where that
+    mean difference is the delta itself."""
     if (baseline.column, baseline.key) != (current.column, current.key):
         return None
     before = item_values(baseline_rows, baseline)
     after = item_values(current_rows, current)
-    shared = sorted(before.keys() & after.keys())
+    if before.keys() != after.keys():
+        return None
+    shared = sorted(before)
     diffs = np.array([after[key] - before[key] for key in shared], dtype=float)
     interval = bootstrap_interval(len(diffs), lambda idx: float(diffs[idx].mean()), seed=seed)
     return None if interval is None else (interval[0], interval[1], len(shared))

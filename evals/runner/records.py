@@ -56,6 +56,8 @@ class RunRecord(BaseModel):
     seed: int
     overrides: dict[str, str] = Field(default_factory=dict)
     """--set KEY=VALUE as given."""
+    judge_timeout_s: float | None = None
+    """--judge-timeout as given (None: the settings' model_timeout_s)."""
     settings: dict[str, Any] = Field(default_factory=dict)
     """pakka's settings as the suites saw them (secrets masked)."""
     suites: list[SuiteRecord]

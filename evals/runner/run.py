@@ -206,6 +206,7 @@ def run(options: RunOptions) -> tuple[RunRecord, Path]:
         smoke=options.smoke,
         seed=options.seed,
         overrides=options.overrides,
+        judge_timeout_s=options.judge_timeout_s,
         settings=masked(settings.model_dump(mode="json")),
         suites=suites,
         seconds=time.perf_counter() - started,

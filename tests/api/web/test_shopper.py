@@ -93,6 +93,25 @@ def test_signing_in_with_the_logged_code_opens_the_scan(
     assert not nav.get_by_role("link", name="Price a listing").count()
 
 
+def test_signing_in_works_from_the_keyboard_alone_with_a_visible_focus(page: Any, live_web: LiveWeb) -> None:
+    phone = new_phone()
+    page.goto("/#/signin")
+    page.get_by_role("heading", name="Sign in").wait_for()
+    for _ in range(6):  # skip link, brand, language, then the phone field
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "phone":
+            break
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    page.keyboard.type(phone)
+    page.keyboard.press("Enter")
+    page.locator("#code").wait_for(state="visible")
+    page.keyboard.type(live_web.codes.take(phone))  # the code field has the focus
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"#/scan"))
+    assert outline != "none"
+
+
 def test_a_wrong_code_says_how_many_tries_are_left(page: Any, live_web: LiveWeb) -> None:
     phone = new_phone()
     page.goto("/#/signin")
@@ -214,6 +233,25 @@ def test_chat_to_an_order_with_the_approve_card_and_find_it_in_the_orders(
     order.get_by_role("button", name="Cancel order").click()
     order.get_by_role("button", name="Yes, cancel it").click()
     page.locator(".order").first.filter(has_text="Cancelled").wait_for()
+
+
+def test_a_photo_attached_in_the_chat_is_measured_by_the_assistant(
+    page: Any, signed_in: SignedIn, live_web: LiveWeb
+) -> None:
+    tokens = signed_in(page)
+    with httpx.Client(base_url=live_web.base_url, headers=bearer(tokens)) as http:
+        http.post("/v1/consent", json={"granted": True}).raise_for_status()
+    page.goto("/#/chat")
+    page.locator("summary", has_text="Attach a photo").click()
+    page.get_by_label("Photo (JPEG or PNG)").set_input_files(str(FOOT_PHOTO))
+    page.get_by_label("The photo shows").select_option("foot")
+    page.get_by_label("Your message").fill("what is my shoe size?")
+    page.get_by_role("button", name="Send").click()
+
+    page.locator(".tool[data-tool=scan_photo]").filter(has_text="Done").wait_for(timeout=60_000)
+    reply = page.locator(".bubble.assistant").last
+    reply.wait_for()
+    assert re.search(r"26\d", reply.inner_text()), reply.inner_text()  # the 262 mm foot, in the reply
 
 
 def test_the_profile_shows_what_is_kept_and_erasing_deletes_it(

@@ -78,7 +78,10 @@ def partial_run(ctx: RunContext) -> SuiteOutcome:
     """Measures `extra/...` only when its optional dataset is here."""
     from evals.runner.stats import point_metric
 
-    metrics = [point_metric("answers/count", float(len(ctx.path("answers").read_text().split())))]
+    metrics = [
+        point_metric("answers/count", float(len(ctx.path("answers").read_text().split()))),
+        point_metric("answers/judge_timeout_s", ctx.judge_timeout_s),
+    ]
     if ctx.has("extra"):
         metrics.append(point_metric("extra/count", 1.0))
     return SuiteOutcome(metrics=metrics)
@@ -211,12 +214,24 @@ def test_a_missing_optional_dataset_skips_its_part_and_says_so(tmp_path: Path) -
     assert code == 0, output
     (suite,) = json.loads((tmp_path / "p" / "results.json").read_text())["suites"]
     assert suite["status"] == "passed"
-    assert [m["name"] for m in suite["metrics"]] == ["answers/count"]
+    assert [m["name"] for m in suite["metrics"]] == ["answers/count", "answers/judge_timeout_s"]
     assert list(suite["skipped_parts"]) == ["extra"]
     assert suite["notes"] == [suite["skipped_parts"]["extra"]]  # not also "declared ... not measured"
     assert suite["skipped_parts"]["extra"].startswith("the extra part skipped: dataset extra:")
     assert list(suite["datasets"]) == ["answers"]
     assert "partial" in (tmp_path / "p" / "report.html").read_text()
+
+
+def test_the_judge_timeout_option_reaches_the_suites(tmp_path: Path) -> None:
+    code, output = run_eval(
+        "run", "partial", "--judge-timeout", "600", "--out", str(tmp_path), "--run-id", "j", "--json"
+    )
+
+    assert code == 0, output
+    results = json.loads((tmp_path / "j" / "results.json").read_text())
+    (suite,) = results["suites"]
+    assert results["judge_timeout_s"] == 600.0
+    assert {m["name"]: m["value"] for m in suite["metrics"]}["answers/judge_timeout_s"] == 600.0
 
 
 def test_list_marks_optional_datasets() -> None:

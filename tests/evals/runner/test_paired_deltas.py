@@ -86,17 +86,27 @@ def test_runs_over_different_items_fall_back_to_the_independent_interval() -> No
     assert delta.interval_kind == "independent"
 
 
-def test_the_paired_interval_is_over_the_shared_items_and_their_differences() -> None:
+def test_the_paired_interval_is_of_the_per_item_differences() -> None:
     column = ItemColumn(column="score", key="id")
     before = [{"id": "a", "score": 0.5}, {"id": "b", "score": 0.7}, {"id": "c", "score": 0.9}]
-    after = [{"id": "b", "score": 0.6}, {"id": "c", "score": 0.8}, {"id": "d", "score": 1.0}]
+    after = [{"id": "c", "score": 0.8}, {"id": "a", "score": 0.4}, {"id": "b", "score": 0.6}]
 
     found = paired_interval(before, after, column, column)
 
     assert found is not None
     low, high, shared = found
-    assert shared == 2
+    assert shared == 3
     assert np.isclose(low, -0.1) and np.isclose(high, -0.1)  # every difference is -0.1
+
+
+def test_runs_that_scored_different_items_are_not_paired() -> None:
+    """An item scored in one run only moves the delta but has no difference: pairing the rest would give
+    an interval around another number than the delta."""
+    column = ItemColumn(column="score", key="id")
+    before = [{"id": "a", "score": 0.5}, {"id": "b", "score": 0.7}, {"id": "c", "score": 0.1}]
+    after = [{"id": "a", "score": 0.5}, {"id": "b", "score": 0.7}, {"id": "c", "score": None}]
+
+    assert paired_interval(before, after, column, column) is None
 
 
 def test_metrics_over_different_columns_are_not_paired() -> None:

@@ -2,9 +2,10 @@
 profile or skips for a missing dataset, none fails, the report's plots decode, and a run on a broken model
 tier is flagged by the gate against it.
 
-Wall time: the smoke run is about 45 s of CPU (3.5 minutes of wall time measured on the shared 2-core
-development machine at a load average of 12); suites whose shared data is absent skip with the reason, so
-this also runs in a fresh clone."""
+Wall time: the smoke run is about 45 s of CPU; this file took 1 min 49 s of wall time (the smoke run itself
+89 s) on the shared 2-core development machine at a load average of 6.5-7 (3.5 minutes at a load average of
+12). Suites whose shared data is absent skip with the reason, or run their own parts and note the skipped
+ones (optional datasets), so this also runs in a fresh clone."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def test_every_suite_runs_its_smoke_profile_or_skips_for_missing_data(runs: Path
             assert suite["reason"].startswith("dataset missing"), (name, suite["reason"])
         else:
             assert any(m["value"] is not None for m in suite["metrics"]), name
-    assert found["chat"]["status"] == "passed"  # its tasks are the project's own
+    for own in ("chat", "retrieval", "explanations", "intent", "sitegen"):  # the project's own data suffices
+        assert found[own]["status"] == "passed", (own, found[own]["reason"])
 
 
 def test_the_smoke_report_shows_every_suite_with_plots_that_decode(runs: Path) -> None:
