@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from core.errors import (
+    Busy,
     Forbidden,
     IdempotencyKeyReused,
     InsufficientStock,
@@ -51,6 +52,7 @@ STATUS_BY_ERROR: dict[type[PakkaError], int] = {
     StoreUnavailable: 503,
     ThreadBusy: 409,
     ServiceNotRunning: 503,
+    Busy: 503,
     ConsentRequired: 403,
     ScanRejected: 422,
     InvalidEvent: 422,
@@ -118,7 +120,7 @@ async def handle_pakka_error(request: Request, exc: PakkaError) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Busy):
         headers["Retry-After"] = str(exc.retry_after_s)
     return error_response(status_code, exc.code, exc.message, exc.details, headers=headers or None)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 MAX_AMOUNT_INR = Decimal("999999999999.99")
 PAISA = Decimal("0.01")
@@ -23,10 +23,18 @@ AMOUNT_SCHEMA: dict[str, Any] = {
 }
 
 
-def _number_in_json(value: Any, info: ValidationInfo) -> Any:
-    """A JSON body gives an amount as a number: a string or a boolean there is a 422 (the schema says
-    number). A query string can only give text, which is parsed as a decimal."""
-    if isinstance(value, bool) or (info.mode == "json" and isinstance(value, str)):
+def _a_number(value: Any) -> Any:
+    """A JSON body gives an amount as a number: a string or a boolean there is a 422 (the schema says number).
+    Whatever the validation mode: FastAPI validates a parsed body in Python mode, so `info.mode` cannot tell a
+    body from anything else."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a number")
+    return value
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """A query string can only give text, which is parsed as a decimal; a boolean is never an amount."""
+    if isinstance(value, bool):
         raise ValueError("must be a number")
     return value
 
@@ -37,16 +45,20 @@ def _to_paisa(value: Decimal) -> Decimal:
 
 _Amount = Annotated[
     Decimal,
-    BeforeValidator(_number_in_json),
     Field(ge=0, allow_inf_nan=False),
     AfterValidator(_to_paisa),
     Field(le=MAX_AMOUNT_INR),
 ]
 
-AmountInput = Annotated[_Amount | None, WithJsonSchema({"anyOf": [AMOUNT_SCHEMA, {"type": "null"}]})]
+AmountInput = Annotated[
+    Annotated[_Amount, BeforeValidator(_a_number)] | None,
+    WithJsonSchema({"anyOf": [AMOUNT_SCHEMA, {"type": "null"}]}),
+]
 """An optional amount in a JSON body (`null` or left out: none)."""
 
-AmountQuery = Annotated[_Amount | None, WithJsonSchema(AMOUNT_SCHEMA)]
+AmountQuery = Annotated[
+    Annotated[_Amount, BeforeValidator(_not_a_boolean)] | None, WithJsonSchema(AMOUNT_SCHEMA)
+]
 """An optional amount in a query string (left out: none; there is no `null` in a query string)."""
 
 # A category names at least one level: some character that is neither "/" nor white space (as Python's

@@ -91,6 +91,23 @@ class ThreadBusy(PakkaError):
     code = "THREAD_CONFLICT"
 
 
+class Busy(PakkaError):
+    """Every slot for this kind of work is taken right now and the request was answered instead of queued
+    (503, with Retry-After): nothing was done; try again shortly."""
+
+    code = "BUSY"
+
+    def __init__(
+        self, message: str, details: dict[str, Any] | None = None, *, retry_after_s: float | None = None
+    ) -> None:
+        """`retry_after_s`: when to try again (whole seconds, at least 1; put in `details` when given)."""
+        seconds = 1 if retry_after_s is None else max(1, math.ceil(retry_after_s))
+        if retry_after_s is not None:
+            details = {**(details or {}), "retry_after_s": seconds}
+        super().__init__(message, details)
+        self.retry_after_s = seconds
+
+
 class ServiceNotRunning(PakkaError):
     """A long-lived service (checkpointer, event worker) was asked of a bundle opened without it (503)."""
 

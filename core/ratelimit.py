@@ -3,8 +3,8 @@ PAKKA_REDIS_URL is set.
 
 A bucket holds at most `burst` tokens and refills at `rate_per_s`; a request takes one token, or is refused
 with the seconds until one is back. `RateLimits` names the buckets the API uses (per principal, per client
-address, scans per shopper, login codes per phone) with their settings; keys are hashed before they reach
-Redis, so no user id or phone number is stored there."""
+address, scans and capture checks per shopper, login codes per phone) with their settings; keys are hashed
+before they reach Redis, so no user id or phone number is stored there."""
 
 from __future__ import annotations
 
@@ -142,6 +142,7 @@ class RateLimits:
             settings.rate_limit_anonymous_per_minute, 60, settings.rate_limit_anonymous_burst
         )
         self.scans = Limit.per(settings.scan_limit_per_hour, 3600)
+        self.scan_checks = Limit.per(settings.scan_check_limit_per_minute, 60)
         self.otp = Limit.per(settings.otp_limit_per_window, settings.otp_limit_window_minutes * 60)
 
     def _take(self, kind: str, key: str, limit: Limit, message: str) -> None:
@@ -159,6 +160,11 @@ class RateLimits:
 
     def for_scan(self, tenant_id: str, user_id: str) -> None:
         self._take("scan", f"{tenant_id}/{user_id}", self.scans, "scan limit reached; try again later")
+
+    def for_scan_check(self, tenant_id: str, user_id: str) -> None:
+        self._take(
+            "scan_check", f"{tenant_id}/{user_id}", self.scan_checks, "too many capture checks; slow down"
+        )
 
     def for_otp(self, phone_key: str) -> None:
         self._take(

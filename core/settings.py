@@ -106,6 +106,12 @@ class Settings(BaseSettings):
     scan_concurrency: int = Field(
         default=2, ge=1, le=64, description="Photos decoded and measured at once; the rest wait (memory)."
     )
+    scan_check_limit_per_minute: float = Field(
+        default=30, gt=0, description="Live capture checks per shopper (the capture guide sends 24 a minute)."
+    )
+    scan_check_concurrency: int = Field(
+        default=1, ge=1, le=64, description="Capture checks run at once, beside the scans; more are 503 BUSY."
+    )
     otp_limit_per_window: int = Field(default=3, ge=1, description="Login codes sent per phone ...")
     otp_limit_window_minutes: float = Field(default=10, gt=0, description="... per this many minutes.")
     redis_url: str | None = Field(

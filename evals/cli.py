@@ -216,21 +216,41 @@ def compare_runs(
     baseline: Annotated[Path, typer.Argument(help="The baseline run's folder (or its results.json).")],
     current: Annotated[Path, typer.Argument(help="The run to judge.")],
     as_json: Annotated[bool, typer.Option("--json", help="The deltas as JSON.")] = False,
+    allow_mismatch: Annotated[
+        bool,
+        typer.Option(
+            "--allow-mismatch",
+            help="Gate runs made with another --smoke or --limit, or on other datasets, instead of refusing.",
+        ),
+    ] = False,
 ) -> None:
-    """Deltas of every metric against a baseline run; exits 1 when one is worse than its tolerance."""
+    """Deltas of every metric against a baseline run; exits 1 when one is worse than its tolerance, 2 when
+    the runs are not comparable (another --smoke or --limit, other dataset contents; a different tier is
+    only reported)."""
     from dataclasses import asdict
 
-    from evals.runner.compare import compare, failed
+    from evals.runner.compare import compare, failed, mismatches
     from evals.runner.records import read_items, read_record
     from evals.runner.report import interval, number
 
     try:
-        deltas = compare(
-            read_record(baseline), read_record(current), read_items(baseline), read_items(current)
-        )
+        before, after = read_record(baseline), read_record(current)
     except FileNotFoundError as error:
         error_console.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(code=2) from error
+    differences = mismatches(before, after)
+    if differences:
+        error_console.print("[yellow]the runs differ:[/yellow]")
+        for difference in differences:
+            error_console.print(f"  {escape(str(difference))}")
+    refusing = [d.what for d in differences if d.refused]
+    if refusing and not allow_mismatch:
+        error_console.print(
+            f"[red]not comparable: the runs differ in {escape(', '.join(refusing))}; rerun one like the "
+            "other, or pass --allow-mismatch to gate them anyway[/red]"
+        )
+        raise typer.Exit(code=2)
+    deltas = compare(before, after, read_items(baseline), read_items(current))
     if as_json:
         console.print_json(json.dumps([asdict(delta) for delta in deltas]))
     else:

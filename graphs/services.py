@@ -93,6 +93,9 @@ class Services:
     """The threads of the graphs that keep them (over `checkpointer` and `memory`); set by `running`."""
     scan_slots: anyio.CapacityLimiter | None = None
     """At most PAKKA_SCAN_CONCURRENCY photos decoded and measured at once (set by `running`; None: none)."""
+    check_slots: anyio.CapacityLimiter | None = None
+    """At most PAKKA_SCAN_CHECK_CONCURRENCY capture checks at once, apart from `scan_slots` so that checks
+    never hold up a scan (set by `running`; None: none)."""
     knowledge_loaded: threading.Event = field(default_factory=threading.Event)
     """Set once knowledge loading has ended, however it ended (by `running`)."""
 
@@ -157,6 +160,7 @@ class Services:
             services = cls.open(settings, payments=payments, model=model)
             resources.callback(services.close)
             services.scan_slots = anyio.CapacityLimiter(settings.scan_concurrency)
+            services.check_slots = anyio.CapacityLimiter(settings.scan_check_concurrency)
             if before_start is not None:
                 before_start(services)
             await asyncio.to_thread(warm_caches)

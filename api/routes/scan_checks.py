@@ -3,14 +3,22 @@
 The web app's capture guide sends a small frame every few seconds while the camera runs and shows the answer
 ("move back: a corner of the sheet is cut off"). The frame goes through exactly the checks a scan makes
 (tools/vision: the sheet, its corners, the foot, blur, light; a face; a whole body) and is dropped with the
-request, like a scan's photo; nothing is stored and the hourly scan budget is not spent (the caller's request
-rate limit still applies). Biometric consent is needed, as for a scan."""
+request, like a scan's photo; nothing is stored and the hourly scan budget is not spent. Biometric consent is
+needed, as for a scan.
+
+A check costs a scan's analysis, so it has budgets of its own: PAKKA_SCAN_CHECK_LIMIT_PER_MINUTE per shopper
+(429 RATE_LIMITED past it; the guide's one frame every 2.5 s stays under the default), and its own
+PAKKA_SCAN_CHECK_CONCURRENCY slots, apart from the scans' (PAKKA_SCAN_CONCURRENCY): a check never waits for
+a slot and never takes one a scan could use. When every check slot is taken it is answered 503 BUSY with
+Retry-After at once (the guide simply checks the next frame)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
+import anyio
+import anyio.to_thread
 import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -21,11 +29,13 @@ from api.routes.scan import (
     FOOT_MAX_SIDE_PX,
     OPTIONAL_ID,
     SCAN_LONG_SIDE_PX,
+    PhotoForm,
+    decode_photo,
     field,
-    measure,
     photo_form,
     read_photo_form,
 )
+from core.errors import Busy
 from core.privacy import require_consent
 from graphs.services import Services
 from tools.vision.body import measure_body
@@ -39,6 +49,8 @@ router = APIRouter(prefix="/v1/scan", tags=["scan"])
 
 NOMINAL_HEIGHT_CM = 170.0
 """The body check only asks whether a whole body is in frame; the height only scales the centimetres."""
+BUSY_RETRY_AFTER_S = 2
+"""A check takes about a second: a busy answer asks for the next frame a little later."""
 
 
 class FrameCheck(BaseModel):
@@ -64,11 +76,49 @@ def checker(services: Services, kind: str) -> tuple[Callable[[np.ndarray], objec
     ), SCAN_LONG_SIDE_PX
 
 
+async def run_check(
+    services: Services, form: PhotoForm, run_checks: Callable[[np.ndarray], Any], long_side_px: int
+) -> None:
+    """Decode and check the frame off the event loop in a check slot (`services.check_slots`), never in a
+    scan's; 503 BUSY at once when every check slot is taken (a check is not worth waiting for)."""
+    slots = services.check_slots
+    if slots is not None:
+        try:
+            slots.acquire_nowait()
+        except anyio.WouldBlock:
+            raise Busy(
+                "every capture check slot is taken; check a later frame",
+                {"limit": "scan_check_slots"},
+                retry_after_s=BUSY_RETRY_AFTER_S,
+            ) from None
+    try:
+        await anyio.to_thread.run_sync(lambda: run_checks(decode_photo(form.image, long_side_px)))
+    finally:
+        if slots is not None:
+            slots.release()
+
+
 @router.post(
     "/{kind}/check",
     dependencies=[SHOPPER],
     openapi_extra=photo_form("A camera frame to check before taking the photo."),
-    responses={403: {"description": "No biometric consent."}},
+    responses={
+        403: {"description": "No biometric consent."},
+        429: {
+            "description": "RATE_LIMITED (`details.limit` = `scan_check`): more checks than "
+            "PAKKA_SCAN_CHECK_LIMIT_PER_MINUTE for this shopper."
+        },
+        503: {
+            "description": "BUSY: every capture check slot is taken (the scans have their own); nothing was "
+            "checked, try a later frame after Retry-After.",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before the next check.",
+                    "schema": {"type": "integer"},
+                }
+            },
+        },
+    },
 )
 async def check_frame(
     kind: Literal["foot", "face", "body"],
@@ -78,13 +128,15 @@ async def check_frame(
     caller: CallerDep,
 ) -> FrameCheck:
     """multipart: `image` (a camera frame), `user_id`. 200 either way: `ok`, or the reason a scan of this
-    frame would be refused and what to change."""
+    frame would be refused and what to change; 429 past the shopper's check rate, 503 BUSY when every check
+    slot is taken."""
     form = await read_photo_form(request)
     user_id = caller.acting_as(field(form.fields, "user_id", OPTIONAL_ID))
     require_consent(services.store, tenant_id, user_id)
+    services.limits.for_scan_check(tenant_id, user_id)
     run_checks, long_side_px = checker(services, kind)
     try:
-        await measure(services, form, run_checks, long_side_px)
+        await run_check(services, form, run_checks, long_side_px)
     except ScanRejected as rejected:
         return FrameCheck(
             ok=False, reason=rejected.reason, message=rejected.message, suggestions=rejected.suggestions

@@ -161,9 +161,8 @@ class ConformalRanges:
 
     def scale(self, category: str, share: float) -> float:
         """The listing's residual scale: the geometric mean of the two cross-fitted scale models' when there
-        are any (the scales its conformal scores were divided by, so that a small category's scale is shrunk
-        toward its parent's exactly as much at pricing time as when its quantiles were learned), else this
-        model's own."""
+        are any (each case's conformal score was divided by one of them, the one that never saw it; their
+        geometric mean is what is known at pricing time, where no half is held out), else this model's own."""
         if self.halves:
             return float(
                 math.sqrt(self.halves[0].scale(category, share) * self.halves[1].scale(category, share))
@@ -398,12 +397,13 @@ def _scale_model(
 
 
 def fit_ranges(residuals: numpy.ndarray, shares: numpy.ndarray, categories: Sequence[str]) -> ConformalRanges:
-    """The scale model (see ConformalRanges) fitted on all cases, and the conformal quantiles of scaled
-    residuals per top-level category with MIN_GROUP_CASES cases and over all cases (the fallback for
-    smaller categories). Each case's residual is
-    scaled by a scale model fitted on the other half of the cases (cross-fitting; the halves are a fixed
-    shuffle, so no order in the cases lines up with them), so the scale never learned from the residual it
-    scales and the quantiles are not optimistic."""
+    """The scale models of the two halves of the cases (see ConformalRanges) and the conformal quantiles of
+    scaled residuals per top-level category with MIN_GROUP_CASES cases and over all cases (the fallback for
+    smaller categories). Each case's residual is scaled by the scale model fitted on the other half of the
+    cases (cross-fitting; the halves are a fixed shuffle, so no order in the cases lines up with them), so
+    the scale never learned from the residual it scales and the quantiles are not optimistic. No scale model
+    is fitted on all cases: `ConformalRanges.scale` prices with the halves' (their geometric mean), so the
+    returned ranges carry no scale model of their own (empty `bin_scales`)."""
     halves = numpy.random.default_rng(0).permutation(len(residuals)) % 2  # fixed: the same history, the same
     scores = numpy.empty(len(residuals), dtype=numpy.float64)
     models: list[ConformalRanges] = []
@@ -417,7 +417,9 @@ def fit_ranges(residuals: numpy.ndarray, shares: numpy.ndarray, categories: Sequ
         scores[rows] = residuals[rows] / numpy.array(
             [model.scale(categories[row], float(shares[row])) for row in rows]
         )
-    ranges = replace(_scale_model(residuals, shares, categories), halves=tuple(models))
+    ranges = ConformalRanges(
+        bin_scales=(), category_log_scale={}, quantiles={}, cases={}, halves=tuple(models)
+    )
     groups = numpy.array([top_level(category) for category in categories])
     ranges.quantiles[""] = _quantiles(scores)
     ranges.cases[""] = len(scores)

@@ -23,15 +23,18 @@ of an item is not, and lets everything else through.
   still read as skin: it is then ignored, and the cost of that is only that its photo does not move the
   price. Very dark skin falls outside the colour box (measured in evals/pricing/photo_checks.py).
 
-A face is plausible for what is worn on or sold for the face (eyewear, make-up, earrings...), and a hand or
-foot for what is worn on them (rings, bangles, anklets, nail art, mehndi); nothing is plausible for a blank
-or a screenshot. evals/pricing/photo_checks.py measures this on photos the project renders (and real foot
-photos from ../shared/data when present).
+A face is plausible for what is worn on or sold for the face (eyewear, make-up, earrings...), a hand or
+foot for what is worn on them (rings, bangles, anklets, nail art, mehndi), and a face, a hand, a foot or bare
+skin for what is worn on the body (clothes and shoes, WORN_ON_BODY: a dress photographed on its wearer shows
+bare arms or legs running off the frame); nothing is plausible for a blank or a screenshot.
+evals/pricing/photo_checks.py measures this on photos the project renders (and real foot photos from
+../shared/data when present).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,6 +92,15 @@ HAND_OR_FOOT_WORN = (
     "watch",
     "tattoo",
 )
+WORN_ON_BODY = re.compile(
+    r"\b(?:cloth|clothing|clothes|apparel|\w*wear|ethnic|dress|gown|shirt|sweatshirt|top|blouse|tee|kurta|kurti"
+    r"|saree|sari|lehenga|salwar|sherwani|dhoti|dupatta|shawl|stole|scarf|scarves|jean|trouser|pant|legging"
+    r"|jegging|shorts|tights|skirt|jacket|coat|blazer|suit|sweater|cardigan|hoodie|jumper|vest|waistcoat"
+    r"|uniform|lingerie|nightie|shoe|sneaker|sandal|boot|heel|slipper|chappal|flip-flop|loafer|jutti|mojari"
+    r"|sock)(?:s|es)?\b"
+)
+"""Whole words (or their plurals) of what is worn on the body: clothes and shoes, whose photos show the
+wearer, face, hands, arms and legs included. `suitcases`, `laptops` and `sockets` are not among them."""
 WORKING_SIDE_PX = 512
 
 
@@ -213,6 +225,11 @@ def _wants(category: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
 
 
+def _worn_on_body(category: str) -> bool:
+    """Clothes and shoes: a photo of one being worn shows the person wearing it."""
+    return WORN_ON_BODY.search(category.replace("/", " ").replace("_", " ").lower()) is not None
+
+
 def photo_subject(
     image: numpy.ndarray,
     category: str,
@@ -230,16 +247,19 @@ def photo_subject(
         )
     if texture(grey) < BLANK_MAX_TEXTURE and edge_share(grey) < BLANK_MAX_EDGES:
         return PhotoSubject("blank", False, "it shows nothing but a plain surface (a wall or a blank)")
+    worn = _worn_on_body(category)
     if faces is not None and faces(small) >= FACE_MIN_SHARE:
+        if worn:
+            return PhotoSubject("item", True, "a person, as photos of what is worn on the body show")
         if _wants(category, FACE_WORN):
             return PhotoSubject("item", True, "a face, as photos of what is worn on the face show")
         return PhotoSubject("face", False, f"it shows a face, not {_item(category)}")
     if hands is not None and hands(small) >= BODY_PART_MIN_SHARE:
-        if _wants(category, HAND_OR_FOOT_WORN):
+        if worn or _wants(category, HAND_OR_FOOT_WORN):
             return PhotoSubject("item", True, "a hand or foot, as photos of what is worn on them show")
         return PhotoSubject("body_part", False, f"it shows a hand or a foot, not {_item(category)}")
     if skin_region(small).body_part:
-        if _wants(category, FACE_WORN + HAND_OR_FOOT_WORN):
+        if worn or _wants(category, FACE_WORN + HAND_OR_FOOT_WORN):
             return PhotoSubject("item", True, "bare skin, as photos of what is worn on the body show")
         return PhotoSubject(
             "body_part", False, f"it is mostly bare skin (a foot, a hand or a face), not {_item(category)}"

@@ -249,7 +249,15 @@ def _threadpools() -> ThreadpoolController:
 
 
 def _one_thread() -> AbstractContextManager[object]:
-    """OpenMP limited to BOOSTING_THREADS while the boosted model fits or predicts."""
+    """OpenMP limited to BOOSTING_THREADS while the boosted model fits or predicts, in the calling thread.
+
+    Safe while background fits and request-time predictions interleave in other threads, with no lock: the
+    OpenMP thread count is a per-thread setting (the `nthreads-var` ICV; omp_set_num_threads changes only the
+    calling thread's), so each block sets and restores its own thread's count and never another's. Neither
+    a process-wide lock (it would queue predictions behind a background fit for nothing) nor one limit set
+    at start-up (it would hold only in the thread that set it) would be right. On exit threadpoolctl also
+    writes back the BLAS pools' counts (process-wide) as read on entry; nothing in pakka changes those.
+    tests/domain/pricing/test_price_model.py checks the interleaving."""
     return _threadpools().limit(limits=BOOSTING_THREADS, user_api="openmp")
 
 

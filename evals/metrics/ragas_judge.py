@@ -18,9 +18,7 @@ Both metrics are the `ragas.metrics` ones (`Faithfulness`, `ResponseRelevancy`):
 
 from __future__ import annotations
 
-import asyncio
 import math
-import os
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +30,7 @@ from langchain_core.outputs import LLMResult
 
 from agents.router.status import configured_status
 from core.settings import Settings
-from evals.metrics.retrieval_ragas import ragas_unavailable
+from evals.metrics.ragas_env import import_ragas, ragas_unavailable, run_sync
 from evals.runner.stats import mean_metric
 from evals.runner.suite import MetricValue
 from knowledge.embeddings import Embedder, build_embedder
@@ -112,18 +110,7 @@ def judge(
 
         model = build_router(judge_settings(settings, tiers, timeout_s))
     timeout = timeout_s if timeout_s is not None else settings.model_timeout_s
-    return _run(_judge(model, build_embedder(settings), samples, tiers, timeout))
-
-
-def _run(coroutine: Any) -> Any:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+    return run_sync(_judge(model, build_embedder(settings), samples, tiers, timeout))
 
 
 class TierRecorder(BaseCallbackHandler):
@@ -157,7 +144,7 @@ class PakkaEmbeddings(Embeddings):
 async def _judge(
     router: Any, embedder: Embedder | None, samples: list[JudgeSample], tiers: list[str], timeout_s: float
 ) -> Judged:
-    os.environ["RAGAS_DO_NOT_TRACK"] = "true"
+    import_ragas()
     from ragas.dataset_schema import SingleTurnSample
 
     with warnings.catch_warnings():

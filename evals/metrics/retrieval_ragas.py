@@ -7,18 +7,18 @@
 - `NonLLMStringSimilarity`, `RougeScore` (ROUGE-L F1) and `BleuScore` from `ragas.metrics.collections`: the
   top result against the closest reference (its title for the string similarity, its text for ROUGE, BLEU).
 
-ragas is imported only when scores are computed, with `RAGAS_DO_NOT_TRACK=true` set first; where it is not
-installed (a dev extra) `ragas_unavailable()` says why and the suites report the metrics as not computed.
+ragas is imported only when scores are computed, through `evals.metrics.ragas_env.import_ragas` (analytics
+off); where it is not installed (a dev extra) `ragas_unavailable()` says why and the suites report the
+metrics as not computed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
-import os
 import warnings
 from dataclasses import dataclass
-from typing import Any
+
+from evals.metrics.ragas_env import import_ragas, run_sync
 
 CONTEXT_CHARS = 1000
 """Texts are cut to this many characters before string comparison (ESCI descriptions run to thousands)."""
@@ -52,35 +52,13 @@ class RetrievalSample:
     """What answers the query (the Exact products, the KB sources)."""
 
 
-def ragas_unavailable() -> str | None:
-    """Why ragas cannot be used here, or None when it can."""
-    os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
-    try:
-        import ragas  # noqa: F401
-    except ImportError as error:  # pragma: no cover - ragas is installed wherever the tests run
-        return f"ragas is not installed ({error}); install the dev extra"
-    return None
-
-
 def score_samples(samples: list[RetrievalSample]) -> list[dict[str, float]]:
     """The six ragas scores of each sample (nan where one is undefined, e.g. nothing retrieved)."""
-    return _run(_score_all(samples))
-
-
-def _run(coroutine: Any) -> Any:
-    """Run on a fresh event loop (in a worker thread when the caller is already inside one)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+    return run_sync(_score_all(samples))
 
 
 async def _score_all(samples: list[RetrievalSample]) -> list[dict[str, float]]:
-    os.environ["RAGAS_DO_NOT_TRACK"] = "true"
+    import_ragas()
     from ragas.dataset_schema import SingleTurnSample
     from ragas.metrics.collections import BleuScore, NonLLMStringSimilarity, RougeScore
 

@@ -1,8 +1,12 @@
 """The regression gate: a run against a baseline run, metric by metric, within each metric's tolerance.
 
 A metric is worse when it moved in its bad direction by more than its declared tolerance (absolute, in its
-own unit). A metric without a value on either side (not judged: no model tier to judge it, no items) is
-"unjudged": shown with its reason, never gated.
+own unit). A metric that was not judged on either side (its note says "not judged: ...": ragas with no model
+tier to judge it) is "unjudged": shown with its reason, never gated. Any other value the baseline had and this
+run lacks (a mean over no items, a statistic undefined on them) is "missing", which fails like "worse".
+
+Two runs compare only over the same profile (--smoke, --limit) and the same datasets; `mismatches` lists
+how they differ (a different tier is what a tier comparison is for: reported, never refused).
 
 The interval of a delta:
 - paired, where both runs recorded the metric as the mean of an items.jsonl column (`MetricValue.per_item`)
@@ -48,7 +52,7 @@ class Delta:
     paired_n: int | None = None
     """Item keys both runs share, for a paired interval."""
     note: str = ""
-    """Why an unjudged metric has no value."""
+    """Why a metric has no value on one side (an unjudged one, a missing one)."""
 
     @property
     def fails(self) -> bool:
@@ -67,13 +71,22 @@ def _half_width(metric: MetricRecord) -> float | None:
     return (metric.high - metric.low) / 2
 
 
+NOT_JUDGED = "not judged: "
+"""How the note of a metric that was not judged starts (evals/metrics/ragas_judge.py)."""
+
+
 def _unjudged_reason(baseline: MetricRecord | None, current: MetricRecord | None) -> str | None:
-    """Why a metric both runs list cannot be compared: one of them has no value (None when both have one)."""
+    """Why a metric cannot be compared: one of the runs did not judge it (None when both did)."""
     for side, metric in (("this run", current), ("baseline", baseline)):
-        if metric is not None and metric.value is None:
-            reason = metric.note.removeprefix("not judged: ") or "no value"
-            return f"{side}: not judged: {reason}"
+        if metric is not None and metric.value is None and metric.note.startswith(NOT_JUDGED):
+            return f"{side}: {metric.note}"
     return None
+
+
+def _no_value(side: str, metric: MetricRecord | None) -> str:
+    if metric is None or metric.value is not None:
+        return ""
+    return f"{side}: no value ({metric.note or 'no reason given'})"
 
 
 def delta_of(
@@ -89,15 +102,19 @@ def delta_of(
     before = baseline.value if baseline else None
     after = current.value if current else None
     name = (current or baseline).name  # type: ignore[union-attr]
-    if (baseline is not None and before is None) or (current is not None and after is None):
-        reason = _unjudged_reason(baseline, current) or ""
+    unjudged = _unjudged_reason(baseline, current)
+    if unjudged is not None:
         return Delta(
-            suite, name, before, after, None, None, None, tolerance, direction, "unjudged", note=reason
+            suite, name, before, after, None, None, None, tolerance, direction, "unjudged", note=unjudged
         )
     if before is None or after is None or baseline is None or current is None:
         gated = direction is not None and tolerance is not None
-        verdict: Verdict = "new" if baseline is None else "missing" if gated else "ungated"
-        return Delta(suite, name, before, after, None, None, None, tolerance, direction, verdict)
+        if before is None:  # nothing to lose: new, or no value in either run
+            verdict: Verdict = "new" if after is not None else "ungated"
+        else:
+            verdict = "missing" if gated else "ungated"
+        note = _no_value("this run", current) or _no_value("baseline", baseline)
+        return Delta(suite, name, before, after, None, None, None, tolerance, direction, verdict, note=note)
     change = after - before
     kind: IntervalKind = ""
     paired_n = None
@@ -198,6 +215,40 @@ def compare(
                 )
             deltas.append(delta_of(suite.name, old, new, paired))
     return deltas
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One way two runs differ in what they measured."""
+
+    what: str
+    baseline: str
+    current: str
+    refused: bool
+    """True where it makes the runs' numbers incomparable (another profile, other data): compare refuses to
+    gate them unless told to; False where it is what a comparison may be about (the tier)."""
+
+    def __str__(self) -> str:
+        return f"{self.what}: baseline {self.baseline}, this run {self.current}"
+
+
+def mismatches(baseline: RunRecord, current: RunRecord) -> list[Mismatch]:
+    """How the runs differ: profile (--smoke, --limit), tier, and the content hash of each dataset of every
+    suite that passed in both (a dataset one of them had and the other lacked is "absent" on that side)."""
+    found = [
+        Mismatch(what, str(getattr(baseline, what)), str(getattr(current, what)), refused)
+        for what, refused in (("smoke", True), ("limit", True), ("tier", False))
+        if getattr(baseline, what) != getattr(current, what)
+    ]
+    for suite in current.suites:
+        before = baseline.suite(suite.name)
+        if before is None or before.status != "passed" or suite.status != "passed":
+            continue
+        for name in sorted(before.datasets.keys() | suite.datasets.keys()):
+            old, new = before.datasets.get(name), suite.datasets.get(name)
+            if old != new:
+                found.append(Mismatch(f"dataset {suite.name}/{name}", old or "absent", new or "absent", True))
+    return found
 
 
 def failed(deltas: list[Delta]) -> bool:

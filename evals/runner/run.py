@@ -27,9 +27,20 @@ DEFAULT_TIER = "rules"
 """Runs are offline and comparable by default; `--tier configured` keeps PAKKA_MODEL_TIERS as configured."""
 CONFIGURED = "configured"
 VERSIONED = ("ragas", "agentevals", "langgraph", "numpy", "scikit-learn")
-
-# ragas sends usage analytics unless told not to; the runner never phones home.
-os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
+EMBEDDED: dict[str, Any] = {
+    "store": "sqlite",
+    "checkpointer": "sqlite",
+    "sqlite_path": None,
+    "checkpoint_sqlite_path": None,
+    "memory_sqlite_path": None,
+    "kb_sqlite_path": None,
+    "opensearch_url": None,
+    "sites_dir": None,
+    "sites_bucket": None,
+}
+"""Where a suite writes (users, orders, checkpoints, memory, the knowledge index, sites): embedded files in
+its own scratch data directory whatever the environment or .env names (a DynamoDB table, a PostgreSQL
+checkpointer, an S3 bucket); only `--set` may choose otherwise."""
 
 
 @dataclass
@@ -46,34 +57,27 @@ class RunOptions:
     judge_timeout_s: float | None = None
 
 
+def _git(*args: str, timeout_s: float) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=timeout_s
+    ).stdout.strip()
+
+
 def git_state() -> tuple[str | None, bool | None]:
     """(commit, whether the working tree has changes) of the repository, or (None, None) outside one."""
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        ).stdout.strip()
+        commit = _git("rev-parse", "HEAD", timeout_s=10)
+        dirty = _git("status", "--porcelain", "--untracked-files=no", timeout_s=30)
     except (OSError, subprocess.SubprocessError):
         return None, None
     return commit or None, bool(dirty)
 
 
 def suite_settings(options: RunOptions, data_dir: Path) -> Settings:
-    """pakka's settings for one suite: environment and .env, a scratch data directory, no demo seeding, the
-    tier, then --set overrides (validated as the settings validate them)."""
-    values: dict[str, Any] = {"data_dir": data_dir, "seed_demo_data": False, "auth": False}
+    """pakka's settings for one suite: environment and .env, a scratch data directory with embedded stores
+    (`EMBEDDED`), no demo seeding, the tier, then --set overrides (validated as the settings validate
+    them)."""
+    values: dict[str, Any] = {"data_dir": data_dir, "seed_demo_data": False, "auth": False, **EMBEDDED}
     if options.tier != CONFIGURED:
         values["model_tiers"] = options.tier
     base = Settings(**values)

@@ -42,7 +42,9 @@ A suite is a module under `evals/suites/` with a module-level `SUITE = Suite(...
 - `ctx.settings` is pakka's Settings with `--tier` and `--set KEY=VALUE` applied; suites build services from
   it rather than from the environment. `ctx.smoke` asks for a tiny profile (seconds); `ctx.limit` caps items.
 - A metric whose value is None (a model-judged metric with no judge, a mean over no items) is shown as
-  "not judged: <note>" and is never gated: put the reason in its note.
+  "not judged: <note>": put the reason in its note. Only one whose note starts "not judged: " (no judge
+  to judge it) is never gated; any other value the baseline had and a run lacks fails `compare` as
+  "missing".
 - Plots are data, not images: the report draws them (so `pakka eval report RUN` can redraw an old run).
 - Raise `SuiteSkipped(reason)` from `run` when something the suite needs at run time is absent (a browser,
   a model tier); any other exception marks the suite failed with its message.

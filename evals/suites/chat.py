@@ -12,6 +12,7 @@ from typing import Any
 
 from evals.chat.run import run_suite
 from evals.chat.suite import TRAJECTORY, Task, Transcript, Verdict, load_tasks, openai_calls, pass_hat_k
+from evals.metrics.ragas_env import import_ragas
 from evals.runner.stats import mean_metric
 from evals.runner.suite import (
     Dataset,
@@ -48,6 +49,7 @@ def _projected(actual: list[dict[str, Any]], expected: list[dict[str, Any]]) -> 
 
 async def tool_call_scores(actual: list[dict[str, Any]], expected: list[dict[str, Any]]) -> dict[str, float]:
     """ragas ToolCallF1 and ToolCallAccuracy (order-free), agentevals' superset trajectory match."""
+    import_ragas()
     from ragas.messages import AIMessage, HumanMessage, ToolCall
     from ragas.metrics.collections import ToolCallAccuracy, ToolCallF1
 

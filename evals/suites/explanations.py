@@ -30,7 +30,6 @@ skipped. `--judge-timeout SECONDS` is passed to the ragas judge (a local tier ne
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from domain.pricing.importers import ImportFormat, import_history
 from domain.pricing.suggestion import SuggestionRequest
 from evals.metrics.explanation_evidence import price_evidence, recommendation_evidence
 from evals.metrics.explanation_faithfulness import FaithfulnessCheck, check_explanation
+from evals.metrics.ragas_env import run_sync
 from evals.metrics.ragas_judge import JudgeSample, judge
 from evals.pricing.datasets import load_mercari, load_thredup
 from evals.runner.stats import indexed_metric, mean_metric, point_metric
@@ -388,7 +388,7 @@ def run(ctx: RunContext) -> SuiteOutcome:
     with tempfile.TemporaryDirectory(prefix="pakka-eval-explanations-", dir=ctx.work_dir) as scratch:
         services = open_services(ctx.settings, Path(scratch))
         try:
-            items = _run_async(collect(ctx, services, datasets))
+            items = run_sync(collect(ctx, services, datasets))
             judged = judge(
                 ctx.settings,
                 [JudgeSample(i.id, i.question, i.text, i.contexts) for i in items][: ctx.cap(JUDGED, 2)],
@@ -402,17 +402,6 @@ def run(ctx: RunContext) -> SuiteOutcome:
     unfaithful = [i for i in items if not i.check.fully_faithful]
     notes += [f"unfaithful: {i.id} ({i.tier}): {', '.join(i.check.unsupported)}" for i in unfaithful[:10]]
     return SuiteOutcome(metrics=metrics, items=rows, plots=plots(items, metrics), notes=notes)
-
-
-def _run_async(coroutine: Any) -> Any:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _specs() -> tuple[MetricSpec, ...]:

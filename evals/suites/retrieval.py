@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.catalog.demo import build_demo_catalog
+from evals.metrics.ragas_env import ragas_unavailable
 from evals.metrics.ranking import reciprocal_rank
 from evals.metrics.retrieval_ragas import (
     RAGAS_METRICS,
     Context,
     RetrievalSample,
-    ragas_unavailable,
     score_samples,
 )
 from evals.retrieval import esci, kb_questions

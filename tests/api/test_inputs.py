@@ -8,11 +8,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 
 from api.inputs import AmountInput, AmountQuery
 from core.errors import InvalidInput
 from core.identity.service import PHONE_INPUT_PATTERN, normalize_phone
+from tests.api.conftest import tokens_for
 
 
 class Body(BaseModel):
@@ -42,6 +44,27 @@ def test_a_query_string_gives_the_amount_as_text_and_null_is_no_amount() -> None
     for text in ("null", "", "NaN", "Infinity"):
         with pytest.raises(ValidationError):
             Query.model_validate({"amount": text})
+
+
+@pytest.mark.parametrize(("budget", "status"), [(2499, 200), (2499.5, 200), ("2499", 422), (True, 422)])
+def test_a_json_body_on_a_route_takes_the_amount_as_a_number_only(
+    client: TestClient, budget: object, status: int
+) -> None:
+    """FastAPI validates a parsed body in Python mode: the route still refuses text and booleans."""
+    response = client.post(
+        "/v1/recommendations",
+        json={"category": "footwear", "budget_inr": budget},
+        headers=tokens_for(client).shopper("u-1"),
+    )
+
+    assert response.status_code == status, response.text
+    if status == 422:
+        assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_a_query_string_on_a_route_gives_the_amount_as_decimal_text(client: TestClient) -> None:
+    assert client.get("/v1/products", params={"max_price_inr": "2499.00"}).status_code == 200
+    assert client.get("/v1/products", params={"max_price_inr": "true"}).status_code == 422
 
 
 @pytest.mark.parametrize(

@@ -1,30 +1,36 @@
 // pakka's web app shell: hash routes, the signed-in session, API calls and Server-Sent Event streams, UI text
 // in English and Hindi, and a few DOM helpers. Every screen is a module in ./screens/ that exports
-// `strings = {en: {...}, hi: {...}}` and `async function render(root, app, params)` (api/web/CONTRACT.md).
+// `strings = {en: {...}, hi: {...}}` and `async function render(root, app, params)` (api/web/README.md).
 
 const TOKENS_KEY = 'pakka.tokens';
 const LANG_KEY = 'pakka.lang';
 const LANGS = ['en', 'hi'];
 
-// hash path -> screen module (./screens/<module>.js); `open`: no sign-in needed; `staff`: merchants and admins.
+// Who may use a screen: the roles the API's access rules (api/auth.py ALLOWED) let through on every route the
+// screen calls. SHOPPER routes (users, consent, scan, recommendations, threads): shoppers and admins; MERCHANT
+// routes (pricing, API keys): merchants and admins; ORDERS routes (orders, sites): everyone signed in.
+const SHOPPERS = ['shopper', 'admin'];
+const MERCHANTS = ['merchant', 'admin'];
+const EVERYONE = ['shopper', 'merchant', 'admin'];
+
+// hash path -> screen module (./screens/<module>.js), the roles that may open it (`open`: no sign-in needed) and
+// its nav link's text; the nav lists the links in this order, each only to the roles that may open it.
 const ROUTES = {
   '/signin': {module: 'signin', open: true},
-  '/scan': {module: 'scan'},
-  '/results': {module: 'results'},
-  '/chat': {module: 'chat'},
-  '/orders': {module: 'orders'},
-  '/profile': {module: 'profile'},
-  '/merchant/price': {module: 'merchant-price', staff: true},
-  '/merchant/import': {module: 'merchant-import', staff: true},
-  '/merchant/dead-letters': {module: 'merchant-dead-letters', staff: true},
-  '/merchant/keys': {module: 'merchant-keys', staff: true},
-  '/sites': {module: 'sites', staff: true},
+  '/scan': {module: 'scan', roles: SHOPPERS, nav: 'navScan'},
+  '/results': {module: 'results', roles: SHOPPERS, nav: 'navResults'},
+  '/chat': {module: 'chat', roles: SHOPPERS, nav: 'navChat'},
+  '/orders': {module: 'orders', roles: EVERYONE, nav: 'navOrders'},
+  '/profile': {module: 'profile', roles: SHOPPERS, nav: 'navProfile'},
+  '/merchant/price': {module: 'merchant-price', roles: MERCHANTS, nav: 'navPrice'},
+  '/merchant/import': {module: 'merchant-import', roles: MERCHANTS, nav: 'navImport'},
+  '/merchant/dead-letters': {module: 'merchant-dead-letters', roles: MERCHANTS, nav: 'navDeadLetters'},
+  '/merchant/keys': {module: 'merchant-keys', roles: MERCHANTS, nav: 'navKeys'},
+  // The sites routes are ORDERS, but the wizard's review resumes the site's thread (/v1/threads: SHOPPER), so a
+  // merchant could start a site and never finish it: the wizard is the business owner's (a shopper sign-in).
+  '/sites': {module: 'sites', roles: SHOPPERS, nav: 'navSites'},
 };
-const SHOPPER_LINKS = [['/scan', 'navScan'], ['/results', 'navResults'], ['/chat', 'navChat'],
-  ['/orders', 'navOrders'], ['/profile', 'navProfile']];
-const STAFF_LINKS = [['/merchant/price', 'navPrice'], ['/merchant/import', 'navImport'],
-  ['/merchant/dead-letters', 'navDeadLetters'], ['/merchant/keys', 'navKeys'], ['/sites', 'navSites']];
-const STAFF_ROLES = new Set(['merchant', 'admin']);
+const STAFF_ROLES = new Set(MERCHANTS);
 
 const STRINGS = {
   en: {
@@ -39,6 +45,10 @@ const STRINGS = {
     screenFailed: 'This screen could not load. Reload the page when you are back online.',
     signedOut: 'You are signed out.', sessionEnded: 'Your sign-in ended. Please sign in again.',
     mainNav: 'Main',
+    notForRole: 'This screen is not for your sign-in',
+    notForRoleWhy: 'You are signed in as {role}, and this screen needs {roles}.',
+    goHome: 'Go to your start page', role_shopper: 'a shopper', role_merchant: 'a merchant', role_admin: 'an admin',
+    or: ' or ', refreshFailed: 'Could not renew your sign-in just now. Try again in a moment.',
   },
   hi: {
     appName: 'पक्का',
@@ -52,6 +62,10 @@ const STRINGS = {
     screenFailed: 'यह स्क्रीन लोड नहीं हुई। ऑनलाइन होने पर पेज फिर से लोड करें।',
     signedOut: 'आप साइन आउट हो गए।', sessionEnded: 'आपका साइन-इन खत्म हो गया। फिर से साइन इन करें।',
     mainNav: 'मुख्य',
+    notForRole: 'यह स्क्रीन आपके साइन-इन के लिए नहीं है',
+    notForRoleWhy: 'आपने {role} के रूप में साइन इन किया है, और इस स्क्रीन के लिए {roles} चाहिए।',
+    goHome: 'अपने शुरुआती पेज पर जाएँ', role_shopper: 'ख़रीदार', role_merchant: 'व्यापारी', role_admin: 'एडमिन',
+    or: ' या ', refreshFailed: 'अभी आपका साइन-इन नया नहीं हो सका। थोड़ी देर में फिर कोशिश करें।',
   },
 };
 
@@ -74,6 +88,16 @@ function readJson(key, fallback) {
     return raw ? JSON.parse(raw) : fallback;
   } catch {
     return fallback;
+  }
+}
+
+/** [{slug, city}] of the regions pakka ships to: the server fills them into the shell (api/routes/web.py). */
+function readRegions() {
+  try {
+    const regions = JSON.parse(document.getElementById('regions').textContent);
+    return Array.isArray(regions) ? regions.filter((region) => region && typeof region.slug === 'string') : [];
+  } catch {
+    return [];
   }
 }
 
@@ -146,6 +170,7 @@ class App {
     this.refreshing = null;
     this.controller = new AbortController();
     this.renderCount = 0;
+    this.regions = readRegions();
   }
 
   // ---- session -------------------------------------------------------------------------------------------
@@ -160,6 +185,14 @@ class App {
 
   get isStaff() {
     return Boolean(this.session && STAFF_ROLES.has(this.session.role));
+  }
+
+  /** Whether the signed-in person's role may use the screen at `path` (a hash path such as '/scan'). */
+  mayOpen(path) {
+    const route = ROUTES[path];
+    if (!route) return false;
+    if (route.open) return true;
+    return Boolean(this.session && route.roles.includes(this.session.role));
   }
 
   /** Keep the token pair of POST /v1/auth/token or /refresh (localStorage: a reload stays signed in). */
@@ -183,18 +216,34 @@ class App {
     this.navigate('#/signin');
   }
 
-  /** One refresh at a time: refresh tokens rotate, and spending one twice ends the whole sign-in. */
+  /** A new token pair for the spent access token: 'ok', 'ended' (the server said 401: the sign-in is over) or
+   * 'failed' (network, 429, 5xx: the sign-in may well be fine, try again later). Refresh tokens rotate and
+   * spending one twice ends the whole sign-in (REFRESH_TOKEN_REUSED), so one refresh runs at a time across
+   * every tab (a Web Lock), and a tab that waited first takes the pair another tab already got. */
   refresh() {
     if (!this.refreshing) {
-      const token = this.tokens && this.tokens.refresh_token;
-      this.refreshing = (async () => {
-        if (!token) return false;
-        const response = await fetch('/v1/auth/refresh', {method: 'POST',
-          headers: {'Content-Type': 'application/json'}, body: JSON.stringify({refresh_token: token})});
-        if (!response.ok) return false;
+      const spent = this.tokens && this.tokens.refresh_token;
+      const run = async () => {
+        const stored = readJson(TOKENS_KEY, null);
+        if (!stored || !stored.refresh_token) return 'ended'; // signed out meanwhile
+        if (stored.refresh_token !== spent) {
+          this.tokens = stored; // another tab refreshed (or signed in) while this one waited
+          return 'ok';
+        }
+        let response;
+        try {
+          response = await fetch('/v1/auth/refresh', {method: 'POST',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({refresh_token: spent})});
+        } catch {
+          return 'failed';
+        }
+        if (response.status === 401) return 'ended';
+        if (!response.ok) return 'failed';
         this.signIn(await response.json());
-        return true;
-      })().catch(() => false).finally(() => { this.refreshing = null; });
+        return 'ok';
+      };
+      const locked = navigator.locks ? navigator.locks.request('pakka-refresh', run) : run();
+      this.refreshing = locked.catch(() => 'failed').finally(() => { this.refreshing = null; });
     }
     return this.refreshing;
   }
@@ -220,8 +269,10 @@ class App {
       throw new ApiError(0, 'NETWORK', this.t('networkError'));
     }
     if (response.status === 401 && this.tokens && !retried && !path.startsWith('/v1/auth/')) {
-      if (await this.refresh()) return this.send(path, {method, json, form, signal, accept}, true);
-      this.signOut({tellServer: false, message: 'sessionEnded'});
+      const outcome = await this.refresh();
+      if (outcome === 'ok') return this.send(path, {method, json, form, signal, accept}, true);
+      if (outcome === 'ended') this.signOut({tellServer: false, message: 'sessionEnded'});
+      else throw new ApiError(0, 'REFRESH_FAILED', this.t('refreshFailed')); // still signed in: try again later
     }
     if (!response.ok) throw await errorOf(response);
     return response;
@@ -342,9 +393,8 @@ class App {
     const current = this.parseHash().path;
     const link = ([path, key]) => this.el('li', {}, this.el('a', {href: `#${path}`,
       'aria-current': path === current ? 'page' : null, text: this.t(key)}));
-    const links = [];
-    if (session) links.push(...SHOPPER_LINKS.map(link));
-    if (session && STAFF_ROLES.has(session.role)) links.push(...STAFF_LINKS.map(link));
+    const links = Object.entries(ROUTES).filter(([path, route]) => route.nav && this.mayOpen(path))
+      .map(([path, route]) => link([path, route.nav]));
     const items = session ? [this.el('ul', {}, links), this.el('button', {type: 'button', class: 'link',
       'on:click': () => this.signOut(), text: this.t('signOut')})] : [];
     nav.replaceChildren(...items);
@@ -371,6 +421,11 @@ class App {
     if (!route) {
       this.screenStrings = null;
       main.replaceChildren(this.el('h1', {text: this.t('notFound')}));
+      return;
+    }
+    if (!this.mayOpen(path)) {
+      this.screenStrings = null;
+      this.renderRefusal(main, route);
       return;
     }
     let screen;
@@ -404,6 +459,16 @@ class App {
     this.focusMain = true;
   }
 
+  /** The screen's API routes would answer 403 for this role: say so, and point to the role's own start page. */
+  renderRefusal(main, route) {
+    const roles = route.roles.map((role) => this.t(`role_${role}`)).join(this.t('or'));
+    document.title = `${this.t('notForRole')} · pakka`;
+    main.replaceChildren(this.el('div', {class: 'screen', 'data-screen': 'refused'},
+      this.el('h1', {text: this.t('notForRole')}),
+      this.el('p', {role: 'alert', text: this.t('notForRoleWhy', {role: this.t(`role_${this.session.role}`), roles})}),
+      this.el('p', {}, this.el('a', {href: this.homeFor(), text: this.t('goHome')}))));
+  }
+
   showOnline() {
     const banner = document.getElementById('offline');
     banner.hidden = navigator.onLine;
@@ -422,10 +487,13 @@ class App {
     window.addEventListener('online', () => this.showOnline());
     window.addEventListener('offline', () => this.showOnline());
     window.addEventListener('storage', (event) => {
-      if (event.key === TOKENS_KEY) {
-        this.tokens = readJson(TOKENS_KEY, null);
-        this.render();
-      }
+      if (event.key !== TOKENS_KEY) return;
+      // Another tab refreshed the tokens (keep them, leave this screen and its streams alone), or signed in as
+      // someone else or out (show what that person may see).
+      const before = this.session;
+      this.tokens = readJson(TOKENS_KEY, null);
+      const after = this.session;
+      if (before?.user_id !== after?.user_id || before?.role !== after?.role) this.render();
     });
     if ('serviceWorker' in navigator && location.protocol !== 'file:') {
       navigator.serviceWorker.register('/sw.js', {scope: '/'}).catch((error) => console.warn('service worker', error));

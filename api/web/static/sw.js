@@ -30,14 +30,17 @@ function isShell(url) {
     (url.pathname === '/' || url.pathname === '/manifest.webmanifest' || url.pathname.startsWith('/static/'));
 }
 
+// Only the shell page itself is kept under '/': another page opened directly (/static/app.js in the address
+// bar) must never replace it.
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
+  const isShellPage = new URL(request.url).pathname === '/';
   try {
     const response = await fetch(request);
-    if (response.ok) cache.put('/', response.clone());
+    if (response.ok && isShellPage) cache.put('/', response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match('/');
+    const cached = await cache.match(isShellPage ? '/' : request, {ignoreSearch: true});
     if (cached) return cached;
     throw error;
   }

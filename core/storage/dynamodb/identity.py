@@ -1,5 +1,5 @@
-"""Sign-in records (sort key `sk` = "{kind}#{key}"), versioned like carts; the `by_user` index (sparse: only
-records with an owner) finds what erasure deletes."""
+"""Sign-in records (sort key `sk` = "{kind}#{key}"), versioned like carts. The `by_user` index (sparse: only
+records with an owner) stays on the table; erasure uses consistent reads instead (`delete_for_user`)."""
 
 from __future__ import annotations
 
@@ -106,25 +106,39 @@ class DynamoIdentityRepository:
         return [AUTH_RECORDS.from_item(item) for item in items]
 
     def delete_for_user(self, tenant_id: str, user_id: str) -> int:
-        """Every sign-in record of the user (erasure). A strongly consistent read of the tenant's records, not
-        the by_user index: a global secondary index is only eventually consistent, so a sign-in made a moment
-        before the erasure could be missing from it and survive."""
-        items = list(
-            operations.query(
+        """Every sign-in record of the user (erasure), found by strongly consistent reads only, so that a
+        sign-in made a moment before the erasure is deleted too.
+
+        The by_user index is not read: a global secondary index is only eventually consistent, so what it
+        answers can miss that last sign-in, and every record it could find is found below anyway.
+        - The role grant is keyed by the user id: one consistent get.
+        - Refresh-token families (one per sign-in) are keyed by a random family id, which the refresh token
+          carries, so nothing addresses a user's families by key: the only consistent way to find them is a
+          query of the tenant's partition. It is bounded by a key condition on the kind (`refresh#`, and
+          every other kind that may have an owner) and filtered on the owner; login codes (keyed by a
+          phone's hash, never owned) are not read. Its cost still grows with the tenant's live refresh
+          families; a consistent per-user read would need the family key to start with the user id (a
+          change of key design, with the live families migrated)."""
+        owner = serialize(keys.tenant_scoped(tenant_id, user_id))
+        records = [
+            AUTH_RECORDS.from_item(item)
+            for kind in AuthKind
+            if kind not in (AuthKind.ROLE, AuthKind.OTP)
+            for item in operations.query(
                 self._client,
                 "identity.delete_for_user",
                 TableName=self._table,
-                KeyConditionExpression="tenant_id = :tenant",
+                KeyConditionExpression="tenant_id = :tenant AND begins_with(sk, :kind)",
                 FilterExpression="tenant_user = :owner",
                 ExpressionAttributeValues={
                     ":tenant": serialize(keys.part(tenant_id)),
-                    ":owner": serialize(keys.tenant_scoped(tenant_id, user_id)),
+                    ":kind": serialize(keys.prefix(str(kind))),
+                    ":owner": owner,
                 },
                 ConsistentRead=True,
             )
-        )
-        deleted = 0
-        for item in items:
-            record = AUTH_RECORDS.from_item(item)
-            deleted += self.delete(tenant_id, record.kind, record.key)
-        return deleted
+        ]
+        role = self.get(tenant_id, AuthKind.ROLE, user_id)
+        if role is not None and role.user_id == user_id:
+            records.append(role)
+        return sum(self.delete(tenant_id, record.kind, record.key) for record in records)

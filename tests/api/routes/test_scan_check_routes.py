@@ -1,11 +1,15 @@
 """POST /v1/scan/{kind}/check: the capture guide's live feedback, the scan's own checks on a camera frame with
-nothing measured for keeps and no scan budget spent."""
+nothing measured for keeps and no scan budget spent; checks have their own per-shopper rate and their own
+slots, so they can neither run without bound nor hold up a scan."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
+import httpx
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -81,3 +85,58 @@ def test_a_check_needs_biometric_consent(start_client: StartClient) -> None:
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "CONSENT_REQUIRED"
+
+
+def post_check(client: TestClient, frame: bytes) -> httpx.Response:
+    return client.post("/v1/scan/foot/check", files={"image": ("frame.jpg", frame, "image/jpeg")})
+
+
+def test_checks_have_a_per_shopper_rate_of_their_own(start_client: StartClient) -> None:
+    client = start_client(rate_limits_enabled=True, scan_check_limit_per_minute=2)
+    client.headers.update(tokens_for(client).shopper("u-1"))
+    client.post("/v1/consent", json={"granted": True})
+
+    answers = [post_check(client, plain_png()) for _ in range(3)]
+    scanned = client.post("/v1/scan/foot", files={"image": ("p.jpg", foot_on_a4(), "image/jpeg")})
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    refused = answers[-1]
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    assert refused.json()["error"]["details"]["limit"] == "scan_check"
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert scanned.status_code == 200, scanned.text  # the scan budget and the caller's rate are untouched
+
+
+@contextmanager
+def every_check_slot_taken(client: TestClient) -> Iterator[None]:
+    """Holds every capture check slot (on the app's event loop, where the limiter lives) for the block."""
+    slots = client.app.state.services.check_slots  # type: ignore[attr-defined]
+    holders = [object() for _ in range(int(slots.total_tokens))]
+    for holder in holders:
+        client.portal.call(slots.acquire_on_behalf_of_nowait, holder)  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        for holder in holders:
+            client.portal.call(slots.release_on_behalf_of, holder)  # type: ignore[union-attr]
+
+
+def test_a_check_finding_every_check_slot_taken_is_answered_busy_at_once(client: TestClient) -> None:
+    with every_check_slot_taken(client):
+        busy = post_check(client, foot_on_a4())
+        scanned = client.post("/v1/scan/foot", files={"image": ("p.jpg", foot_on_a4(), "image/jpeg")})
+
+    assert busy.status_code == 503
+    assert busy.json()["error"]["code"] == "BUSY"
+    assert busy.headers["Retry-After"] == str(busy.json()["error"]["details"]["retry_after_s"])
+    assert scanned.status_code == 200, scanned.text  # scans keep their own slots
+    assert post_check(client, foot_on_a4()).status_code == 200  # a slot free again: checked as before
+
+
+def test_the_busy_answer_and_the_check_rate_are_in_the_openapi_document(client: TestClient) -> None:
+    responses = client.get("/openapi.json").json()["paths"]["/v1/scan/{kind}/check"]["post"]["responses"]
+
+    assert "BUSY" in responses["503"]["description"]
+    assert "Retry-After" in responses["503"]["headers"]
+    assert responses["503"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "PAKKA_SCAN_CHECK_LIMIT_PER_MINUTE" in responses["429"]["description"]

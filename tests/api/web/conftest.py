@@ -274,6 +274,12 @@ def check_axe() -> Callable[[Any], None]:
 NARROWEST_WIDTH = 360
 
 
+def settle(page: Any, width: int) -> None:
+    """Waits until the page has taken a new viewport width and drawn a frame at it (layout done)."""
+    page.wait_for_function("width => window.innerWidth === width", arg=width)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 @pytest.fixture
 def check_fits() -> Callable[[Any], None]:
     """check_fits(page): at 360 px nothing makes the page scroll sideways (wide parts scroll in their box)."""
@@ -281,7 +287,7 @@ def check_fits() -> Callable[[Any], None]:
     def check(page: Any) -> None:
         page.set_viewport_size({"width": NARROWEST_WIDTH, "height": 800})
         try:
-            page.wait_for_timeout(100)
+            settle(page, NARROWEST_WIDTH)
             width = page.evaluate("() => document.documentElement.scrollWidth")
         finally:
             page.set_viewport_size(PHONE_VIEWPORT)
@@ -306,7 +312,7 @@ def screenshot(screenshot_dir: Path) -> Callable[[Any, str], list[Path]]:
         written = []
         for width in (PHONE_WIDTH, DESKTOP_WIDTH):
             page.set_viewport_size({"width": width, "height": 844 if width == PHONE_WIDTH else 900})
-            page.wait_for_timeout(150)  # let the layout settle after the resize
+            settle(page, width)
             path = screenshot_dir / f"{name}-{width}.png"
             page.screenshot(path=str(path), full_page=True, animations="disabled")
             written.append(path)
@@ -361,6 +367,7 @@ def first_load(browser: Any, live_web: LiveWeb, first_loads: FirstLoads) -> Firs
             cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
             urls: dict[str, str] = {}
             sizes: dict[str, int] = {}
+            failed: set[str] = set()
             cdp.on(
                 "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
             )
@@ -368,10 +375,16 @@ def first_load(browser: Any, live_web: LiveWeb, first_loads: FirstLoads) -> Firs
                 "Network.loadingFinished",
                 lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
             )
+            cdp.on("Network.loadingFailed", lambda e: failed.add(e["requestId"]))
             opened.goto(f"/{hash_path}", wait_until="networkidle")
             opened.locator(".screen h1").first.wait_for()
             opened.wait_for_load_state("networkidle")
-            time.sleep(0.2)  # the last loadingFinished events arrive just after idle
+            # The idle page's last loadingFinished events may still be on their way: wait (dispatching events)
+            # until every request sent has finished or failed, so none is left out of the sum.
+            deadline = time.monotonic() + 10
+            while set(urls) - set(sizes) - failed:
+                assert time.monotonic() < deadline, f"unfinished requests: {set(urls) - set(sizes) - failed}"
+                opened.wait_for_timeout(20)
             requests = [
                 {"url": urls.get(rid, "?").removeprefix(live_web.base_url), "bytes": size}
                 for rid, size in sizes.items()

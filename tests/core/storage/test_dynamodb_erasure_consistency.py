@@ -87,3 +87,30 @@ def test_erasure_finds_what_a_lagging_index_does_not_show_yet(
     renamed = store.orders.get(TENANT, order.id)
     assert renamed is not None and renamed.user_id == receipt.pseudonym
     assert asked == []  # erasure asked no index at all
+
+
+def test_erasure_reads_sign_ins_by_key_and_kind_never_the_whole_partition(
+    store: Store, dynamodb_settings: Settings
+) -> None:
+    """The role is read by its key; the refresh families (random keys) by a consistent query bounded to
+    their kind; pending login codes (keyed by a phone's hash, never owned) are not read at all."""
+    store.identity.save(AuthRecord(tenant_id=TENANT, kind=AuthKind.REFRESH, key="family-1", user_id=USER), 0)
+    store.identity.save(AuthRecord(tenant_id=TENANT, kind=AuthKind.ROLE, key=USER, user_id=USER), 0)
+    store.identity.save(AuthRecord(tenant_id=TENANT, kind=AuthKind.OTP, key="phone-hash"), 0)
+    client: Any = store.identity._client  # type: ignore[attr-defined]
+    queries: list[dict[str, Any]] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        request = json.loads(params.get("body") or b"{}")
+        if request.get("TableName", "").endswith("identity"):
+            queries.append(request)
+
+    client.meta.events.register("before-call.dynamodb.Query", record)
+
+    assert store.identity.delete_for_user(TENANT, USER) == 2
+
+    assert queries and all(query["ConsistentRead"] for query in queries)
+    assert all("begins_with(sk, :kind)" in query["KeyConditionExpression"] for query in queries)
+    kinds = {query["ExpressionAttributeValues"][":kind"]["S"] for query in queries}
+    assert "refresh#" in kinds and "otp#" not in kinds
+    assert store.identity.get(TENANT, AuthKind.OTP, "phone-hash") is not None

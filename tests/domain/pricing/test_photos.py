@@ -91,6 +91,30 @@ def test_bare_skin_is_what_a_photo_of_an_anklet_shows() -> None:
     assert detected(rendered_foot(2), "women/jewellery/anklets") == "item"
 
 
+def worn_suit() -> numpy.ndarray:
+    """The astronaut in his suit from the chin down: chin and neck (8% of the frame, bare skin) run off the
+    top edge and no face is detected, as in a photo of a dress on its wearer with a bare arm or leg."""
+    person = astronaut()
+    assert person is not None
+    return person[120:420, 100:320]
+
+
+@pytest.mark.parametrize("category", ["men/suits", "men/clothing/blazers", "Women/Dresses/Above Knee, Mini"])
+def test_clothes_photographed_on_their_wearer_are_the_item(category: str) -> None:
+    """A face, a hand or bare skin is what a photo of something worn on the body shows."""
+    person = astronaut()
+    assert person is not None
+
+    assert detected(person, category) == "item"
+    assert detected(worn_suit(), category) == "item"
+    assert detected(rendered_foot(0), category) == "item"
+
+
+@pytest.mark.parametrize("category", [HANDBAGS, "travel/suitcases", "electronics/laptops"])
+def test_the_same_wearer_is_not_an_item_that_is_not_worn(category: str) -> None:
+    assert detected(worn_suit(), category) == "body_part"
+
+
 @pytest.mark.parametrize("name", ["coffee", "rocket"])
 def test_real_photos_with_skin_like_browns_are_not_taken_for_skin(name: str) -> None:
     photo = scikit_image(name)

@@ -10,6 +10,7 @@ import pytest
 
 from domain.pricing.price_model import (
     BOOST_MIN_SALES,
+    BOOSTING_THREADS,
     MIN_MODEL_SALES,
     ModelListing,
     PriceModel,
@@ -184,3 +185,49 @@ def test_fitting_twice_gives_the_same_prices_and_one_listing_prices_as_the_batch
     assert [first.model.predict_one_log(query) for query in queries] == pytest.approx(
         first.model.predict_log(queries).tolist(), abs=1e-9
     )
+
+
+def test_the_boosting_thread_limit_holds_in_its_own_thread_whatever_other_threads_do() -> None:
+    """A background fit and a request's prediction overlap: the one that finishes first restores only its own
+    thread's OpenMP count, so the other still runs at BOOSTING_THREADS, and no thread outside a fit or a
+    prediction (the event loop, the scans) is limited."""
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from domain.pricing.price_model import _one_thread
+
+    def openmp_threads() -> set[int]:
+        return {info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp"}
+
+    PriceModel.fit(*jewellery(), boost=True)  # scikit-learn's OpenMP runtime loaded
+    unlimited = openmp_threads()
+    first_in, first_out = threading.Event(), threading.Event()
+    seen: dict[str, set[int]] = {}
+
+    def first() -> None:
+        with _one_thread():
+            first_in.set()
+            seen["first, inside"] = openmp_threads()
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait()
+        with _one_thread():
+            first_out.wait()  # the first block has restored its limit meanwhile
+            seen["second, inside, after the first left"] = openmp_threads()
+        seen["second, after"] = openmp_threads()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert unlimited
+    assert seen == {
+        "first, inside": {BOOSTING_THREADS},
+        "second, inside, after the first left": {BOOSTING_THREADS},
+        "second, after": unlimited,
+    }
+    assert openmp_threads() == unlimited

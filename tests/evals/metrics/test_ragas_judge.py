@@ -10,8 +10,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from core.settings import Settings
+from evals.metrics.ragas_env import ragas_unavailable
 from evals.metrics.ragas_judge import METRICS, JudgeSample, judge, judge_tiers
-from evals.metrics.retrieval_ragas import ragas_unavailable
+from tests.conftest import unless_installed
 
 SAMPLE = JudgeSample(
     "s1", "Which shoe fits me?", "UK 8 fits your 262 mm foot.", ["size UK 8 fits 256-267 mm"]
@@ -63,7 +64,7 @@ def judge_answer(content: object) -> AIMessage:
     return AIMessage(content=json.dumps(content), response_metadata={"pakka": {"tier": "bedrock:judge"}})
 
 
-@pytest.mark.skipif(ragas_unavailable() is not None, reason="ragas (dev extra) is not installed")
+@unless_installed(ragas_unavailable() is not None, "ragas (dev extra) is not installed")
 def test_a_model_judges_faithfulness_and_each_score_names_the_tier_that_judged_it() -> None:
     statements = ["UK 8 fits a 262 mm foot.", "It costs 599 rupees."]
     model = GenericFakeChatModel(

@@ -7,15 +7,16 @@ import math
 
 import pytest
 
+from evals.metrics.ragas_env import ragas_unavailable
 from evals.metrics.retrieval_ragas import (
     RAGAS_METRICS,
     Context,
     RetrievalSample,
-    ragas_unavailable,
     score_samples,
 )
+from tests.conftest import unless_installed
 
-pytestmark = pytest.mark.skipif(ragas_unavailable() is not None, reason="ragas (dev extra) is not installed")
+pytestmark = unless_installed(ragas_unavailable() is not None, "ragas (dev extra) is not installed")
 
 SIZE_GUIDE = Context(
     "article:size-guide", "How to measure your foot", "Stand on paper and mark the heel and toe."

@@ -282,6 +282,44 @@ def test_compare_passes_an_equal_run_and_fails_one_made_worse_by_a_setting(tmp_p
     assert deltas["accuracy"]["low"] < deltas["accuracy"]["delta"] < deltas["accuracy"]["high"] < 0
 
 
+def test_compare_refuses_runs_of_another_profile_unless_allowed_and_reports_another_tier(
+    tmp_path: Path,
+) -> None:
+    out = str(tmp_path)
+    run_eval("run", "toy", "--out", out, "--run-id", "full")
+    run_eval("run", "toy", "--out", out, "--run-id", "limited", "--limit", "10")
+    run_eval("run", "toy", "--out", out, "--run-id", "tiered", "--tier", "rules,rules")
+
+    refused, refusal = run_eval("compare", str(tmp_path / "full"), str(tmp_path / "limited"))
+    allowed, gated = run_eval(
+        "compare", str(tmp_path / "full"), str(tmp_path / "limited"), "--allow-mismatch", "--json"
+    )
+    tiered, reported = run_eval("compare", str(tmp_path / "full"), str(tmp_path / "tiered"))
+
+    assert refused == 2
+    assert (
+        "limit: baseline None, this run 10" in refusal
+        and "not comparable: the runs differ in limit;" in refusal
+    )
+    assert allowed == 0, gated
+    assert "limit: baseline None, this run 10" in gated and '"verdict": "ok"' in gated
+    assert tiered == 0, reported
+    assert "tier: baseline rules, this run rules,rules" in reported and "not comparable" not in reported
+
+
+def test_compare_refuses_runs_over_other_data(tmp_path: Path) -> None:
+    out = str(tmp_path)
+    run_eval("run", "toy", "--out", out, "--run-id", "before")
+    answers = tmp_path / "shared" / "toy" / "answers.txt"
+    answers.write_text(answers.read_text() + " answer60")
+    run_eval("run", "toy", "--out", out, "--run-id", "after")
+
+    code, output = run_eval("compare", str(tmp_path / "before"), str(tmp_path / "after"))
+
+    assert code == 2
+    assert "dataset toy/answers: baseline sha256:" in output and "not comparable" in output
+
+
 def test_report_redraws_a_run_against_a_baseline(tmp_path: Path) -> None:
     out = str(tmp_path)
     run_eval("run", "toy", "--out", out, "--run-id", "a", "--set", "embedding_model=local")

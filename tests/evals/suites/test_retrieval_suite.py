@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from evals.metrics.retrieval_ragas import ragas_unavailable
+from evals.metrics.ragas_env import ragas_unavailable
 from evals.retrieval import esci, kb_questions
 from evals.runner.suite import RunContext
 from evals.suites.retrieval import (
@@ -23,9 +23,11 @@ from evals.suites.retrieval import (
     served_mode,
 )
 from knowledge.search.documents import DocType, KnowledgeDoc, SearchFilters, SearchMode
+from tests.conftest import unless_installed
 
 ESCI_PATH = next(d for d in SUITE.datasets if d.name == "esci").resolve()
 KB_PATH = next(d for d in SUITE.datasets if d.name == "kb-questions").resolve()
+needs_ragas = unless_installed(ragas_unavailable() is not None, "ragas (dev extra) is not installed")
 needs_esci = pytest.mark.skipif(not ESCI_PATH.is_file(), reason=f"shared data absent: {ESCI_PATH}")
 
 
@@ -66,7 +68,7 @@ def test_metrics_of_the_served_mode_are_gated_names_and_other_modes_are_suffixed
     assert all(row["ranked"] for row in rows)
 
 
-@pytest.mark.skipif(ragas_unavailable() is not None, reason="ragas (dev extra) is not installed")
+@needs_ragas
 def test_ragas_scores_are_added_to_the_served_modes_rows(tmp_path: Path) -> None:
     ranked = rank(TINY, TINY.queries, None, tmp_path)
 
@@ -105,7 +107,7 @@ def test_kb_hit_rate_equals_the_kb_script(tmp_path: Path) -> None:
 
 
 @needs_esci
-@pytest.mark.skipif(ragas_unavailable() is not None, reason="ragas (dev extra) is not installed")
+@needs_ragas
 def test_a_smoke_run_reports_every_declared_metric(tmp_path: Path) -> None:
     ctx = RunContext(
         settings=Settings(_env_file=None, model_tiers=["rules"]),

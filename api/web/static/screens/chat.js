@@ -2,9 +2,6 @@
 // shown compactly, and every order or cancellation asked as an approve/reject card before it happens (the chat
 // graph's interrupt, answered through POST /v1/threads/{id}/resume/stream). Photos and Hindi welcome.
 
-const REGIONS = ['mumbai', 'delhi', 'bengaluru', 'chennai', 'kolkata', 'hyderabad', 'pune', 'ahmedabad', 'jaipur',
-  'lucknow', 'chandigarh', 'kochi', 'indore', 'surat', 'guwahati'];
-
 export const strings = {
   en: {
     title: 'Chat',
@@ -93,8 +90,8 @@ export async function render(root, app, params) {
     'aria-describedby': 'chat-hint', autocomplete: 'off'});
   if (params.message) box.value = params.message;
   const regionBox = el('select', {id: 'chat-region'}, [el('option', {value: '', text: t('anyRegion')}),
-    ...REGIONS.map((slug) => el('option', {value: slug, text: slug[0].toUpperCase() + slug.slice(1),
-      selected: localStorage.getItem(regionKey) === slug}))]);
+    ...app.regions.map((region) => el('option', {value: region.slug, text: region.city,
+      selected: localStorage.getItem(regionKey) === region.slug}))]);
   regionBox.addEventListener('change', () => localStorage.setItem(regionKey, regionBox.value));
   const photoInput = el('input', {id: 'chat-photo', type: 'file', accept: 'image/jpeg,image/png'});
   const kindBox = el('select', {id: 'chat-photo-kind'}, ['foot', 'face', 'body'].map((kind) =>

@@ -4,10 +4,21 @@
 // then the result.
 
 const CATEGORIES = ['footwear', 'apparel', 'skincare'];
-const REGIONS = ['mumbai', 'delhi', 'bengaluru', 'chennai', 'kolkata', 'hyderabad', 'pune', 'ahmedabad', 'jaipur',
-  'lucknow', 'chandigarh', 'kochi', 'indore', 'surat', 'guwahati'];
 const STEPS = ['scan', 'retrieve', 'candidates', 'score', 'filter', 'explain'];
 const FACTORS = ['fit', 'attribute_similarity', 'metadata_quality', 'brand_reliability'];
+
+/** A source's link when it is a web address (http, https, or a path on this site), else null: a `javascript:`
+ * or `data:` URL from the knowledge base must never become a link. */
+export function safeLink(url) {
+  if (typeof url !== 'string' || !url) return null;
+  try {
+    const parsed = new URL(url, location.origin);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    return parsed.origin === location.origin ? parsed.pathname + parsed.search + parsed.hash : parsed.href;
+  } catch {
+    return null;
+  }
+}
 
 export const strings = {
   en: {
@@ -88,7 +99,7 @@ export async function render(root, app, params) {
   const categoryBox = select('category', CATEGORIES.map((name) => [name, t(name)]), category);
   const budgetBox = el('input', {id: 'budget', name: 'budget', type: 'number', min: '0', step: '100', inputmode: 'numeric',
     value: params.budget || ''});
-  const regionBox = select('region', [['', t('anyRegion')], ...REGIONS.map((slug) => [slug, slug[0].toUpperCase() + slug.slice(1)])],
+  const regionBox = select('region', [['', t('anyRegion')], ...app.regions.map((region) => [region.slug, region.city])],
     params.region);
   const genderBox = select('gender', [['', t('anyGender')], ['men', t('men')], ['women', t('women')]], params.gender);
   const findButton = el('button', {type: 'submit', class: 'primary', text: t('find')});
@@ -114,7 +125,7 @@ export async function render(root, app, params) {
 
   const request = {category};
   if (params.budget && Number(params.budget) > 0) request.budget_inr = Number(params.budget);
-  if (REGIONS.includes(params.region)) request.region = params.region;
+  if (app.regions.some((region) => region.slug === params.region)) request.region = params.region;
   if (['men', 'women'].includes(params.gender)) request.gender = params.gender;
 
   const stepItems = Object.fromEntries(STEPS.map((name) => [name, el('li', {text: t(`step_${name}`)})]));
@@ -205,9 +216,12 @@ export async function render(root, app, params) {
         el('summary', {text: t('why')}),
         el('p', {text: item.explanation}),
         el('h4', {text: t('sources')}),
-        el('ul', {}, sources.map((entry) => el('li', {}, entry.url
-          ? el('a', {href: entry.url, rel: 'noopener noreferrer', target: '_blank', text: entry.title})
-          : el('span', {text: entry.title}), el('span', {class: 'muted', text: ` [${entry.id}]`}))))),
+        el('ul', {}, sources.map((entry) => {
+          const href = safeLink(entry.url);
+          return el('li', {}, href
+            ? el('a', {href, rel: 'noopener noreferrer', target: '_blank', text: entry.title})
+            : el('span', {text: entry.title}), el('span', {class: 'muted', text: ` [${entry.id}]`}));
+        }))),
       el('div', {class: 'actions'},
         el('a', {class: 'button', href: `#/chat?message=${encodeURIComponent(message)}`, text: t('order')})));
   }
