@@ -85,7 +85,6 @@ export const strings = {
     new_tab: '(opens in a new tab)',
     start_over: 'Make another site',
     failed: 'The site could not be made: {error}',
-    merchant_note: 'You are signed in as a merchant: you can start a site here, but its review is answered from the business owner\'s own sign-in (or an admin\'s).',
     review_forbidden: 'This sign-in cannot answer the review: it is open to the business owner\'s own (shopper) sign-in and to admins. Sign in as the owner to go on.',
     rejected: 'This proposal was turned down.',
     your_sites: 'Your sites',
@@ -174,7 +173,6 @@ export const strings = {
     new_tab: '(नए टैब में खुलेगी)',
     start_over: 'एक और साइट बनाएँ',
     failed: 'साइट नहीं बन सकी: {error}',
-    merchant_note: 'आप व्यापारी के रूप में साइन इन हैं: आप यहाँ साइट शुरू कर सकते हैं, पर उसकी जाँच का जवाब कारोबार के मालिक के अपने साइन-इन (या एडमिन) से दिया जाता है।',
     review_forbidden: 'इस साइन-इन से जाँच का जवाब नहीं दिया जा सकता: यह कारोबार के मालिक के अपने (ग्राहक) साइन-इन और एडमिन के लिए है। आगे बढ़ने के लिए मालिक के रूप में साइन इन करें।',
     rejected: 'यह सुझाव ठुकरा दिया गया।',
     your_sites: 'आपकी साइटें',
@@ -305,9 +303,7 @@ export async function render(root, app, params = {}) {
         status.textContent = errorText(app, error);
       }
     });
-    const merchantNote = app.session?.role === 'merchant'
-      ? el('p', { class: 'card hint', text: app.t('merchant_note') }) : null;
-    setStage('describe_heading', merchantNote, form);
+    setStage('describe_heading', form);
   }
 
   // -- following the background run ----------------------------------------------------------------------
