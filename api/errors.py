@@ -27,6 +27,7 @@ from core.errors import (
     PakkaError,
     PaymentFailed,
     RateLimited,
+    RetryLater,
     ServiceNotRunning,
     StoreUnavailable,
     ThreadBusy,
@@ -120,7 +121,7 @@ async def handle_pakka_error(request: Request, exc: PakkaError) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, RateLimited | Busy):
+    if isinstance(exc, RetryLater):
         headers["Retry-After"] = str(exc.retry_after_s)
     return error_response(status_code, exc.code, exc.message, exc.details, headers=headers or None)
 

@@ -91,21 +91,26 @@ class ThreadBusy(PakkaError):
     code = "THREAD_CONFLICT"
 
 
-class Busy(PakkaError):
-    """Every slot for this kind of work is taken right now and the request was answered instead of queued
-    (503, with Retry-After): nothing was done; try again shortly."""
-
-    code = "BUSY"
+class RetryLater(PakkaError):
+    """An error the caller can simply retry after `retry_after_s` (the API sends it as Retry-After)."""
 
     def __init__(
         self, message: str, details: dict[str, Any] | None = None, *, retry_after_s: float | None = None
     ) -> None:
-        """`retry_after_s`: when to try again (whole seconds, at least 1; put in `details` when given)."""
+        """`retry_after_s`: when to try again (rounded up to whole seconds, at least 1; put in `details` when
+        given)."""
         seconds = 1 if retry_after_s is None else max(1, math.ceil(retry_after_s))
         if retry_after_s is not None:
             details = {**(details or {}), "retry_after_s": seconds}
         super().__init__(message, details)
         self.retry_after_s = seconds
+
+
+class Busy(RetryLater):
+    """Every slot for this kind of work is taken right now and the request was answered instead of queued
+    (503, with Retry-After): nothing was done; try again shortly."""
+
+    code = "BUSY"
 
 
 class ServiceNotRunning(PakkaError):
@@ -126,17 +131,7 @@ class Forbidden(PakkaError):
     code = "FORBIDDEN"
 
 
-class RateLimited(PakkaError):
+class RateLimited(RetryLater):
     """Too many requests for one principal, address, phone or scan budget (429, with Retry-After)."""
 
     code = "RATE_LIMITED"
-
-    def __init__(
-        self, message: str, details: dict[str, Any] | None = None, *, retry_after_s: float | None = None
-    ) -> None:
-        """`retry_after_s`: when a token is back (rounded up to whole seconds, also put in `details`)."""
-        seconds = 1 if retry_after_s is None else max(1, math.ceil(retry_after_s))
-        if retry_after_s is not None:
-            details = {**(details or {}), "retry_after_s": seconds}
-        super().__init__(message, details)
-        self.retry_after_s = seconds

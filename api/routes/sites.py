@@ -245,9 +245,10 @@ async def _file(services: Services, request: Request, site_id: str, path: str) -
         headers["Cache-Control"] = "no-cache"
         headers["X-Robots-Tag"] = "noindex"
     if path.endswith(".html"):
+        # Framed by this origin only: the web app's wizard previews the pages in a sandboxed frame.
         headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'"
+            "frame-ancestors 'self'"
         )
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from domain.sites.browser import find_html_validate
 from tests.api.web.conftest import LiveWeb, needs_chromium
 from tests.conftest import unless_installed
@@ -44,7 +46,8 @@ def without_toast(page: Any) -> None:
 def test_wizard_from_description_through_an_edited_review_to_a_published_store(
     page: Any, signed_in: Any, live_web: LiveWeb, check_axe: Any, screenshot: Any
 ) -> None:
-    signed_in(page)  # the owner: any signed-in person may ask for a site
+    signed_in(page)  # the owner: a shopper sign-in (the wizard is a shopper and admin screen)
+    expect(page.locator("#nav").get_by_role("link", name="Site wizard")).to_be_visible()
     page.goto("/#/sites")
     description = page.get_by_label("Describe your business")
     check_axe(page)

@@ -29,9 +29,23 @@ export function errorText(app, error) {
   const parts = [error.message || app.t('error_generic')];
   const details = error.problems || [];
   for (const problem of Array.isArray(details) ? details : []) {
-    if (problem && (problem.field || problem.reason)) parts.push(`${problem.field ?? ''}: ${problem.reason ?? ''}`);
+    const text = problemText(problem);
+    if (text) parts.push(text);
   }
   return parts.join(' · ');
+}
+
+/** One field problem: a plain string, {field, reason}, or the 422 shape {loc, message, type} (api/errors.py). */
+function problemText(problem) {
+  if (typeof problem === 'string') return problem;
+  if (!problem || typeof problem !== 'object') return '';
+  if (Array.isArray(problem.loc) || problem.message) {
+    const loc = Array.isArray(problem.loc) ? problem.loc.map(String) : [];
+    const where = (loc[0] === 'body' ? loc.slice(1) : loc).join('.');
+    return [where, problem.message].filter(Boolean).join(': ');
+  }
+  if (problem.field || problem.reason) return [problem.field, problem.reason].filter(Boolean).join(': ');
+  return '';
 }
 
 /** A File's bytes as base64 (no data: prefix); read in memory, never stored. */

@@ -107,7 +107,7 @@ export async function render(root, app) {
           listing: outcome.listing_id, status: outcome.status, version: outcome.version,
         });
       } catch (error) {
-        if (error.name === 'AbortError') throw error;
+        if (error.name === 'AbortError') return; // the screen was left
         result.className = 'letter-result error';
         result.textContent = app.t('still_failing', { message: errorText(app, error) });
       } finally {
@@ -129,7 +129,10 @@ export async function render(root, app) {
         result));
   }
 
-  refresh.addEventListener('click', () => load());
+  // A click's load has no caller to hand an AbortError to: leaving the screen ends it quietly.
+  refresh.addEventListener('click', () => load().catch((error) => {
+    if (error.name !== 'AbortError') status.textContent = errorText(app, error);
+  }));
   root.replaceChildren(el('div', { class: 'merchant-screen' },
     el('h1', { text: app.t('title') }),
     el('p', { class: 'lead', text: app.t('intro') }),

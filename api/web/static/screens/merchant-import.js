@@ -45,6 +45,7 @@ export const strings = {
     done: 'Import done.',
     stopped: 'Import stopped after {done} of {total} rows.',
     no_file: 'Choose a file first.',
+    insecure: 'Importing needs a secure page: open this app over https or on localhost, then try again.',
     no_rows: 'The file has no rows to import.',
     missing_columns: 'This is not a {format} file: missing columns {columns}.',
     summary: 'Summary',
@@ -80,6 +81,7 @@ export const strings = {
     done: 'आयात पूरा हुआ।',
     stopped: '{total} में से {done} पंक्तियों के बाद आयात रोका गया।',
     no_file: 'पहले एक फ़ाइल चुनें।',
+    insecure: 'आयात के लिए सुरक्षित पेज चाहिए: यह ऐप https पर या localhost पर खोलें, फिर से कोशिश करें।',
     no_rows: 'फ़ाइल में आयात करने लायक कोई पंक्ति नहीं है।',
     missing_columns: 'यह {format} फ़ाइल नहीं है: ये कॉलम नहीं हैं: {columns}।',
     summary: 'सारांश',
@@ -175,20 +177,12 @@ function thredupSale(row) {
   });
 }
 
-/** [listedAt, soldAt] from the listing id alone, as importers.synthetic_times computes them. */
+/** [listedAt, soldAt] from the listing id alone, as importers.synthetic_times computes them. Needs
+ * crypto.subtle (a secure context: https or localhost); the form refuses to import without it, since any
+ * other digest would give times that differ from `pakka pricing import`. */
 async function syntheticTimes(listingId) {
-  let digest;
-  if (globalThis.crypto?.subtle) {
-    const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(listingId)));
-    digest = bytes.slice(0, 8).reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
-  } else {
-    // Not a secure context (plain http on a LAN address): FNV-1a, still deterministic.
-    let hash = 0xcbf29ce484222325n;
-    for (const byte of new TextEncoder().encode(listingId)) {
-      hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
-    }
-    digest = hash;
-  }
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(listingId)));
+  const digest = bytes.slice(0, 8).reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
   const soldAt = ANCHOR_MS - Number(digest % SPREAD_MINUTES) * 60_000;
   const daysListed = 1n + ((digest / SPREAD_MINUTES) % MAX_DAYS_LISTED);
   return [new Date(soldAt - Number(daysListed) * 86_400_000), new Date(soldAt)];
@@ -306,6 +300,8 @@ export async function render(root, app) {
     event.preventDefault();
     const chosen = file.files[0];
     if (!chosen) return void (status.textContent = app.t('no_file'));
+    // Synthetic sale times need SHA-256 from crypto.subtle, which plain http (off localhost) lacks.
+    if (!globalThis.crypto?.subtle) return void (status.textContent = app.t('insecure'));
     const report = { read: 0, imported: 0, already: 0, skipped: 0, failed: 0, reasons: {} };
     summary.hidden = true;
     status.textContent = app.t('reading');

@@ -4,8 +4,8 @@
 // they come) -> a preview of the draft at phone and desktop widths -> POST /v1/sites/{id}/publish -> the
 // live store's link. `#/sites?site=<id>` reopens a site at whatever stage it is.
 //
-// The draft's pages forbid framing (`frame-ancestors 'none'`), so the preview fetches a page and shows it
-// as a sandboxed srcdoc frame (no scripts) with its links and assets pointed at /sites/<id>/.
+// The preview frames the draft's pages from /sites/<id>/ (they allow framing by this origin only,
+// `frame-ancestors 'self'`, api/routes/sites.py) in a sandboxed frame that runs no scripts.
 
 import { errorText, field, useStyles, when } from './merchant-common.js';
 
@@ -517,11 +517,11 @@ export async function render(root, app, params = {}) {
       });
       return button;
     });
-    const load = async () => {
+    const load = () => {
       frame.title = app.t('frame_title', { name, page: page.value });
-      frame.srcdoc = await previewDocument(view.site_id, page.value, signal);
+      frame.src = `/sites/${encodeURIComponent(view.site_id)}/${page.value}`;
     };
-    page.addEventListener('change', () => load().catch((error) => { status.textContent = errorText(app, error); }));
+    page.addEventListener('change', load);
     const block = el('div', { class: 'preview' },
       el('div', { class: 'row preview-controls' },
         field(app, 'preview-page', 'f_page', page),
@@ -557,7 +557,7 @@ export async function render(root, app, params = {}) {
     });
     status.textContent = '';
     setStage('draft_heading', checks, block, el('div', { class: 'actions' }, publish));
-    await load();
+    load();
     listSites();
   }
 
@@ -574,7 +574,7 @@ export async function render(root, app, params = {}) {
         app.t('open_store'), ' ', el('span', { class: 'visually-hidden', text: app.t('new_tab') }))),
       block,
       el('div', { class: 'actions' }, again));
-    await load();
+    load();
     listSites();
   }
 
@@ -639,37 +639,4 @@ export async function render(root, app, params = {}) {
     describeStage();
   }
   listSites();
-}
-
-/** A draft page as a self-contained srcdoc: relative links and assets pointed at /sites/<id>/, links opening
- * in a new tab (the site's own pages refuse to be framed). */
-export async function previewDocument(siteId, page, signal) {
-  const base = new URL(`/sites/${encodeURIComponent(siteId)}/${page}`, location.origin);
-  const response = await fetch(base, { signal, cache: 'no-cache' });
-  if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-  const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
-  const local = (value) => {
-    if (!value || /^(#|[a-z][a-z0-9+.-]*:|\/\/)/i.test(value)) return value;
-    const url = new URL(value, base);
-    return url.origin === location.origin ? url.pathname + url.search + url.hash : value;
-  };
-  for (const node of doc.querySelectorAll('[href], [src]')) {
-    for (const name of ['href', 'src']) {
-      if (node.hasAttribute(name)) node.setAttribute(name, local(node.getAttribute(name)));
-    }
-  }
-  for (const node of doc.querySelectorAll('[srcset]')) {
-    node.setAttribute('srcset', node.getAttribute('srcset').split(',').map((part) => {
-      const [url, ...rest] = part.trim().split(/\s+/);
-      return [local(url), ...rest].join(' ');
-    }).join(', '));
-  }
-  for (const link of doc.querySelectorAll('a[href]')) {
-    if (!link.getAttribute('href').startsWith('#')) {
-      link.setAttribute('target', '_blank');
-      link.setAttribute('rel', 'noopener');
-    }
-  }
-  for (const meta of doc.querySelectorAll('meta[http-equiv]')) meta.remove();
-  return `<!doctype html>\n${doc.documentElement.outerHTML}`;
 }
