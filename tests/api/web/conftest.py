@@ -169,9 +169,12 @@ def live_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveWeb]:
             server.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium through Playwright, with a fake camera (a moving test pattern) and no prompt."""
+    """Debian's Chromium through Playwright, with a fake camera (a moving test pattern) and no prompt.
+
+    Module scope, not session: Playwright's sync API runs an event loop in this thread for as long as it is
+    open, and every asyncio test after it would fail; it closes with each module's last browser test."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM is not None, "chromium is not installed (scripts/test.sh installs Debian's package)"
