@@ -194,12 +194,18 @@ BODY_FORM = photo_form(
 )
 
 
-def consented_user(services: Services, caller: Caller, tenant_id: str, fields: dict[str, str]) -> str:
+def consented_user(
+    services: Services,
+    caller: Caller,
+    tenant_id: str,
+    fields: dict[str, str],
+    budget: Callable[[str, str], object] | None = None,
+) -> str:
     """The shopper the scan is for (the caller; a `user_id` field naming anyone else is 403), once their
-    biometric consent is checked and a scan is left in their hourly budget (429 otherwise)."""
+    biometric consent is checked and `budget` (by default the hourly scan budget) has room (429 otherwise)."""
     user_id = caller.acting_as(field(fields, "user_id", OPTIONAL_ID))
     require_consent(services.store, tenant_id, user_id)
-    services.limits.for_scan(tenant_id, user_id)
+    (budget or services.limits.for_scan)(tenant_id, user_id)
     return user_id
 
 

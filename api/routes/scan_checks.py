@@ -27,16 +27,14 @@ from api.auth import SHOPPER, CallerDep
 from api.deps import ServicesDep, TenantDep
 from api.routes.scan import (
     FOOT_MAX_SIDE_PX,
-    OPTIONAL_ID,
     SCAN_LONG_SIDE_PX,
     PhotoForm,
+    consented_user,
     decode_photo,
-    field,
     photo_form,
     read_photo_form,
 )
 from core.errors import Busy
-from core.privacy import require_consent
 from graphs.services import Services
 from tools.vision.body import measure_body
 from tools.vision.errors import ScanRejected
@@ -131,9 +129,7 @@ async def check_frame(
     frame would be refused and what to change; 429 past the shopper's check rate, 503 BUSY when every check
     slot is taken."""
     form = await read_photo_form(request)
-    user_id = caller.acting_as(field(form.fields, "user_id", OPTIONAL_ID))
-    require_consent(services.store, tenant_id, user_id)
-    services.limits.for_scan_check(tenant_id, user_id)
+    consented_user(services, caller, tenant_id, form.fields, budget=services.limits.for_scan_check)
     run_checks, long_side_px = checker(services, kind)
     try:
         await run_check(services, form, run_checks, long_side_px)
