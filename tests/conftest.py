@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -27,6 +28,13 @@ def unless_installed(missing: bool, reason: str) -> pytest.MarkDecorator:
     """Skip with `reason` where a tool the test command installs is missing, except in CI, where the test runs
     (and fails) so that a broken install step cannot pass as skipped tests."""
     return pytest.mark.skipif(missing and not IN_CI, reason=reason)
+
+
+def missing_tool(reason: str) -> NoReturn:
+    """`unless_installed` for a fixture that found its tool missing: skip, except in CI, where it fails."""
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 def free_port() -> int:

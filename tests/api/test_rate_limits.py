@@ -22,7 +22,7 @@ from core.ratelimit import Limit, LocalBuckets, RateLimits, RedisBuckets
 from core.settings import Settings
 from tests.api.conftest import StartClient, tokens_for
 from tests.api.routes.photos import plain_png
-from tests.conftest import IN_CI, free_port
+from tests.conftest import free_port, missing_tool
 
 
 @pytest.fixture
@@ -36,10 +36,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Debian's redis-server on a free loopback port for the session (scripts/test.sh installs it)."""
     binary = shutil.which("redis-server")
     if binary is None:
-        missing = "redis-server is not installed (scripts/test.sh installs Debian's redis-server)"
-        if IN_CI:
-            pytest.fail(missing)
-        pytest.skip(missing)
+        missing_tool("redis-server is not installed (scripts/test.sh installs Debian's redis-server)")
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
