@@ -11,7 +11,8 @@ judged three ways:
   JPEG of quality 60, and 20 % brighter and darker must get the same outcome (measured, or the same
   refusal) and, when measured, lengths within 2 mm. Run on every measured photo.
 - Plausibility of what is measured: length 170-320 mm, width/length 0.33-0.45 (adult feet in ANSUR II fall
-  well inside), over the widths that were measured rather than estimated from the length.
+  well inside), over the scans that measured both (not a width estimated from the length, nor a length
+  estimated from the breadth where the shin hides the heel, tools/vision/foot_front.py).
 
 Photos are scanned as the scan route does (fitted within 1280 px). Everything stays in memory. The labels'
 split keeps a held-out set (whole shooting sessions) that was not looked at while building the scan; both
@@ -36,6 +37,7 @@ import numpy as np
 from evals.shared_data import SHARED_DATA
 from tools.vision.errors import ScanRejected
 from tools.vision.foot import measure_foot
+from tools.vision.foot_outline import LENGTH_FROM_BREADTH
 from tools.vision.image import decode_image, fit_within
 from tools.vision.schemas import FootScan
 
@@ -229,9 +231,13 @@ def report(results: list[PhotoResult]) -> None:
             plausible = np.count_nonzero(
                 (lengths >= PLAUSIBLE_LENGTH_MM[0]) & (lengths <= PLAUSIBLE_LENGTH_MM[1])
             )
+            # A width estimated from the length, or a length from the width, says nothing of their ratio.
             width_measured = [
-                r.scan for r in measured if r.scan and "width_estimated" not in r.scan.quality.issues
+                r.scan
+                for r in measured
+                if r.scan and not {"width_estimated", LENGTH_FROM_BREADTH} & set(r.scan.quality.issues)
             ]
+            from_breadth = sum(1 for r in measured if r.scan and LENGTH_FROM_BREADTH in r.scan.quality.issues)
             ratios = np.array([s.width_mm / s.length_mm for s in width_measured])
             ratio_ok = np.count_nonzero(
                 (ratios >= PLAUSIBLE_WIDTH_RATIO[0]) & (ratios <= PLAUSIBLE_WIDTH_RATIO[1])
@@ -242,7 +248,8 @@ def report(results: list[PhotoResult]) -> None:
                 f"  plausible length {PLAUSIBLE_LENGTH_MM[0]:.0f}-{PLAUSIBLE_LENGTH_MM[1]:.0f} mm: "
                 f"{_share(plausible, len(lengths))}; width/length {PLAUSIBLE_WIDTH_RATIO[0]}-"
                 f"{PLAUSIBLE_WIDTH_RATIO[1]} where the width was measured: {_share(ratio_ok, len(ratios))} "
-                f"(estimated from the length: {len(measured) - len(width_measured)}); "
+                f"(one estimated from the other: {len(measured) - len(width_measured)}); "
+                f"length from the breadth (heel hidden): {from_breadth}; "
                 f"protocols {dict(protocols)}; length sigma median {np.median(sigmas):.1f} mm, "
                 f"max {sigmas.max():.1f} mm"
             )
@@ -258,6 +265,7 @@ def report(results: list[PhotoResult]) -> None:
             found = (
                 f"{result.scan.length_mm:.1f} x {result.scan.width_mm:.1f} "
                 f"+- {result.scan.length_sigma_mm:.1f} {result.scan.protocol}"
+                + (" from breadth" if LENGTH_FROM_BREADTH in result.scan.quality.issues else "")
             )
         else:
             found = "right" if result.refusal_right else "WRONG"

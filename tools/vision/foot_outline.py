@@ -43,6 +43,7 @@ from tools.vision.foot_floor import (
     principal_axis,
     run_touches_edge,
 )
+from tools.vision.foot_front import FrontEstimate, estimate_from_front
 from tools.vision.sheet_geometry import PHONE_FOCAL_PER_DIAGONAL
 
 EDGE_TOUCH_MM = 3.0
@@ -71,6 +72,7 @@ HEEL_AT_EDGE_SIGMA_MM = 2.5  # the heel's contact with the floor sits a little i
 MAX_SINGLE_FOOT_WIDTH_RATIO = 0.6
 
 PROTOCOL_ON_SHEET = "foot_on_sheet"
+LENGTH_FROM_BREADTH = "length_from_breadth"  # a quality issue: the heel hidden, the length estimated
 PROTOCOL_HEEL_AT_EDGE = "heel_against_wall"
 
 _RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
@@ -166,12 +168,31 @@ def foot_outline(mask: np.ndarray, px_per_mm: float, camera: Camera) -> FootOutl
         length_mm, width_mm = whole_foot_extents(mask, px_per_mm)
         _reject_two_feet(length_mm, width_mm)
         return FootOutline(length_mm, width_mm, 0.0, 0.0, PROTOCOL_ON_SHEET)
+    try:
+        return _crossing_the_edge(mask, px_per_mm, camera, points, on_edge)
+    except ScanRejected as refusal:
+        # Seen from in front of the toes, the shin over the heel (which may also read as a foot past the
+        # edge where the leg crosses it): the length is estimated from the breadth, or the refusal stands.
+        if refusal.reason not in ("HEEL_HIDDEN", "FOOT_OFF_SHEET"):
+            raise
+        if refusal.reason == "FOOT_OFF_SHEET" and _seen_from_above(mask, camera):
+            raise  # from above, the shin hides no heel: what crosses the edge is the foot
+        front = estimate_from_front(mask, px_per_mm, camera.nadir, camera.height)
+        if front is None:
+            raise
+        return _from_front(front)
+
+
+def _crossing_the_edge(
+    mask: np.ndarray, px_per_mm: float, camera: Camera, points: np.ndarray, on_edge: np.ndarray
+) -> FootOutline:
+    """The foot in a silhouette that reaches the sheet's edge (see the module's docstring)."""
+    height, width = mask.shape
     outline = Outline.of(mask, px_per_mm, camera.nadir, camera.height, EDGE_TOUCH_MM)
     run = floor_run(outline, px_per_mm)
     if run is not None:
         return _from_floor(measure_floor_outline(mask, px_per_mm, outline, run))
-    centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
-    if float(np.linalg.norm(camera.nadir - centre)) < OVERHEAD_RATIO * camera.height:
+    if _seen_from_above(mask, camera):
         return _overhead_crossing(mask, points.astype(np.float64), on_edge, px_per_mm)
     # Too little of the footprint's outline shows: cut off by the sheet's edge on the camera's side (no leg
     # crosses that way: the foot is off the sheet there), or hidden (the shin over the heel, seen from in
@@ -186,6 +207,22 @@ def foot_outline(mask: np.ndarray, px_per_mm: float, camera: Camera) -> FootOutl
         raise ScanRejected("FOOT_OFF_SHEET", "the side of the foot runs off the sheet", _RETAKE_FOOT)
     raise ScanRejected(
         "HEEL_HIDDEN", "seen at this angle, too little of the foot's outline on the floor shows", _RETAKE_HEEL
+    )
+
+
+def _seen_from_above(mask: np.ndarray, camera: Camera) -> bool:
+    centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
+    return float(np.linalg.norm(camera.nadir - centre)) < OVERHEAD_RATIO * camera.height
+
+
+def _from_front(front: FrontEstimate) -> FootOutline:
+    return FootOutline(
+        front.length_mm,
+        front.width_mm,
+        front.length_sigma_mm,
+        front.width_sigma_mm,
+        PROTOCOL_ON_SHEET,
+        (LENGTH_FROM_BREADTH,),
     )
 
 

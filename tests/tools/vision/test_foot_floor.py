@@ -17,6 +17,7 @@ import pytest
 
 from evals.vision.foot_render import foot_outline_mm
 from tools.vision.errors import ScanRejected
+from tools.vision.foot_front import estimate_from_front
 from tools.vision.foot_outline import Camera, camera_over_sheet, foot_outline
 
 PX_PER_MM = 3.0
@@ -101,13 +102,59 @@ def test_seen_from_the_side_the_footprint_length_is_found_within_its_sigma(
     assert "width_estimated" in found.issues
 
 
-def test_seen_from_in_front_of_the_toes_the_shin_hides_the_heel() -> None:
-    nadir = (105.0, -150.0)
+# Camera positions in front of the toes (toes at y = 20): the shin hides the heel.
+FRONT_VIEWS = {
+    "front": (105.0, -150.0),
+    "front-right": (180.0, -120.0),
+    "far-front": (105.0, -300.0),
+}
+
+
+@pytest.mark.parametrize("nadir", FRONT_VIEWS.values(), ids=FRONT_VIEWS.keys())
+def test_seen_from_in_front_of_the_toes_the_length_comes_from_the_breadth_with_a_wide_sigma(
+    nadir: tuple[float, float],
+) -> None:
+    found = foot_outline(_cast(nadir), PX_PER_MM, _camera(nadir))
+
+    assert "length_from_breadth" in found.issues
+    # As uncertain as breadth / length is among adults (ANSUR II: 4.7 % of the length), and honest about it.
+    assert found.length_extra_sigma_mm >= 0.045 * found.length_mm
+    assert abs(found.length_mm - LENGTH_MM) <= 2 * found.length_extra_sigma_mm
+    assert abs(found.width_mm - WIDTH_MM) <= 6.0
+
+
+def test_a_front_view_of_a_foot_too_broad_for_the_sheet_is_refused_as_heel_hidden() -> None:
+    nadir = FRONT_VIEWS["front"]
+    mask = _cast(nadir)
+    # The same silhouette 20 % broader about the foot's axis (x = 105 mm): a foot that broad is about 290 mm
+    # long, and its heel would lie past the sheet's edge.
+    height, width = mask.shape
+    centre = 105.0 * PX_PER_MM
+    stretch = np.float32([[1.2, 0.0, centre - 1.2 * centre], [0.0, 1.0, 0.0]])
+    broad = cv2.warpAffine(mask, stretch, (width, height), flags=cv2.INTER_NEAREST)
+
+    camera = _camera(nadir)
 
     with pytest.raises(ScanRejected) as rejected:
-        foot_outline(_cast(nadir), PX_PER_MM, _camera(nadir))
+        estimate_from_front(broad, PX_PER_MM, camera.nadir, camera.height)
 
     assert rejected.value.reason == "HEEL_HIDDEN"
+    assert any("side" in advice for advice in rejected.value.suggestions)
+
+
+@pytest.mark.parametrize("nadir", SIDE_VIEWS.values(), ids=SIDE_VIEWS.keys())
+def test_seen_from_beside_the_foot_no_length_is_guessed_from_the_breadth(nadir: tuple[float, float]) -> None:
+    camera = _camera(nadir)
+
+    assert estimate_from_front(_cast(nadir), PX_PER_MM, camera.nadir, camera.height) is None
+
+
+def test_no_length_is_guessed_from_the_breadth_of_a_silhouette_inside_the_sheet() -> None:
+    mask = np.zeros((round(297 * PX_PER_MM), round(210 * PX_PER_MM)), np.uint8)
+    cv2.ellipse(mask, (315, 445), (140, 370), 0, 0, 360, 1, -1)
+    camera = _camera(FRONT_VIEWS["front"])
+
+    assert estimate_from_front(mask, PX_PER_MM, camera.nadir, camera.height) is None
 
 
 def test_the_length_does_not_depend_on_how_the_sheet_image_is_turned_or_mirrored() -> None:
