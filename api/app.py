@@ -30,6 +30,7 @@ from api.routes import (
     orders,
     pricing,
     pricing_events,
+    pricing_import,
     products,
     recommendations,
     scan,
@@ -39,6 +40,7 @@ from api.routes import (
     users,
 )
 from api.routes.pricing import SUGGEST_BODY_MAX_BYTES
+from api.routes.pricing_import import IMPORT_BODY_MAX_BYTES
 from api.routes.scan import SCAN_BODY_MAX_BYTES
 from api.routes.threads import THREAD_BODY_MAX_BYTES
 from api.routes.web import install_web_app
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
                 larger_limits={
                     "/v1/scan/": SCAN_BODY_MAX_BYTES,
                     "/v1/pricing/suggest": SUGGEST_BODY_MAX_BYTES,
+                    "/v1/pricing/import": IMPORT_BODY_MAX_BYTES,
                     "/v1/threads/": THREAD_BODY_MAX_BYTES,
                 },
             ),
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
         scan_checks,
         recommendations,
         pricing_events,
+        pricing_import,
         pricing,
         threads,
         sites,

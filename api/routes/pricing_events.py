@@ -8,6 +8,10 @@ Both paths share one event service (`services.pricing`, opened with the services
 domain/pricing/ingestion.py): stored sales reach the comparables indexes at once, and changed listings are
 embedded in the background with the configured embedder (PAKKA_EMBEDDING_MODEL, the one `pakka pricing import`
 uses).
+
+Events the async path cannot apply are kept as dead letters (GET /v1/pricing/dead-letters); POST
+/v1/pricing/dead-letters/{letter_id}/replay applies one again with `replay_dead_letters`, the function
+`pakka pricing dead-letters replay` uses, and removes it once its event is applied.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, Field, PlainValidator, WithJsonSchema
 
 from api.auth import MERCHANT, TenantMismatch
-from api.deps import ServicesDep, TenantDep
+from api.deps import IdPath, ServicesDep, TenantDep
 from api.inputs import CATEGORY_SCHEMA_PATTERN, PRICE_SCHEMA
 from core.records.sales import DeadLetter, EventOutcome, ListingFields, PricingEvent, PricingEventType
 from core.schemas import TenantId
-from domain.pricing.errors import EventOutOfOrder, InvalidEvent
+from domain.pricing.errors import DeadLetterNotFound, EventOutOfOrder, InvalidEvent
 from domain.pricing.events import PricingEventService, Recorded, parse_event
+from domain.pricing.worker import find_dead_letter, replay_dead_letters
 
 router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
 
@@ -261,5 +266,33 @@ def post_events(
 def list_dead_letters(
     services: ServicesDep, tenant_id: TenantDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> DeadLetterList:
-    """Events the async path could not apply, newest first."""
+    """Events the async path (or a sales-file import) could not apply, newest first."""
     return DeadLetterList(items=services.store.sales.list_dead_letters(tenant_id, limit=limit))
+
+
+class ReplayResult(BaseModel):
+    replayed: list[DeadLetter] = Field(
+        description="Letters whose event is applied now (or was applied since): removed from the list."
+    )
+    failed: list[DeadLetter] = Field(
+        description="Letters whose event failed again: kept, with the new error."
+    )
+
+
+@router.post(
+    "/dead-letters/{letter_id}/replay",
+    dependencies=[MERCHANT],
+    responses={404: {"description": "DEAD_LETTER_NOT_FOUND: the tenant has no letter with this id."}},
+)
+def replay_dead_letter(letter_id: IdPath, services: ServicesDep, tenant_id: TenantDep) -> ReplayResult:
+    """Validate and apply the letter's event again, as `pakka pricing dead-letters replay` does, on the app's
+    event service. An event that now applies (or was applied since) loses its letter (`replayed`); one that
+    fails again keeps it, with the new error (`failed`)."""
+    sales = services.store.sales
+    letter = find_dead_letter(sales, tenant_id, letter_id)
+    if letter is None:
+        raise DeadLetterNotFound(
+            f"tenant {tenant_id!r} has no dead letter {letter_id!r}", {"letter_id": letter_id}
+        )
+    report = replay_dead_letters(services.running_pricing().service, sales, [letter])
+    return ReplayResult(replayed=report.replayed, failed=report.failed)

@@ -44,14 +44,13 @@ from domain.pricing.importers import (
     embed_missing,
     import_history,
 )
-from domain.pricing.worker import ReplayReport, replay_dead_letters
+from domain.pricing.worker import REPLAY_LIMIT, ReplayReport, replay_dead_letters
 from knowledge.embeddings import build_embedder, bundled_minilm_archive
 
 pricing_app = typer.Typer(help="Sales history for the pricing assistant.", no_args_is_help=True)
 dead_letters_app = typer.Typer(help="Events the asynchronous path could not apply.", no_args_is_help=True)
 pricing_app.add_typer(dead_letters_app, name="dead-letters")
 OUTLIERS_SHOWN = 20
-REPLAY_LIMIT = 10_000
 
 
 TenantOption = Annotated[

@@ -78,6 +78,14 @@ class RowSkipped(Exception):
     """A row that cannot become a listing; the message is the reason it is counted under."""
 
 
+class MissingColumns(ValueError):
+    """The file's header lacks columns the format needs: it is not a file of that format."""
+
+    def __init__(self, file_format: ImportFormat, missing: set[str]) -> None:
+        self.missing = sorted(missing)
+        super().__init__(f"not a {file_format.value} file: missing columns {self.missing}")
+
+
 @dataclass(frozen=True)
 class HistoricSale:
     listing_id: str
@@ -210,7 +218,7 @@ def read_sales(stream: TextIO, file_format: ImportFormat, report: ImportReport) 
     reader = csv.DictReader(stream, delimiter=delimiter)
     missing = required - set(reader.fieldnames or ())
     if missing:
-        raise ValueError(f"not a {file_format.value} file: missing columns {sorted(missing)}")
+        raise MissingColumns(file_format, missing)
     for row in reader:
         report.read += 1
         try:

@@ -6,7 +6,8 @@
   apply in the dead-letter table with the reason. A store outage is retried with backoff first.
 - `BackgroundEmbedder`: embeds changed listings off the request path, up to `batch_size` per model call (the
   local model costs tens of milliseconds per text on a laptop CPU, and far less per text in a batch).
-- `replay_dead_letters`: an operator's second try at dead-lettered events (`pakka pricing dead-letters`).
+- `replay_dead_letters`: a second try at dead-lettered events (`pakka pricing dead-letters replay`, and
+  POST /v1/pricing/dead-letters/{letter_id}/replay for one letter).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from knowledge.embeddings import Embedder
 logger = logging.getLogger("pakka.pricing")
 
 STORE_ATTEMPTS = 4
+REPLAY_LIMIT = 10_000
+"""The most dead letters a replay reads at once (the newest)."""
 DEFAULT_QUEUE_SIZE = 10_000
 EVENT_BATCH = 64
 EMBED_BATCH = 32
@@ -46,6 +49,22 @@ class QueueFull(StoreUnavailable):
 class QueuedEvent:
     tenant_id: str
     payload: dict[str, Any]
+
+
+def dead_letter(
+    tenant_id: str, payload: Mapping[str, Any], code: str, reason: str, details: dict[str, Any]
+) -> DeadLetter:
+    """The letter that keeps an event which could not be applied, with why (the worker's, and the import
+    route's for a file's refused sales)."""
+    event_id = payload.get("event_id")
+    return DeadLetter(
+        tenant_id=tenant_id,
+        event_id=event_id if isinstance(event_id, str) else None,
+        payload=dict(payload),
+        error_code=code,
+        reason=reason,
+        details=details,
+    )
 
 
 def _failure(error: Exception) -> tuple[str, str, dict[str, Any]]:
@@ -106,15 +125,7 @@ class PricingEventWorker(BatchConsumer[QueuedEvent]):
         return recorded
 
     def _dead_letter(self, queued: QueuedEvent, code: str, reason: str, details: dict[str, Any]) -> None:
-        event_id = queued.payload.get("event_id")
-        letter = DeadLetter(
-            tenant_id=queued.tenant_id,
-            event_id=event_id if isinstance(event_id, str) else None,
-            payload=queued.payload,
-            error_code=code,
-            reason=reason,
-            details=details,
-        )
+        letter = dead_letter(queued.tenant_id, queued.payload, code, reason, details)
         try:
             self._sales.record_dead_letter(letter)
         except PakkaError:
@@ -200,6 +211,12 @@ def _happened_at(letter: DeadLetter) -> datetime:
     except ValueError:
         moment = None
     return moment if moment is not None and moment.tzinfo is not None else letter.failed_at
+
+
+def find_dead_letter(sales: SalesHistoryRepository, tenant_id: str, letter_id: str) -> DeadLetter | None:
+    """The tenant's letter with this id among the newest REPLAY_LIMIT, None when it is not there."""
+    letters = sales.list_dead_letters(tenant_id, limit=REPLAY_LIMIT)
+    return next((letter for letter in letters if letter.id == letter_id), None)
 
 
 def replay_dead_letters(

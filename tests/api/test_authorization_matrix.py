@@ -61,6 +61,12 @@ def photo_form(**fields: str) -> Callable[[dict[str, str]], dict[str, Any]]:
     }
 
 
+def sales_file(ids: dict[str, str]) -> dict[str, Any]:
+    header = "train_id\tname\titem_condition_id\tcategory_name\tbrand_name\tprice"
+    data = f"{header}\n1\tKurta\t3\twomen/kurtas\tFabindia\t12\n".encode()
+    return {"params": {"format": "mercari"}, "files": {"file": ("sales.tsv", data)}}
+
+
 ORDER = {
     "user_id": "u1",
     "region": "mumbai",
@@ -122,6 +128,10 @@ SPECIMENS: dict[tuple[str, str], Specimen] = {
     ),
     ("POST", "/v1/pricing/events"): Specimen("/v1/pricing/events", body(EVENT)),
     ("GET", "/v1/pricing/dead-letters"): Specimen("/v1/pricing/dead-letters", nothing),
+    ("POST", "/v1/pricing/dead-letters/{letter_id}/replay"): Specimen(
+        "/v1/pricing/dead-letters/dlq-none/replay", nothing
+    ),
+    ("POST", "/v1/pricing/import"): Specimen("/v1/pricing/import", sales_file),
     ("POST", "/v1/pricing/suggest"): Specimen("/v1/pricing/suggest", body(LISTING)),
     ("POST", "/v1/pricing/suggest/stream"): Specimen("/v1/pricing/suggest/stream", body(LISTING)),
     ("POST", "/v1/threads"): Specimen("/v1/threads", body({"graph": "checkout", "user_id": "u1"})),

@@ -17,6 +17,8 @@ Configured narrowly, each for a reason (the configuration is CONFIG below; hooks
 - POST /v1/pricing/suggest may answer 422 NO_SALES_HISTORY: a price needs the shop's sales in the listing's
   currency, a state of the shop like an unknown id's 404, not a property of the request. Its photos are
   generated as real PNG files (a hook), so random base64 does not stop the fuzzer at SCAN_REJECTED.
+- POST /v1/pricing/import may answer a schema-valid upload 422 (EMPTY_SALES_FILE, SALES_FILE_NOT_UTF8,
+  WRONG_SALES_FORMAT): the file must be a Mercari or thredUP sales file, which no schema can say.
 - POST /v1/feedback may answer 422 when the size is not one the product comes in: the product's sizes are
   catalog data (tests/api/routes/test_feedback_routes.py), found by the stateful phase on a real product.
 - `ensure_resource_availability` is off for /v1/threads/{thread_id}...: the admin this runs as may name any
@@ -55,6 +57,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 
 [[operations]]
 include-path-regex = "^/v1/pricing/suggest$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
+
+[[operations]]
+include-path-regex = "^/v1/pricing/import$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 
 [[operations]]

@@ -1,4 +1,5 @@
-"""POST /v1/pricing/events over real HTTP handling (TestClient with the lifespan running), on each store."""
+"""POST /v1/pricing/events and the dead-letter routes over real HTTP handling (TestClient with the lifespan
+running), on each store."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from core.errors import StoreUnavailable
 from core.records.identity import AuthKind
+from core.records.sales import DeadLetter
 from core.settings import Settings
 from core.storage.factory import open_store
 from core.storage.repositories import Store
 from domain.pricing.events import listing_text
 from knowledge.embeddings import MiniLMEmbedder
-from tests.api.conftest import StartClient, seed_catalog, tokens_for
+from tests.api.conftest import OTHER_TENANT, StartClient, seed_catalog, seed_other_tenant, tokens_for
 
 TENANT_HEADER = {"X-Tenant-ID": "demo"}
 
@@ -333,3 +336,89 @@ def test_a_body_that_is_not_an_event_object_is_an_invalid_event(client: TestClie
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "INVALID_EVENT"
+
+
+def kept_letter(client: TestClient, payload: dict[str, Any], tenant_id: str = "demo") -> DeadLetter:
+    """A dead letter of `payload`, as the async worker keeps an event it could not apply."""
+    letter = DeadLetter(
+        tenant_id=tenant_id,
+        event_id=payload.get("event_id"),
+        payload=payload,
+        error_code="EVENT_OUT_OF_ORDER",
+        reason="product.sold cannot follow: the listing does not exist yet; send product.listed first",
+    )
+    return store_of(client).sales.record_dead_letter(letter)
+
+
+def test_a_replayed_letter_whose_event_now_applies_is_removed(client: TestClient) -> None:
+    letter = kept_letter(client, event("ev-2", "product.sold", minute=5))
+    client.post("/v1/pricing/events", json=event("ev-1", "product.listed"))
+
+    response = client.post(f"/v1/pricing/dead-letters/{letter.id}/replay")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert ([item["id"] for item in body["replayed"]], body["failed"]) == ([letter.id], [])
+    assert client.get("/v1/pricing/dead-letters").json()["items"] == []
+    listing = store_of(client).sales.get_listing("demo", "l-1")
+    assert listing is not None and listing.status.value == "sold"
+
+
+def test_a_replayed_letter_whose_event_fails_again_is_kept_with_the_new_error(client: TestClient) -> None:
+    letter = kept_letter(client, event("ev-2", "product.sold", minute=5) | {"product": {"title": ""}})
+
+    response = client.post(f"/v1/pricing/dead-letters/{letter.id}/replay")
+
+    assert response.status_code == 200
+    [failed] = response.json()["failed"]
+    assert (failed["id"], failed["error_code"]) == (letter.id, "INVALID_EVENT")
+    [listed] = client.get("/v1/pricing/dead-letters").json()["items"]
+    assert (listed["id"], listed["error_code"]) == (letter.id, "INVALID_EVENT")
+
+
+def test_replaying_an_unknown_or_another_tenants_letter_is_404(client: TestClient) -> None:
+    seed_other_tenant(store_of(client))
+    elsewhere = kept_letter(client, event("ev-9", "product.sold"), tenant_id=OTHER_TENANT)
+
+    unknown = client.post("/v1/pricing/dead-letters/dlq-nothing/replay")
+    other = client.post(f"/v1/pricing/dead-letters/{elsewhere.id}/replay")
+
+    assert (unknown.status_code, other.status_code) == (404, 404)
+    assert unknown.json()["error"]["code"] == other.json()["error"]["code"] == "DEAD_LETTER_NOT_FOUND"
+    assert [item.id for item in store_of(client).sales.list_dead_letters(OTHER_TENANT)] == [elsewhere.id]
+
+
+def test_only_the_tenants_merchants_replay_letters(client: TestClient) -> None:
+    letter = kept_letter(client, event("ev-2", "product.sold"))
+    tokens = tokens_for(client)
+    path = f"/v1/pricing/dead-letters/{letter.id}/replay"
+
+    shopper = client.post(path, headers=tokens.shopper("u1"))
+    elsewhere = client.post(path, headers=tokens.merchant(OTHER_TENANT) | {"X-Tenant-ID": "demo"})
+    anonymous = client.post(path, headers={"Authorization": ""})
+
+    assert (shopper.status_code, elsewhere.status_code, anonymous.status_code) == (403, 403, 401)
+    assert [item.id for item in store_of(client).sales.list_dead_letters("demo")] == [letter.id]
+
+
+def test_a_store_fault_during_a_replay_is_a_503_or_a_kept_letter_never_a_lost_one(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter = kept_letter(client, event("ev-1", "product.listed"))
+    sales = store_of(client).sales
+
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("connection to 10.0.0.7:5432 refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sales, "list_dead_letters", unavailable)
+        unreadable = client.post(f"/v1/pricing/dead-letters/{letter.id}/replay")
+    with monkeypatch.context() as patched:
+        patched.setattr(sales, "apply_event", unavailable)
+        unwritable = client.post(f"/v1/pricing/dead-letters/{letter.id}/replay")
+
+    assert unreadable.status_code == 503
+    assert unreadable.json()["error"]["code"] == "STORE_UNAVAILABLE" and "10.0.0.7" not in unreadable.text
+    assert unwritable.status_code == 200
+    assert [item["error_code"] for item in unwritable.json()["failed"]] == ["STORE_UNAVAILABLE"]
+    assert [item.id for item in sales.list_dead_letters("demo")] == [letter.id]

@@ -1,0 +1,51 @@
+"""Reading an uploaded sales file whole, with the importers' rules, before anything is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.pricing.errors import EmptySalesFile, SalesFileNotUtf8, WrongSalesFormat
+from domain.pricing.importers import DEFAULT_ANCHOR, ImportFormat, sale_events
+from domain.pricing.uploads import read_upload
+
+HEADER = "train_id\tname\titem_condition_id\tcategory_name\tbrand_name\tprice"
+ROWS = ["1\tKurta\t3\twomen/kurtas\tFabindia\t12", "2\tFree sticker\t2\tOther\t\t0"]
+
+
+def mercari(*rows: str, newline: str = "\n") -> bytes:
+    return newline.join([HEADER, *rows]).encode() + newline.encode()
+
+
+def test_the_rows_become_the_importers_sales_and_events_with_the_skips_counted() -> None:
+    upload = read_upload(mercari(*ROWS), ImportFormat.MERCARI)
+
+    [sale] = upload.sales
+    assert sale.listing_id == "mercari-1"
+    assert (upload.report.read, upload.report.skipped) == (2, 1)
+    assert upload.report.reasons == {"price is zero or negative": 1}
+    assert upload.events("demo") == list(sale_events("demo", sale, DEFAULT_ANCHOR))
+
+
+def test_a_byte_order_mark_and_crlf_line_ends_change_nothing() -> None:
+    plain = read_upload(mercari(*ROWS), ImportFormat.MERCARI)
+    spreadsheet = read_upload(b"\xef\xbb\xbf" + mercari(*ROWS, newline="\r\n"), ImportFormat.MERCARI)
+
+    assert spreadsheet.sales == plain.sales
+
+
+@pytest.mark.parametrize(
+    ("data", "refusal"),
+    [
+        (b"  \n", EmptySalesFile),
+        (mercari(), EmptySalesFile),
+        ("train_id\tname\n1\tकुर्ता\n".encode("utf-16"), SalesFileNotUtf8),
+        (b"id,title,brand,category,category_tags,gender,price\n", WrongSalesFormat),
+        (mercari('1\t"' + "x" * 200_000 + '"\t3\tw/k\t\t12'), WrongSalesFormat),
+    ],
+    ids=["blank", "header-only", "utf-16", "other-format", "unreadable-row"],
+)
+def test_a_file_that_cannot_be_read_is_refused_whole(data: bytes, refusal: type[Exception]) -> None:
+    with pytest.raises(refusal) as refused:
+        read_upload(data, ImportFormat.MERCARI)
+
+    assert refused.value.details["field"] == "file"  # type: ignore[attr-defined]
