@@ -33,7 +33,7 @@ from core.storage.repositories import SalesHistoryRepository
 from domain.pricing.events import PricingEventService
 from domain.pricing.importers import ImportFormat
 from domain.pricing.uploads import SalesUpload, read_upload
-from domain.pricing.worker import dead_letter
+from domain.pricing.worker import REPLAY_LIMIT, dead_letter
 
 router = APIRouter(prefix="/v1/pricing", tags=["pricing"])
 
@@ -147,6 +147,7 @@ def ingest(
 ) -> dict[Verdict, int]:
     """Apply the file's sales in event batches, in file order; keep each refused sale as a dead letter."""
     counts: dict[Verdict, int] = {"imported": 0, "already": 0, "dead_lettered": 0}
+    lettered: set[str] | None = None  # event ids already kept as letters, read at the first refusal
     events = upload.events(tenant_id)
     for start in range(0, len(events), EVENTS_PER_BATCH):
         batch = events[start : start + EVENTS_PER_BATCH]
@@ -155,11 +156,22 @@ def ingest(
             listed, sold = results[index], results[index + 1]
             outcome = verdict(listed, sold)
             if outcome == "dead_lettered" and sold.error is not None:
-                error = sold.error
-                payload = batch[index + 1].model_dump(mode="json")
-                sales.record_dead_letter(
-                    dead_letter(tenant_id, payload, error.code, error.message, error.details)
-                )
+                if lettered is None:
+                    lettered = {
+                        letter.event_id
+                        for letter in sales.list_dead_letters(tenant_id, limit=REPLAY_LIMIT)
+                        if letter.event_id
+                    }
+                event_id = batch[index + 1].event_id
+                if event_id in lettered:
+                    outcome = "already"  # a file sent again: its refused sale is kept once
+                else:
+                    error = sold.error
+                    payload = batch[index + 1].model_dump(mode="json")
+                    sales.record_dead_letter(
+                        dead_letter(tenant_id, payload, error.code, error.message, error.details)
+                    )
+                    lettered.add(event_id)
             counts[outcome] += 1
     return counts
 

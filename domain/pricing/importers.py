@@ -146,6 +146,8 @@ def _price(text: str) -> Decimal:
         price = Decimal(text.strip()).quantize(Decimal("0.01"))
     except InvalidOperation:
         raise RowSkipped("price is not a number") from None
+    if not price.is_finite():  # "nan", "snan": a Decimal, but compared with nothing
+        raise RowSkipped("price is not a number")
     if price <= 0:
         raise RowSkipped("price is zero or negative")
     return price

@@ -114,8 +114,8 @@ def estimate_from_front(
     length_mm = breadth_mm / BREADTH_RATIO_MEAN
     middle = points[int(np.argmax(along))] - 0.5 * length_mm * px_per_mm * toe_direction
     to_nadir = nadir - middle
-    cosine = float(to_nadir @ toe_direction) / max(float(np.linalg.norm(to_nadir)), 1e-9)
-    if cosine < np.cos(np.radians(FRONT_MAX_ANGLE_DEG)):
+    distance = float(np.linalg.norm(to_nadir))
+    if distance < 1.0 or float(to_nadir @ toe_direction) / distance < np.cos(np.radians(FRONT_MAX_ANGLE_DEG)):
         return None
     length_sigma = float(
         np.hypot(BREADTH_RATIO_SD / BREADTH_RATIO_MEAN * length_mm, breadth_sigma_mm / BREADTH_RATIO_MEAN)
@@ -144,6 +144,8 @@ def _toe_direction(
     for _ in range(2):
         along = points @ axis
         near_tip = points[along >= along.max() - AXIS_REACH_MM * px_per_mm]
+        if len(near_tip) < 3:
+            return None
         spread = np.cov((near_tip - near_tip.mean(axis=0)).T)
         refined = np.linalg.eigh(spread)[1][:, 1]
         axis = refined if refined @ axis > 0 else -refined

@@ -151,9 +151,12 @@ def whole_foot_extents(mask: np.ndarray, px_per_mm: float) -> tuple[float, float
 def foot_outline(mask: np.ndarray, px_per_mm: float, camera: Camera) -> FootOutline:
     """Length and width of the one foot in a filled silhouette mask on the rectified sheet.
 
+    Where the shin covers the heel of a foot seen from in front of its toes, the length is estimated from
+    the breadth (foot_front.py), with a wide sigma and the issue LENGTH_FROM_BREADTH.
+
     Raises `ScanRejected`: FOOT_OFF_SHEET (the foot itself crosses the sheet's edge), HEEL_HIDDEN (the
-    shin covers the heel), TOES_HIDDEN (the leg covers the toes) or MULTIPLE_FEET (a shape twice as broad
-    as a foot).
+    shin covers the heel and no estimate can be made), TOES_HIDDEN (the leg covers the toes) or
+    MULTIPLE_FEET (a shape twice as broad as a foot).
     """
     height, width = mask.shape
     touch = max(1, round(EDGE_TOUCH_MM * px_per_mm))

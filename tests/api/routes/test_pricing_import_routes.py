@@ -146,6 +146,12 @@ def test_a_sale_the_listing_state_refuses_is_dead_lettered_and_the_rest_imported
     assert (letter["event_id"], letter["error_code"]) == ("import-mercari-910001-sold", "EVENT_OUT_OF_ORDER")
     assert letter["payload"]["type"] == "product.sold"
 
+    again = upload(client, mercari_file())
+
+    # Sent again, the refused sale is already kept: one letter, not two.
+    assert (again.json()["imported"], again.json()["dead_lettered"], again.json()["already"]) == (0, 0, 3)
+    assert len(client.get("/v1/pricing/dead-letters").json()["items"]) == 1
+
 
 @pytest.mark.parametrize(
     ("data", "file_format", "code"),

@@ -49,3 +49,11 @@ def test_a_file_that_cannot_be_read_is_refused_whole(data: bytes, refusal: type[
         read_upload(data, ImportFormat.MERCARI)
 
     assert refused.value.details["field"] == "file"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("price", ["nan", "sNaN", "inf", "twelve"])
+def test_a_price_that_is_not_a_number_skips_its_row(price: str) -> None:
+    upload = read_upload(mercari(ROWS[0], f"3\tShawl\t3\twomen/shawls\t\t{price}"), ImportFormat.MERCARI)
+
+    assert [sale.listing_id for sale in upload.sales] == ["mercari-1"]
+    assert upload.report.reasons == {"price is not a number": 1}

@@ -123,11 +123,7 @@ export async function render(root, app) {
           { method: 'POST', signal: app.signal });
         const [kept] = answer.failed || [];
         if (!kept) {
-          // Applied: the letter is gone, so is its card; the screen's status says so and focus moves on.
-          item.remove();
-          showCount();
-          status.textContent = app.t('applied', { event: eventId });
-          heading.focus();
+          removeApplied();
           return;
         }
         values.error.textContent = kept.error_code;
@@ -136,12 +132,23 @@ export async function render(root, app) {
         result.textContent = app.t('still_failing', { message: kept.reason });
       } catch (error) {
         if (error.name === 'AbortError') return; // the screen was left
+        if (error.code === 'DEAD_LETTER_NOT_FOUND') {
+          removeApplied(); // replayed meanwhile (another tab, the CLI): nothing is left to send
+          return;
+        }
         result.className = 'letter-result error';
         result.textContent = app.t('still_failing', { message: errorText(app, error) });
       } finally {
         again.disabled = false;
       }
     });
+    function removeApplied() {
+      // Applied: the letter is gone, so is its card; the screen's status says so and focus moves on.
+      item.remove();
+      showCount();
+      status.textContent = app.t('applied', { event: eventId });
+      heading.focus();
+    }
     return item;
   }
 
