@@ -18,9 +18,10 @@ PRECISE_BODY_SIGMA_CM = 2.5
 ranges are 4-6 cm wide."""
 
 RESCAN_TIPS = {
-    "foot": "Rescan your foot on a plain A4 sheet on the floor, in good light, with the whole sheet and your "
-    "heel and toes in the photo: take it from the side of your foot (from in front, your shin hides your heel "
-    "and the length can only be estimated), or stand with your heel against a wall at the sheet's short edge.",
+    "foot": "Rescan your foot on a plain A4 sheet on the floor, in good light, with the whole sheet and "
+    "your heel and toes in the photo: take it from the side of your foot (from in front, your shin hides "
+    "your heel and the length can only be estimated), or stand with your heel against a wall at the "
+    "sheet's short edge.",
     "body": "Rescan from the front in fitted clothes, standing straight with arms slightly apart, your whole "
     "body in frame, and enter your height; a second photo from the side narrows the chest, waist and hip.",
     "face": "Rescan your face in daylight facing a window, without make-up or filters, hair away from your "

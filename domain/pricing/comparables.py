@@ -4,7 +4,8 @@ Similarity is the cosine of sentence embeddings when an embedder is given and ev
 embedding (written by the event service from `listing_text`), else calibrated TF-IDF over brand and title
 (domain/pricing/lexical.py) on the same scale, so the 0.60 threshold means the same under both (the learned
 weighting decides how much a loosely similar sale counts; evals/pricing/evaluate.py measured 0.60 against
-0.70). The search
+0.70). With embeddings the price model reads them too: the stored vectors of the sales it is fitted on
+and the listing's own (domain/pricing/embedding_members.py). The search
 looks in the listing's category first and widens to its parent levels until it has enough comparables; it
 returns at most 20, most similar first. There is no time window: how much an older sale counts is the
 learned recency weight's business (domain/pricing/calibration.py), and time is measured from the pricing
@@ -114,13 +115,14 @@ def weighted(comparables: Sequence[Comparable]) -> list[WeightedComparable]:
     ]
 
 
-def _model_listing(listing: ListingQuery, condition: str) -> ModelListing:
+def _model_listing(listing: ListingQuery, condition: str, vector: numpy.ndarray | None) -> ModelListing:
     return ModelListing(
         title=listing.title,
         category=listing.category,
         condition=condition,
         brand=listing.brand,
         description=listing.description,
+        embedding=vector,
     )
 
 
@@ -200,17 +202,26 @@ class _TenantSales:
         return cached
 
     def fit_model(self, currency: str) -> _TenantModel:
-        """Fit the price model on the most recent MAX_MODEL_SALES sales in `currency`."""
+        """Fit the price model on the most recent MAX_MODEL_SALES sales in `currency`, with their stored
+        embeddings when every sale has one (the model then reads them too)."""
         rows = numpy.array(
             [row for row, item in enumerate(self.items) if item.currency == currency and item.price > 0],
             dtype=numpy.int64,
         )
         rows = rows[numpy.argsort(-numpy.asarray(self.sold_at)[rows], kind="stable")][:MAX_MODEL_SALES]
         sales = [self.items[row] for row in rows]
+        matrix = self.arrays().vectors
         fitted = fit_price_model(
             [
-                ModelListing(item.title, item.category, item.condition.value, item.brand, item.description)
-                for item in sales
+                ModelListing(
+                    item.title,
+                    item.category,
+                    item.condition.value,
+                    item.brand,
+                    item.description,
+                    embedding=matrix[row] if matrix is not None else None,
+                )
+                for row, item in zip(rows.tolist(), sales, strict=True)
             ],
             numpy.log1p([float(item.price) for item in sales]),
         )
@@ -372,15 +383,26 @@ class ComparablesIndex:
         tenant = self._tenants.get(tenant_id)
         return len(tenant.items) if tenant is not None else 0
 
-    def similarities(self, tenant_id: str, listing: ListingQuery) -> numpy.ndarray:
-        """Similarity of the listing to each of the tenant's sold items, on the embedding scale."""
+    def query_vector(self, tenant_id: str, listing: ListingQuery) -> numpy.ndarray | None:
+        """The listing's embedding, when there is an embedder and every sale of the tenant has a stored one
+        (else similarity is lexical and the price model reads no embeddings: none is computed)."""
+        tenant = self._tenants.get(tenant_id)
+        if self.embedder is None or tenant is None or not tenant.items or tenant.arrays().vectors is None:
+            return None
+        text = embedding_text(listing.title, listing.brand, listing.category, listing.description)
+        return numpy.asarray(self.embedder.embed([text])[0])
+
+    def similarities(
+        self, tenant_id: str, listing: ListingQuery, vector: numpy.ndarray | None = None
+    ) -> numpy.ndarray:
+        """Similarity of the listing to each of the tenant's sold items, on the embedding scale (`vector`:
+        the listing's `query_vector`, when the caller already has it)."""
         tenant = self._tenants.get(tenant_id)
         if tenant is None or not tenant.items:
             return numpy.zeros(0, dtype=numpy.float32)
         matrix = tenant.arrays().vectors
         if self.embedder is not None and matrix is not None:
-            text = embedding_text(listing.title, listing.brand, listing.category, listing.description)
-            query = self.embedder.embed([text])[0]
+            query = vector if vector is not None else self.query_vector(tenant_id, listing)
             return numpy.clip(matrix @ query, 0.0, 1.0).astype(numpy.float32)
         return calibrate(tenant.lexical().cosine(lexical_text(listing.title, listing.brand)))
 
@@ -401,7 +423,8 @@ class ComparablesIndex:
         moment = as_of or self.newest_sale(tenant_id, listing.currency)
         if tenant is None or not tenant.items or moment is None:
             return ComparableSearch(comparables=(), category_scope=listing.category, as_of=moment)
-        scores = self.similarities(tenant_id, listing)
+        vector = self.query_vector(tenant_id, listing)
+        scores = self.similarities(tenant_id, listing, vector)
         rows, scope = self._candidates(
             tenant, scores, listing, before=moment, min_similarity=min_similarity, enough=enough
         )
@@ -411,7 +434,7 @@ class ComparablesIndex:
         )
         found = self._top(tenant, rows, scores, scope, limit)
         return replace(
-            found, as_of=moment, model_log_price=self._predict(tenant_id, listing), sales=looked_at
+            found, as_of=moment, model_log_price=self._predict(tenant_id, listing, vector), sales=looked_at
         )
 
     @staticmethod
@@ -448,13 +471,13 @@ class ComparablesIndex:
         assert best is not None
         return best
 
-    def _predict(self, tenant_id: str, listing: ListingQuery) -> float | None:
+    def _predict(self, tenant_id: str, listing: ListingQuery, vector: numpy.ndarray | None) -> float | None:
         if listing.condition is None:
             return None
         model = self._model(tenant_id, listing.currency)
         if model is None or model.fitted is None:
             return None
-        return model.fitted.model.predict_one_log(_model_listing(listing, listing.condition))
+        return model.fitted.model.predict_one_log(_model_listing(listing, listing.condition, vector))
 
     @staticmethod
     def _top(

@@ -14,6 +14,9 @@ shape (title and description length, whether it names a brand, the largest numbe
 6", "14k", "256gb"). The two are blended by the weight whose out-of-fold error is least, so a history where
 the encodings add nothing keeps the ridge alone. The estimate blends the model with the comparables by a
 weight learned on the same history (domain/pricing/calibration.py, run by domain/pricing/comparables.py).
+When every sale has a sentence embedding (a shop whose listings the event service embeds), two more members
+read it, blended the same way (domain/pricing/embedding_members.py); a listing without one is priced exactly
+as by a model fitted without them.
 
 Training uses the tenant's most recent MAX_MODEL_SALES sales, so the fit cost is bounded at any history size.
 `fit_price_model` also returns out-of-fold predictions (each sale predicted by a model that never saw it),
@@ -28,12 +31,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy
 
 from core.records.sales import ListingCondition
+from domain.pricing.embedding_members import EmbeddedMembers, best_blend, stacked
 
 if TYPE_CHECKING:  # scikit-learn and scipy take seconds to import: loaded where a model is fitted
     from scipy import sparse
@@ -75,6 +79,8 @@ class ModelListing:
     condition: str
     brand: str | None = None
     description: str = ""
+    # the listing's sentence embedding (L2-normalised, as the event service stores it), when there is one
+    embedding: numpy.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def _name(listing: ModelListing) -> str:
@@ -287,13 +293,17 @@ class _Boosted:
 @dataclass(frozen=True)
 class PriceModel:
     """A fitted model: `predict_log` gives the log1p price it expects for a listing, `ridge_weight` x the
-    ridge's + the rest x the boosted model's (the ridge alone where there is none)."""
+    ridge's + the rest x the boosted model's (the ridge alone where there is none). Fitted on sales that
+    all have embeddings it also holds `embedded` (domain/pricing/embedding_members.py), which prices a
+    listing with an embedding instead; a listing without one gets exactly what a model fitted without
+    embeddings gives it."""
 
     features: _Features
     ridge: Ridge
     sales: int
     boosted: _Boosted | None = None
     ridge_weight: float = 1.0
+    embedded: EmbeddedMembers | None = None
 
     @classmethod
     def fit(
@@ -303,21 +313,31 @@ class PriceModel:
         *,
         boost: bool | None = None,
         ridge_weight: float = 0.5,
+        blend: tuple[float, float, float] = (1.0, 0.0, 0.0),
     ) -> PriceModel:
         """Fit the ridge, and the boosted model when `boost` (by default: BOOST_MIN_SALES sales or more);
-        `ridge_weight` blends them (fit_price_model learns it)."""
+        `ridge_weight` blends them (fit_price_model learns it), `blend` the embedded members with the
+        boosted model when every listing has an embedding."""
         from sklearn.linear_model import Ridge
 
         targets = numpy.asarray(log_prices, dtype=numpy.float64)
         features = _Features(listings)
-        ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.matrix(listings), targets)
+        text = features.matrix(listings)
+        ridge = Ridge(alpha=RIDGE_ALPHA).fit(text, targets)
         boosted = _Boosted.fit(listings, targets) if _boosts(len(listings), boost) else None
+        vectors = stacked([listing.embedding for listing in listings])
+        embedded = (
+            EmbeddedMembers.fit(text, vectors, targets, alpha=RIDGE_ALPHA, weights=blend)
+            if vectors is not None
+            else None
+        )
         return cls(
             features=features,
             ridge=ridge,
             sales=len(listings),
             boosted=boosted,
             ridge_weight=ridge_weight if boosted is not None else 1.0,
+            embedded=embedded,
         )
 
     def parts_log(self, listings: Sequence[ModelListing]) -> tuple[numpy.ndarray, numpy.ndarray | None]:
@@ -325,17 +345,50 @@ class PriceModel:
         ridge = numpy.asarray(self.ridge.predict(self.features.matrix(listings)), dtype=numpy.float64)
         return ridge, self.boosted.predict_log(listings) if self.boosted is not None else None
 
+    def embedded_parts_log(
+        self, listings: Sequence[ModelListing]
+    ) -> tuple[numpy.ndarray, numpy.ndarray] | None:
+        """(the embedded ridge's predictions, the SVR's), or None unless the model and every listing have
+        embeddings."""
+        vectors = stacked([listing.embedding for listing in listings])
+        if self.embedded is None or not self.embedded.reads(vectors):
+            return None
+        assert vectors is not None
+        return self.embedded.parts_log(self.features.matrix(listings), vectors)
+
     def predict_log(self, listings: Sequence[ModelListing]) -> numpy.ndarray:
+        reads = numpy.array([self._reads_embedding(listing) for listing in listings], dtype=bool)
         ridge, boosted = self.parts_log(listings)
-        return ridge if boosted is None else self.ridge_weight * ridge + (1 - self.ridge_weight) * boosted
+        plain = ridge if boosted is None else self.ridge_weight * ridge + (1 - self.ridge_weight) * boosted
+        if not reads.any():
+            return plain
+        assert self.embedded is not None
+        rows = numpy.flatnonzero(reads)
+        parts = self.embedded_parts_log([listings[row] for row in rows])
+        assert parts is not None
+        plain[rows] = self.embedded.blend(parts[0], boosted[rows] if boosted is not None else None, parts[1])
+        return plain
 
     def predict_one_log(self, listing: ModelListing) -> float:
         """`predict_log` for a single listing, fast (see `_Features.dot`)."""
+        if self._reads_embedding(listing):
+            assert self.embedded is not None and listing.embedding is not None
+            coefficients = self.embedded.ridge.coef_
+            ridge = float(self.embedded.ridge.intercept_) + self.features.dot(listing, coefficients)
+            ridge += self.embedded.embedding_dot(listing.embedding)
+            svr = float(
+                self.embedded.svr.predict(numpy.asarray(listing.embedding, dtype=numpy.float64)[None])[0]
+            )
+            boosted_one = self.boosted.predict_log([listing]) if self.boosted is not None else None
+            return float(self.embedded.blend(numpy.array([ridge]), boosted_one, numpy.array([svr]))[0])
         ridge = float(self.ridge.intercept_) + self.features.dot(listing, self.ridge.coef_)
         if self.boosted is None:
             return ridge
         boosted = float(self.boosted.predict_log([listing])[0])
         return self.ridge_weight * ridge + (1 - self.ridge_weight) * boosted
+
+    def _reads_embedding(self, listing: ModelListing) -> bool:
+        return self.embedded is not None and self.embedded.reads(stacked([listing.embedding]))
 
 
 def _boosts(sales: int, boost: bool | None) -> bool:
@@ -360,15 +413,18 @@ def best_ridge_weight(ridge: numpy.ndarray, boosted: numpy.ndarray, targets: num
 
 def fit_price_model(listings: Sequence[ModelListing], log_prices: numpy.ndarray) -> FittedModel | None:
     """Fit on the sales given (the caller passes the most recent MAX_MODEL_SALES), cross-fitting
-    CROSS_FIT_FOLDS models for the out-of-fold predictions, which also choose the ridge/boosted blend; None
-    below MIN_MODEL_SALES sales."""
+    CROSS_FIT_FOLDS models for the out-of-fold predictions, which also choose the ridge/boosted blend (and,
+    when every sale has an embedding, the blend of the embedded members with the boosted model); None below
+    MIN_MODEL_SALES sales."""
     if len(listings) < MIN_MODEL_SALES:
         return None
     targets = numpy.asarray(log_prices, dtype=numpy.float64)
     boost = _boosts(len(listings), None)
+    embeds = stacked([listing.embedding for listing in listings]) is not None
     folds = numpy.arange(len(listings)) % CROSS_FIT_FOLDS
     ridge_oof = numpy.empty(len(listings), dtype=numpy.float64)
     boosted_oof = numpy.empty(len(listings), dtype=numpy.float64)
+    embedded_oof = numpy.empty((2, len(listings)), dtype=numpy.float64)  # the embedded ridge's, the SVR's
     for fold in range(CROSS_FIT_FOLDS):
         train = numpy.flatnonzero(folds != fold)
         held_out = numpy.flatnonzero(folds == fold)
@@ -377,7 +433,18 @@ def fit_price_model(listings: Sequence[ModelListing], log_prices: numpy.ndarray)
         ridge_oof[held_out] = ridge
         if boosted is not None:
             boosted_oof[held_out] = boosted
+        parts = model.embedded_parts_log([listings[row] for row in held_out]) if embeds else None
+        if parts is not None:
+            embedded_oof[:, held_out] = parts
     weight = best_ridge_weight(ridge_oof, boosted_oof, targets) if boost else 1.0
     out_of_fold = weight * ridge_oof + (1 - weight) * boosted_oof if weight < 1 else ridge_oof
-    model = PriceModel.fit(listings, targets, boost=boost and weight < 1, ridge_weight=weight)
+    blend = (1.0, 0.0, 0.0)
+    if embeds:
+        members = (embedded_oof[0], boosted_oof if boost else None, embedded_oof[1])
+        ridge_share, boosted_share, svr_share = best_blend(members, targets)
+        blend = (ridge_share, boosted_share, svr_share)
+        out_of_fold = ridge_share * embedded_oof[0] + svr_share * embedded_oof[1]
+        out_of_fold = out_of_fold + boosted_share * boosted_oof if boosted_share else out_of_fold
+    keeps_boosted = boost and (weight < 1 or blend[1] > 0)
+    model = PriceModel.fit(listings, targets, boost=keeps_boosted, ridge_weight=weight, blend=blend)
     return FittedModel(model=model, out_of_fold=out_of_fold)

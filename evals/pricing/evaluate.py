@@ -14,7 +14,14 @@ top comparable carries more than 5% of the price; and what was learned (similari
 weight, mean over folds). The numbers before issue 14 (fixed weights, recency from the wall clock) were
 measured with the code of commit 3603f63 and are printed beside them as recorded, not re-run.
 
-    python -m evals.pricing.evaluate [--folds 5] [--dataset mercari|thredup|all]
+When the local MiniLM is installed, each dataset is also priced as a shop with stored embeddings is (row
+"+emb"): the index gets an embedder, so comparables are found by embedding cosine and the price model reads
+the vectors too (domain/pricing/embedding_members.py). Two texts are embedded (evals/pricing/vectors.py:
+the title alone, or the listing text the event service embeds; cached outside the repository), and each fold
+picks one by the price model's out-of-fold error on that fold's training sales alone: the held-out fold never
+chooses. `--no-embeddings` skips this.
+
+    python -m evals.pricing.evaluate [--folds 5] [--dataset mercari|thredup|all] [--no-embeddings]
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import argparse
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy
 
@@ -33,8 +40,10 @@ from agents.rules.pricing import review_price
 from core.records.sales import SoldItem
 from domain.pricing.comparables import ComparablesIndex, query_of, weighted
 from domain.pricing.estimate import RANGE_LEVEL, HistoryFactors, PriceEstimate, estimate_price
+from domain.pricing.price_model import ModelListing, fit_price_model
 from evals.pricing.baselines import CategoryMean, TfidfRidge, log_prices
 from evals.pricing.datasets import EVAL_NOW, EVAL_TENANT, load_mercari, load_thredup, mercari_shipping
+from evals.pricing.vectors import VARIANTS, LookupEmbedder, embed_items, local_embedder
 
 PRICED_AT = EVAL_NOW
 
@@ -147,6 +156,8 @@ class Report:
     fit_seconds: float = (
         math.nan
     )  # learning one fold's history (price model and calibration), mean over folds
+    variants: tuple[str, ...] = ()  # per fold, the embedded text its training sales chose; () without
+    embed_seconds: float = 0.0  # running MiniLM over the dataset's texts (0 when all were cached)
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,49 @@ class Predictions:
     enough: numpy.ndarray  # at least three comparables
     learned: list[tuple[float, float, float]]  # per fold: prior weight, similarity power, half-life
     fit_seconds: list[float] = field(default_factory=list)  # per fold: learning its history
+    variants: list[str] = field(default_factory=list)  # per fold: the embedded text chosen
+
+
+def model_listings(items: Sequence[SoldItem], vectors: numpy.ndarray | None = None) -> list[ModelListing]:
+    return [
+        ModelListing(
+            item.title,
+            item.category,
+            item.condition.value,
+            item.brand,
+            item.description,
+            embedding=vectors[row] if vectors is not None else None,
+        )
+        for row, item in enumerate(items)
+    ]
+
+
+def choose_variant(train: Sequence[SoldItem], vectors: Mapping[str, numpy.ndarray]) -> str:
+    """The embedded text whose price model has the least out-of-fold error on `train` (a fold's training
+    sales; `vectors` are theirs, by variant), the earlier variant on a tie."""
+    targets = log_prices(train)
+    errors: dict[str, float] = {}
+    for variant, matrix in vectors.items():
+        fitted = fit_price_model(model_listings(train, matrix), targets)
+        errors[variant] = rmsle(fitted.out_of_fold, targets) if fitted is not None else math.inf
+    return min(errors, key=lambda variant: errors[variant])
+
+
+def fold_index(
+    items: Sequence[SoldItem], train_rows: numpy.ndarray, vectors: Mapping[str, numpy.ndarray] | None
+) -> tuple[ComparablesIndex, str | None]:
+    """The fold's comparables index over `items` at `train_rows`, with the chosen variant's vectors as
+    stored embeddings when given (and as the embedder's answer for any item's text: a held-out listing is
+    embedded when priced, as a new one would be)."""
+    train = [items[row] for row in train_rows]
+    if vectors is None:
+        index = ComparablesIndex()
+        index.add(train)
+        return index, None
+    chosen = choose_variant(train, {variant: matrix[train_rows] for variant, matrix in vectors.items()})
+    index = ComparablesIndex(LookupEmbedder(f"eval-{chosen}", items, vectors[chosen]))
+    index.add(train, {items[row].listing_id: vectors[chosen][row] for row in train_rows})
+    return index, chosen
 
 
 def predict(
@@ -170,8 +224,11 @@ def predict(
     folds: int,
     shipping: Mapping[str, bool] | None = None,
     progress: Callable[[Iterable[int]], Iterable[int]] = iter,
+    vectors: Mapping[str, numpy.ndarray] | None = None,
 ) -> Predictions:
-    """Every item priced by models trained on the other folds (`progress` wraps the loop over folds)."""
+    """Every item priced by models trained on the other folds (`progress` wraps the loop over folds); with
+    `vectors` (per text variant, one row per item) as a shop with stored embeddings, each fold's training
+    sales choosing the variant."""
     order = numpy.random.default_rng(SEED).permutation(len(items))
     assignment = numpy.empty(len(items), dtype=int)
     assignment[order] = numpy.arange(len(items)) % folds
@@ -187,14 +244,17 @@ def predict(
     learned: list[tuple[float, float, float]] = []
     fit_seconds: list[float] = []
     enough = numpy.zeros(len(items), dtype=bool)
+    variants: list[str] = []
     for fold in progress(range(folds)):
-        train = [item for item, where in zip(items, assignment, strict=True) if where != fold]
+        train_rows = numpy.flatnonzero(assignment != fold)
+        train = [items[position] for position in train_rows]
         held_out = numpy.flatnonzero(assignment == fold)
         test = [items[position] for position in held_out]
         predictions["category_mean"][held_out] = CategoryMean(train).predict(test)
         predictions["ridge"][held_out] = TfidfRidge(train, shipping).predict(test)
-        index = ComparablesIndex()
-        index.add(train)
+        index, chosen = fold_index(items, train_rows, vectors)
+        if chosen is not None:
+            variants.append(chosen)
         started = time.perf_counter()
         calibration = index.history(EVAL_TENANT, train[0].currency).calibration
         fit_seconds.append(time.perf_counter() - started)
@@ -212,7 +272,17 @@ def predict(
             top_weight[position] = suggestion.top_weight
             enough[position] = suggestion.comparables >= 3
     return Predictions(
-        true_log, predictions, inside, inside_90, width, width_90, top_weight, enough, learned, fit_seconds
+        true_log,
+        predictions,
+        inside,
+        inside_90,
+        width,
+        width_90,
+        top_weight,
+        enough,
+        learned,
+        fit_seconds,
+        variants,
     )
 
 
@@ -258,6 +328,7 @@ def report_of(name: str, items: Sequence[SoldItem], predicted: Predictions) -> R
         rmsle_interval=bootstrap_rmsle(predictions["pakka"], true_log),
         categories=categories,
         fit_seconds=float(numpy.mean(predicted.fit_seconds)) if predicted.fit_seconds else math.nan,
+        variants=tuple(predicted.variants),
     )
 
 
@@ -275,9 +346,41 @@ def bootstrap_rmsle(
 
 
 def evaluate(
-    name: str, items: Sequence[SoldItem], folds: int, shipping: Mapping[str, bool] | None = None
+    name: str,
+    items: Sequence[SoldItem],
+    folds: int,
+    shipping: Mapping[str, bool] | None = None,
+    vectors: Mapping[str, numpy.ndarray] | None = None,
 ) -> Report:
-    return report_of(name, items, predict(items, folds, shipping))
+    return report_of(name, items, predict(items, folds, shipping, vectors=vectors))
+
+
+def embedded_variants(items: Sequence[SoldItem]) -> tuple[dict[str, numpy.ndarray], float] | None:
+    """Every text variant's vectors of `items` and the seconds MiniLM ran, or None when it is not
+    installed."""
+    embedder = local_embedder()
+    if embedder is None:
+        return None
+    embedded = {variant: embed_items(embedder, items, variant) for variant in VARIANTS}
+    seconds = sum(result.seconds for result in embedded.values())
+    return {variant: result.vectors for variant, result in embedded.items()}, seconds
+
+
+def evaluate_both(
+    name: str,
+    items: Sequence[SoldItem],
+    folds: int,
+    shipping: Mapping[str, bool] | None = None,
+    embeddings: bool = True,
+) -> list[Report]:
+    """The dataset priced without embeddings, then (when MiniLM is installed and `embeddings`) with."""
+    reports = [evaluate(name, items, folds, shipping)]
+    embedded = embedded_variants(items) if embeddings else None
+    if embedded is not None:
+        vectors, seconds = embedded
+        report = evaluate(name, items, folds, shipping, vectors)
+        reports.append(replace(report, embed_seconds=seconds))
+    return reports
 
 
 def print_table(reports: Sequence[Report], folds: int) -> None:
@@ -293,7 +396,7 @@ def print_table(reports: Sequence[Report], folds: int) -> None:
     print(header)
     print("-" * len(header))
     for report in reports:
-        before = BEFORE.get(report.dataset)
+        before = BEFORE.get(report.dataset) if not report.variants else None
         if before is not None:
             rmsle_before, cov, wid, cov90, wid90, top = before
             print(
@@ -302,7 +405,8 @@ def print_table(reports: Sequence[Report], folds: int) -> None:
                 f"{top:>8.1%}"
             )
         print(
-            f"{report.dataset:<9} {'after':<7} {report.items:>6} {report.category_mean:>9.3f} "
+            f"{report.dataset:<9} {'+emb' if report.variants else 'after':<7} {report.items:>6} "
+            f"{report.category_mean:>9.3f} "
             f"{report.tfidf_ridge:>6.3f} {report.pakka_without_model:>9.3f} {report.pakka:>6.3f} "
             f"{report.coverage:>6.1%} {report.width:>5.2f} {report.coverage_90:>6.1%} "
             f"{report.width_90:>5.2f} "
@@ -312,10 +416,16 @@ def print_table(reports: Sequence[Report], folds: int) -> None:
         )
     for report in reports:
         low, high = report.rmsle_interval
+        label = f"{report.dataset} {'+emb' if report.variants else ''}".strip()
         print(
-            f"\n{report.dataset}: RMSLE {report.pakka:.3f} (95% bootstrap {low:.3f}-{high:.3f}); learning a "
+            f"\n{label}: RMSLE {report.pakka:.3f} (95% bootstrap {low:.3f}-{high:.3f}); learning a "
             f"fold's history (price model, weighting, ranges) took {report.fit_seconds:.1f} s on average"
         )
+        if report.variants:
+            print(
+                f"  embedded text chosen per fold (inside its training sales): {', '.join(report.variants)}; "
+                f"MiniLM ran {report.embed_seconds:.1f} s (0: all cached)"
+            )
         for name, (count, coverage, width) in sorted(report.categories.items(), key=lambda kv: -kv[1][0]):
             print(f"  {name:<28} {count:>5} items  cov80 {coverage:>6.1%}  w80 {width:>5.2f}")
 
@@ -326,14 +436,21 @@ def main() -> None:
     )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dataset", choices=["mercari", "thredup", "all"], default="all")
+    parser.add_argument("--no-embeddings", action="store_true", help="skip the +emb rows")
     arguments = parser.parse_args()
     loaders = {"mercari": load_mercari, "thredup": load_thredup}
     shipping = {"mercari": mercari_shipping, "thredup": dict}
     names = list(loaders) if arguments.dataset == "all" else [arguments.dataset]
-    print_table(
-        [evaluate(name, loaders[name](), arguments.folds, shipping[name]()) for name in names],
-        arguments.folds,
-    )
+    started = time.perf_counter()
+    reports = [
+        report
+        for name in names
+        for report in evaluate_both(
+            name, loaders[name](), arguments.folds, shipping[name](), not arguments.no_embeddings
+        )
+    ]
+    print_table(reports, arguments.folds)
+    print(f"\neval took {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
