@@ -17,9 +17,9 @@ It is made only for a front view, where what it reads is in view:
   from the ankle away from the camera, past the edge);
 - the toe tip and the forefoot's sides lie inside the sheet, not on its edge;
 - the breadth is one foot's (MAX_BREADTH_MM).
-Where all that holds, the photo is a front view; if the heel the estimate implies (its length behind the toe
-tip) would lie past the sheet's edge, the foot may not fit on the sheet, and it is refused as HEEL_HIDDEN
-with the advice that measures it (a photo from the side, or the heel against a wall).
+Where all that holds, the photo is a front view; if even a foot one sigma shorter than the estimate would
+have its heel past the sheet's edge, the foot probably does not fit on the sheet, and it is refused as
+HEEL_HIDDEN with the advice that measures it (a photo from the side, or the heel against a wall).
 
 The far side of the forefoot is the top of its side wall, slid outward from the camera's nadir by its height
 (foot_floor's docstring); that slide (SIDE_HEIGHT_MM) is taken off each side that faces away from the nadir.
@@ -53,7 +53,10 @@ MIN_BREADTH_MM = 45.0  # a small child's foot
 # Broader than any adult foot in ANSUR II (max 122 mm): two feet, or a foot and its shadow.
 MAX_BREADTH_MM = 130.0
 EDGE_TOUCH_MM = 3.0
-FRONT_MAX_ANGLE_DEG = 45.0  # more in front of the foot than beside it
+FRONT_MAX_ANGLE_DEG = 45.0
+TURN_DEG = 20.0
+TURN_STEP_DEG = 2.5
+HEEL_SLACK_SIGMAS = 1.0  # more in front of the foot than beside it
 # The axis of the foot: the principal axis of the silhouette within this distance of the toe tip (the foot
 # with the lower shin), found twice (the tip depends on the axis).
 AXIS_REACH_MM = 160.0
@@ -97,18 +100,16 @@ def estimate_from_front(
     tip = float(along.max())
     if on_edge[along >= tip - touch].any():
         return None  # the toes reach the sheet's edge
-    breadth_mm, breadth_sigma_mm = None, 0.0
+    breadth_mm, breadth_sigma_mm = 0.0, 0.0
     length_guess = FIRST_GUESS_MM
     for _ in range(2):
-        reach_mm = FOREFOOT_SHARE * length_guess
-        found = _forefoot_breadth(
-            points, on_edge, toe_direction, tip, reach_mm, px_per_mm, nadir, camera_height_px
+        found = _narrowest_forefoot(
+            points, on_edge, toe_direction, FOREFOOT_SHARE * length_guess, px_per_mm, nadir, camera_height_px
         )
         if found is None:
             return None
         breadth_mm, breadth_sigma_mm = found
         length_guess = breadth_mm / BREADTH_RATIO_MEAN
-    assert breadth_mm is not None
     if not MIN_BREADTH_MM <= breadth_mm <= MAX_BREADTH_MM:
         return None
     length_mm = breadth_mm / BREADTH_RATIO_MEAN
@@ -120,7 +121,10 @@ def estimate_from_front(
     length_sigma = float(
         np.hypot(BREADTH_RATIO_SD / BREADTH_RATIO_MEAN * length_mm, breadth_sigma_mm / BREADTH_RATIO_MEAN)
     )
-    heel = points[int(np.argmax(along))] - length_mm * px_per_mm * toe_direction
+    # The heel of a foot HEEL_SLACK_SIGMAS shorter than the estimate must lie on the sheet: else the foot is
+    # probably too long for it, and its heel may be past the edge.
+    shortest = length_mm - HEEL_SLACK_SIGMAS * length_sigma
+    heel = points[int(np.argmax(along))] - shortest * px_per_mm * toe_direction
     if not (touch <= heel[0] < width - touch and touch <= heel[1] < height - touch):
         raise ScanRejected(
             "HEEL_HIDDEN",
@@ -155,6 +159,35 @@ def _toe_direction(
     if crossing > 0.5 * (float(along.min()) + float(along.max())):
         return None
     return axis
+
+
+def _narrowest_forefoot(
+    points: np.ndarray,
+    on_edge: np.ndarray,
+    toe_direction: np.ndarray,
+    reach_mm: float,
+    px_per_mm: float,
+    nadir: np.ndarray,
+    camera_height_px: float,
+) -> tuple[float, float] | None:
+    """The forefoot's breadth and its sigma across the foot's own axis: the silhouette's axis is only near
+    the foot's, and slices at a slant are broader than the foot, so the breadth is the least of those across
+    directions within TURN_DEG of it (as calipers turned until they close)."""
+    best: tuple[float, float] | None = None
+    for turn in np.radians(np.arange(-TURN_DEG, TURN_DEG + 1e-6, TURN_STEP_DEG)):
+        cos, sin = np.cos(turn), np.sin(turn)
+        direction = np.array(
+            [cos * toe_direction[0] - sin * toe_direction[1], sin * toe_direction[0] + cos * toe_direction[1]]
+        )
+        tip = float((points @ direction).max())
+        found = _forefoot_breadth(
+            points, on_edge, direction, tip, reach_mm, px_per_mm, nadir, camera_height_px
+        )
+        if found is None:
+            return None
+        if best is None or found[0] < best[0]:
+            best = found
+    return best
 
 
 def _forefoot_breadth(
