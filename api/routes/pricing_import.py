@@ -75,7 +75,8 @@ UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "The sales file as the multipart part `file`: UTF-8 text, the first line naming the "
-        f"columns, at most {IMPORT_BODY_MAX_BYTES // (1024 * 1024)} MiB.",
+        f"columns; the whole request (the file and its multipart envelope) at most "
+        f"{IMPORT_BODY_MAX_BYTES // (1024 * 1024)} MiB.",
         "content": {
             "multipart/form-data": {
                 "schema": {
