@@ -15,6 +15,7 @@ import pytest
 
 from api.routes.web import CONTENT_SECURITY_POLICY
 from core.catalog.regions import region_slugs
+from evals.vision.foot_render import PhotoSpec, render_foot_photo
 from tests.api.web.conftest import (
     SHOPPER_BUDGET_BYTES,
     FirstLoad,
@@ -217,6 +218,25 @@ def test_a_rendered_foot_photo_gives_recommendations_with_confidence_meters(
     check_axe(page)
     check_fits(page)
     screenshot(page, "results")
+
+
+def test_a_photo_from_in_front_of_the_toes_says_its_length_is_an_estimate(
+    page: Any, signed_in: SignedIn, check_axe: Any, tmp_path: Path
+) -> None:
+    # The camera in front of the toes, the shin's band over the heel: the length comes from the breadth.
+    photo = tmp_path / "front.jpg"
+    spec = PhotoSpec(image_size=(1280, 720), leg_direction_deg=-90, tilt_x_deg=-25, seed=13)
+    photo.write_bytes(render_foot_photo(spec).jpeg)
+    signed_in(page)
+    page.get_by_role("button", name="I agree: start the scan").click()
+
+    page.get_by_label("Or upload a photo").set_input_files(str(photo))
+
+    page.get_by_role("heading", name="Measured").wait_for(timeout=60_000)
+    note = page.get_by_role("note")
+    assert "estimated from your foot’s width" in note.inner_text()
+    assert "from the side" in note.inner_text()
+    check_axe(page)
 
 
 def test_a_body_scan_asks_for_the_height_and_shows_the_measurements(

@@ -57,7 +57,7 @@ export const strings = {
     TOO_BLURRED: 'The photo is blurred: hold still and try again.',
     TOO_DARK: 'Too dark: turn on a light or move near a window.',
     MULTIPLE_FEET: 'Only one foot on the sheet, please.',
-    HEEL_HIDDEN: 'Your heel is hidden: hold the phone straight above the foot.',
+    HEEL_HIDDEN: 'Your shin hides your heel: take the photo from the side of your foot, or stand with your heel against a wall at the sheet’s edge.',
     TOES_HIDDEN: 'Your toes are hidden: move the phone so all the toes show.',
     NO_FACE: 'We can’t see a face: hold the phone at arm’s length, face inside the oval.',
     MULTIPLE_FACES: 'Only your face in the photo, please.',
@@ -71,6 +71,7 @@ export const strings = {
     seeResults: 'See what fits me',
     again: 'Scan again',
     stored: 'Saved to your profile (numbers only, no photo).',
+    lengthFromBreadth: 'Your shin hid your heel, so the length is estimated from your foot’s width and is uncertain: for a size we can be sure of, scan again from the side of your foot.',
     shoulder_width: 'Shoulders', chest: 'Chest', waist: 'Waist', hip: 'Hips', inseam: 'Inseam',
     skin_type: 'Skin type', undertone: 'Undertone', monk_band: 'Skin tone band (1–10)', shine: 'Shine', redness: 'Redness',
     ingredientsGood: 'Ingredients that suit you', ingredientsAvoid: 'Ingredients to avoid',
@@ -124,7 +125,7 @@ export const strings = {
     TOO_BLURRED: 'फ़ोटो धुंधली है: स्थिर रहकर फिर कोशिश करें।',
     TOO_DARK: 'बहुत अँधेरा है: लाइट जलाएँ या खिड़की के पास जाएँ।',
     MULTIPLE_FEET: 'कागज़ पर सिर्फ़ एक पैर रखें।',
-    HEEL_HIDDEN: 'एड़ी छिप रही है: फ़ोन को पैर के ठीक ऊपर रखें।',
+    HEEL_HIDDEN: 'पिंडली एड़ी को छिपा रही है: पैर के बगल से फ़ोटो लें, या शीट के किनारे पर एड़ी दीवार से सटाकर खड़े हों।',
     TOES_HIDDEN: 'उँगलियाँ छिप रही हैं: फ़ोन ऐसे रखें कि सारी उँगलियाँ दिखें।',
     NO_FACE: 'चेहरा नहीं दिख रहा: फ़ोन हाथ भर दूर रखें, चेहरा अंडाकार के अंदर।',
     MULTIPLE_FACES: 'फ़ोटो में सिर्फ़ आपका चेहरा हो।',
@@ -138,6 +139,7 @@ export const strings = {
     seeResults: 'मुझ पर क्या फ़िट होगा',
     again: 'फिर से स्कैन करें',
     stored: 'आपकी प्रोफ़ाइल में सहेजा गया (सिर्फ़ संख्याएँ, फ़ोटो नहीं)।',
+    lengthFromBreadth: 'पिंडली ने एड़ी छिपा दी, इसलिए लंबाई पैर की चौड़ाई से अनुमानित है और पक्की नहीं: पक्के साइज़ के लिए पैर के बगल से फिर स्कैन करें।',
     shoulder_width: 'कंधे', chest: 'छाती', waist: 'कमर', hip: 'कूल्हे', inseam: 'इनसीम',
     skin_type: 'त्वचा की किस्म', undertone: 'अंडरटोन', monk_band: 'त्वचा का रंग-स्तर (1–10)', shine: 'चमक', redness: 'लाली',
     ingredientsGood: 'आपके लिए सही सामग्री', ingredientsAvoid: 'इनसे बचें',
@@ -403,12 +405,14 @@ export async function render(root, app, params) {
 
     function showResult(answer) {
       const rows = [];
+      let estimated = null; // a note when the foot's length is an estimate (the shin hid the heel)
       const pair = (label, value) => rows.push(el('dt', {text: label}), el('dd', {text: value}));
       if (kind === 'foot') {
         const scan = answer.scan;
         pair(t('length'), t('plusMinus', {value: round(scan.length_mm), sigma: round(scan.length_sigma_mm, 1), unit: 'mm'}));
         pair(t('width'), t('plusMinus', {value: round(scan.width_mm), sigma: round(scan.width_sigma_mm, 1), unit: 'mm'}));
         if (answer.size_guidance) pair(t('sizes'), t('sizeLine', answer.size_guidance));
+        if ((scan.quality?.issues || []).includes('length_from_breadth')) estimated = t('lengthFromBreadth');
       } else if (kind === 'face') {
         for (const name of ['skin_type', 'undertone', 'monk_band', 'shine', 'redness']) {
           const value = answer.scan[name] && answer.scan[name].value;
@@ -423,6 +427,7 @@ export async function render(root, app, params) {
       result.replaceChildren(el('section', {class: 'card', 'aria-labelledby': 'scan-done'},
         el('h2', {id: 'scan-done', text: t('done')}),
         el('dl', {class: 'pairs'}, rows),
+        estimated ? el('p', {class: 'hint', role: 'note', text: estimated}) : null,
         guidance && guidance.compatible && guidance.compatible.length ? el('p', {},
           el('strong', {text: t('ingredientsGood') + ': '}), guidance.compatible.join(', ')) : null,
         guidance && guidance.avoid && guidance.avoid.length ? el('p', {},
