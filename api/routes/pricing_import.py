@@ -23,10 +23,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.auth import MERCHANT
 from api.deps import ServicesDep, TenantDep
+from api.multipart import memory_form
 from api.routes.pricing_events import MAX_BATCH, EventResult, apply_batch
 from core.errors import InvalidInput
 from core.storage.repositories import SalesHistoryRepository
@@ -45,12 +45,6 @@ EVENTS_PER_BATCH = MAX_BATCH - MAX_BATCH % 2
 """A sale is two events side by side (listed, sold): an even batch never splits one."""
 
 Verdict = Literal["imported", "already", "dead_lettered"]
-
-
-class InMemoryUploadParser(MultiPartParser):
-    """Starlette's parser with a spool no file within the body limit overflows: the file never hits disk."""
-
-    spool_max_size = IMPORT_BODY_MAX_BYTES
 
 
 class ImportResult(BaseModel):
@@ -115,22 +109,18 @@ RESULT_EXAMPLE = {
 
 async def read_file_part(request: Request) -> bytes:
     """The bytes of the form's `file` part; 422 INVALID_INPUT when the body is not such a form."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidInput("send the sales file as multipart/form-data with a `file` part", {"field": "file"})
-    parser = InMemoryUploadParser(
-        request.headers, request.stream(), max_files=1, max_fields=10, max_part_size=16 * 1024
-    )
-    try:
-        form = await parser.parse()
-    except MultiPartException as error:
-        raise InvalidInput(f"malformed form: {error.message}", {"field": "file"}) from None
-    try:
+    async with memory_form(
+        request,
+        part="file",
+        what="the sales file",
+        max_bytes=IMPORT_BODY_MAX_BYTES,
+        max_files=1,
+        max_fields=10,
+    ) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise InvalidInput("the form has no `file` part", {"field": "file"})
         return await upload.read()
-    finally:
-        await form.close()
 
 
 def verdict(listed: EventResult, sold: EventResult) -> Verdict:

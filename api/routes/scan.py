@@ -15,10 +15,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.auth import SHOPPER, Caller, CallerDep
 from api.deps import ServicesDep, TenantDep
+from api.multipart import memory_form
 from core.errors import InvalidInput
 from core.privacy import ScanKind, require_consent, store_attributes
 from core.schemas import ID_PATTERN, Id
@@ -48,12 +48,6 @@ FOOT_MAX_SIDE_PX = 1280
 """Foot photos are measured at 1280x720 at most: the foot eval's 720p photos measure as well as its 1080p
 ones (MAE 0.2-0.3 mm length, 0.4 mm width either way), and a 1080p photo costs 20-30% more to measure."""
 T = TypeVar("T")
-
-
-class InMemoryMultiPartParser(MultiPartParser):
-    """Starlette's parser with a spool no upload within the body limit can overflow (so nothing hits disk)."""
-
-    spool_max_size = SCAN_BODY_MAX_BYTES
 
 
 class PhotoForm(BaseModel):
@@ -93,16 +87,9 @@ class BodyScanResponse(BaseModel):
 async def read_photo_form(request: Request) -> PhotoForm:
     """The `image` part's bytes (and an optional `side_image` part's, for the body scan) and the text fields;
     422 when the form is malformed or has no image. Both photos together share the request-size limit."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidInput("send the photo as multipart/form-data with an `image` part", {"field": "image"})
-    parser = InMemoryMultiPartParser(
-        request.headers, request.stream(), max_files=2, max_fields=20, max_part_size=16 * 1024
-    )
-    try:
-        form = await parser.parse()
-    except MultiPartException as error:
-        raise InvalidInput(f"malformed form: {error.message}", {"field": "image"}) from None
-    try:
+    async with memory_form(
+        request, part="image", what="the photo", max_bytes=SCAN_BODY_MAX_BYTES, max_files=2, max_fields=20
+    ) as form:
         upload = form.get("image")
         if not isinstance(upload, UploadFile):
             raise InvalidInput("the form has no `image` file part", {"field": "image"})
@@ -110,8 +97,6 @@ async def read_photo_form(request: Request) -> PhotoForm:
         side = form.get("side_image")
         side_image = await side.read() if isinstance(side, UploadFile) else None
         fields = {name: value for name, value in form.multi_items() if isinstance(value, str)}
-    finally:
-        await form.close()
     return PhotoForm(image=image, side_image=side_image or None, fields=fields)
 
 

@@ -213,14 +213,7 @@ class _TenantSales:
         matrix = self.arrays().vectors
         fitted = fit_price_model(
             [
-                ModelListing(
-                    item.title,
-                    item.category,
-                    item.condition.value,
-                    item.brand,
-                    item.description,
-                    embedding=matrix[row] if matrix is not None else None,
-                )
+                ModelListing.of_sale(item, matrix[row] if matrix is not None else None)
                 for row, item in zip(rows.tolist(), sales, strict=True)
             ],
             numpy.log1p([float(item.price) for item in sales]),

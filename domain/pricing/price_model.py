@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy
 
-from core.records.sales import ListingCondition
+from core.records.sales import ListingCondition, SoldItem
 from domain.pricing.embedding_members import EmbeddedMembers, best_blend, stacked
 
 if TYPE_CHECKING:  # scikit-learn and scipy take seconds to import: loaded where a model is fitted
@@ -81,6 +81,10 @@ class ModelListing:
     description: str = ""
     # the listing's sentence embedding (L2-normalised, as the event service stores it), when there is one
     embedding: numpy.ndarray | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of_sale(cls, item: SoldItem, embedding: numpy.ndarray | None = None) -> ModelListing:
+        return cls(item.title, item.category, item.condition.value, item.brand, item.description, embedding)
 
 
 def _name(listing: ModelListing) -> str:

@@ -179,14 +179,7 @@ class Predictions:
 
 def model_listings(items: Sequence[SoldItem], vectors: numpy.ndarray | None = None) -> list[ModelListing]:
     return [
-        ModelListing(
-            item.title,
-            item.category,
-            item.condition.value,
-            item.brand,
-            item.description,
-            embedding=vectors[row] if vectors is not None else None,
-        )
+        ModelListing.of_sale(item, vectors[row] if vectors is not None else None)
         for row, item in enumerate(items)
     ]
 
