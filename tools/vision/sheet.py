@@ -4,11 +4,12 @@ Candidates are found on a downscaled photo: quadrilaterals around paper-like reg
 runs of their outlines (sheet_regions) and, where those find no sheet, quadrilaterals framed by
 straight line segments with paper on their inner side (sheet_lines). Each is scored by how sheet-like
 it is (sheet_scoring); the best one above a minimum that is a whole sheet (every side seen against the
-floor, an A4's or a Letter's aspect: sheet_sides) wins; between a region's quad in doubt and a
-line-framed one, what a whole sheet's geometry requires (its aspect, floor beyond every side) weighs
-in. Its sides are then traced to sub-pixel precision on the full-resolution photo (sheet_edges), in
-the feature image where they run straight, and its aspect ratio with perspective undone tells A4
-from Letter (sheet_geometry). A quad that is only the visible part of a sheet, one side of it
+floor, an A4's or a Letter's aspect: sheet_sides) wins, its score weighed by how near its aspect is a
+sheet's between line-framed rivals and between region rivals whose scores nearly tie; between a
+region's quad in doubt and a line-framed one, what a whole sheet's geometry requires (its aspect, floor
+beyond every side) weighs in. Its sides are then traced to sub-pixel precision on the full-resolution
+photo (sheet_edges), in the feature image where they run straight, and its aspect ratio with perspective
+undone tells A4 from Letter (sheet_geometry). A quad that is only the visible part of a sheet, one side of it
 a leg's outline, is refused rather than measured: its scale would be wrong by the hidden share.
 """
 
@@ -80,6 +81,22 @@ MAX_CONFIDENT_ASPECT_ERROR = 0.1
 # is (`geometric_consistency`): its aspect error against this scale, its least floor share against
 # MIN_CONFIDENT_FLOOR_SHARE.
 CONSISTENT_ASPECT_ERROR = 0.1
+# Within a pass, too, the aspect weighs in between rivals that are not the same sheet found twice. A
+# line-framed quad's score counts the paper inside it, which a quad reaching past a side of the sheet to a
+# parallel edge of pale floor (a grout line, a tile's edge: floor as bright as paper counts as paper) keeps:
+# on 24067 20 % brighter such a quad outscores the sheet's own outline by 12 % (aspect error 0.045 against
+# 0.002), on 24074 re-encoded by 1 % (0.024 against 0.005), and which one wins flips with the encoding. So
+# every line-framed rival's score is weighed by its aspect. A region's quad is a paper region's hull, and
+# its score is trusted unless a rival is within REGION_TIE_RATIO of it (on 24067 20 % brighter two hulls
+# score 0.3438 and 0.3437, one with a corner 36 px off the sheet's: aspect error 0.067 against 0.008);
+# weighing every region rival would let a hull cut across the sheet, with a sheet's aspect by chance, beat a
+# better-scoring one (24080).
+REGION_TIE_RATIO = 0.05
+LINE_TIE_RATIO = 1.0
+# Rivals whose corners all lie within this share of the quad's diagonal of a better-scoring one's are the same
+# sheet found twice; between those the score stays the judge, their geometry differing by noise (24049 turned
+# half round: corners 8 detection px apart, aspect errors 0.127 and 0.114, a third apart in consistency).
+SAME_SHEET_FRACTION = 0.04
 
 # The feature images a sheet's sides are traced in (sheet_features). The candidate's own is kept unless its
 # sides fit their lines TRACE_RESIDUAL_RATIO times worse than another's (and worse than
@@ -209,7 +226,7 @@ def _best_candidate(small_bgr: np.ndarray) -> Candidate:
         candidates, cut_off = region_candidates(features, with_lines=with_lines)
         cut_off_seen |= cut_off
         partial_seen |= bool(candidates)
-        region = _strongest_whole(candidates, lab, paper_maps)
+        region = _strongest_whole(candidates, lab, paper_maps, REGION_TIE_RATIO)
         if region is not None:
             break
     best = region
@@ -222,7 +239,7 @@ def _best_candidate(small_bgr: np.ndarray) -> Candidate:
     ):
         candidates = line_candidates(small_bgr, features)
         partial_seen |= bool(candidates)
-        framed = _strongest_whole(candidates, lab, paper_maps)
+        framed = _strongest_whole(candidates, lab, paper_maps, LINE_TIE_RATIO)
         best = max(
             (found for found in (region, framed) if found is not None),
             key=lambda candidate: candidate.score * geometric_consistency(candidate.quad, lab, paper_maps),
@@ -249,16 +266,28 @@ def geometric_consistency(quad: np.ndarray, lab: np.ndarray, paper_maps: list[np
     0.01 and 0.5 for the sheet's own outline, at a score 10 % higher): what a sheet's geometry requires
     settles it, whichever way the photo is turned or exposed.
     """
-    height, width = lab.shape[:2]
-    shape = float(np.exp(-((aspect_error(quad, (width, height)) / CONSISTENT_ASPECT_ERROR) ** 2)))
     floor = min(1.0, float(floor_shares(lab, paper_maps, quad).min()) / MIN_CONFIDENT_FLOOR_SHARE)
-    return shape * floor
+    return aspect_consistency(quad, (lab.shape[1], lab.shape[0])) * floor
+
+
+def aspect_consistency(quad: np.ndarray, image_size: tuple[int, int]) -> float:
+    """How near a quad's aspect with perspective undone is an A4's or a Letter's, 0 to 1 (within about
+    CONSISTENT_ASPECT_ERROR)."""
+    return float(np.exp(-((aspect_error(quad, image_size) / CONSISTENT_ASPECT_ERROR) ** 2)))
 
 
 def _strongest_whole(
-    candidates: list[Candidate], lab: np.ndarray, paper_maps: list[np.ndarray]
+    candidates: list[Candidate], lab: np.ndarray, paper_maps: list[np.ndarray], tie_ratio: float
 ) -> Candidate | None:
-    """The highest-scoring whole sheet among the candidates within MIN_RIVAL_SCORE_RATIO of the best."""
+    """The most sheet-like whole sheet among the candidates within MIN_RIVAL_SCORE_RATIO of the best.
+
+    Of the whole sheets scoring within `tie_ratio` of the best-scoring one, each found once (`_same_sheet`),
+    the one whose score weighed by its aspect's consistency with a sheet's is highest: where scores nearly
+    tie, or where the score cannot tell the sheet from a quad reaching over the floor, a sheet's shape
+    settles it, whichever way the photo is turned, encoded or exposed. Floor beyond every side, which every
+    whole sheet here has, is left out of this weighing: on a patterned floor it reads low beside a real side
+    (23982, green-and-white tiles: 0.16), and a quad cutting across the sheet there can read higher.
+    """
     if not candidates:
         return None
     top = max(candidate.score for candidate in candidates)
@@ -267,7 +296,24 @@ def _strongest_whole(
         key=lambda candidate: candidate.score,
         reverse=True,
     )
-    return next((candidate for candidate in rivals if is_whole_sheet(lab, paper_maps, candidate.quad)), None)
+    whole = [candidate for candidate in rivals if is_whole_sheet(lab, paper_maps, candidate.quad)]
+    if not whole:
+        return None
+    distinct: list[Candidate] = []
+    for candidate in whole:
+        if candidate.score < (1.0 - tie_ratio) * whole[0].score:
+            break
+        if not any(_same_sheet(candidate.quad, kept.quad) for kept in distinct):
+            distinct.append(candidate)
+    size = (lab.shape[1], lab.shape[0])
+    return max(distinct, key=lambda candidate: candidate.score * aspect_consistency(candidate.quad, size))
+
+
+def _same_sheet(quad: np.ndarray, other: np.ndarray) -> bool:
+    """Whether each corner of `other` is within SAME_SHEET_FRACTION of the quad's diagonal of one of ours."""
+    diagonal = float(np.linalg.norm(quad[0] - quad[2]) + np.linalg.norm(quad[1] - quad[3])) / 2
+    distances = np.linalg.norm(quad[:, None, :] - other[None, :, :], axis=-1)
+    return bool(distances.min(axis=0).max() <= SAME_SHEET_FRACTION * diagonal)
 
 
 def rectify(image: np.ndarray, sheet: DetectedSheet, px_per_mm: float) -> np.ndarray:

@@ -14,8 +14,16 @@ import pytest
 
 from evals.vision.foot_render import Floor, PhotoSpec, render_foot_photo
 from tools.vision.errors import ScanRejected
-from tools.vision.sheet import find_sheet, geometric_consistency, traced_sheet
+from tools.vision.sheet import (
+    LINE_TIE_RATIO,
+    REGION_TIE_RATIO,
+    _strongest_whole,
+    find_sheet,
+    geometric_consistency,
+    traced_sheet,
+)
 from tools.vision.sheet_features import coolness, feature_maps, min_channel
+from tools.vision.sheet_scoring import Candidate
 from tools.vision.sheet_sides import lab_image
 
 SIZE = (1280, 720)
@@ -241,3 +249,40 @@ def test_a_quad_with_one_side_along_a_leg_lying_across_the_sheet_is_far_less_con
     )
 
     assert _consistency_in(image, below_the_leg) < 0.3 * _consistency_in(image, CORNERS)
+
+
+# A quad reaching past the sheet's far side onto the floor: every side still has floor beyond it, but its
+# aspect is no sheet's.
+OVER_THE_FLOOR = CORNERS + np.array([[0.0, -70.0], [0.0, -70.0], [0.0, 0.0], [0.0, 0.0]])
+
+
+def _strongest_of(scored: list[tuple[np.ndarray, float]], tie_ratio: float) -> np.ndarray:
+    image = _scene(WOOD_BGR, WHITE_PAPER_BGR)
+    candidates = [Candidate(quad, min_channel, score) for quad, score in scored]
+    found = _strongest_whole(
+        candidates, lab_image(image), [smooth for smooth, _ in feature_maps(image)], tie_ratio
+    )
+    assert found is not None
+    return found.quad
+
+
+@pytest.mark.parametrize("tie_ratio", [REGION_TIE_RATIO, LINE_TIE_RATIO], ids=["region", "line-framed"])
+def test_between_nearly_tied_rivals_the_one_with_a_sheets_geometry_wins(tie_ratio: float) -> None:
+    found = _strongest_of([(OVER_THE_FLOOR, 0.101), (CORNERS, 0.100)], tie_ratio)
+
+    assert found is CORNERS
+
+
+def test_a_region_quads_clear_lead_in_score_stands_but_a_line_framed_ones_is_weighed_by_geometry() -> None:
+    scored = [(OVER_THE_FLOOR, 0.12), (CORNERS, 0.10)]
+
+    assert _strongest_of(scored, REGION_TIE_RATIO) is OVER_THE_FLOOR
+    assert _strongest_of(scored, LINE_TIE_RATIO) is CORNERS
+
+
+def test_between_two_findings_of_the_same_sheet_the_score_decides() -> None:
+    nudged = CORNERS + np.array([[0.0, -18.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+
+    found = _strongest_of([(nudged, 0.101), (CORNERS, 0.100)], LINE_TIE_RATIO)
+
+    assert found is nudged
