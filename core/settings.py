@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=200, ge=1)
     rate_limit_anonymous_per_minute: float = Field(default=10, gt=0, description="Per client address.")
     rate_limit_anonymous_burst: int = Field(default=20, ge=1)
+    scan_sheet: Literal["A4", "Letter", "auto"] = Field(
+        default="A4",
+        description="The paper a foot stands on: A4, India's standard sheet (and what the scan screen asks "
+        "for), Letter, or auto (told apart by shape; a sheet seen at an angle often reads between the two).",
+    )
     scan_limit_per_hour: float = Field(default=5, gt=0, description="Scans per shopper.")
     scan_concurrency: int = Field(
         default=2, ge=1, le=64, description="Photos decoded and measured at once; the rest wait (memory)."

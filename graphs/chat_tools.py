@@ -45,6 +45,7 @@ from tools.vision.face import analyse_face
 from tools.vision.foot import measure_foot
 from tools.vision.image import decode_image, fit_within
 from tools.vision.schemas import SkinQuestionnaire
+from tools.vision.sheet_geometry import sheet_sizes
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -217,7 +218,8 @@ def scan_photo(
     scan_kind = ScanKind(kind)
     image = decode_image(attachment.data)
     if scan_kind is ScanKind.FOOT:
-        return _foot(context, user_id, measure_foot(fit_within(image, FOOT_MAX_SIDE_PX)))
+        sheets = sheet_sizes(context.services.settings.scan_sheet)
+        return _foot(context, user_id, measure_foot(fit_within(image, FOOT_MAX_SIDE_PX), sheets))
     if scan_kind is ScanKind.FACE:
         questionnaire = SkinQuestionnaire(skin_type=skin_type)  # type: ignore[arg-type]
         face = analyse_face(image, questionnaire, landmarker=context.services.vision.face())

@@ -38,6 +38,7 @@ from tools.vision.schemas import (
     SkinQuestionnaire,
     SkinType,
 )
+from tools.vision.sheet_geometry import sheet_sizes
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
 
@@ -209,8 +210,12 @@ async def scan_foot(
     """multipart: `image` (a foot from above on an A4 or Letter sheet), `user_id`."""
     form = await read_photo_form(request)
     user_id = consented_user(services, caller, tenant_id, form.fields)
+    sheets = sheet_sizes(services.settings.scan_sheet)
     scan = await measure(
-        services, form, lambda image: measure_foot(fit_within(image, FOOT_MAX_SIDE_PX)), FOOT_MAX_SIDE_PX
+        services,
+        form,
+        lambda image: measure_foot(fit_within(image, FOOT_MAX_SIDE_PX), sheets),
+        FOOT_MAX_SIDE_PX,
     )
     values: dict[str, Any] = scan.model_dump(
         include={"length_mm", "width_mm", "length_sigma_mm", "width_sigma_mm"}

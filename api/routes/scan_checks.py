@@ -42,6 +42,7 @@ from tools.vision.face import analyse_face
 from tools.vision.foot import measure_foot
 from tools.vision.image import fit_within
 from tools.vision.schemas import SkinQuestionnaire
+from tools.vision.sheet_geometry import sheet_sizes
 
 router = APIRouter(prefix="/v1/scan", tags=["scan"])
 
@@ -62,7 +63,8 @@ def checker(services: Services, kind: str) -> tuple[Callable[[np.ndarray], objec
     """The scan's measurement for `kind` (run only for its checks) and the size it decodes frames at."""
     models = services.vision
     if kind == "foot":
-        return (lambda image: measure_foot(fit_within(image, FOOT_MAX_SIDE_PX))), FOOT_MAX_SIDE_PX
+        sheets = sheet_sizes(services.settings.scan_sheet)
+        return (lambda image: measure_foot(fit_within(image, FOOT_MAX_SIDE_PX), sheets)), FOOT_MAX_SIDE_PX
     if kind == "face":
         return (
             lambda image: analyse_face(image, SkinQuestionnaire(), landmarker=models.face())

@@ -18,7 +18,9 @@ Photos are scanned as the scan route does (fitted within 1280 px). Everything st
 split keeps a held-out set (whole shooting sessions) that was not looked at while building the scan; both
 are reported.
 
-Run: `python -m evals.vision.foot_real [--real-dir PATH] [--no-metamorphic]`.
+The sheet is taken for the paper the scan route expects (`--sheet`, default the setting's default: A4).
+
+Run: `python -m evals.vision.foot_real [--real-dir PATH] [--no-metamorphic] [--sheet A4|Letter|auto]`.
 """
 
 from __future__ import annotations
@@ -27,19 +29,21 @@ import argparse
 import csv
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from core.settings import Settings
 from evals.shared_data import SHARED_DATA
 from tools.vision.errors import ScanRejected
 from tools.vision.foot import measure_foot
 from tools.vision.foot_outline import LENGTH_FROM_BREADTH
 from tools.vision.image import decode_image, fit_within
 from tools.vision.schemas import FootScan
+from tools.vision.sheet_geometry import SHEET_SIZES, SheetSize, sheet_sizes
 
 DEFAULT_REAL_DIR = SHARED_DATA / "foot_photos"
 LABELS_PATH = Path(__file__).with_name("foot_photo_labels.csv")
@@ -137,18 +141,20 @@ TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def scan(image: np.ndarray) -> tuple[str, FootScan | None]:
+def scan(image: np.ndarray, sheets: Sequence[SheetSize] = SHEET_SIZES) -> tuple[str, FootScan | None]:
     try:
-        return MEASURED, measure_foot(image)
+        return MEASURED, measure_foot(image, sheets)
     except ScanRejected as rejection:
         return rejection.reason, None
 
 
-def metamorphic_failures(image: np.ndarray, outcome: str, reference: FootScan | None) -> list[str]:
+def metamorphic_failures(
+    image: np.ndarray, outcome: str, reference: FootScan | None, sheets: Sequence[SheetSize] = SHEET_SIZES
+) -> list[str]:
     """The transforms under which the scan's outcome changes or its length moves more than the tolerance."""
     failures = []
     for name, transform in TRANSFORMS.items():
-        other_outcome, other = scan(transform(image))
+        other_outcome, other = scan(transform(image), sheets)
         if other_outcome != outcome:
             failures.append(f"{name}: {other_outcome}")
         elif reference is not None and other is not None:
@@ -158,7 +164,9 @@ def metamorphic_failures(image: np.ndarray, outcome: str, reference: FootScan | 
     return failures
 
 
-def evaluate(directory: Path, labels: dict[str, Label], metamorphic: bool) -> list[PhotoResult]:
+def evaluate(
+    directory: Path, labels: dict[str, Label], metamorphic: bool, sheets: Sequence[SheetSize] = SHEET_SIZES
+) -> list[PhotoResult]:
     results = []
     for photo_id, label in sorted(labels.items()):
         path = directory / "images" / f"{photo_id}.jpeg"
@@ -166,11 +174,11 @@ def evaluate(directory: Path, labels: dict[str, Label], metamorphic: bool) -> li
             continue
         image = fit_within(decode_image(path.read_bytes()), SCAN_MAX_SIDE_PX)
         start = time.process_time()
-        outcome, found = scan(image)
+        outcome, found = scan(image, sheets)
         cpu_ms = (time.process_time() - start) * 1000
         result = PhotoResult(label, outcome, found, cpu_ms)
         if metamorphic and outcome == MEASURED:
-            result.metamorphic_failures = metamorphic_failures(image, outcome, found)
+            result.metamorphic_failures = metamorphic_failures(image, outcome, found, sheets)
             result.metamorphic_run = True
         results.append(result)
     return results
@@ -281,11 +289,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-dir", type=Path, default=DEFAULT_REAL_DIR)
     parser.add_argument("--no-metamorphic", action="store_true")
+    parser.add_argument(
+        "--sheet",
+        choices=("A4", "Letter", "auto"),
+        default=Settings.model_fields["scan_sheet"].default,
+        help="the paper the sheet is taken for (as PAKKA_SCAN_SHEET for the scan route)",
+    )
     args = parser.parse_args()
+    print(f"sheet: {args.sheet}")
     if not (args.real_dir / "images").is_dir():
         print(f"Real photos: skipped, {args.real_dir / 'images'} does not exist")
         return
-    report(evaluate(args.real_dir, load_labels(), metamorphic=not args.no_metamorphic))
+    sheets = sheet_sizes(args.sheet)
+    report(evaluate(args.real_dir, load_labels(), metamorphic=not args.no_metamorphic, sheets=sheets))
 
 
 if __name__ == "__main__":

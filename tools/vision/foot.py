@@ -8,6 +8,8 @@ quality (refusals, sigma, score).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -16,6 +18,7 @@ from tools.vision.quality import assess, reject_dark_photo, reject_unusable, unc
 from tools.vision.schemas import FootScan
 from tools.vision.segmentation import segment_foot
 from tools.vision.sheet import find_sheet, rectify
+from tools.vision.sheet_geometry import SHEET_SIZES, SheetSize
 
 MIN_RECTIFIED_PX_PER_MM = 2.0
 MAX_RECTIFIED_PX_PER_MM = 4.0
@@ -24,14 +27,15 @@ RECTIFIED_OVERSAMPLING = 1.25  # a little finer than the photo, so resampling ad
 __all__ = ["foot_extents_mm", "measure_foot"]
 
 
-def measure_foot(image: np.ndarray) -> FootScan:
-    """Foot length (heel to longest toe) and width (widest breadth) in mm from a BGR photo.
+def measure_foot(image: np.ndarray, sheet_sizes: Sequence[SheetSize] = SHEET_SIZES) -> FootScan:
+    """Foot length (heel to longest toe) and width (widest breadth) in mm from a BGR photo, the sheet taken
+    for one of `sheet_sizes` (`sheet_sizes(Settings.scan_sheet)`: A4 unless configured).
 
     Raises `ScanRejected` with reason TOO_DARK, NO_SHEET, SHEET_CUT_OFF, TOO_BLURRED, NO_FOOT,
     MULTIPLE_FEET, FOOT_OFF_SHEET, HEEL_HIDDEN or TOES_HIDDEN.
     """
     reject_dark_photo(image)
-    sheet = find_sheet(image)
+    sheet = find_sheet(image, sheet_sizes)
     reject_unusable(sheet)
     px_per_mm = float(
         np.clip(sheet.px_per_mm * RECTIFIED_OVERSAMPLING, MIN_RECTIFIED_PX_PER_MM, MAX_RECTIFIED_PX_PER_MM)

@@ -30,6 +30,12 @@ LETTER = SheetSize("Letter", 215.9, 279.4)
 SHEET_SIZES = (A4, LETTER)
 
 
+def sheet_sizes(setting: str) -> tuple[SheetSize, ...]:
+    """The sizes a scan may take the sheet for, from `Settings.scan_sheet` ("A4", "Letter" or "auto")."""
+    chosen = tuple(size for size in SHEET_SIZES if size.name == setting)
+    return chosen or SHEET_SIZES
+
+
 def angle_between(theta: float, other: float) -> float:
     """Angle in degrees between two undirected lines given by their normal angles."""
     difference = abs(np.degrees(theta - other)) % 180.0

@@ -64,6 +64,25 @@ def test_a_full_hd_phone_photo_is_measured_within_two_millimetres(client: TestCl
     assert abs(body["scan"]["length_mm"] - 262.0) < 2 and abs(body["scan"]["width_mm"] - 101.0) < 2
 
 
+@pytest.mark.parametrize(("setting", "sheet"), [("Letter", "Letter"), ("auto", "Letter"), ("A4", "A4")])
+def test_the_sheet_is_taken_for_the_configured_paper(
+    start_client: StartClient, setting: str, sheet: str
+) -> None:
+    # A Letter sheet: measured as Letter where the shop says Letter (or lets the shape tell), taken for the
+    # A4 the scan screen asks for by default.
+    client = start_client(scan_sheet=setting)
+    client.headers.update(tokens_for(client).shopper("u-1"))
+    consent(client)
+    spec = PhotoSpec(sheet="Letter", foot_length_mm=250.0, roll_deg=10, tilt_x_deg=6, seed=5)
+
+    body = upload(client, "foot", render_foot_photo(spec).jpeg)
+
+    assert body["status"] == 200
+    assert body["scan"]["sheet"] == sheet
+    if setting != "A4":
+        assert abs(body["scan"]["length_mm"] - 250.0) < 2
+
+
 def test_a_foot_scan_stores_only_the_allow_listed_measurements(client: TestClient) -> None:
     consent(client)
 

@@ -10,6 +10,7 @@ import pytest
 from evals.vision.foot_render import Floor, PhotoSpec, RenderedPhoto, render_foot_photo
 from tools.vision.foot import foot_extents_mm
 from tools.vision.sheet import A4, LETTER, DetectedSheet, find_sheet, measured_aspect
+from tools.vision.sheet_geometry import sheet_sizes
 
 HD = (1280, 720)
 
@@ -49,6 +50,14 @@ def test_a4_and_letter_are_told_apart_through_perspective(spec: PhotoSpec) -> No
 
     assert sheet.size.name == spec.sheet
     assert sheet.aspect_measured == pytest.approx(sheet.size.aspect, rel=0.01)
+
+
+def test_with_one_paper_configured_the_sheet_is_taken_for_it() -> None:
+    photo, _ = _rendered(TILTED["Letter-on-carpet"])
+
+    assert find_sheet(photo.image, (A4,)).size == A4
+    assert find_sheet(photo.image, sheet_sizes("Letter")).size == LETTER
+    assert sheet_sizes("auto") == (A4, LETTER) and sheet_sizes("A4") == (A4,)
 
 
 @pytest.mark.parametrize("spec", TILTED.values(), ids=TILTED.keys())
