@@ -1,7 +1,7 @@
 """Recommendations under load: `POST /v1/recommendations` (stored foot scans) against `GET /health`, one run.
 
     python -m evals.benchmarks.recommendations_load [--clients 32] [--seconds 30] [--shoppers 500]
-        [--variants uncached,cached,cached-2w] [--soak-minutes 0]
+        [--variants uncached,cached,cached-2w,distinct] [--soak-minutes 0]
 
 The API runs as `pakka serve` (INFO logging, so the access log is paid for as in production) in a child
 process on a throwaway SQLite data directory with the demo catalog, the rules model tier and the knowledge
@@ -15,7 +15,10 @@ p50/p95/p99 of both and their ratio. The ratio is the number that compares acros
 both halves share whatever else the machine runs (the load average before and after is printed too).
 Variants: `uncached` (PAKKA_DECISION_CACHE_MB=0: every request runs the graph, as before the cache),
 `cached` (the default result cache; every shopper asked once, untimed, before measuring, so the measured
-requests are repeats answered from the cache), `cached-2w` (the same with `pakka serve --workers 2`).
+requests are repeats answered from the cache), `cached-2w` (the same with `pakka serve --workers 2`),
+`distinct` (the default result cache, but every request a question not asked before: each shopper in turn
+with a budget of its own, in one of the eight metros, so every request misses the cache and runs the graph;
+not in the default list).
 
 The load client is a few lines of HTTP/1.1 over asyncio streams rather than httpx: it costs the machine a
 small fraction of what httpx does per request, so on 2 cores the server gets the CPU.
@@ -50,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.catalog.demo import seed_demo_data
+from core.catalog.regions import regions_in_tier
 from core.privacy import BIOMETRIC, ScanKind, store_attributes
 from core.records.identity import Role
 from core.schemas import ConsentRecord
@@ -71,13 +75,20 @@ class Variant:
     env: dict[str, str]
     primed: bool = False
     """Every shopper asked once (untimed) before measuring: the measured requests are repeats."""
+    distinct: bool = False
+    """Every request a question not asked before (`distinct_requests`): each one misses the cache."""
 
 
 VARIANTS = {
     "uncached": Variant("uncached", 1, {"PAKKA_DECISION_CACHE_MB": "0"}),
     "cached": Variant("cached", 1, {}, primed=True),
     "cached-2w": Variant("cached-2w", 2, {}, primed=True),
+    "distinct": Variant("distinct", 1, {}, distinct=True),
 }
+DEFAULT_VARIANTS = "uncached,cached,cached-2w"
+DISTINCT_QUESTIONS = 60_000
+"""More than a run can ask at several hundred a second for the warm-up and `--seconds`, so none repeats."""
+LOWEST_BUDGET_INR = 1500
 
 
 def free_port() -> int:
@@ -227,6 +238,23 @@ def recommendation_requests(tokens: list[str]) -> list[bytes]:
     ]
 
 
+def distinct_requests(tokens: list[str], count: int = DISTINCT_QUESTIONS) -> list[bytes]:
+    """`count` different questions: the shoppers in turn, each question with its own budget (1,500 INR and
+    up, one rupee apart) in one of the metros, so no two share a result cache key."""
+    metros = [region.slug for region in regions_in_tier(1)]
+    requests = []
+    for number in range(count):
+        body = {
+            "category": "footwear",
+            "region": metros[number % len(metros)],
+            "budget_inr": LOWEST_BUDGET_INR + number,
+        }
+        token = tokens[number % len(tokens)]
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        requests.append(http_request("POST", "/v1/recommendations", headers, json.dumps(body).encode()))
+    return requests
+
+
 @dataclass
 class Load:
     latencies: list[float] = field(default_factory=list)
@@ -331,9 +359,11 @@ def row(name: str, load: Load, base: Load | None) -> str:
 
 
 def run_variant(data_dir: Path, variant: Variant, tokens: list[str], clients: int, seconds: float) -> None:
-    requests = recommendation_requests(tokens)
+    requests = distinct_requests(tokens) if variant.distinct else recommendation_requests(tokens)
     with serving(data_dir, variant) as server:
-        asyncio.run(prime(server.port, requests if variant.primed else requests[:clients], clients))
+        # Distinct questions warm the server with ordinary ones, so that none of theirs is asked twice.
+        warming = recommendation_requests(tokens)[:clients] if variant.distinct else requests[:clients]
+        asyncio.run(prime(server.port, requests if variant.primed else warming, clients))
         before = load_average()
         health = asyncio.run(drive(server.port, health_requests(), clients, seconds, WARM_UP_S))
         recommendations = asyncio.run(drive(server.port, requests, clients, seconds, WARM_UP_S))
@@ -395,7 +425,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--shoppers", type=int, default=500)
-    parser.add_argument("--variants", default="uncached,cached,cached-2w", help=f"of {', '.join(VARIANTS)}")
+    parser.add_argument("--variants", default=DEFAULT_VARIANTS, help=f"of {', '.join(VARIANTS)}")
     parser.add_argument("--soak-minutes", type=float, default=0.0)
     parser.add_argument("--soak-shoppers", type=int, default=3000, help="more answers than the cache holds")
     parser.add_argument("--soak-cache-mb", type=float, default=16.0)
