@@ -53,10 +53,11 @@ MIN_BREADTH_MM = 45.0  # a small child's foot
 # Broader than any adult foot in ANSUR II (max 122 mm): two feet, or a foot and its shadow.
 MAX_BREADTH_MM = 130.0
 EDGE_TOUCH_MM = 3.0
-FRONT_MAX_ANGLE_DEG = 45.0
+FRONT_MAX_ANGLE_DEG = 45.0  # more in front of the foot than beside it
+# The breadth: the narrowest across directions within TURN_DEG of the silhouette's axis.
 TURN_DEG = 20.0
 TURN_STEP_DEG = 2.5
-HEEL_SLACK_SIGMAS = 1.0  # more in front of the foot than beside it
+HEEL_SLACK_SIGMAS = 1.0  # the heel of a foot this many sigmas shorter than the estimate must fit on the sheet
 # The axis of the foot: the principal axis of the silhouette within this distance of the toe tip (the foot
 # with the lower shin), found twice (the tip depends on the axis).
 AXIS_REACH_MM = 160.0
