@@ -214,6 +214,10 @@ READERS = {
 }
 
 
+MAX_FIELD_CHARS = 131_072
+"""The longest cell a sales file may hold (the csv module's default limit): a longer one is a broken file."""
+
+
 def read_sales(stream: TextIO, file_format: ImportFormat, report: ImportReport) -> Iterator[HistoricSale]:
     """The file's rows as sales; unusable rows are counted in `report` and left out."""
     to_sale, delimiter, required = READERS[file_format]
@@ -222,6 +226,9 @@ def read_sales(stream: TextIO, file_format: ImportFormat, report: ImportReport) 
     if missing:
         raise MissingColumns(file_format, missing)
     for row in reader:
+        if any(len(value) > MAX_FIELD_CHARS for value in row.values() if isinstance(value, str)):
+            # The csv module's own limit is process-wide and raised by the Flipkart loader: this one is ours.
+            raise csv.Error(f"field larger than field limit ({MAX_FIELD_CHARS})")
         report.read += 1
         try:
             yield to_sale({name: value or "" for name, value in row.items() if name is not None})

@@ -313,7 +313,11 @@ def test_a_photo_attached_in_the_chat_is_measured_by_the_assistant(
 
     page.locator(".tool[data-tool=scan_photo]").filter(has_text="Done").wait_for(timeout=60_000)
     reply = page.locator(".bubble.assistant").last
-    reply.wait_for()
+    # The reply streams in token by token: wait for the number rather than read it halfway.
+    page.wait_for_function(
+        "() => /26\\d/.test([...document.querySelectorAll('.bubble.assistant')].pop()?.innerText || '')",
+        timeout=60_000,
+    )
     assert re.search(r"26\d", reply.inner_text()), reply.inner_text()  # the 262 mm foot, in the reply
 
 

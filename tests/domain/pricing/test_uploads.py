@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from domain.pricing.errors import EmptySalesFile, SalesFileNotUtf8, WrongSalesFormat
@@ -57,3 +59,14 @@ def test_a_price_that_is_not_a_number_skips_its_row(price: str) -> None:
 
     assert [sale.listing_id for sale in upload.sales] == ["mercari-1"]
     assert upload.report.reasons == {"price is not a number": 1}
+
+
+def test_an_overlong_cell_refuses_the_file_whatever_the_csv_modules_process_wide_limit() -> None:
+    # The Flipkart catalog loader raises the csv module's limit for the whole process; a sales file's limit
+    # does not move with it.
+    before = csv.field_size_limit(10_000_000)
+    try:
+        with pytest.raises(WrongSalesFormat):
+            read_upload(mercari('1\t"' + "x" * 200_000 + '"\t3\tw/k\t\t12'), ImportFormat.MERCARI)
+    finally:
+        csv.field_size_limit(before)
