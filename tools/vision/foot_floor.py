@@ -84,13 +84,19 @@ EDGE_TOUCH_MM = 3.0
 TOE_SLAB_MM = 30.0
 MAX_SINGLE_FOOT_WIDTH_RATIO = 0.6
 
-_RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
-_RETAKE_HEEL = [
+# Foot breadth over foot length in adults (ANSUR II: footbreadthhorizontal / footlength 0.376 +- 0.017 in
+# men, 0.377 +- 0.018 in women): mean and standard deviation, for a width estimated from a length and back.
+BREADTH_RATIO_MEAN = 0.376
+BREADTH_RATIO_SD = 0.018
+
+# Retake advice for each refusal of the foot's outline (foot_outline and foot_front use these too).
+RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
+RETAKE_HEEL = [
     "Your shin hides your heel: take the photo from the side of your foot, so the heel shows.",
     "Or put the sheet's short edge against a wall and stand with your heel touching the wall.",
 ]
-_RETAKE_ONE_FOOT = ["Measure one foot at a time: keep the other foot off the sheet and out of the photo."]
-_RETAKE_TOES = ["Your leg hides your toes: take the photo from the side or from in front of your toes."]
+RETAKE_ONE_FOOT = ["Measure one foot at a time: keep the other foot off the sheet and out of the photo."]
+RETAKE_TOES = ["Your leg hides your toes: take the photo from the side or from in front of your toes."]
 
 
 @dataclass(frozen=True)
@@ -354,16 +360,16 @@ def measure_floor_outline(
             raise ScanRejected(
                 "HEEL_HIDDEN",
                 "the heel cannot be seen on the sheet (under the shin or past its edge)",
-                _RETAKE_HEEL,
+                RETAKE_HEEL,
             )
         else:
             raise ScanRejected(
-                "FOOT_OFF_SHEET", f"the foot's {where} runs past the sheet's edge", _RETAKE_FOOT
+                "FOOT_OFF_SHEET", f"the foot's {where} runs past the sheet's edge", RETAKE_FOOT
             )
     if not toe.seen:
-        raise ScanRejected("TOES_HIDDEN", "the leg hides the toes", _RETAKE_TOES)
+        raise ScanRejected("TOES_HIDDEN", "the leg hides the toes", RETAKE_TOES)
     if not heel.seen:
-        raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
+        raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", RETAKE_HEEL)
     heel_point = outline.points[run[heel.extreme]]
     heel_lower = float(heel_point @ -toe_direction)
     to_edge = _to_edge_along(heel_point, -toe_direction, mask.shape)
@@ -406,7 +412,7 @@ def _reject_two_feet(
     breadth = float(np.ptp(near_toes @ np.array([-toe_direction[1], toe_direction[0]])))
     if breadth > MAX_SINGLE_FOOT_WIDTH_RATIO * length_px:
         raise ScanRejected(
-            "MULTIPLE_FEET", "the shape on the sheet looks like two feet side by side", _RETAKE_ONE_FOOT
+            "MULTIPLE_FEET", "the shape on the sheet looks like two feet side by side", RETAKE_ONE_FOOT
         )
 
 

@@ -3,11 +3,11 @@
 From the front, the toes and both sides of the forefoot are in view and lie near the floor, so the
 silhouette's breadth across the forefoot is the foot's breadth, but the heel is behind the leg and no
 geometry finds it. Foot breadth is a steady share of foot length (ANSUR II: footbreadthhorizontal /
-footlength 0.376, sd 0.0175 in men and women alike: 4.7 % of the length), so the length is estimated as the
-breadth over that share, with that spread (about 12 mm for an adult) as its uncertainty on top of the
-breadth's own. The estimate is honest rather than precise: it is flagged (`length_from_breadth`), and the
-confidence filter downstream keeps only the sizes it can still vouch for; the shopper is told that a photo
-from the side measures the length itself.
+footlength 0.376, sd 0.017-0.018 in men and women alike: under 5 % of the length; foot_floor's
+BREADTH_RATIO_*), so the length is estimated as the breadth over that share, with that spread (about 12 mm
+for an adult) as its uncertainty on top of the breadth's own. The estimate is honest rather than precise:
+it is flagged (`length_from_breadth`), and the confidence filter downstream keeps only the sizes it can
+still vouch for; the shopper is told that a photo from the side measures the length itself.
 
 It is made only for a front view, where what it reads is in view:
 - the camera is in front of the foot: its nadir, seen from the middle of the foot, lies within
@@ -32,11 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tools.vision.errors import ScanRejected
-from tools.vision.foot_floor import principal_axis
+from tools.vision.foot_floor import BREADTH_RATIO_MEAN, BREADTH_RATIO_SD, RETAKE_HEEL, principal_axis
 
-# ANSUR II (men and women pooled; 0.376 +- 0.017 men, 0.377 +- 0.018 women): breadth / length.
-BREADTH_RATIO_MEAN = 0.376
-BREADTH_RATIO_SD = 0.0175
 # The forefoot's widest point (the metatarsal heads) lies 60-110 mm behind the tip of an adult foot (a quarter
 # to two fifths of its length); the breadth is searched over slices from the toes back to FOREFOOT_SHARE of
 # the estimated length, and the slab is refined once with the first estimate.
@@ -61,12 +58,6 @@ HEEL_SLACK_SIGMAS = 1.0  # the heel of a foot this many sigmas shorter than the 
 # The axis of the foot: the principal axis of the silhouette within this distance of the toe tip (the foot
 # with the lower shin), found twice (the tip depends on the axis).
 AXIS_REACH_MM = 160.0
-
-
-RETAKE_HEEL = [
-    "Your shin hides your heel: take the photo from the side of your foot, so the heel shows.",
-    "Or put the sheet's short edge against a wall and stand with your heel touching the wall.",
-]
 
 
 @dataclass(frozen=True)

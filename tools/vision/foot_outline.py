@@ -35,6 +35,12 @@ import numpy as np
 
 from tools.vision.errors import ScanRejected
 from tools.vision.foot_floor import (
+    BREADTH_RATIO_MEAN,
+    BREADTH_RATIO_SD,
+    MAX_SINGLE_FOOT_WIDTH_RATIO,
+    RETAKE_FOOT,
+    RETAKE_HEEL,
+    RETAKE_ONE_FOOT,
     FloorOutline,
     Outline,
     floor_run,
@@ -64,23 +70,11 @@ FREE_END_MM = 30.0
 MIN_TOE_END_BREADTH_RATIO = 0.75
 MIN_SHIN_CHORD_RATIO = 0.8
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
-# Foot breadth over foot length in adults (ANSUR II: footbreadthhorizontal / footlength 0.376 +- 0.017 in
-# men, 0.377 +- 0.018 in women): mean and standard deviation.
-WIDTH_RATIO_MEAN = 0.376
-WIDTH_RATIO_SD = 0.018
 HEEL_AT_EDGE_SIGMA_MM = 2.5  # the heel's contact with the floor sits a little inside the edge it touches
-MAX_SINGLE_FOOT_WIDTH_RATIO = 0.6
 
 PROTOCOL_ON_SHEET = "foot_on_sheet"
 LENGTH_FROM_BREADTH = "length_from_breadth"  # a quality issue: the heel hidden, the length estimated
 PROTOCOL_HEEL_AT_EDGE = "heel_against_wall"
-
-_RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
-_RETAKE_HEEL = [
-    "Your shin hides your heel: take the photo from the side of your foot, so the heel shows.",
-    "Or put the sheet's short edge against a wall and stand with your heel touching the wall.",
-]
-_RETAKE_ONE_FOOT = ["Measure one foot at a time: keep the other foot off the sheet and out of the photo."]
 
 
 @dataclass(frozen=True)
@@ -207,9 +201,9 @@ def _crossing_the_edge(
     if crossed_towards_camera or any(
         any(run_touches_edge(outline, short, px_per_mm)) for short in floor_runs(outline, px_per_mm)
     ):
-        raise ScanRejected("FOOT_OFF_SHEET", "the side of the foot runs off the sheet", _RETAKE_FOOT)
+        raise ScanRejected("FOOT_OFF_SHEET", "the side of the foot runs off the sheet", RETAKE_FOOT)
     raise ScanRejected(
-        "HEEL_HIDDEN", "seen at this angle, too little of the foot's outline on the floor shows", _RETAKE_HEEL
+        "HEEL_HIDDEN", "seen at this angle, too little of the foot's outline on the floor shows", RETAKE_HEEL
     )
 
 
@@ -233,8 +227,8 @@ def _from_floor(floor: FloorOutline) -> FootOutline:
     issues: list[str] = []
     width_mm, width_extra = floor.width_mm, floor.width_sigma_mm
     if not floor.width_measured:
-        width_mm = WIDTH_RATIO_MEAN * floor.length_mm
-        width_extra = WIDTH_RATIO_SD * floor.length_mm
+        width_mm = BREADTH_RATIO_MEAN * floor.length_mm
+        width_extra = BREADTH_RATIO_SD * floor.length_mm
         issues.append("width_estimated")
     _reject_two_feet(floor.length_mm, width_mm)
     protocol = PROTOCOL_HEEL_AT_EDGE if floor.heel_at_edge else PROTOCOL_ON_SHEET
@@ -249,7 +243,7 @@ def _overhead_crossing(
     height, width = mask.shape
     inner, crossing = points[~on_edge], points[on_edge]
     if len(inner) < 10:
-        raise ScanRejected("FOOT_OFF_SHEET", "the foot is not fully on the sheet", _RETAKE_FOOT)
+        raise ScanRejected("FOOT_OFF_SHEET", "the foot is not fully on the sheet", RETAKE_FOOT)
     centre = np.array(np.nonzero(mask)[::-1], np.float64).mean(axis=1)
     # Toe direction: the silhouette's principal axis, away from where it leaves the sheet (the leg is at
     # the heel).
@@ -265,7 +259,7 @@ def _overhead_crossing(
     ]
     heel_side = None
     if len(ends) > 1:
-        raise ScanRejected("FOOT_OFF_SHEET", "the foot runs off both ends of the sheet", _RETAKE_FOOT)
+        raise ScanRejected("FOOT_OFF_SHEET", "the foot runs off both ends of the sheet", RETAKE_FOOT)
     if ends:
         side, side_points = ends[0]
         end_direction = _SIDE_NORMALS[side]
@@ -284,11 +278,11 @@ def _overhead_crossing(
                 free_breadth >= MIN_TOE_END_BREADTH_RATIO * forefoot_breadth
                 and chord >= MIN_SHIN_CHORD_RATIO * forefoot_breadth
             ):
-                raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", _RETAKE_HEEL)
+                raise ScanRejected("HEEL_HIDDEN", "the shin hides the heel", RETAKE_HEEL)
             raise ScanRejected(
                 "FOOT_OFF_SHEET",
                 "the foot runs past the sheet's edge (or, seen from above, the shin covers the heel)",
-                [*_RETAKE_FOOT, _RETAKE_HEEL[0]],
+                [*RETAKE_FOOT, RETAKE_HEEL[0]],
             )
         if float(end_direction @ axis) > 0:
             axis = -axis  # the crossing end is the heel
@@ -300,7 +294,7 @@ def _overhead_crossing(
     for side, side_points in sides:
         # Beside the foot, the leg's crossing lies nearer the heel than the toes.
         if side != heel_side and float((side_points @ axis).mean()) >= (toe + heel_inner) / 2:
-            raise ScanRejected("FOOT_OFF_SHEET", "the side of the foot runs off the sheet", _RETAKE_FOOT)
+            raise ScanRejected("FOOT_OFF_SHEET", "the side of the foot runs off the sheet", RETAKE_FOOT)
     forefoot = inner[along_inner >= toe - TOE_REGION_MM * px_per_mm]
     width_mm = float(np.ptp(forefoot @ across) + 1.0) / px_per_mm
     if heel_side is None:
@@ -338,7 +332,7 @@ def _crossed_sides(crossing: np.ndarray, size: tuple[int, int]) -> list[tuple[st
 def _reject_two_feet(length_mm: float, width_mm: float) -> None:
     if width_mm > MAX_SINGLE_FOOT_WIDTH_RATIO * length_mm:
         raise ScanRejected(
-            "MULTIPLE_FEET", "the shape on the sheet looks like two feet together", _RETAKE_ONE_FOOT
+            "MULTIPLE_FEET", "the shape on the sheet looks like two feet together", RETAKE_ONE_FOOT
         )
 
 
