@@ -54,7 +54,6 @@ CONDITIONS = tuple(condition.value for condition in ListingCondition)
 BOOST_MIN_SALES = 200  # sales a history needs before the boosted model joins the ridge
 ENCODING_FOLDS = 5  # a training sale's target encoding comes from the other folds' sales
 ENCODING_SHRINK = 10.0  # sales a key needs before its own mean outweighs the history's
-RIDGE_WEIGHTS = tuple(float(weight) for weight in numpy.linspace(0.0, 1.0, 11))  # candidates for the blend
 BOOSTING = {
     "max_iter": 200,
     "learning_rate": 0.06,
@@ -408,11 +407,9 @@ class FittedModel:
 
 
 def best_ridge_weight(ridge: numpy.ndarray, boosted: numpy.ndarray, targets: numpy.ndarray) -> float:
-    """The RIDGE_WEIGHTS value whose blend of out-of-fold predictions has the least squared error (the larger
-    ridge weight on a tie: the simpler model)."""
-    errors = [float(numpy.mean((w * ridge + (1 - w) * boosted - targets) ** 2)) for w in RIDGE_WEIGHTS]
-    best = min(errors)
-    return max(w for w, error in zip(RIDGE_WEIGHTS, errors, strict=True) if error <= best + 1e-12)
+    """The ridge's weight (a multiple of 0.1) in the blend of out-of-fold predictions with the least squared
+    error (the larger ridge weight on a tie: the simpler model); `best_blend` of the two."""
+    return best_blend([ridge, boosted], targets)[0]
 
 
 def fit_price_model(listings: Sequence[ModelListing], log_prices: numpy.ndarray) -> FittedModel | None:
