@@ -311,20 +311,208 @@ def hours_in(text: str, language: Language) -> str | None:
 
 
 def _named_products(text: str, sector: str, language: Language) -> list[ProposedProduct]:
-    """The sector's sample products the description names (by their English or Hindi name, or its last
-    word: "chappal", "biryani"), in the description's order."""
+    """What the owner prices in the description (`priced_products_in`), then the sector's sample products it
+    names (by their English or Hindi name, or its last word: "chappal", "biryani") where that name is not
+    part of a priced one ("cakes ₹450" is the owner's cake, not the sample's), in the description's order."""
+    priced = priced_products_in(text)
+    priced_words = {word for product in priced for word in normalize(product.name).split()}
     normalized = f" {normalize(text)} "
     named: list[tuple[int, ProposedProduct]] = []
     for sample in sector_profile(sector).products:
         for name in (sample.name.en, sample.name.hi):
             words = normalize(name).split()
             candidates = [" ".join(words)] + ([words[-1]] if len(words[-1]) >= 4 else [])
+            if set(candidates[-1].split()) <= priced_words:
+                break
             positions = [normalized.find(f" {candidate} ") for candidate in candidates]
             found = [position for position in positions if position >= 0]
             if found:
                 named.append((min(found), ProposedProduct(name=sample.name.text(language))))
                 break
-    return [product for _, product in sorted(named, key=lambda item: item[0])]
+    return [*priced, *(product for _, product in sorted(named, key=lambda item: item[0]))]
+
+
+_AMOUNT = r"(\d{1,3}(?:,\d{2,3})+|\d{1,7})(?:\.\d{1,2})?"
+_PRICE = re.compile(
+    rf"(?:₹|\brs\.?|\binr\b|रु\.?|रुपये)\s*{_AMOUNT}"
+    rf"|{_AMOUNT}\s*(?:/-|₹|\brs\b\.?|\brupees?\b|\brupaye\b|\brupay\b|रुपये|रुपए|रु\b)",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(
+    r"\s*(?:/|\bper\b|\bfor\b|\ba\b|\bka\b|\bki\b|\bke\b|का|की|के|प्रति)?\s*"
+    r"(\d+\s*(?:kg|g|gm|gms|grams?|ml|l|litres?|liters?)"
+    r"|kg|kilo|gram|grams|gm|g|plate|piece|pc|pcs|box|dozen|litre|liter|l|ml|pair|packet|pack|hour|visit"
+    r"|session|class|month|night|person|metre|meter|each|किलो|प्लेट|पीस|डिब्बा|दर्जन|लीटर|जोड़ी)"
+    r"(?=[\s,.;:!?।)/]|$)",
+    re.IGNORECASE,
+)
+# A clause ends at these; the words before a price, back to the clause's start, name what it prices.
+_CLAUSE_END = re.compile(r"[,;:।\n()]|\.\s|\s(?:and|aur|&|or|ya|और|या|with)\s", re.IGNORECASE)
+# The name starts after the last of these in its clause ("... in Udaipur serves pure veg thali Rs 120").
+_NAME_STARTS_AFTER = {
+    "serve",
+    "serves",
+    "serving",
+    "sell",
+    "sells",
+    "selling",
+    "make",
+    "makes",
+    "making",
+    "offer",
+    "offers",
+    "offering",
+    "have",
+    "has",
+    "stock",
+    "stocks",
+    "bake",
+    "bakes",
+    "banate",
+    "bechte",
+    "mein",
+    "में",
+}
+_LEADING_WORDS = {
+    "we",
+    "sell",
+    "selling",
+    "make",
+    "making",
+    "offer",
+    "offering",
+    "have",
+    "serve",
+    "serving",
+    "also",
+    "our",
+    "my",
+    "the",
+    "a",
+    "an",
+    "only",
+    "try",
+    "fresh",
+    "get",
+    "buy",
+    "special",
+    "specials",
+    "famous",
+    "hamare",
+    "hamari",
+    "yahan",
+    "milta",
+    "milti",
+    "hai",
+    "hain",
+    "हमारे",
+    "हमारी",
+    "यहाँ",
+    "यहां",
+}
+_TRAILING_WORDS = {
+    "at",
+    "for",
+    "@",
+    "-",
+    "only",
+    "just",
+    "from",
+    "starting",
+    "starts",
+    "costs",
+    "cost",
+    "is",
+    "are",
+    "price",
+    "priced",
+    "fee",
+    "fees",
+    "charge",
+    "ka",
+    "ki",
+    "ke",
+    "sirf",
+    "mein",
+    "me",
+    "का",
+    "की",
+    "के",
+    "सिर्फ",
+    "में",
+    "rate",
+    "each",
+    "@rs",
+}
+# A price about the shop rather than something it sells: delivery charges, an order minimum, a discount.
+_NOT_A_PRODUCT = re.compile(
+    r"\b(?:deliver\w*|shipping|order\w*|minimum|min|above|below|under|upto|up to|discount|off|free|emi"
+    r"|rent|salary|turnover)\b|डिलीवरी|ऑर्डर",
+    re.IGNORECASE,
+)
+MAX_PRODUCT_NAME_WORDS = 6
+
+
+def priced_products_in(text: str) -> list[ProposedProduct]:
+    """What the description prices, in its order: "kaju katli ₹900/kg", "thali Rs. 120 per plate",
+    "gulab jamun 20 rupees each", "काजू कतली ₹900 किलो". The name is the clause's words before the price (less
+    openers such as "we sell" and connectors such as "at"); a price of delivery, an order minimum or a
+    discount is not a product, and an amount with no words before it is left out."""
+    found: list[ProposedProduct] = []
+    seen: set[str] = set()
+    for match in _PRICE.finditer(text):
+        amount = next(group for group in match.groups() if group is not None)
+        price = float(amount.replace(",", ""))
+        name = _priced_name(text[: match.start()])
+        if name is None or price < 1:
+            continue
+        unit_match = _UNIT.match(text, match.end())
+        unit = None if unit_match is None else _unit_text(unit_match.group(1))
+        key = normalize(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(ProposedProduct(name=name, price_inr=price, unit=unit))
+    return found
+
+
+def _priced_name(before: str) -> str | None:
+    ends = list(_CLAUSE_END.finditer(before))
+    clause = before[ends[-1].end() :] if ends else before
+    words = clause.split()
+    starts = [index for index, word in enumerate(words) if word.casefold() in _NAME_STARTS_AFTER]
+    if starts:
+        words = words[starts[-1] + 1 :]
+    while words and words[-1].casefold().strip(".") in _TRAILING_WORDS:
+        words.pop()
+    while words and words[0].casefold() in _LEADING_WORDS:
+        words.pop(0)
+    if not words or len(words) > MAX_PRODUCT_NAME_WORDS or _NOT_A_PRODUCT.search(" ".join(words)):
+        return None
+    name = " ".join(words).strip(" -–—'\"")
+    if not any(character.isalpha() for character in name) or _PRICE.search(name):
+        return None
+    # Title case, as a shop lists products, unless the owner cased a word themselves ("iPhone", "KFC").
+    owner_cased = any(character.isupper() for word in name.split() for character in word[1:])
+    return name.title() if name.isascii() and not owner_cased else name
+
+
+def _unit_text(unit: str) -> str:
+    """ "500 g" as it is; a bare unit as what the price is per: "per kg", "प्रति किलो"."""
+    unit = " ".join(unit.split())
+    if unit[:1].isdigit():
+        return unit
+    spelled = {
+        "kilo": "kg",
+        "gm": "g",
+        "gms": "g",
+        "pc": "piece",
+        "pcs": "piece",
+        "liter": "litre",
+        "each": "piece",
+    }
+    unit = spelled.get(unit.casefold(), unit.casefold() if unit.isascii() else unit)
+    return f"per {unit}" if unit.isascii() else f"प्रति {unit}"
 
 
 def _follow_note(proposal: SiteProposal, context: SiteSpecContext) -> SiteProposal:
@@ -387,7 +575,7 @@ def localized_site_copy(context: SiteCopyContext) -> SiteCopy:
     )
     about = phrase("texts", "about", language, description="", **values).strip()
     if context.description:
-        quote = " ".join(context.description.split())[:300]
+        quote = _in_rupee_sign(" ".join(context.description.split())[:300])
         about += " " + phrase("texts", "description_quote", language, text=quote)
     return SiteCopy(
         headline=phrase("texts", "headline", language, tagline=tagline, **values),
@@ -397,6 +585,15 @@ def localized_site_copy(context: SiteCopyContext) -> SiteCopy:
         call_to_action=phrase("texts", "cta", language, **values),
         about=about,
     )
+
+
+_RS_AMOUNT = re.compile(r"\b(?:Rs\.?|INR)\s*(?=\d)", re.IGNORECASE)
+
+
+def _in_rupee_sign(text: str) -> str:
+    """ "Rs 300", "Rs.1,299" and "INR 450" as ₹300, ₹1,299 and ₹450: the site writes every amount in ₹
+    (domain/sites/checks.py)."""
+    return _RS_AMOUNT.sub("₹", text)
 
 
 def _lower_first(text: str) -> str:

@@ -293,7 +293,12 @@ def _products(
         if index is not None:
             if index not in used_samples:
                 used_samples.add(index)
-                chosen.append(_sample_product(profile, index, language))
+                sample = _sample_product(profile, index, language)
+                if item.price_inr is not None and item.price_inr >= 1:
+                    # The owner's own price (and unit) for one of the sector's sample products.
+                    owned = {"price_inr": round(item.price_inr), "unit": item.unit or sample.unit}
+                    sample = sample.model_copy(update=owned)
+                chosen.append(sample)
             continue
         if item.price_inr is None or item.price_inr < 1:
             notes.append(f"'{item.name}' has no price: left out until the owner adds one")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.rules.sites import guess_sector, propose_site
+from agents.rules.sites import guess_sector, priced_products_in, propose_site
 from agents.schemas import SiteSectorContext, SiteSpecContext
 from knowledge.sites.sectors import SECTORS
 
@@ -66,3 +66,56 @@ def test_proposal_follows_the_owners_note() -> None:
     )
     assert proposal.business_name == "Sharma Fresh"
     assert (proposal.language, proposal.colour, proposal.product_count) == ("hi", "#1f4fbf", 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mishra Sweets, Jaipur: kaju katli ₹900/kg, soan papdi Rs 300 per box, "
+            "gulab jamun 20 rupees each. Free delivery above ₹500.",
+            [("Kaju Katli", 900, "per kg"), ("Soan Papdi", 300, "per box"), ("Gulab Jamun", 20, "per piece")],
+        ),
+        (
+            "Annapurna Bhojanalaya in Udaipur serves pure veg thali Rs. 120 per plate, paratha at 40/- and "
+            "masala chai for ₹15",
+            [("Pure Veg Thali", 120, "per plate"), ("Paratha", 40, None), ("Masala Chai", 15, None)],
+        ),
+        (
+            "Hamari dukaan mein chole bhature 80 rupay plate milta hai aur lassi ₹40",
+            [("Chole Bhature", 80, "per plate"), ("Lassi", 40, None)],
+        ),
+        ("काजू कतली ₹900 किलो, समोसा 15 रुपये", [("काजू कतली", 900, "प्रति किलो"), ("समोसा", 15, None)]),
+        (
+            "Dr Verma clinic, consultation fee ₹400, follow-up ₹200, delivery charges Rs 30, "
+            "minimum order ₹200",
+            [("Consultation", 400, None), ("Follow-Up", 200, None)],
+        ),
+        (
+            "Kolhapuri chappals Rs 899 a pair and juttis for Rs.1,299",
+            [("Kolhapuri Chappals", 899, "per pair"), ("Juttis", 1299, None)],
+        ),
+        ("Cakes starting from ₹450 for 500 g", [("Cakes", 450, "500 g")]),
+        ("Open 10am to 8pm, call 9876543210, since 1987", []),
+    ],
+)
+def test_the_owners_prices_name_their_products(
+    text: str, expected: list[tuple[str, int, str | None]]
+) -> None:
+    found = priced_products_in(text)
+    assert [(product.name, product.price_inr, product.unit) for product in found] == expected
+
+
+def test_a_priced_product_comes_first_and_replaces_the_sample_it_names() -> None:
+    proposal = propose_site(
+        SiteSpecContext(
+            description="Mishra Sweets: besan ladoo ₹380 per kg, cakes from ₹450, and jeera cookies",
+            sector="bakery",
+            language="en",
+        )
+    )
+    assert [(product.name, product.price_inr) for product in proposal.products] == [
+        ("Besan Ladoo", 380),
+        ("Cakes", 450),
+        ("Jeera Cookies", None),
+    ]

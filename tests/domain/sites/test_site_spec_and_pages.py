@@ -129,3 +129,22 @@ def test_checks_find_what_they_are_for() -> None:
     } <= found
     assert ("products.html", "inr") in found
     assert ("faq.html", "weight") in found
+
+
+def test_the_owners_prices_are_on_the_site_in_rupees() -> None:
+    description = "Mishra Sweets, Jaipur: besan ladoo Rs 380 per kg, kaju katli Rs. 900/kg. UPI and cash."
+    spec = site("bakery", "en", description)
+    prices = {product.name: (product.price_inr, product.unit) for product in spec.products}
+    # The owner's price wins over the sector sample's for the same product, and their own products come first.
+    assert [product.name for product in spec.products[:2]] == ["Besan Ladoo", "Kaju Katli"]
+    assert prices["Besan Ladoo"] == (380, "per kg") and prices["Kaju Katli"] == (900, "per kg")
+    copy = localized_site_copy(
+        SiteCopyContext(
+            business_name=spec.business_name, sector=spec.sector, language="en", description=description
+        )
+    )
+    # The About page quotes the owner, with every amount written in ₹ as the INR check wants.
+    assert "₹380 per kg" in copy.about and "Rs" not in copy.about
+    assert [
+        finding for finding in static_checks(render_pages(spec, copy), lang="en") if finding.check == "inr"
+    ] == []
