@@ -15,13 +15,29 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.prompt import Confirm, Prompt
+from rich.prompt import Confirm, InvalidResponse, Prompt
 
 from core.cli_support import console, load_settings
 
 chat_app = typer.Typer(help="Talk to the shopping assistant in the terminal.")
 HELP = "Talk to the shopping assistant in the terminal."
 QUIT = ("/quit", "/exit", "/q")
+
+
+class YesOrNo(Confirm):
+    """rich's y/n question that also takes the words people type: yes, no, haan, nahi, हाँ, नहीं."""
+
+    YES = ("y", "yes", "yeah", "yep", "ok", "okay", "sure", "haan", "han", "ha", "ji", "हाँ", "हां", "जी")
+    NO = ("n", "no", "nope", "nahi", "nahin", "na", "mat", "नहीं", "ना")
+    validate_error_message = "[prompt.invalid]Please answer yes or no (y/n, haan/nahi)"
+
+    def process_response(self, value: str) -> bool:
+        word = value.strip().casefold()
+        if word in self.YES:
+            return True
+        if word in self.NO:
+            return False
+        raise InvalidResponse(self.validate_error_message)
 
 
 @chat_app.command()
@@ -111,7 +127,7 @@ class ChatSession:
             decisions = []
             for request in pending["action_requests"]:
                 console.print(f"[bold yellow]{escape(request['description'])}[/bold yellow]")
-                approved = await asyncio.to_thread(Confirm.ask, "Go ahead?", default=False)
+                approved = await asyncio.to_thread(YesOrNo.ask, "Go ahead?", default=False)
                 decisions.append({"type": "approve"} if approved else {"type": "reject"})
             pending = await self.run(Command(resume={pending["id"]: {"decisions": decisions}}), None)
 

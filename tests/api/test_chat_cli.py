@@ -6,12 +6,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.prompt import InvalidResponse
 from typer.testing import CliRunner
 
+from api.chat_cli import YesOrNo
 from api.cli import app
 
 
-def test_a_terminal_conversation_orders_after_a_yes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("answer", "approved"),
+    [("y", True), ("Yes", True), ("haan", True), ("हाँ", True), ("no", False), ("nahi", False)],
+)
+def test_the_confirmation_takes_yes_and_no_as_people_type_them(answer: str, approved: bool) -> None:
+    assert YesOrNo().process_response(answer) is approved
+
+
+def test_anything_else_is_asked_again() -> None:
+    with pytest.raises(InvalidResponse):
+        YesOrNo().process_response("maybe")
+
+
+def test_a_terminal_conversation_orders_after_a_yes_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     env = {
         "PAKKA_DATA_DIR": str(tmp_path / "data"),
@@ -19,7 +36,7 @@ def test_a_terminal_conversation_orders_after_a_yes(tmp_path: Path, monkeypatch:
         "PAKKA_EMBEDDING_MODEL": "none",
         "PAKKA_LOG_LEVEL": "WARNING",
     }
-    lines = ["running shoes under 3000 size 9", "add the first one", "place the order", "y", "/quit"]
+    lines = ["running shoes under 3000 size 9", "add the first one", "place the order", "haan", "/quit"]
 
     result = CliRunner().invoke(app, ["chat", "--region", "mumbai"], input="\n".join(lines) + "\n", env=env)
 
