@@ -1,7 +1,7 @@
 """Recommendations under load: `POST /v1/recommendations` (stored foot scans) against `GET /health`, one run.
 
     python -m evals.benchmarks.recommendations_load [--clients 32] [--seconds 30] [--shoppers 500]
-        [--variants uncached,cached,cached-2w,distinct] [--soak-minutes 0]
+        [--variants uncached,cached,cached-2w,distinct,distinct-2w] [--soak-minutes 0]
 
 The API runs as `pakka serve` (INFO logging, so the access log is paid for as in production) in a child
 process on a throwaway SQLite data directory with the demo catalog, the rules model tier and the knowledge
@@ -18,7 +18,8 @@ Variants: `uncached` (PAKKA_DECISION_CACHE_MB=0: every request runs the graph, a
 requests are repeats answered from the cache), `cached-2w` (the same with `pakka serve --workers 2`),
 `distinct` (the default result cache, but every request a question not asked before: each shopper in turn
 with a budget of its own, in one of the eight metros, so every request misses the cache and runs the graph;
-not in the default list).
+not in the default list), `distinct-2w` (the same with `pakka serve --workers 2`: on 2 cores, the most the
+graph itself can give; not in the default list).
 
 The load client is a few lines of HTTP/1.1 over asyncio streams rather than httpx: it costs the machine a
 small fraction of what httpx does per request, so on 2 cores the server gets the CPU.
@@ -84,6 +85,7 @@ VARIANTS = {
     "cached": Variant("cached", 1, {}, primed=True),
     "cached-2w": Variant("cached-2w", 2, {}, primed=True),
     "distinct": Variant("distinct", 1, {}, distinct=True),
+    "distinct-2w": Variant("distinct-2w", 2, {}, distinct=True),
 }
 DEFAULT_VARIANTS = "uncached,cached,cached-2w"
 DISTINCT_QUESTIONS = 60_000
