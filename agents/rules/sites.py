@@ -342,108 +342,33 @@ _UNIT = re.compile(
     r"\s*(?:/|\bper\b|\bfor\b|\ba\b|\bka\b|\bki\b|\bke\b|का|की|के|प्रति)?\s*"
     r"(\d+\s*(?:kg|g|gm|gms|grams?|ml|l|litres?|liters?)"
     r"|kg|kilo|gram|grams|gm|g|plate|piece|pc|pcs|box|dozen|litre|liter|l|ml|pair|packet|pack|hour|visit"
-    r"|session|class|month|night|person|metre|meter|each|किलो|प्लेट|पीस|डिब्बा|दर्जन|लीटर|जोड़ी)"
+    r"|session|class|month|night|person|metre|meter|meal|jar|bottle|bunch|each"
+    r"|किलो|प्लेट|पीस|डिब्बा|दर्जन|लीटर|जोड़ी)"
     r"(?=[\s,.;:!?।)/]|$)",
     re.IGNORECASE,
 )
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # A clause ends at these; the words before a price, back to the clause's start, name what it prices.
-_CLAUSE_END = re.compile(r"[,;:।\n()]|\.\s|\s(?:and|aur|&|or|ya|और|या|with)\s", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:।\n()]|\.\s|\s[-–—]\s|\s(?:and|aur|&|or|ya|और|या|with)\s", re.IGNORECASE)
 # The name starts after the last of these in its clause ("... in Udaipur serves pure veg thali Rs 120").
-_NAME_STARTS_AFTER = {
-    "serve",
-    "serves",
-    "serving",
-    "sell",
-    "sells",
-    "selling",
-    "make",
-    "makes",
-    "making",
-    "offer",
-    "offers",
-    "offering",
-    "have",
-    "has",
-    "stock",
-    "stocks",
-    "bake",
-    "bakes",
-    "banate",
-    "bechte",
-    "mein",
-    "में",
-}
-_LEADING_WORDS = {
-    "we",
-    "sell",
-    "selling",
-    "make",
-    "making",
-    "offer",
-    "offering",
-    "have",
-    "serve",
-    "serving",
-    "also",
-    "our",
-    "my",
-    "the",
-    "a",
-    "an",
-    "only",
-    "try",
-    "fresh",
-    "get",
-    "buy",
-    "special",
-    "specials",
-    "famous",
-    "hamare",
-    "hamari",
-    "yahan",
-    "milta",
-    "milti",
-    "hai",
-    "hain",
-    "हमारे",
-    "हमारी",
-    "यहाँ",
-    "यहां",
-}
-_TRAILING_WORDS = {
-    "at",
-    "for",
-    "@",
-    "-",
-    "only",
-    "just",
-    "from",
-    "starting",
-    "starts",
-    "costs",
-    "cost",
-    "is",
-    "are",
-    "price",
-    "priced",
-    "fee",
-    "fees",
-    "charge",
-    "ka",
-    "ki",
-    "ke",
-    "sirf",
-    "mein",
-    "me",
-    "का",
-    "की",
-    "के",
-    "सिर्फ",
-    "में",
-    "rate",
-    "each",
-    "@rs",
-}
+_NAME_STARTS_AFTER = _word_set(
+    "serve serves serving sell sells selling make makes making offer offers offering have has stock "
+    "stocks bake bakes banate bechte mein में"
+)
+_LEADING_WORDS = _word_set(
+    "we sell selling make making offer offering have serve serving also our my the a an only try "
+    "fresh get buy special specials famous hamare hamari yahan milta milti hai hain हमारे हमारी यहाँ "
+    "यहां"
+)
+_TRAILING_WORDS = _word_set(
+    "at for @ - only just from starting starts costs cost is are price priced ka ki ke sirf mein me "
+    "का की के सिर्फ में rate each @rs"
+)
 # A price about the shop rather than something it sells: delivery charges, an order minimum, a discount.
 _NOT_A_PRODUCT = re.compile(
     r"\b(?:deliver\w*|shipping|order\w*|minimum|min|above|below|under|upto|up to|discount|off|free|emi"
@@ -494,7 +419,10 @@ def _priced_name(before: str) -> str | None:
         return None
     # Title case, as a shop lists products, unless the owner cased a word themselves ("iPhone", "KFC").
     owner_cased = any(character.isupper() for word in name.split() for character in word[1:])
-    return name.title() if name.isascii() and not owner_cased else name
+    if not name.isascii() or owner_cased:
+        return name
+    units = {"kg", "g", "gm", "ml", "l", "ltr"}
+    return " ".join(word if word in units else word[:1].upper() + word[1:] for word in name.split())
 
 
 def _unit_text(unit: str) -> str:

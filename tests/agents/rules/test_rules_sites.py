@@ -89,13 +89,18 @@ def test_proposal_follows_the_owners_note() -> None:
         (
             "Dr Verma clinic, consultation fee ₹400, follow-up ₹200, delivery charges Rs 30, "
             "minimum order ₹200",
-            [("Consultation", 400, None), ("Follow-Up", 200, None)],
+            [("Consultation Fee", 400, None), ("Follow-up", 200, None)],
         ),
         (
             "Kolhapuri chappals Rs 899 a pair and juttis for Rs.1,299",
             [("Kolhapuri Chappals", 899, "per pair"), ("Juttis", 1299, None)],
         ),
         ("Cakes starting from ₹450 for 500 g", [("Cakes", 450, "500 g")]),
+        (
+            "Kumar Tiffin Service - veg lunch box Rs 90 per meal, delivery charges extra Rs 20",
+            [("Veg Lunch Box", 90, "per meal")],
+        ),
+        ("organic honey 500g jar for Rs 350", [("Organic Honey 500g Jar", 350, None)]),
         ("Open 10am to 8pm, call 9876543210, since 1987", []),
     ],
 )
