@@ -18,6 +18,9 @@ from knowledge.ingredients.table import curated_table
 from knowledge.sizing.charts import ApparelChart, FootwearChart, curated_library
 from knowledge.sizing.footwear import TOE_ALLOWANCE_CITATION, toe_allowance
 
+CURATED_REMEMBERED = 4096
+"""Titled sources of packaged citation ids kept per process (chart rows, fit and ingredient rules)."""
+
 
 class CitedSource(BaseModel):
     """One source behind a recommendation: its id, a title a shopper can read and, when it is on the web,
@@ -41,9 +44,20 @@ def cited_sources(citations: Iterable[str], guides: Sequence[dict[str, Any]] = (
     return list(found.values())
 
 
-def _resolve(citation: str, guides: dict[str, str]) -> list[CitedSource]:
+def _resolve(citation: str, guides: dict[str, str]) -> Sequence[CitedSource]:
     if citation in guides and guides[citation]:
         return [CitedSource(id=citation, title=guides[citation])]
+    return _curated(citation)
+
+
+@lru_cache(maxsize=CURATED_REMEMBERED)
+def _curated(citation: str) -> tuple[CitedSource, ...]:
+    """The sources of a citation of the packaged data (a chart row, a fit or ingredient rule), titled once
+    per process: like the data they come from, they never change while it runs."""
+    return tuple(_curated_sources(citation))
+
+
+def _curated_sources(citation: str) -> list[CitedSource]:
     kind, _, rest = citation.partition(":")
     if kind == "chart":
         return _chart_row(citation, rest)

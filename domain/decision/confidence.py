@@ -37,4 +37,10 @@ class ConfidenceFactors(BaseModel):
 
 def raw_confidence(factors: ConfidenceFactors) -> float:
     """0.4 fit + 0.3 attribute similarity + 0.2 metadata quality + 0.1 brand reliability, uncalibrated."""
-    return sum(weight * getattr(factors, name) for name, weight in WEIGHTS.items())
+    # Written out, in WEIGHTS' order, as the sum it is (the same float): scoring calls this for every size.
+    return (
+        WEIGHTS["fit"] * factors.fit
+        + WEIGHTS["attribute_similarity"] * factors.attribute_similarity
+        + WEIGHTS["metadata_quality"] * factors.metadata_quality
+        + WEIGHTS["brand_reliability"] * factors.brand_reliability
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -116,6 +117,7 @@ class FootwearFits:
         self._library = library
         self._fits: dict[tuple[float, str, str | None], FootwearFit] = {}
         self._ranked: dict[tuple[float, str, str | None, tuple[str, ...]], list[tuple[str, SizeFit]]] = {}
+        self._evidence: dict[tuple[object, ...], list[SizeEvidence]] = {}
 
     def fit(self, length_mm: float, brand: str, fitting: str | None = None) -> FootwearFit:
         key = (length_mm, brand, fitting)
@@ -162,6 +164,54 @@ class FootwearFits:
             )
         return self._ranked[key]
 
+    def equally_likely(
+        self, foot: FootMeasurements, length_mm: float, brand: str, labels: list[str], fitting: str | None
+    ) -> list[SizeEvidence]:
+        """The sizes as likely to fit as the best (`ranked_sizes`, to EQUALLY_LIKELY), each with the reasons
+        and citations it is scored on: the same for every shoe with this size list and chart fit, so they
+        are written once per (adjusted length, brand, fitting, size list) of the foot."""
+        key = (length_mm, brand, fitting, tuple(labels), foot.length_mm, foot.length_sigma_mm)
+        if key not in self._evidence:
+            ranked = self.ranked_sizes(length_mm, brand, labels, fitting)
+            fit = self.fit(length_mm, brand, fitting)
+            best = round(ranked[0][1].length_probability, 2) if ranked else 0.0
+            self._evidence[key] = [
+                _size_evidence(foot, fit, size, row)
+                for size, row in ranked
+                if round(row.length_probability, 2) >= best - EQUALLY_LIKELY
+            ]
+        return self._evidence[key]
+
+
+class SizeEvidence(NamedTuple):
+    """One size of a shoe as it is scored: its chance to fit on length, and the evidence behind it."""
+
+    size: str
+    length_probability: float
+    reasons: tuple[str, ...]
+    citations: tuple[str, ...]
+
+
+def _size_evidence(foot: FootMeasurements, fit: FootwearFit, size: str, row: SizeFit) -> SizeEvidence:
+    allowance = toe_allowance()
+    reasons = [
+        f"size {size} fits feet of {row.fit_min_mm:.0f}-{row.fit_max_mm:.0f} mm (it leaves "
+        f"{allowance.min_mm:g}-{allowance.max_mm:g} mm of room in front of the toes), and your foot measures "
+        f"{foot.length_mm:.0f} mm, give or take {foot.length_sigma_mm:.1f} mm: "
+        f"{_percent(row.length_probability)} likely to fit"
+    ]
+    if fit.width_probability is not None:
+        reasons.append(
+            f"your foot's width suits its {fit.width_fitting} fitting "
+            f"({_percent(fit.width_probability)} likely)"
+        )
+    return SizeEvidence(
+        size=size,
+        length_probability=row.length_probability,
+        reasons=tuple(reasons),
+        citations=(row.row_id, f"chart-source:{fit.chart_source}", TOE_ALLOWANCE_CITATION),
+    )
+
 
 def score_shoe(
     product: Product,
@@ -179,19 +229,35 @@ def score_shoe(
     stock and one of them is, that one is the answer (here when `in_stock` can tell, else in
     domain.decision.stock.with_stock), so which of two equally good sizes is named first never decides
     whether the shopper gets the shoe. Pass one `fits` for all the shoes scored for a foot to compute each
-    chart fit once."""
+    chart fit, and the evidence of each size list, once."""
     fits = fits or FootwearFits(foot, library)
     length = foot.length_mm + adjustment.mean * SIZE_STEP_MM
     fitting = product_fitting(product)
-    fit = fits.fit(length, product.brand, fitting)
-    ranked = fits.ranked_sizes(length, product.brand, product.sizes, fitting)
-    if not ranked:
+    sizes = fits.equally_likely(foot, length, product.brand, product.sizes, fitting)
+    if not sizes:
         return None
-    best = round(ranked[0][1].length_probability, 2)
+    fit = fits.fit(length, product.brand, fitting)
+    width = fit.width_probability
+    attribute_similarity = UNMEASURED_WIDTH_SIMILARITY if width is None else width
+    brand_reliability = chart_brand_reliability(adjustment.brand, fit.low_confidence)
+    cautions = _cautions(product, adjustment, fit)
     options = [
-        _scored_size(product, foot, adjustment, in_stock, calibration, fit, size, row)
-        for size, row in ranked
-        if round(row.length_probability, 2) >= best - EQUALLY_LIKELY
+        ScoredCandidate.of(
+            product,
+            evidence.size,
+            in_stock,
+            ConfidenceFactors(
+                fit=evidence.length_probability,
+                attribute_similarity=attribute_similarity,
+                metadata_quality=product.metadata_quality,
+                brand_reliability=brand_reliability,
+            ),
+            calibration,
+            reasons=evidence.reasons,
+            cautions=cautions,
+            citations=evidence.citations,
+        )
+        for evidence in sizes
     ]
     chosen = next((option for option in options if option.in_stock), options[0])
     if chosen is not options[0]:
@@ -199,36 +265,8 @@ def score_shoe(
     return chosen.model_copy(update={"alternatives": tuple(options[1:])}) if len(options) > 1 else chosen
 
 
-def _scored_size(
-    product: Product,
-    foot: FootMeasurements,
-    adjustment: SizeAdjustment,
-    in_stock: StockCheck,
-    calibration: PlattCalibration | IsotonicCalibration,
-    fit: FootwearFit,
-    size: str,
-    row: SizeFit,
-) -> ScoredCandidate:
-    factors = ConfidenceFactors(
-        fit=row.length_probability,
-        attribute_similarity=(
-            UNMEASURED_WIDTH_SIMILARITY if fit.width_probability is None else fit.width_probability
-        ),
-        metadata_quality=product.metadata_quality,
-        brand_reliability=chart_brand_reliability(adjustment.brand, fit.low_confidence),
-    )
-    allowance = toe_allowance()
-    reasons = [
-        f"size {size} fits feet of {row.fit_min_mm:.0f}-{row.fit_max_mm:.0f} mm (it leaves "
-        f"{allowance.min_mm:g}-{allowance.max_mm:g} mm of room in front of the toes), and your foot measures "
-        f"{foot.length_mm:.0f} mm, give or take {foot.length_sigma_mm:.1f} mm: "
-        f"{_percent(row.length_probability)} likely to fit"
-    ]
-    if fit.width_probability is not None:
-        reasons.append(
-            f"your foot's width suits its {fit.width_fitting} fitting "
-            f"({_percent(fit.width_probability)} likely)"
-        )
+def _cautions(product: Product, adjustment: SizeAdjustment, fit: FootwearFit) -> tuple[str, ...]:
+    """What the shopper should know about the shoe whichever of its sizes is chosen."""
     cautions = []
     if fit.low_confidence:
         cautions.append(
@@ -239,16 +277,7 @@ def _scored_size(
         cautions.append(f"shoppers report it runs {direction}; the size was adjusted for that")
     if fit.between_sizes:
         cautions.append(f"you are between sizes {' and '.join(fit.recommended)}")
-    return ScoredCandidate.of(
-        product,
-        size,
-        in_stock,
-        factors,
-        calibration,
-        reasons=tuple(reasons),
-        cautions=tuple(cautions),
-        citations=(row.row_id, f"chart-source:{fit.chart_source}", TOE_ALLOWANCE_CITATION),
-    )
+    return tuple(cautions)
 
 
 def _percent(probability: float) -> str:

@@ -34,16 +34,25 @@ def with_stock(
     stock but has an equally good alternative in stock is answered at that size."""
     if not any(item.alternatives for item in scored):
         return _marked(scored, store, tenant_id, region, sizes_of)
-    options = [
-        option.model_copy(update={"alternatives": ()}) if option.alternatives else option
-        for item in scored
-        for option in (item, *item.alternatives)
-    ]
-    chosen: dict[str, ScoredCandidate] = {}
-    for item in _marked(options, store, tenant_id, region, sizes_of):
-        if item.product_id not in chosen or (item.in_stock and not chosen[item.product_id].in_stock):
-            chosen[item.product_id] = item
-    return list(chosen.values())
+    options = [option for item in scored for option in (item, *item.alternatives)]
+    chosen: dict[str, tuple[ScoredCandidate, bool]] = {}
+    for option, available in zip(
+        options, _availability(options, store, tenant_id, region, sizes_of), strict=True
+    ):
+        found = chosen.get(option.product_id)
+        if found is None or (available and not found[1]):
+            chosen[option.product_id] = (option, available)
+    # Only the answer for each product is copied: without its alternatives, with the stock read.
+    return [_settled(option, available) for option, available in chosen.values()]
+
+
+def _settled(option: ScoredCandidate, available: bool) -> ScoredCandidate:
+    update: dict[str, object] = {}
+    if option.alternatives:
+        update["alternatives"] = ()
+    if available != option.in_stock:
+        update["in_stock"] = available
+    return option.model_copy(update=update) if update else option
 
 
 def _marked(
@@ -53,10 +62,26 @@ def _marked(
     region: str | None,
     sizes_of: Mapping[str, Sequence[str]] | None,
 ) -> list[ScoredCandidate]:
+    return [
+        item.model_copy(update={"in_stock": available}) if available != item.in_stock else item
+        for item, available in zip(
+            scored, _availability(scored, store, tenant_id, region, sizes_of), strict=True
+        )
+    ]
+
+
+def _availability(
+    scored: list[ScoredCandidate],
+    store: Store,
+    tenant_id: str,
+    region: str | None,
+    sizes_of: Mapping[str, Sequence[str]] | None,
+) -> list[bool]:
+    """Whether each item is in stock (see `with_stock`): the rows of known keys read in one batch."""
     keys = [_stock_keys(item, region, sizes_of) for item in scored]
     wanted = [key for item_keys in keys if item_keys is not None for key in item_keys]
     rows = store.inventory.get_many(tenant_id, wanted) if wanted else {}
-    marked: list[ScoredCandidate] = []
+    found: list[bool] = []
     for item, item_keys in zip(scored, keys, strict=True):
         if item_keys is not None:
             available = any(_available(row) for key in item_keys if (row := rows.get(key)) is not None)
@@ -65,8 +90,8 @@ def _marked(
                 _available(row) and item.size in (None, row.size) and region in (None, row.region)
                 for row in store.inventory.list_for_product(tenant_id, item.product_id)
             )
-        marked.append(item.model_copy(update={"in_stock": available}) if available != item.in_stock else item)
-    return marked
+        found.append(available)
+    return found
 
 
 def _stock_keys(

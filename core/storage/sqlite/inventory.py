@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NoReturn
 
+from pydantic import TypeAdapter
+
 from core.errors import NotFound, VersionConflict
 from core.schemas import InventoryRecord
 from core.storage.repositories import StockKey
@@ -38,17 +40,29 @@ def _params(record: InventoryRecord) -> dict[str, object]:
     }
 
 
+def _fields(row: sqlite3.Row) -> dict[str, object]:
+    return {
+        "tenant_id": row["tenant_id"],
+        "product_id": row["product_id"],
+        "size": row["size"],
+        "region": row["region"],
+        "available": row["available"],
+        "reserved": row["reserved"],
+        "version": row["version"],
+        "updated_at": datetime.fromisoformat(row["updated_at"]),
+    }
+
+
 def inventory_from_row(row: sqlite3.Row) -> InventoryRecord:
-    return InventoryRecord(
-        tenant_id=row["tenant_id"],
-        product_id=row["product_id"],
-        size=row["size"],
-        region=row["region"],
-        available=row["available"],
-        reserved=row["reserved"],
-        version=row["version"],
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-    )
+    return InventoryRecord(**_fields(row))
+
+
+_RECORDS = TypeAdapter(list[InventoryRecord])
+
+
+def inventory_from_rows(rows: Sequence[sqlite3.Row]) -> list[InventoryRecord]:
+    """`inventory_from_row` of each row, validated as one list (a batch read returns many rows)."""
+    return _RECORDS.validate_python([_fields(row) for row in rows])
 
 
 def _key_rows(count: int) -> str:
@@ -108,8 +122,7 @@ class SqliteInventoryRepository:
                     "AND inventory.region = wanted.region",
                     (*(value for key in chunk for value in key), tenant_id),
                 ).fetchall()
-                for row in rows:
-                    record = inventory_from_row(row)
+                for record in inventory_from_rows(rows):
                     found[StockKey(record.product_id, record.size, record.region)] = record
         return found
 
@@ -120,7 +133,7 @@ class SqliteInventoryRepository:
                 "SELECT * FROM inventory WHERE tenant_id = ? AND product_id = ? ORDER BY size, region",
                 (tenant_id, product_id),
             ).fetchall()
-        return [inventory_from_row(row) for row in rows]
+        return inventory_from_rows(rows)
 
     @staticmethod
     def _raise_missing_or_moved(

@@ -36,3 +36,16 @@ def test_each_source_is_listed_once() -> None:
     sources = cited_sources(["chart:sprintara:uk-7", "chart:sprintara:uk-7", "fit:toe-allowance"] * 2)
 
     assert len(sources) == len({(source.title, source.url) for source in sources}) == 4
+
+
+def test_a_guide_titles_its_own_id_whatever_was_titled_for_that_id_before() -> None:
+    """Packaged sources are titled once per process; a guide passed in still names its own id."""
+    before = cited_sources(["chart:sprintara:uk-7", "article:sizing"])
+    guided = cited_sources(
+        ["chart:sprintara:uk-7", "article:sizing"], [{"source_id": "article:sizing", "title": "Sizing guide"}]
+    )
+    after = cited_sources(["chart:sprintara:uk-7", "article:sizing"])
+
+    assert [source.title for source in before] == [source.title for source in after]
+    assert [source.title for source in before] == ["Sprintara footwear, size UK 7"]
+    assert [source.title for source in guided] == ["Sprintara footwear, size UK 7", "Sizing guide"]
