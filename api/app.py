@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from importlib.metadata import version
@@ -78,9 +79,14 @@ def create_app(settings: Settings | None = None, *, payments: PaymentGateway | N
                 logger.warning(
                     "PAKKA_AUTH is off: every caller may act as anyone in any tenant (local experiments only)"
                 )
+            # What is alive once the services are open (modules, models, catalogs, caches) lives as long as
+            # the process: moved out of the collector's generations, a full collection stops sweeping it
+            # again and again on every request's worth of allocations (about 10 % of a recommendation's CPU).
+            gc.freeze()
             try:
                 yield
             finally:
+                gc.unfreeze()
                 await app.state.site_runs.close()
         logger.info("api stopped")
 
