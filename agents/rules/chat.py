@@ -80,6 +80,15 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Asking whether the shop has something ("do you sell sunscreen for oily skin?", "aapke paas ... hai?") is
+# shopping, even when it names a skin type or an ingredient as an advice question would.
+STOCK_QUESTION = re.compile(
+    r"\b(?:do you (?:have|sell|stock|carry|keep)|have you got|got any|anything for|something for|"
+    r"kuch hai|milega|milegi|milta hai|milti hai|aapke paas|apke paas|aap ke paas)\b|आपके पास|मिलेगा|मिलेगी",
+    re.IGNORECASE,
+)
+
+
 def _first_group(match: re.Match[str] | None) -> str | None:
     if match is None:
         return None
@@ -95,6 +104,8 @@ def understand_turn(text: str) -> ChatTurn:
     quantity_text = _first_group(_QUANTITY.search(clean))
     action = next((action for action, pattern in _ACTION_PATTERNS if pattern.search(clean)), None)
     if action is ChatAction.INVENTORY and product_id is None and intent.category is not None:
+        action = ChatAction.SEARCH
+    if action is ChatAction.KNOWLEDGE and STOCK_QUESTION.search(clean):
         action = ChatAction.SEARCH
     if action is None:
         action = ChatAction.PRODUCT_DETAILS if product_id and not intent.category else ChatAction.SEARCH

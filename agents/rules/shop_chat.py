@@ -80,7 +80,7 @@ FILLER = frozenset(
     """
     ones one make pairs pair cheaper cheap sasta saste sasti more options other others dikhao dikha
     show wale wala wali waale waali kuch aur bhi please also instead change same similar like them
-    those these ok okay haan yes no nahi not actually
+    those these ok okay haan yes no nahi not actually fine matter matters doesn't doesnt chalega theek thik
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 DELIVERY_WORDS = re.compile(

@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from pydantic import BaseModel, Field
 
 from agents.rules.budget import extract_price_bounds, normalise
+from agents.rules.chat import STOCK_QUESTION
 from agents.rules.chat_replies import Lang
 from agents.rules.intent import extract_size
 from agents.rules.lexicon import COLOURS, GENDERS, MULTIPLIERS, NUMBER_WORDS, PRODUCTS, STOPWORDS
@@ -430,11 +431,16 @@ def wants_cheaper(text: str) -> bool:
 
 
 def sounds_like_shopping(text: str) -> bool:
-    return _SHOPPING.search(text) is not None
+    return _SHOPPING.search(text) is not None or STOCK_QUESTION.search(text) is not None
 
 
 def is_knowledge_question(text: str) -> bool:
-    return _KNOWLEDGE.search(text) is not None and _QUESTION.search(text) is not None
+    """An advice question ("is niacinamide good for acne?"), not one about what the shop has."""
+    return (
+        _KNOWLEDGE.search(text) is not None
+        and _QUESTION.search(text) is not None
+        and STOCK_QUESTION.search(text) is None
+    )
 
 
 def asks_for_size(text: str) -> bool:

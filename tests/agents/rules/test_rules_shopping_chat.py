@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.rules import RuleBasedChatModel
@@ -81,6 +82,33 @@ def test_slots_are_filled_across_turns_then_searched() -> None:
         {"query": "running shoes", "category": "footwear", "max_price_inr": 3000, "size": "UK 9"},
     )
     assert search.response_metadata[DIALOGUE_KEY]["lang"] == "hinglish"
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("do you sell sunscreen for oily skin?", {"query": "oily skin sunscreen", "category": "skincare"}),
+        (
+            "kya aapke paas dry skin ke liye moisturiser hai?",
+            {"query": "dry skin moisturizer", "category": "skincare"},
+        ),
+        ("do you have anything for oily skin with acne?", {"query": "oily skin acne"}),
+    ],
+)
+def test_asking_whether_the_shop_has_something_is_a_search_not_an_advice_question(
+    question: str, searched: dict[str, Any]
+) -> None:
+    chat = Chat()
+
+    budget_question = chat.say(question)
+    search = chat.say("no budget")
+
+    assert budget_question.tool_calls == []
+    assert call_of(search) == ("search_products", searched)
+
+
+def test_an_advice_question_still_goes_to_the_guides() -> None:
+    assert call_of(Chat().say("is niacinamide good for acne?"))[0] == "ask_knowledge"
 
 
 def test_remembered_sizes_and_budgets_fill_the_slots() -> None:
@@ -169,3 +197,14 @@ def test_a_declined_order_is_reported_as_not_placed() -> None:
 
     assert reply.tool_calls == []
     assert "order nahi kiya" in reply.text
+
+
+@pytest.mark.parametrize("answer", ["any budget is fine", "koi bhi chalega", "doesn't matter"])
+def test_a_budget_left_open_adds_no_words_to_the_search(answer: str) -> None:
+    chat = Chat()
+    chat.say("running shoes size 9")
+
+    assert call_of(chat.say(answer)) == (
+        "search_products",
+        {"query": "running shoes", "category": "footwear", "size": "UK 9"},
+    )
