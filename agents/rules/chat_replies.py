@@ -130,6 +130,31 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "hi": "'इसे कार्ट में डालो' या 'इसके बारे में बताओ' कहिए।",
         "hinglish": "'isko cart mein daal do' ya 'iske bare mein batao' bolo.",
     },
+    "compare_line": {
+        "en": "{name}: {price}, sizes {sizes}.",
+        "hi": "{name}: {price}, साइज़ {sizes}।",
+        "hinglish": "{name}: {price}, sizes {sizes}.",
+    },
+    "compare_cheaper": {
+        "en": "{name} is the cheaper one.",
+        "hi": "{name} सस्ता है।",
+        "hinglish": "{name} sasta hai.",
+    },
+    "compare_cheapest": {
+        "en": "{name} is the cheapest.",
+        "hi": "{name} सबसे सस्ता है।",
+        "hinglish": "{name} sabse sasta hai.",
+    },
+    "compare_same_price": {
+        "en": "They cost the same.",
+        "hi": "दोनों की कीमत एक जैसी है।",
+        "hinglish": "Dono ki price same hai.",
+    },
+    "compare_more": {
+        "en": "Say 'add the first one' or 'tell me more about the second one'.",
+        "hi": "'पहला कार्ट में डालो' या 'दूसरे के बारे में बताओ' कहिए।",
+        "hinglish": "'pehla cart mein daalo' ya 'doosre ke bare mein batao' bolo.",
+    },
     "found_none": {
         "en": "I found nothing that matches. Try a wider budget, another size or fewer filters.",
         "hi": "कुछ नहीं मिला। बजट बढ़ाकर, दूसरा साइज़ या कम शर्तों के साथ देखिए।",

@@ -36,12 +36,14 @@ from agents.rules.shop_reading import (
     Frame,
     Result,
     asks_for_size,
+    asks_to_compare,
     asks_to_recall,
     asks_to_remember,
     attachment_kind,
     budget_answer,
     cart_lines,
     catalog_size,
+    compared,
     frame_of,
     is_correction,
     is_knowledge_question,
@@ -53,6 +55,8 @@ from agents.rules.shop_reading import (
     named_product,
     order_ids,
     ordinal,
+    picked_by_price,
+    price_pick,
     product_id_in,
     product_noun,
     quantity_in,
@@ -326,6 +330,11 @@ class Conversation:
 
     def act(self, text: str, turn: ChatTurn, frame: Frame) -> AIMessage:
         action = turn.action
+        rows = shown(self.messages)
+        if len(rows) >= 2 and (asks_to_compare(text) or (price_pick(text) and _QUESTION_WORD.search(text))):
+            # "compare the first two", "dono mein kya fark hai?", "which one is cheaper?": answered from the
+            # products already shown (their prices and sizes are the search's result).
+            return self.reply(_comparison(compared(text, rows), frame.lang), frame)
         if action is ChatAction.CANCEL_ORDER:
             return self.cancel(text, turn, frame)
         if action is ChatAction.PLACE_ORDER or self.buys_now(text, action):
@@ -486,6 +495,10 @@ class Conversation:
         named = named_product(text, rows) if rows else None
         if named is not None:
             return named
+        pick = price_pick(text)
+        by_price = picked_by_price(rows, pick) if pick else None
+        if by_price is not None:
+            return by_price
         if frame.focus and (refers_to_it(text) or len(rows) != 1):
             return known_product(self.messages, frame.focus) or {"product_id": frame.focus}
         if len(rows) == 1:
@@ -746,6 +759,36 @@ def smalltalk_kind(text: str) -> str | None:
 
 def _price(value: Any) -> str:
     return rupees(float(value)) if isinstance(value, int | float) else ""
+
+
+_QUESTION_WORD = re.compile(r"\?|\b(?:which|kaunsa|konsa|kaun sa|kya)\b|कौन सा|क्या", re.IGNORECASE)
+
+
+def _comparison(rows: Sequence[Mapping[str, Any]], lang: Lang) -> str:
+    """The products side by side (name, price, sizes) and which costs less: every number from the search
+    result the products came in (the difference is left to the shopper, as no tool result states it)."""
+    lines = [
+        say(
+            "compare_line",
+            lang,
+            name=_title(row),
+            price=_price(row.get("price_inr")) or "-",
+            sizes=size_range([str(size) for size in row.get("sizes") or []]) or "-",
+        )
+        for row in rows
+    ]
+    priced = [row for row in rows if isinstance(row.get("price_inr"), int | float)]
+    if len(priced) == len(rows):
+        low = min(priced, key=lambda row: float(row["price_inr"]))
+        high = max(priced, key=lambda row: float(row["price_inr"]))
+        if float(high["price_inr"]) - float(low["price_inr"]) < 1:
+            lines.append(say("compare_same_price", lang))
+        else:
+            lines.append(
+                say("compare_cheaper" if len(rows) == 2 else "compare_cheapest", lang, name=_title(low))
+            )
+    lines.append(say("compare_more", lang))
+    return "\n".join(lines)
 
 
 def _title(row: Mapping[str, Any]) -> str:

@@ -355,6 +355,69 @@ def ordinal(text: str) -> int | None:
     return None
 
 
+_COMPARE = re.compile(
+    r"\b(?:compare|comparison|difference|differ|fark|farak|antar|versus|vs)\b|तुलना|फ़र्क|फर्क|अंतर", re.IGNORECASE
+)
+_LOWER_PRICED = re.compile(
+    r"\b(?:cheaper|cheapest|less expensive|lower priced|sasta|sasti|saste|sabse kam)\b|सस्त", re.IGNORECASE
+)
+_HIGHER_PRICED = re.compile(
+    r"\b(?:costlier|costliest|pricier|priciest|more expensive|most expensive|mehnga|mehngi|mehenga|mehange)\b"
+    r"|महँग|महंग",
+    re.IGNORECASE,
+)
+# "the cheaper one", "which one is cheaper", "dono mein se sasta wala": a pick among the products shown, not a
+# new search for cheaper ones.
+_AMONG_SHOWN = re.compile(
+    r"\b(?:one|ones|wala|wali|wale|which|kaunsa|konsa|kaun sa|of the (?:two|three|these|those)|dono|teeno)\b"
+    r"|वाला|वाली|कौन सा|दोनों",
+    re.IGNORECASE,
+)
+# "is there a cheaper one?", "koi aur sasta wala": asking for other products, not picking a shown one.
+_OTHER_THAN_SHOWN = re.compile(
+    r"\b(?:is there|are there|any|anything|koi|other|others|another|else|aur|more)\b|कोई|और|दूसरा",
+    re.IGNORECASE,
+)
+_FIRST_FEW = re.compile(r"\b(?:first|top|pehle|pehli)\s+(two|three|2|3|do|teen)\b", re.IGNORECASE)
+_FEW = {"two": 2, "2": 2, "do": 2, "three": 3, "3": 3, "teen": 3}
+
+
+def asks_to_compare(text: str) -> bool:
+    return _COMPARE.search(text) is not None
+
+
+def price_pick(text: str) -> str | None:
+    """ "low" or "high" where the message picks the lower- or higher-priced of the products shown."""
+    if _AMONG_SHOWN.search(text) is None or _OTHER_THAN_SHOWN.search(text) is not None:
+        return None
+    if _LOWER_PRICED.search(text):
+        return "low"
+    if _HIGHER_PRICED.search(text):
+        return "high"
+    return None
+
+
+def picked_by_price(rows: Sequence[dict[str, Any]], pick: str) -> dict[str, Any] | None:
+    priced = [row for row in rows if isinstance(row.get("price_inr"), int | float)]
+    if len(priced) < 2:
+        return None
+    chosen = (min if pick == "low" else max)(priced, key=lambda row: float(row["price_inr"]))
+    return chosen
+
+
+def compared(text: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The shown products a comparison is about: the ones it numbers ("1 and 3", "pehla aur teesra"), the
+    first few it names ("the first two"), else the first two."""
+    few = _FIRST_FEW.search(text)
+    if few:
+        return list(rows[: _FEW[few.group(1).lower()]])
+    words = [word.strip(".,;:!?()'\"-") for word in normalise(text).split()]
+    positions = [_ORDINALS[word] for word in words if word in _ORDINALS]
+    positions += [int(digit) - 1 for digit in re.findall(r"\b([1-9])\b", text)]
+    chosen = [rows[position] for position in dict.fromkeys(positions) if -len(rows) <= position < len(rows)]
+    return chosen if len(chosen) >= 2 else list(rows[:2])
+
+
 def refers_to_it(text: str) -> bool:
     return _PRONOUN.search(text) is not None
 

@@ -208,3 +208,47 @@ def test_a_budget_left_open_adds_no_words_to_the_search(answer: str) -> None:
         "search_products",
         {"query": "running shoes", "category": "footwear", "size": "UK 9"},
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "lang_word"),
+    [
+        ("compare the first two", "cheaper"),
+        ("which one is cheaper?", "cheaper"),
+        ("dono mein kya fark hai?", "sasta"),
+    ],
+)
+def test_the_shown_products_are_compared_from_the_search_result(question: str, lang_word: str) -> None:
+    chat = Chat()
+    chat.say("running shoes size 9 under 3000")
+    chat.result(SHOES)
+
+    answer = chat.say(question)
+
+    assert answer.tool_calls == []
+    assert "₹2,799" in answer.text and "₹1,999" in answer.text  # both prices, as the search returned them
+    verdict = next(line for line in answer.text.splitlines() if lang_word in line)
+    assert verdict.startswith("Pagdandi Trail Ghat Running Shoes")
+
+
+@pytest.mark.parametrize("message", ["add the cheaper one", "sasta wala cart mein daal do"])
+def test_the_cheaper_one_is_the_lower_priced_of_those_shown(message: str) -> None:
+    chat = Chat()
+    chat.say("running shoes size 9 under 3000")
+    chat.result(SHOES)
+
+    assert call_of(chat.say(message)) == ("add_to_cart", {"product_id": "fw-2", "size": "UK 9"})
+
+
+@pytest.mark.parametrize(
+    "message", ["is there a cheaper one?", "koi sasta wala dikhao", "show me cheaper ones"]
+)
+def test_asking_for_something_cheaper_searches_below_the_prices_shown(message: str) -> None:
+    chat = Chat()
+    chat.say("running shoes size 9 under 3000")
+    chat.result(SHOES)
+
+    name, args = call_of(chat.say(message))
+
+    assert name == "search_products" and args["query"] == "running shoes"
+    assert args["max_price_inr"] < 2799
