@@ -69,7 +69,8 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
         (
             ChatAction.KNOWLEDGE,
             r"\b(?:size chart|how (?:do|to|should|does)|what is|what are|why|is it good|"
-            r"ingredients?|return policy|kya hai|kaise|kyun|oily skin|dry skin|sensitive skin)\b",
+            r"ingredients?|return policy|kya hai|kaise|kyun|oily skin|dry skin|sensitive skin|"
+            r"difference between|size conversion|(?:uk|us|eu) sizes?|refunds?|exchanges?)\b",
         ),
         (
             ChatAction.SMALLTALK,
@@ -82,6 +83,9 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
 
 # Asking whether the shop has something ("do you sell sunscreen for oily skin?", "aapke paas ... hai?") is
 # shopping, even when it names a skin type or an ingredient as an advice question would.
+_RETURNING = re.compile(
+    r"\b(?:return|returns|returning|refund|exchange|wapas|vapas)\b|वापस|रिफ़ंड", re.IGNORECASE
+)
 STOCK_QUESTION = re.compile(
     r"\b(?:do you (?:have|sell|stock|carry|keep)|have you got|got any|anything for|something for|"
     r"kuch hai|milega|milegi|milta hai|milti hai|aapke paas|apke paas|aap ke paas)\b|आपके पास|मिलेगा|मिलेगी",
@@ -107,6 +111,9 @@ def understand_turn(text: str) -> ChatTurn:
         action = ChatAction.SEARCH
     if action is ChatAction.KNOWLEDGE and STOCK_QUESTION.search(clean):
         action = ChatAction.SEARCH
+    returning = _RETURNING.search(clean) is not None and not intent.category
+    if returning and action in (None, ChatAction.ORDER_STATUS, ChatAction.SEARCH):
+        action = ChatAction.KNOWLEDGE  # "I want to return my order": how returns work (the guides)
     if action is None:
         action = ChatAction.PRODUCT_DETAILS if product_id and not intent.category else ChatAction.SEARCH
     if action is ChatAction.SEARCH and not (intent.category or intent.query or intent.brand):

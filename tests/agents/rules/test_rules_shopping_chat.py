@@ -252,3 +252,20 @@ def test_asking_for_something_cheaper_searches_below_the_prices_shown(message: s
 
     assert name == "search_products" and args["query"] == "running shoes"
     assert args["max_price_inr"] < 2799
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I want to return my order",
+        "can I exchange for a bigger size?",
+        "what's the difference between UK and US sizes?",
+    ],
+)
+def test_returns_exchanges_and_size_systems_are_answered_from_the_guides(question: str) -> None:
+    assert call_of(Chat().say(question))[0] == "ask_knowledge"
+
+
+def test_an_order_named_by_its_id_is_still_looked_up() -> None:
+    assert call_of(Chat().say("where is my order ORD-12345?")) == ("order_status", {"order_id": "ORD-12345"})
+    assert call_of(Chat().say("I want to return order ORD-12345"))[0] == "ask_knowledge"
