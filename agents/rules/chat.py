@@ -81,11 +81,12 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
 )
 
 
-# Asking whether the shop has something ("do you sell sunscreen for oily skin?", "aapke paas ... hai?") is
-# shopping, even when it names a skin type or an ingredient as an advice question would.
+# Returning or exchanging something is a question for the guides (how returns work), not an order lookup.
 _RETURNING = re.compile(
     r"\b(?:return|returns|returning|refund|exchange|wapas|vapas)\b|वापस|रिफ़ंड", re.IGNORECASE
 )
+# Asking whether the shop has something ("do you sell sunscreen for oily skin?", "aapke paas ... hai?") is
+# shopping, even when it names a skin type or an ingredient as an advice question would.
 STOCK_QUESTION = re.compile(
     r"\b(?:do you (?:have|sell|stock|carry|keep)|have you got|got any|anything for|something for|"
     r"kuch hai|milega|milegi|milta hai|milti hai|aapke paas|apke paas|aap ke paas)\b|आपके पास|मिलेगा|मिलेगी",
