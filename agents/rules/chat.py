@@ -39,14 +39,21 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
             ChatAction.ORDER_STATUS,
             r"\b(?:track|tracking|order status|status of (?:my )?order|where is my order|"
             r"order kahan|order kaha|kab aayega|kab aaega|kab milega|delivery status|"
-            r"my orders?\b|mere orders?|ऑर्डर कहाँ|ऑर्डर कब)|\border\b.*\bstatus\b",
+            r"my orders?\b|mere orders?|ऑर्डर कहाँ|ऑर्डर कब)|\border\b.*\bstatus\b|"
+            r"\bwhen (?:will|is|does|do|are|would) (?:my|the)\b.*\b(?:arrive|arriving|come|coming|reach|"
+            r"get here|be delivered|ship)\b|\b(?:has|have|is|are|was)\b.*\bmy\b.*\b(?:arrived|shipped|"
+            r"dispatched|delivered|out for delivery)\b|\bwhere(?: is|'s| are) my\b",
         ),
         (
             ChatAction.REMOVE_FROM_CART,
             r"\b(?:remove|delete|hata|hatao|nikal|nikalo)\b.*\bcart\b|\bcart\b.*\b(?:se hata|"
             r"se nikal|remove)|कार्ट से हटा",
         ),
-        (ChatAction.ADD_TO_CART, r"\badd\b|\bcart (?:me|mein|main) (?:daal|dal|add)|\bdaal do\b|कार्ट में डाल"),
+        (
+            ChatAction.ADD_TO_CART,
+            r"\badd\b|\bcart (?:me|mein|main) (?:daal|dal|add)|\bdaal do\b|कार्ट में डाल|"
+            r"\b(?:put|place|throw|keep|save)\b.*\b(?:in|into|to)\s+(?:my\s+|the\s+)?(?:cart|basket|bag)\b",
+        ),
         (
             ChatAction.VIEW_CART,
             r"\b(?:my cart|view cart|show cart|cart dikhao|mera cart|cart me kya|what'?s in (?:my )?cart|"

@@ -12,6 +12,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agents.rules import RuleBasedChatModel
+from agents.rules.chat import understand_turn
 from agents.rules.shop_reading import DIALOGUE_KEY
 from graphs.chat_tools import CHAT_TOOLS
 from prompts.chat import ChatFacts, system_message
@@ -269,3 +270,19 @@ def test_returns_exchanges_and_size_systems_are_answered_from_the_guides(questio
 def test_an_order_named_by_its_id_is_still_looked_up() -> None:
     assert call_of(Chat().say("where is my order ORD-12345?")) == ("order_status", {"order_id": "ORD-12345"})
     assert call_of(Chat().say("I want to return order ORD-12345"))[0] == "ask_knowledge"
+
+
+@pytest.mark.parametrize(
+    ("message", "action"),
+    [
+        ("has my order shipped yet?", "order_status"),
+        ("when is my kurta coming?", "order_status"),
+        ("where's my parcel?", "order_status"),
+        ("throw the second one into my basket", "add_to_cart"),
+        ("save the first one to my cart", "add_to_cart"),
+        ("place the order", "place_order"),
+        ("has my size come back in stock?", "inventory"),
+    ],
+)
+def test_everyday_phrasings_of_order_tracking_and_adding_to_the_cart(message: str, action: str) -> None:
+    assert understand_turn(message).action.value == action
