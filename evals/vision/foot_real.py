@@ -10,6 +10,9 @@ judged three ways:
 - Metamorphic checks: the same photo rotated 90/180/270 degrees, mirrored, scaled to 75 %, re-encoded as a
   JPEG of quality 60, and 20 % brighter and darker must get the same outcome (measured, or the same
   refusal) and, when measured, lengths within 2 mm. Run on every measured photo.
+- The silhouette against the hand-drawn masks the photos come with (foot and visible leg): on the sheet the
+  scan finds, the intersection-over-union of its silhouette (tools/vision/segmentation.py) with the mask's,
+  and their area ratio (above 1: the scan takes in more, such as shadows on the paper), per split.
 - Plausibility of what is measured: length 170-320 mm, width/length 0.33-0.45 (adult feet in ANSUR II fall
   well inside), over the scans that measured both (not a width estimated from the length, nor a length
   estimated from the breadth where the shin hides the heel, tools/vision/foot_front.py).
@@ -39,10 +42,12 @@ import numpy as np
 from core.settings import Settings
 from evals.shared_data import SHARED_DATA
 from tools.vision.errors import ScanRejected
-from tools.vision.foot import measure_foot
+from tools.vision.foot import measure_foot, rectified_scale
 from tools.vision.foot_outline import LENGTH_FROM_BREADTH
 from tools.vision.image import decode_image, fit_within
 from tools.vision.schemas import FootScan
+from tools.vision.segmentation import segment_foot
+from tools.vision.sheet import find_sheet, rectify
 from tools.vision.sheet_geometry import SHEET_SIZES, SheetSize, sheet_sizes
 
 DEFAULT_REAL_DIR = SHARED_DATA / "foot_photos"
@@ -52,6 +57,7 @@ METAMORPHIC_TOLERANCE_MM = 2.0
 PLAUSIBLE_LENGTH_MM = (170.0, 320.0)
 PLAUSIBLE_WIDTH_RATIO = (0.33, 0.45)
 MEASURED = "MEASURED"
+MASK_FOOT_GREY = 136  # the masks' foot-and-leg label read in greyscale (paper 255, background 0)
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,65 @@ def evaluate(
     return results
 
 
+@dataclass(frozen=True)
+class SilhouetteMatch:
+    """The scan's silhouette against a hand-drawn mask's, on the sheet the scan found."""
+
+    photo_id: str
+    split: str
+    iou: float
+    area_ratio: float  # the scan's silhouette over the mask's
+
+
+def silhouette_match(
+    image: np.ndarray, mask: np.ndarray, sheets: Sequence[SheetSize]
+) -> tuple[float, float] | None:
+    """IoU and area ratio of the scan's silhouette with the mask's foot and leg, both rectified onto the sheet
+    the scan finds (None when it finds none, or the scan finds no foot)."""
+    try:
+        sheet = find_sheet(image, sheets)
+        px_per_mm = rectified_scale(sheet)
+        found = segment_foot(rectify(image, sheet, px_per_mm), px_per_mm).mask > 0
+    except ScanRejected:
+        return None
+    drawn = np.where(mask == MASK_FOOT_GREY, 255, 0).astype(np.uint8)
+    scaled = cv2.resize(drawn, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_NEAREST)
+    truth = rectify(cv2.merge([scaled] * 3), sheet, px_per_mm)[..., 0] > 127
+    if not truth.any():
+        return None
+    union = int((found | truth).sum())
+    return float((found & truth).sum() / union), float(found.sum() / truth.sum())
+
+
+def silhouettes(
+    directory: Path, labels: dict[str, Label], sheets: Sequence[SheetSize] = SHEET_SIZES
+) -> list[SilhouetteMatch]:
+    matches = []
+    for photo_id, label in sorted(labels.items()):
+        path, mask_path = directory / "images" / f"{photo_id}.jpeg", directory / "masks" / f"{photo_id}.png"
+        mask = cv2.imread(str(mask_path), cv2.IMREAD_GRAYSCALE) if mask_path.is_file() else None
+        if mask is None or not path.is_file():
+            continue
+        found = silhouette_match(fit_within(decode_image(path.read_bytes()), SCAN_MAX_SIDE_PX), mask, sheets)
+        if found is not None:
+            matches.append(SilhouetteMatch(photo_id, label.split, *found))
+    return matches
+
+
+def report_silhouettes(matches: list[SilhouetteMatch]) -> None:
+    print("silhouette against the hand-drawn masks (foot and leg, on the sheet found):")
+    for split in ("dev", "holdout", "all"):
+        chosen = [match for match in matches if split in ("all", match.split)]
+        if not chosen:
+            continue
+        ious = np.array([match.iou for match in chosen])
+        ratios = np.array([match.area_ratio for match in chosen])
+        print(
+            f"  {split}: {len(chosen)} photos, IoU median {np.median(ious):.3f}, mean {ious.mean():.3f}, "
+            f"under 0.8: {int((ious < 0.8).sum())}; area ratio (scan / mask) median {np.median(ratios):.3f}"
+        )
+
+
 def _share(count: int, total: int) -> str:
     return f"{count}/{total} ({count / total:.0%})" if total else "0/0"
 
@@ -301,7 +366,9 @@ def main() -> None:
         print(f"Real photos: skipped, {args.real_dir / 'images'} does not exist")
         return
     sheets = sheet_sizes(args.sheet)
-    report(evaluate(args.real_dir, load_labels(), metamorphic=not args.no_metamorphic, sheets=sheets))
+    labels = load_labels()
+    report(evaluate(args.real_dir, labels, metamorphic=not args.no_metamorphic, sheets=sheets))
+    report_silhouettes(silhouettes(args.real_dir, labels, sheets))
 
 
 if __name__ == "__main__":

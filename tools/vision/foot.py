@@ -17,14 +17,14 @@ from tools.vision.foot_outline import camera_over_sheet, foot_outline, whole_foo
 from tools.vision.quality import assess, reject_dark_photo, reject_unusable, uncertainty
 from tools.vision.schemas import FootScan
 from tools.vision.segmentation import segment_foot
-from tools.vision.sheet import find_sheet, rectify
+from tools.vision.sheet import DetectedSheet, find_sheet, rectify
 from tools.vision.sheet_geometry import SHEET_SIZES, SheetSize
 
 MIN_RECTIFIED_PX_PER_MM = 2.0
 MAX_RECTIFIED_PX_PER_MM = 4.0
 RECTIFIED_OVERSAMPLING = 1.25  # a little finer than the photo, so resampling adds no quantisation of its own
 
-__all__ = ["foot_extents_mm", "measure_foot"]
+__all__ = ["foot_extents_mm", "measure_foot", "rectified_scale"]
 
 
 def measure_foot(image: np.ndarray, sheet_sizes: Sequence[SheetSize] = SHEET_SIZES) -> FootScan:
@@ -37,9 +37,7 @@ def measure_foot(image: np.ndarray, sheet_sizes: Sequence[SheetSize] = SHEET_SIZ
     reject_dark_photo(image)
     sheet = find_sheet(image, sheet_sizes)
     reject_unusable(sheet)
-    px_per_mm = float(
-        np.clip(sheet.px_per_mm * RECTIFIED_OVERSAMPLING, MIN_RECTIFIED_PX_PER_MM, MAX_RECTIFIED_PX_PER_MM)
-    )
+    px_per_mm = rectified_scale(sheet)
     sheet_image = rectify(image, sheet, px_per_mm)
     region = segment_foot(sheet_image, px_per_mm)
     camera = camera_over_sheet(
@@ -61,6 +59,13 @@ def measure_foot(image: np.ndarray, sheet_sizes: Sequence[SheetSize] = SHEET_SIZ
         sheet=sheet.size.name,
         protocol=outline.protocol,
         quality=quality,
+    )
+
+
+def rectified_scale(sheet: DetectedSheet) -> float:
+    """Pixels per millimetre of the rectified sheet image the foot is measured on."""
+    return float(
+        np.clip(sheet.px_per_mm * RECTIFIED_OVERSAMPLING, MIN_RECTIFIED_PX_PER_MM, MAX_RECTIFIED_PX_PER_MM)
     )
 
 
