@@ -27,7 +27,7 @@ QUIT = ("/quit", "/exit", "/q")
 class YesOrNo(Confirm):
     """rich's y/n question that also takes the words people type: yes, no, haan, nahi, हाँ, नहीं."""
 
-    YES = ("y", "yes", "yeah", "yep", "ok", "okay", "sure", "haan", "han", "ha", "ji", "हाँ", "हां", "जी")
+    YES = ("y", "yes", "yeah", "yep", "ok", "okay", "sure", "haan", "han", "ji", "हाँ", "हां", "जी")
     NO = ("n", "no", "nope", "nahi", "nahin", "na", "mat", "नहीं", "ना")
     validate_error_message = "[prompt.invalid]Please answer yes or no (y/n, haan/nahi)"
 

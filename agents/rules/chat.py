@@ -40,9 +40,10 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
             r"\b(?:track|tracking|order status|status of (?:my )?order|where is my order|"
             r"order kahan|order kaha|kab aayega|kab aaega|kab milega|delivery status|"
             r"my orders?\b|mere orders?|ऑर्डर कहाँ|ऑर्डर कब)|\border\b.*\bstatus\b|"
-            r"\bwhen (?:will|is|does|do|are|would) (?:my|the)\b.*\b(?:arrive|arriving|come|coming|reach|"
-            r"get here|be delivered|ship)\b|\b(?:has|have|is|are|was)\b.*\bmy\b.*\b(?:arrived|shipped|"
-            r"dispatched|delivered|out for delivery)\b|\bwhere(?: is|'s| are) my\b",
+            r"\bwhen (?:will|is|does|do|are|would) my\b[^.?!]*\b(?:arrive|arriving|come|coming|reach|"
+            r"get here|be delivered|ship)\b|\b(?:has|have|is|are|was) my\b[^.?!]*\b(?:arrived|shipped|"
+            r"dispatched|delivered|out for delivery)\b|"
+            r"\bwhere(?: is|'s| are) my (?!cart\b|basket\b|bag\b|wishlist\b|size\b|manners\b)",
         ),
         (
             ChatAction.REMOVE_FROM_CART,
@@ -52,7 +53,7 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
         (
             ChatAction.ADD_TO_CART,
             r"\badd\b|\bcart (?:me|mein|main) (?:daal|dal|add)|\bdaal do\b|कार्ट में डाल|"
-            r"\b(?:put|place|throw|keep|save)\b.*\b(?:in|into|to)\s+(?:my\s+|the\s+)?(?:cart|basket|bag)\b",
+            r"\b(?:put|place|throw|save)\b.*\b(?:in|into|to)\s+(?:my\s+|the\s+)?(?:cart|basket)\b",
         ),
         (
             ChatAction.VIEW_CART,
@@ -77,7 +78,8 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
             ChatAction.KNOWLEDGE,
             r"\b(?:size chart|how (?:do|to|should|does)|what is|what are|why|is it good|"
             r"ingredients?|return policy|kya hai|kaise|kyun|oily skin|dry skin|sensitive skin|"
-            r"difference between|size conversion|(?:uk|us|eu) sizes?|refunds?|exchanges?)\b",
+            r"difference between|size conversion|convert\w* (?:my )?sizes?|"
+            r"(?:uk|us|eu|indian?) (?:and|vs|versus|or|to|into) (?:uk|us|eu|indian?)|refunds?|exchanges?)\b",
         ),
         (
             ChatAction.SMALLTALK,
@@ -88,10 +90,17 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
 )
 
 
-# Returning or exchanging something is a question for the guides (how returns work), not an order lookup.
+# Returning or exchanging something is a question for the guides (how returns work), unless it names an
+# order or asks where a refund or exchange has got to (tracking); "return gifts" are something to buy.
 _RETURNING = re.compile(
-    r"\b(?:return|returns|returning|refund|exchange|wapas|vapas)\b|वापस|रिफ़ंड", re.IGNORECASE
+    r"\b(?:return|returns|returning|refund|exchange|wapas|vapas)\b(?! gifts?\b)|वापस|रिफ़ंड", re.IGNORECASE
 )
+_TRACKING = re.compile(
+    r"\b(?:track|tracking|status|where|when|kab|kahan|processed|arrive|arrived|received)\b|कब|कहाँ",
+    re.IGNORECASE,
+)
+# What the guides answer even when asked as "do you have ...": a size chart, the return policy, how to.
+_ABOUT_THE_SHOP = re.compile(r"\b(?:size chart|return policy|how (?:to|do|should|does))\b", re.IGNORECASE)
 # Asking whether the shop has something ("do you sell sunscreen for oily skin?", "aapke paas ... hai?") is
 # shopping, even when it names a skin type or an ingredient as an advice question would.
 STOCK_QUESTION = re.compile(
@@ -99,6 +108,16 @@ STOCK_QUESTION = re.compile(
     r"kuch hai|milega|milegi|milta hai|milti hai|aapke paas|apke paas|aap ke paas)\b|आपके पास|मिलेगा|मिलेगी",
     re.IGNORECASE,
 )
+
+
+def _asks_how_returns_work(clean: str, category: str | None, order_id: str | None) -> bool:
+    """ "I want to return my order", "can I exchange it?": the guides (the returns article) answer."""
+    return (
+        _RETURNING.search(clean) is not None
+        and category is None
+        and order_id is None
+        and _TRACKING.search(clean) is None
+    )
 
 
 def _first_group(match: re.Match[str] | None) -> str | None:
@@ -117,11 +136,12 @@ def understand_turn(text: str) -> ChatTurn:
     action = next((action for action, pattern in _ACTION_PATTERNS if pattern.search(clean)), None)
     if action is ChatAction.INVENTORY and product_id is None and intent.category is not None:
         action = ChatAction.SEARCH
-    if action is ChatAction.KNOWLEDGE and STOCK_QUESTION.search(clean):
+    if action is ChatAction.KNOWLEDGE and STOCK_QUESTION.search(clean) and not _ABOUT_THE_SHOP.search(clean):
         action = ChatAction.SEARCH
-    returning = _RETURNING.search(clean) is not None and not intent.category
-    if returning and action in (None, ChatAction.ORDER_STATUS, ChatAction.SEARCH):
-        action = ChatAction.KNOWLEDGE  # "I want to return my order": how returns work (the guides)
+    if _asks_how_returns_work(clean, intent.category, order_id):
+        action = ChatAction.KNOWLEDGE
+    if order_id is not None and action in (None, ChatAction.SEARCH):
+        action = ChatAction.ORDER_STATUS  # "I want to return order ORD-1": about that order
     if action is None:
         action = ChatAction.PRODUCT_DETAILS if product_id and not intent.category else ChatAction.SEARCH
     if action is ChatAction.SEARCH and not (intent.category or intent.query or intent.brand):

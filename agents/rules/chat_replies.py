@@ -140,10 +140,20 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "hi": "{name} सस्ता है।",
         "hinglish": "{name} sasta hai.",
     },
-    "compare_cheapest": {
+    "compare_cheaper_most": {
         "en": "{name} is the cheapest.",
         "hi": "{name} सबसे सस्ता है।",
         "hinglish": "{name} sabse sasta hai.",
+    },
+    "compare_costlier": {
+        "en": "{name} costs more.",
+        "hi": "{name} महँगा है।",
+        "hinglish": "{name} mehnga hai.",
+    },
+    "compare_costlier_most": {
+        "en": "{name} costs the most.",
+        "hi": "{name} सबसे महँगा है।",
+        "hinglish": "{name} sabse mehnga hai.",
     },
     "compare_same_price": {
         "en": "They cost the same.",

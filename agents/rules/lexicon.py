@@ -658,7 +658,7 @@ STOPWORDS = frozenset(
     niche upar zyada kam beech size sized colour color brand type kind style number no waist kamar where
     what which when how should tell thanks thank add cart remove place recommend suggest available stock kya
     ye yeh wo woh kab pcs aayega milega status मुझे चाहिए के की का को से में लिए तक कम दिखाओ है हैं और या एक
-    do does have has got anything sell sells carry keep aapke apke aap paas milegi milta milti there
+    do does have has got anything sell sells carry keep aapke apke aap paas milegi milta milti there vs versus
     आपके पास मिलेगा
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )

@@ -331,10 +331,13 @@ class Conversation:
     def act(self, text: str, turn: ChatTurn, frame: Frame) -> AIMessage:
         action = turn.action
         rows = shown(self.messages)
-        if len(rows) >= 2 and (asks_to_compare(text) or (price_pick(text) and _QUESTION_WORD.search(text))):
-            # "compare the first two", "dono mein kya fark hai?", "which one is cheaper?": answered from the
-            # products already shown (their prices and sizes are the search's result).
-            return self.reply(_comparison(compared(text, rows), frame.lang), frame)
+        pick = price_pick(text) if _QUESTION_WORD.search(text) else None
+        if len(rows) >= 2 and (asks_to_compare(text) or pick):
+            # "compare the first two", "dono mein kya fark hai?", "which one is the cheapest?": answered from
+            # the products already shown (their prices and sizes are the search's result); a price question
+            # weighs all of them.
+            chosen = compared(text, rows, default=2 if pick is None else len(rows))
+            return self.reply(_comparison(chosen, frame.lang, pick or "low"), frame)
         if action is ChatAction.CANCEL_ORDER:
             return self.cancel(text, turn, frame)
         if action is ChatAction.PLACE_ORDER or self.buys_now(text, action):
@@ -764,9 +767,10 @@ def _price(value: Any) -> str:
 _QUESTION_WORD = re.compile(r"\?|\b(?:which|kaunsa|konsa|kaun sa|kya)\b|कौन सा|क्या", re.IGNORECASE)
 
 
-def _comparison(rows: Sequence[Mapping[str, Any]], lang: Lang) -> str:
-    """The products side by side (name, price, sizes) and which costs less: every number from the search
-    result the products came in (the difference is left to the shopper, as no tool result states it)."""
+def _comparison(rows: Sequence[Mapping[str, Any]], lang: Lang, pick: str) -> str:
+    """The products side by side (name, price, sizes) and which costs less (or more, when that was asked):
+    every number from the search result the products came in (the difference is left to the shopper, as no
+    tool result states it)."""
     lines = [
         say(
             "compare_line",
@@ -784,9 +788,9 @@ def _comparison(rows: Sequence[Mapping[str, Any]], lang: Lang) -> str:
         if float(high["price_inr"]) - float(low["price_inr"]) < 1:
             lines.append(say("compare_same_price", lang))
         else:
-            lines.append(
-                say("compare_cheaper" if len(rows) == 2 else "compare_cheapest", lang, name=_title(low))
-            )
+            named = low if pick == "low" else high
+            key = f"compare_{'cheaper' if pick == 'low' else 'costlier'}{'' if len(rows) == 2 else '_most'}"
+            lines.append(say(key, lang, name=_title(named)))
     lines.append(say("compare_more", lang))
     return "\n".join(lines)
 

@@ -375,15 +375,27 @@ _AMONG_SHOWN = re.compile(
 )
 # "is there a cheaper one?", "koi aur sasta wala": asking for other products, not picking a shown one.
 _OTHER_THAN_SHOWN = re.compile(
-    r"\b(?:is there|are there|any|anything|koi|other|others|another|else|aur|more)\b|कोई|और|दूसरा",
+    r"\b(?:is there|are there|any|anything|koi|other|others|another|else|aur)\b|कोई|और|दूसरा",
     re.IGNORECASE,
 )
+# A comparison about the products shown points at them ("compare these", "the first two", "dono mein"); one
+# that names its own things ("nike vs adidas", "UK and US sizes") is a search or a question for the guides.
+_POINTS_AT_SHOWN = re.compile(
+    r"\b(?:these|those|them|both|the two|the three|dono|donon|teeno|inmein|in mein|inme|shown|above|"
+    r"(?:first|top|pehle|pehli) (?:two|three|2|3|do|teen))\b|इन|दोनों|तीनों",
+    re.IGNORECASE,
+)
+_NO_DIFFERENCE = re.compile(r"\b(?:fark|farak) (?:nahi|nahin|nhi)|\bno difference\b", re.IGNORECASE)
 _FIRST_FEW = re.compile(r"\b(?:first|top|pehle|pehli)\s+(two|three|2|3|do|teen)\b", re.IGNORECASE)
 _FEW = {"two": 2, "2": 2, "do": 2, "three": 3, "3": 3, "teen": 3}
 
 
 def asks_to_compare(text: str) -> bool:
-    return _COMPARE.search(text) is not None
+    """A comparison of the products shown: a comparing word, and the message points at them (or at two of
+    them by position)."""
+    if _COMPARE.search(text) is None or _NO_DIFFERENCE.search(text) is not None:
+        return False
+    return _POINTS_AT_SHOWN.search(text) is not None or len(_positions(text)) >= 2
 
 
 def price_pick(text: str) -> str | None:
@@ -405,17 +417,24 @@ def picked_by_price(rows: Sequence[dict[str, Any]], pick: str) -> dict[str, Any]
     return chosen
 
 
-def compared(text: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The shown products a comparison is about: the ones it numbers ("1 and 3", "pehla aur teesra"), the
-    first few it names ("the first two"), else the first two."""
+def compared(text: str, rows: Sequence[dict[str, Any]], default: int = 2) -> list[dict[str, Any]]:
+    """The shown products a comparison is about: the ones it names by position ("the second and the last",
+    "pehla aur teesra", "number 1 and number 3"), the first few ("the first two"), else the first
+    `default`."""
     few = _FIRST_FEW.search(text)
     if few:
         return list(rows[: _FEW[few.group(1).lower()]])
+    places = [position % len(rows) for position in _positions(text) if -len(rows) <= position < len(rows)]
+    chosen = [rows[place] for place in dict.fromkeys(places)]
+    return chosen if len(chosen) >= 2 else list(rows[:default])
+
+
+def _positions(text: str) -> list[int]:
+    """Every position a message names: ordinal words, and "number 2", "option 3" (not bare numbers, which
+    are sizes and quantities as often)."""
     words = [word.strip(".,;:!?()'\"-") for word in normalise(text).split()]
-    positions = [_ORDINALS[word] for word in words if word in _ORDINALS]
-    positions += [int(digit) - 1 for digit in re.findall(r"\b([1-9])\b", text)]
-    chosen = [rows[position] for position in dict.fromkeys(positions) if -len(rows) <= position < len(rows)]
-    return chosen if len(chosen) >= 2 else list(rows[:2])
+    found = [_ORDINALS[word] for word in words if word in _ORDINALS]
+    return found + [int(number) - 1 for number in _NUMBERED.findall(text)]
 
 
 def refers_to_it(text: str) -> bool:

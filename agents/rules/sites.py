@@ -332,7 +332,7 @@ def _named_products(text: str, sector: str, language: Language) -> list[Proposed
     return [*priced, *(product for _, product in sorted(named, key=lambda item: item[0]))]
 
 
-_AMOUNT = r"(\d{1,3}(?:,\d{2,3})+|\d{1,7})(?:\.\d{1,2})?"
+_AMOUNT = r"(?<![\d,])(\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d{1,7}(?:\.\d{1,2})?)(?!\d|,\d)"
 _PRICE = re.compile(
     rf"(?:₹|\brs\.?|\binr\b|रु\.?|रुपये)\s*{_AMOUNT}"
     rf"|{_AMOUNT}\s*(?:/-|₹|\brs\b\.?|\brupees?\b|\brupaye\b|\brupay\b|रुपये|रुपए|रु\b)",
@@ -342,7 +342,7 @@ _UNIT = re.compile(
     r"\s*(?:/|\bper\b|\bfor\b|\ba\b|\bka\b|\bki\b|\bke\b|का|की|के|प्रति)?\s*"
     r"(\d+\s*(?:kg|g|gm|gms|grams?|ml|l|litres?|liters?)"
     r"|kg|kilo|gram|grams|gm|g|plate|piece|pc|pcs|box|dozen|litre|liter|l|ml|pair|packet|pack|hour|visit"
-    r"|session|class|month|night|person|metre|meter|meal|jar|bottle|bunch|each"
+    r"|session|class|month|night|person|metre|meter|meal|jar|bottle|bunch|cup|glass|each"
     r"|किलो|प्लेट|पीस|डिब्बा|दर्जन|लीटर|जोड़ी)"
     r"(?=[\s,.;:!?।)/]|$)",
     re.IGNORECASE,
@@ -354,7 +354,7 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 # A clause ends at these; the words before a price, back to the clause's start, name what it prices.
-_CLAUSE_END = re.compile(r"[,;:।\n()]|\.\s|\s[-–—]\s|\s(?:and|aur|&|or|ya|और|या|with)\s", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:।\n]|\.\s|\s[-–—]\s|\s(?:and|aur|&|or|ya|और|या|with)\s", re.IGNORECASE)
 # The name starts after the last of these in its clause ("... in Udaipur serves pure veg thali Rs 120").
 _NAME_STARTS_AFTER = _word_set(
     "serve serves serving sell sells selling make makes making offer offers offering have has stock "
@@ -369,11 +369,16 @@ _TRAILING_WORDS = _word_set(
     "at for @ - only just from starting starts costs cost is are price priced ka ki ke sirf mein me "
     "का की के सिर्फ में rate each @rs"
 )
-# A price about the shop rather than something it sells: delivery charges, an order minimum, a discount.
+# A price about the shop rather than something it sells: delivery or packing charges, an order minimum, a
+# discount or offer ("flat Rs 100 off", "save Rs 50", "pay Rs 20 extra", "prices start at Rs 99").
 _NOT_A_PRODUCT = re.compile(
     r"\b(?:deliver\w*|shipping|order\w*|minimum|min|above|below|under|upto|up to|discount|off|free|emi"
-    r"|rent|salary|turnover)\b|डिलीवरी|ऑर्डर",
+    r"|rent|salary|turnover|charges?|packing|parking|prices?|start|starts|everything|all items|flat|save|pay"
+    r"|cashback|offer|sale|tax|gst)\b|डिलीवरी|ऑर्डर",
     re.IGNORECASE,
+)
+_NOT_A_PRODUCT_AFTER = re.compile(
+    r"^\s*(?:off|cashback|extra|discount|less|only on|per order)\b", re.IGNORECASE
 )
 MAX_PRODUCT_NAME_WORDS = 6
 
@@ -389,7 +394,7 @@ def priced_products_in(text: str) -> list[ProposedProduct]:
         amount = next(group for group in match.groups() if group is not None)
         price = float(amount.replace(",", ""))
         name = _priced_name(text[: match.start()])
-        if name is None or price < 1:
+        if name is None or price < 1 or _NOT_A_PRODUCT_AFTER.match(text, match.end()):
             continue
         unit_match = _UNIT.match(text, match.end())
         unit = None if unit_match is None else _unit_text(unit_match.group(1))
@@ -402,8 +407,18 @@ def priced_products_in(text: str) -> list[ProposedProduct]:
 
 
 def _priced_name(before: str) -> str | None:
+    """The words naming what a price is for: the clause before it, or, where the price follows a colon or a
+    dash ("Haircut: Rs 250", "Paneer tikka - Rs 220"), the clause before that."""
     ends = list(_CLAUSE_END.finditer(before))
-    clause = before[ends[-1].end() :] if ends else before
+    starts = [0, *(end.end() for end in ends)]
+    stops = [end.start() for end in ends] + [len(before)]
+    clause = before[starts[-1] :]
+    if (
+        not clause.strip(" \t-–—@")
+        and len(starts) > 1
+        and before[stops[-2] : starts[-1]].strip()[:1] in ":-–—"
+    ):
+        clause = before[starts[-2] : stops[-2]]
     words = clause.split()
     starts = [index for index, word in enumerate(words) if word.casefold() in _NAME_STARTS_AFTER]
     if starts:

@@ -165,18 +165,18 @@ class FootwearFits:
         return self._ranked[key]
 
     def equally_likely(
-        self, foot: FootMeasurements, length_mm: float, brand: str, labels: list[str], fitting: str | None
+        self, length_mm: float, brand: str, labels: list[str], fitting: str | None
     ) -> list[SizeEvidence]:
         """The sizes as likely to fit as the best (`ranked_sizes`, to EQUALLY_LIKELY), each with the reasons
         and citations it is scored on: the same for every shoe with this size list and chart fit, so they
         are written once per (adjusted length, brand, fitting, size list) of the foot."""
-        key = (length_mm, brand, fitting, tuple(labels), foot.length_mm, foot.length_sigma_mm)
+        key = (length_mm, brand, fitting, tuple(labels))
         if key not in self._evidence:
             ranked = self.ranked_sizes(length_mm, brand, labels, fitting)
             fit = self.fit(length_mm, brand, fitting)
             best = round(ranked[0][1].length_probability, 2) if ranked else 0.0
             self._evidence[key] = [
-                _size_evidence(foot, fit, size, row)
+                _size_evidence(self._foot, fit, size, row)
                 for size, row in ranked
                 if round(row.length_probability, 2) >= best - EQUALLY_LIKELY
             ]
@@ -233,7 +233,7 @@ def score_shoe(
     fits = fits or FootwearFits(foot, library)
     length = foot.length_mm + adjustment.mean * SIZE_STEP_MM
     fitting = product_fitting(product)
-    sizes = fits.equally_likely(foot, length, product.brand, product.sizes, fitting)
+    sizes = fits.equally_likely(length, product.brand, product.sizes, fitting)
     if not sizes:
         return None
     fit = fits.fit(length, product.brand, fitting)

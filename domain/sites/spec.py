@@ -295,8 +295,14 @@ def _products(
                 used_samples.add(index)
                 sample = _sample_product(profile, index, language)
                 if item.price_inr is not None and item.price_inr >= 1:
-                    # The owner's own price (and unit) for one of the sector's sample products.
-                    owned = {"price_inr": round(item.price_inr), "unit": item.unit or sample.unit}
+                    # The owner's own price for one of the sector's sample products, per the owner's unit
+                    # (never the sample's: "₹900" for kaju katli is not per the sample's 500 g).
+                    unit = item.unit or phrase("strings", "unit", language)
+                    owned = {
+                        "price_inr": round(item.price_inr),
+                        "unit": unit,
+                        "sizes": [size_label(unit) or "Standard"],
+                    }
                     sample = sample.model_copy(update=owned)
                 chosen.append(sample)
             continue

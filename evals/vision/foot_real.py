@@ -236,7 +236,8 @@ def silhouettes(
 
 
 def report_silhouettes(matches: list[SilhouetteMatch]) -> None:
-    print("silhouette against the hand-drawn masks (foot and leg, on the sheet found):")
+    print("silhouette against the hand-drawn masks (foot and leg, on the sheet found; photos where the scan")
+    print("finds a sheet and a foot):")
     for split in ("dev", "holdout", "all"):
         chosen = [match for match in matches if split in ("all", match.split)]
         if not chosen:

@@ -269,7 +269,10 @@ def test_returns_exchanges_and_size_systems_are_answered_from_the_guides(questio
 
 def test_an_order_named_by_its_id_is_still_looked_up() -> None:
     assert call_of(Chat().say("where is my order ORD-12345?")) == ("order_status", {"order_id": "ORD-12345"})
-    assert call_of(Chat().say("I want to return order ORD-12345"))[0] == "ask_knowledge"
+    # A return of a named order, or a refund being tracked, is about that order.
+    returning = Chat().say("I want to return order ORD-12345")
+    assert call_of(returning) == ("order_status", {"order_id": "ORD-12345"})
+    assert call_of(Chat().say("mera refund kab aayega"))[0] == "order_status"
 
 
 @pytest.mark.parametrize(
@@ -286,3 +289,53 @@ def test_an_order_named_by_its_id_is_still_looked_up() -> None:
 )
 def test_everyday_phrasings_of_order_tracking_and_adding_to_the_cart(message: str, action: str) -> None:
     assert understand_turn(message).action.value == action
+
+
+@pytest.mark.parametrize(
+    ("message", "action"),
+    [
+        ("show me uk size 8 shoes", "search"),
+        ("when will the red sneakers come back in stock?", "search"),
+        ("where is my cart", "view_cart"),
+        ("I also need a small sunscreen to keep in my bag", "search"),
+        ("do you have a size chart?", "knowledge"),
+        ("return gifts for kids birthday under 200", "search"),
+    ],
+)
+def test_new_phrasings_leave_ordinary_messages_where_they_were(message: str, action: str) -> None:
+    assert understand_turn(message).action.value == action
+
+
+THREE_SHOES = {
+    **SHOES,
+    "total_matches": 3,
+    "products": [
+        *SHOES["products"],  # type: ignore[list-item]
+        {"id": "fw-3", "name": "Kadam Basic Runner", "brand": "Kadam", "price_inr": 999.0, "sizes": ["UK 9"]},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("which one is the cheapest?", "Kadam Basic Runner is the cheapest."),
+        ("which one is more expensive?", "Sprintara Aero Running Shoes costs the most."),
+    ],
+)
+def test_a_price_question_weighs_every_shown_product(question: str, verdict: str) -> None:
+    chat = Chat()
+    chat.say("running shoes size 9 under 3000")
+    chat.result(THREE_SHOES)
+
+    assert verdict in chat.say(question).text.splitlines()
+
+
+def test_a_comparison_that_names_its_own_things_is_not_about_the_shown_products() -> None:
+    chat = Chat()
+    chat.say("running shoes size 9 under 3000")
+    chat.result(SHOES)
+
+    answer = chat.say("what's the difference between niacinamide and salicylic acid?")
+
+    assert call_of(answer)[0] == "ask_knowledge"

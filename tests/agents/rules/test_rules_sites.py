@@ -124,3 +124,19 @@ def test_a_priced_product_comes_first_and_replaces_the_sample_it_names() -> None
         ("Cakes", 450),
         ("Jeera Cookies", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Haircut: Rs 250, Facial: Rs 800", [("Haircut", 250), ("Facial", 800)]),
+        ("Paneer tikka - Rs 220", [("Paneer Tikka", 220)]),
+        ("Biryani (full) Rs 250", [("Biryani (full)", 250)]),
+        ("T-shirts Rs 99.99, jeans Rs 799.", [("T-shirts", 99.99), ("Jeans", 799)]),
+        ("Flat Rs 100 off on your first order. Pay Rs 20 extra for gift wrap", []),
+        ("Prices start at Rs 99; packing charges Rs 10 per box; parking Rs 20", []),
+        ("Call 9876543210 rs", []),
+    ],
+)
+def test_menus_decimals_and_offers(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(product.name, product.price_inr) for product in priced_products_in(text)] == expected

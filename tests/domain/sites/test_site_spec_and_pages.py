@@ -138,6 +138,8 @@ def test_the_owners_prices_are_on_the_site_in_rupees() -> None:
     # The owner's price wins over the sector sample's for the same product, and their own products come first.
     assert [product.name for product in spec.products[:2]] == ["Besan Ladoo", "Kaju Katli"]
     assert prices["Besan Ladoo"] == (380, "per kg") and prices["Kaju Katli"] == (900, "per kg")
+    ladoo = next(product for product in spec.products if product.name == "Besan Ladoo")
+    assert ladoo.sizes == ["per kg"]  # not the sample's "500 g"
     copy = localized_site_copy(
         SiteCopyContext(
             business_name=spec.business_name, sector=spec.sector, language="en", description=description
