@@ -330,9 +330,9 @@ class Conversation:
 
     def act(self, text: str, turn: ChatTurn, frame: Frame) -> AIMessage:
         action = turn.action
-        rows = shown(self.messages)
         pick = price_pick(text) if _QUESTION_WORD.search(text) else None
-        if len(rows) >= 2 and (asks_to_compare(text) or pick):
+        rows = shown(self.messages) if pick or asks_to_compare(text) else []
+        if len(rows) >= 2:
             # "compare the first two", "dono mein kya fark hai?", "which one is the cheapest?": answered from
             # the products already shown (their prices and sizes are the search's result); a price question
             # weighs all of them.

@@ -345,14 +345,9 @@ def without_attachment(text: str) -> str:
 
 
 def ordinal(text: str) -> int | None:
-    words = [word.strip(".,;:!?()'\"-") for word in normalise(text).split()]
-    for word in words:
-        if word in _ORDINALS:
-            return _ORDINALS[word]
-    numbered = _NUMBERED.search(text)
-    if numbered:
-        return int(numbered.group(1)) - 1
-    return None
+    """The first position a message names (`_positions`), if any."""
+    positions = _positions(text)
+    return positions[0] if positions else None
 
 
 _COMPARE = re.compile(
@@ -381,8 +376,8 @@ _OTHER_THAN_SHOWN = re.compile(
 # A comparison about the products shown points at them ("compare these", "the first two", "dono mein"); one
 # that names its own things ("nike vs adidas", "UK and US sizes") is a search or a question for the guides.
 _POINTS_AT_SHOWN = re.compile(
-    r"\b(?:these|those|them|both|the two|the three|dono|donon|teeno|inmein|in mein|inme|shown|above|"
-    r"(?:first|top|pehle|pehli) (?:two|three|2|3|do|teen))\b|इन|दोनों|तीनों",
+    r"\b(?:these|those|them|both|the two|the three|dono|donon|teeno|inmein|in mein|inme|shown|above)\b"
+    r"|इन|दोनों|तीनों",
     re.IGNORECASE,
 )
 _NO_DIFFERENCE = re.compile(r"\b(?:fark|farak) (?:nahi|nahin|nhi)|\bno difference\b", re.IGNORECASE)
@@ -395,7 +390,8 @@ def asks_to_compare(text: str) -> bool:
     them by position)."""
     if _COMPARE.search(text) is None or _NO_DIFFERENCE.search(text) is not None:
         return False
-    return _POINTS_AT_SHOWN.search(text) is not None or len(_positions(text)) >= 2
+    points = _POINTS_AT_SHOWN.search(text) or _FIRST_FEW.search(text)
+    return points is not None or len(_positions(text)) >= 2
 
 
 def price_pick(text: str) -> str | None:
@@ -413,8 +409,7 @@ def picked_by_price(rows: Sequence[dict[str, Any]], pick: str) -> dict[str, Any]
     priced = [row for row in rows if isinstance(row.get("price_inr"), int | float)]
     if len(priced) < 2:
         return None
-    chosen = (min if pick == "low" else max)(priced, key=lambda row: float(row["price_inr"]))
-    return chosen
+    return (min if pick == "low" else max)(priced, key=lambda row: float(row["price_inr"]))
 
 
 def compared(text: str, rows: Sequence[dict[str, Any]], default: int = 2) -> list[dict[str, Any]]:

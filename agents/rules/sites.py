@@ -381,6 +381,16 @@ _NOT_A_PRODUCT_AFTER = re.compile(
     r"^\s*(?:off|cashback|extra|discount|less|only on|per order)\b", re.IGNORECASE
 )
 MAX_PRODUCT_NAME_WORDS = 6
+_LOWER_CASE_UNITS = _word_set("kg g gm ml l ltr")  # left as written in a product's name ("Honey 500g Jar")
+_UNIT_SPELLING = {
+    "kilo": "kg",
+    "gm": "g",
+    "gms": "g",
+    "pc": "piece",
+    "pcs": "piece",
+    "liter": "litre",
+    "each": "piece",
+}
 
 
 def priced_products_in(text: str) -> list[ProposedProduct]:
@@ -436,8 +446,9 @@ def _priced_name(before: str) -> str | None:
     owner_cased = any(character.isupper() for word in name.split() for character in word[1:])
     if not name.isascii() or owner_cased:
         return name
-    units = {"kg", "g", "gm", "ml", "l", "ltr"}
-    return " ".join(word if word in units else word[:1].upper() + word[1:] for word in name.split())
+    return " ".join(
+        word if word in _LOWER_CASE_UNITS else word[:1].upper() + word[1:] for word in name.split()
+    )
 
 
 def _unit_text(unit: str) -> str:
@@ -445,16 +456,7 @@ def _unit_text(unit: str) -> str:
     unit = " ".join(unit.split())
     if unit[:1].isdigit():
         return unit
-    spelled = {
-        "kilo": "kg",
-        "gm": "g",
-        "gms": "g",
-        "pc": "piece",
-        "pcs": "piece",
-        "liter": "litre",
-        "each": "piece",
-    }
-    unit = spelled.get(unit.casefold(), unit.casefold() if unit.isascii() else unit)
+    unit = _UNIT_SPELLING.get(unit.casefold(), unit.casefold() if unit.isascii() else unit)
     return f"per {unit}" if unit.isascii() else f"प्रति {unit}"
 
 

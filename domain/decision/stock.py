@@ -32,8 +32,6 @@ def with_stock(
     (`sizes_of`, by product id). Without a region, or without known sizes, any row of the product that
     matches what is known counts (the product's rows, read alone). A product whose chosen size is out of
     stock but has an equally good alternative in stock is answered at that size."""
-    if not any(item.alternatives for item in scored):
-        return _marked(scored, store, tenant_id, region, sizes_of)
     options = [option for item in scored for option in (item, *item.alternatives)]
     chosen: dict[str, tuple[ScoredCandidate, bool]] = {}
     for option, available in zip(
@@ -53,21 +51,6 @@ def _settled(option: ScoredCandidate, available: bool) -> ScoredCandidate:
     if available != option.in_stock:
         update["in_stock"] = available
     return option.model_copy(update=update) if update else option
-
-
-def _marked(
-    scored: list[ScoredCandidate],
-    store: Store,
-    tenant_id: str,
-    region: str | None,
-    sizes_of: Mapping[str, Sequence[str]] | None,
-) -> list[ScoredCandidate]:
-    return [
-        item.model_copy(update={"in_stock": available}) if available != item.in_stock else item
-        for item, available in zip(
-            scored, _availability(scored, store, tenant_id, region, sizes_of), strict=True
-        )
-    ]
 
 
 def _availability(

@@ -289,38 +289,27 @@ def _products(
     chosen: list[SiteProduct] = []
     used_samples: set[int] = set()
     for item in proposed:
+        terms = _owner_terms(item, language)
         index = _matching_sample(profile, item.name)
         if index is not None:
             if index not in used_samples:
                 used_samples.add(index)
+                # The owner's own price, per the owner's unit, for one of the sector's sample products (never
+                # the sample's unit: "₹900" for kaju katli is not per the sample's 500 g).
                 sample = _sample_product(profile, index, language)
-                if item.price_inr is not None and item.price_inr >= 1:
-                    # The owner's own price for one of the sector's sample products, per the owner's unit
-                    # (never the sample's: "₹900" for kaju katli is not per the sample's 500 g).
-                    unit = item.unit or phrase("strings", "unit", language)
-                    owned = {
-                        "price_inr": round(item.price_inr),
-                        "unit": unit,
-                        "sizes": [size_label(unit) or "Standard"],
-                    }
-                    sample = sample.model_copy(update=owned)
-                chosen.append(sample)
+                chosen.append(sample if terms is None else sample.model_copy(update=terms))
             continue
-        if item.price_inr is None or item.price_inr < 1:
+        if terms is None:
             notes.append(f"'{item.name}' has no price: left out until the owner adds one")
             continue
-        sizes = [label for label in (size_label(size) for size in item.sizes) if label]
-        unit = item.unit or phrase("strings", "unit", language)
         chosen.append(
             SiteProduct(
                 id=slugify(item.name, f"item-{len(chosen) + 1}"),
                 name=item.name,
                 description=item.description,
-                price_inr=round(item.price_inr),
-                unit=unit,
-                sizes=sizes or [size_label(unit) or "Standard"],
                 stock=10,
                 glyph=profile.products[0].glyph,
+                **terms,
             )
         )
     for index in range(len(profile.products)):
@@ -334,6 +323,19 @@ def _products(
         unique[product_id] = product.model_copy(update={"id": product_id})
     limit = min(count or MAX_PRODUCTS, MAX_PRODUCTS)
     return list(unique.values())[:limit]
+
+
+def _owner_terms(item: ProposedProduct, language: Language) -> dict[str, Any] | None:
+    """The price, unit and sizes the owner gave a proposed product; None when they gave no price."""
+    if item.price_inr is None or item.price_inr < 1:
+        return None
+    unit = item.unit or phrase("strings", "unit", language)
+    sizes = [label for label in (size_label(size) for size in item.sizes) if label]
+    return {
+        "price_inr": round(item.price_inr),
+        "unit": unit,
+        "sizes": sizes or [size_label(unit) or "Standard"],
+    }
 
 
 def _matching_sample(profile: SectorProfile, name: str) -> int | None:

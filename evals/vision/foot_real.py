@@ -213,7 +213,7 @@ def silhouette_match(
         return None
     drawn = np.where(mask == MASK_FOOT_GREY, 255, 0).astype(np.uint8)
     scaled = cv2.resize(drawn, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_NEAREST)
-    truth = rectify(cv2.merge([scaled] * 3), sheet, px_per_mm)[..., 0] > 127
+    truth = rectify(scaled, sheet, px_per_mm) > 127
     if not truth.any():
         return None
     union = int((found | truth).sum())

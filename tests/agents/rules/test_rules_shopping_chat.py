@@ -64,6 +64,14 @@ class Chat:
         return self.next()
 
 
+def after_a_search(listing: dict[str, Any]) -> Chat:
+    """A conversation in which "running shoes size 9 under 3000" was searched and `listing` shown."""
+    chat = Chat()
+    chat.say("running shoes size 9 under 3000")
+    chat.result(listing)
+    return chat
+
+
 def call_of(answer: AIMessage) -> tuple[str, dict[str, Any]]:
     [call] = answer.tool_calls
     return call["name"], call["args"]
@@ -220,9 +228,7 @@ def test_a_budget_left_open_adds_no_words_to_the_search(answer: str) -> None:
     ],
 )
 def test_the_shown_products_are_compared_from_the_search_result(question: str, lang_word: str) -> None:
-    chat = Chat()
-    chat.say("running shoes size 9 under 3000")
-    chat.result(SHOES)
+    chat = after_a_search(SHOES)
 
     answer = chat.say(question)
 
@@ -234,9 +240,7 @@ def test_the_shown_products_are_compared_from_the_search_result(question: str, l
 
 @pytest.mark.parametrize("message", ["add the cheaper one", "sasta wala cart mein daal do"])
 def test_the_cheaper_one_is_the_lower_priced_of_those_shown(message: str) -> None:
-    chat = Chat()
-    chat.say("running shoes size 9 under 3000")
-    chat.result(SHOES)
+    chat = after_a_search(SHOES)
 
     assert call_of(chat.say(message)) == ("add_to_cart", {"product_id": "fw-2", "size": "UK 9"})
 
@@ -245,9 +249,7 @@ def test_the_cheaper_one_is_the_lower_priced_of_those_shown(message: str) -> Non
     "message", ["is there a cheaper one?", "koi sasta wala dikhao", "show me cheaper ones"]
 )
 def test_asking_for_something_cheaper_searches_below_the_prices_shown(message: str) -> None:
-    chat = Chat()
-    chat.say("running shoes size 9 under 3000")
-    chat.result(SHOES)
+    chat = after_a_search(SHOES)
 
     name, args = call_of(chat.say(message))
 
@@ -324,17 +326,13 @@ THREE_SHOES = {
     ],
 )
 def test_a_price_question_weighs_every_shown_product(question: str, verdict: str) -> None:
-    chat = Chat()
-    chat.say("running shoes size 9 under 3000")
-    chat.result(THREE_SHOES)
+    chat = after_a_search(THREE_SHOES)
 
     assert verdict in chat.say(question).text.splitlines()
 
 
 def test_a_comparison_that_names_its_own_things_is_not_about_the_shown_products() -> None:
-    chat = Chat()
-    chat.say("running shoes size 9 under 3000")
-    chat.result(SHOES)
+    chat = after_a_search(SHOES)
 
     answer = chat.say("what's the difference between niacinamide and salicylic acid?")
 
