@@ -32,7 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from tools.vision.errors import ScanRejected
-from tools.vision.foot_floor import BREADTH_RATIO_MEAN, BREADTH_RATIO_SD, RETAKE_HEEL, principal_axis
+from tools.vision.foot_floor import (
+    BREADTH_RATIO_MEAN,
+    BREADTH_RATIO_SD,
+    EDGE_TOUCH_MM,
+    RETAKE_HEEL,
+    principal_axis,
+)
 
 # The forefoot's widest point (the metatarsal heads) lies 60-110 mm behind the tip of an adult foot (a quarter
 # to two fifths of its length); the breadth is searched over slices from the toes back to FOREFOOT_SHARE of
@@ -49,7 +55,6 @@ EDGE_SIGMA_MM = 0.7  # where a side's edge sits in the mask (segmentation, resam
 MIN_BREADTH_MM = 45.0  # a small child's foot
 # Broader than any adult foot in ANSUR II (max 122 mm): two feet, or a foot and its shadow.
 MAX_BREADTH_MM = 130.0
-EDGE_TOUCH_MM = 3.0
 FRONT_MAX_ANGLE_DEG = 45.0  # more in front of the foot than beside it
 # The breadth: the narrowest across directions within TURN_DEG of the silhouette's axis.
 TURN_DEG = 20.0

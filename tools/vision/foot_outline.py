@@ -37,6 +37,8 @@ from tools.vision.errors import ScanRejected
 from tools.vision.foot_floor import (
     BREADTH_RATIO_MEAN,
     BREADTH_RATIO_SD,
+    EDGE_TOUCH_MM,
+    HEEL_AT_EDGE_SIGMA_MM,
     MAX_SINGLE_FOOT_WIDTH_RATIO,
     RETAKE_FOOT,
     RETAKE_HEEL,
@@ -52,7 +54,6 @@ from tools.vision.foot_floor import (
 from tools.vision.foot_front import FrontEstimate, estimate_from_front
 from tools.vision.sheet_geometry import PHONE_FOCAL_PER_DIAGONAL
 
-EDGE_TOUCH_MM = 3.0
 # Below this ratio of the nadir's distance from the foot to the camera's height, the photo is from above.
 OVERHEAD_RATIO = 0.3
 # A crossing of the sheet's edge whose side is within this angle of square to the foot's axis is an end of the
@@ -70,7 +71,6 @@ FREE_END_MM = 30.0
 MIN_TOE_END_BREADTH_RATIO = 0.75
 MIN_SHIN_CHORD_RATIO = 0.8
 TOE_REGION_MM = 110.0  # the forefoot, where the foot is widest, lies within this distance of the toe tip
-HEEL_AT_EDGE_SIGMA_MM = 2.5  # the heel's contact with the floor sits a little inside the edge it touches
 
 PROTOCOL_ON_SHEET = "foot_on_sheet"
 LENGTH_FROM_BREADTH = "length_from_breadth"  # a quality issue: the heel hidden, the length estimated
