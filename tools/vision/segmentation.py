@@ -4,6 +4,15 @@ Paper is identified by colour, not by a fixed brightness: a pixel's score is its
 the paper's own colour (measured on a band just inside the sheet's edge) plus how much darker it is
 than the paper's smoothly varying lightness there. Skin of any tone scores high on one or both, while
 the foot's soft shadow is only slightly darker and stays below the threshold.
+
+A leg's cast shadow can be dark enough to pass that threshold (a lamp or window behind the shopper throws the
+shin's shadow across the sheet, often beside the foot). It is told apart by hue: a shadow on paper is the
+paper's own colour, darker, while skin of every tone is redder than white paper (CIELAB a*). A region of the
+silhouette that is as neutral as the paper on the red-green axis, reaches its outside and is large is cast
+shadow, and is cut away (`_without_cast_shadow`), unless the silhouette would then no longer leave the sheet:
+a shadow lies beside the leg, while neutral cloth over the leg (a navy trouser hem) is the leg. The bar for
+"neutral" is a share of the silhouette's own redness, so it follows skin tone and white balance; where the
+silhouette is barely redder than the paper (a sock, a grey render) nothing is cut.
 """
 
 from __future__ import annotations
@@ -22,6 +31,16 @@ REFERENCE_BAND_MM = (4.0, 14.0)
 SPECK_AREA_MM2 = 300.0
 MIN_FOOT_AREA_MM2 = 5000.0
 SECOND_FOOT_SHARE = 0.3
+# Cast shadow: a* (red-green) above the paper's, as a share of the silhouette's 75th percentile of it. Skin on
+# the development photos reads 9-18 at that percentile and a leg's shadow 1-2 (medians), so a third sits
+# between them with room on both sides.
+NEUTRAL_SHARE = 0.33
+REDNESS_BLUR_MM = 1.0  # redness is read smoothed over about a millimetre (2 mm moved side views; measured)
+EDGE_SHARE = 0.5  # the shadow's edge: half-way from the paper's redness to the skin's
+MIN_SKIN_REDNESS = 6.0  # below this the silhouette is too little redder than paper to tell skin by hue
+SHADOW_AREA_MM2 = 300.0  # smaller neutral patches are left (creases, toenails, a dark gap between toes)
+# never cut more than this share of the silhouette: then hue is not what tells them apart
+MAX_SHADOW_SHARE = 0.5
 
 _RETAKE_FOOT = ["Stand with one bare foot on the middle of the sheet, heel and toes on the paper."]
 _RETAKE_ONE_FOOT = ["Measure one foot at a time: keep the other foot off the sheet and out of the photo."]
@@ -103,8 +122,49 @@ def segment_foot(sheet_image: np.ndarray, px_per_mm: float) -> FootRegion:
     ):
         raise ScanRejected("MULTIPLE_FEET", "more than one foot is on the sheet", _RETAKE_ONE_FOOT)
     foot_level = float(np.median(score[foot > 0]))
-    return FootRegion(
-        mask=_half_level_mask(score, foot, foot_level, px_per_mm), contrast=foot_level / threshold
+    mask = _without_cast_shadow(sheet_image, _half_level_mask(score, foot, foot_level, px_per_mm), px_per_mm)
+    return FootRegion(mask=mask, contrast=foot_level / threshold)
+
+
+def _without_cast_shadow(sheet_image: np.ndarray, mask: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """`mask` less the large regions at its outside that are as neutral as the paper (see the module notes),
+    as one filled region; `mask` itself where there are none, or where hue cannot tell skin from shadow."""
+    silhouette = mask > 0
+    red_green = cv2.cvtColor(sheet_image, cv2.COLOR_BGR2Lab)[..., 1].astype(np.float32)
+    paper = float(np.median(red_green[_reference_band(mask.shape, px_per_mm)]))
+    redness = cv2.GaussianBlur(red_green, (0, 0), REDNESS_BLUR_MM * px_per_mm) - paper
+    skin = float(np.percentile(redness[silhouette], 75))
+    if skin < MIN_SKIN_REDNESS:
+        return mask
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(3 * px_per_mm) | 1,) * 2)
+    neutral = cv2.morphologyEx(
+        (silhouette & (redness < NEUTRAL_SHARE * skin)).astype(np.uint8), cv2.MORPH_OPEN, kernel
+    )
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(neutral)
+    outside = cv2.dilate((~silhouette).astype(np.uint8), kernel) > 0
+    shadow = np.zeros_like(silhouette)
+    for label in range(1, count):
+        region = labels == label
+        if stats[label, cv2.CC_STAT_AREA] >= SHADOW_AREA_MM2 * px_per_mm**2 and (region & outside).any():
+            shadow |= region
+    if shadow.any():  # its edge where the redness is half the skin's: the middle of the step, however blurred
+        near = cv2.dilate(shadow.astype(np.uint8), kernel) > 0
+        shadow |= near & silhouette & (redness < EDGE_SHARE * skin)
+    if not shadow.any() or shadow.sum() > MAX_SHADOW_SHARE * silhouette.sum():
+        return mask
+    regions = _filled_regions((silhouette & ~shadow).astype(np.uint8), 0.0)
+    if not regions or (
+        _reaches_edge(silhouette, px_per_mm) and not _reaches_edge(regions[0][1] > 0, px_per_mm)
+    ):
+        return mask  # what left the sheet was cloth over the leg (a trouser leg), not a shadow beside it
+    return regions[0][1]
+
+
+def _reaches_edge(mask: np.ndarray, px_per_mm: float) -> bool:
+    """Whether the mask reaches the sheet's edge (the strip `segment_foot` ignores, and a millimetre more)."""
+    margin = round((EDGE_IGNORED_MM + 1.0) * px_per_mm) + 1
+    return bool(
+        mask[:margin].any() or mask[-margin:].any() or mask[:, :margin].any() or mask[:, -margin:].any()
     )
 
 
