@@ -231,5 +231,8 @@ class SiteProposal(BaseModel):
     payment_methods: list[PaymentMethod] = Field(default_factory=list)
     delivery_areas: list[str] = Field(default_factory=list)
     delivery_time: str | None = Field(default=None, description="e.g. 'within 2 hours', 'the same day'.")
+    free_delivery_above_inr: float | None = Field(
+        default=None, ge=0, description="The order value above which the owner says delivery is free."
+    )
     hours: str | None = Field(default=None, description="Opening hours as the owner says them.")
     colour: str | None = Field(default=None, description="A colour the owner asked for, in English.")

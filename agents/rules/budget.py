@@ -62,12 +62,15 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
+# A unit after a bare amount makes it a quantity ("8 oz", "pack of 12"); "size" does only when no size value
+# follows it ("9 size" is a size, but in "under 2k size 9" the amount is a budget and "size 9" the size).
 _UNIT_AFTER = re.compile(
     r"^\s*(?:x\s*\d|\*\s*\d|fl\b|oz\b|ounces?\b|ml\b|l\b|ltr\b|lit(?:re|er)s?\b|kg\b|g\b|grams?\b|gms?\b|gb\b|"
     r"tb\b|mb\b|mah\b|w\b|watts?\b|v\b|volts?\b|inch(?:es)?\b|in\b|ft\b|feet\b|foot\b|cm\b|mm\b|m\b|"
     r"packs?\b|count\b|ct\b|pcs\b|pieces?\b|pairs?\b|sets?\b|years?\b|yrs?\b|months?\b|days?\b|hours?\b|"
     r"hrs?\b|min(?:ute)?s?\b|seconds?\b|%|people\b|persons?\b|seater\b|bags?\b|bars?\b|bottles?\b|"
-    r"capsules?\b|tablets?\b|sheets?\b|number\b|no\b|size\b|pound\b|lbs?\b|piece\b|light\b|tier\b|"
+    r"capsules?\b|tablets?\b|sheets?\b|number\b|no\b|size\b(?!\s*(?:is\s+|:|-|=)?\s*(?:uk|us|eu|\d|x*[sml]\b))|"
+    r"pound\b|lbs?\b|piece\b|light\b|tier\b|"
     r"drawers?\b|layers?\b|ply\b|mp\b|hz\b|k\s*resolution|p\b)",
     re.IGNORECASE,
 )

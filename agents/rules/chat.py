@@ -10,7 +10,7 @@ import re
 
 from agents.rules.budget import normalise
 from agents.rules.intent import parse_shopping_intent
-from agents.schemas import ChatAction, ChatTurn
+from agents.schemas import ChatAction, ChatTurn, ShoppingIntent
 
 _ORDER_ID = re.compile(
     r"\b(ord[_-][A-Za-z0-9_.:-]+)|\border\s*(?:id|no\.?|number|#)?\s*[:#]?\s*([A-Za-z]*\d[A-Za-z0-9_.:-]*)",
@@ -38,10 +38,17 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
         (
             ChatAction.ORDER_STATUS,
             r"\b(?:track|tracking|order status|status of (?:my )?order|where is my order|"
-            r"order kahan|order kaha|kab aayega|kab aaega|kab milega|delivery status|"
+            r"order kahan|order kaha|kab (?:tak )?(?:aa?y?e?g[ai]|aaeg[ai]|mileg[ai]|pahu?nche?g[ai])|"
+            r"delivery status|delivery kab|"
+            r"(?:order|parcel|package|saman|samaan)\b[^.?!]*\b(?:nahi|nahin|nhi) "
+            r"(?:aaya|aayi|aya|mila|mili)\b|"
+            r"\b(?:not|haven't|have not|didn't|did not|never) (?:yet )?(?:received|got|get|receive) my\b|"
+            r"(?:order|parcel|package)\b[^.?!]*\b(?:did not|didn't|has not|hasn't|never|not yet) "
+            r"(?:arrive|arrived|come|came|reach|reached|been delivered)\b|"
             r"my orders?\b|mere orders?|ऑर्डर कहाँ|ऑर्डर कब)|\border\b.*\bstatus\b|"
             r"\bwhen (?:will|is|does|do|are|would) my\b[^.?!]*\b(?:arrive|arriving|come|coming|reach|"
-            r"get here|be delivered|ship)\b|\b(?:has|have|is|are|was) my\b[^.?!]*\b(?:arrived|shipped|"
+            r"get here|be delivered|ship)\b|\bwhen (?:will|would|do|can|should) i (?:get|receive) my\b|"
+            r"\b(?:has|have|is|are|was) my\b[^.?!]*\b(?:arrived|shipped|"
             r"dispatched|delivered|out for delivery)\b|"
             r"\bwhere(?: is|'s| are) my (?!cart\b|basket\b|bag\b|wishlist\b|size\b|manners\b)",
         ),
@@ -104,10 +111,25 @@ _ABOUT_THE_SHOP = re.compile(r"\b(?:size chart|return policy|how (?:to|do|should
 # Asking whether the shop has something ("do you sell sunscreen for oily skin?", "aapke paas ... hai?") is
 # shopping, even when it names a skin type or an ingredient as an advice question would.
 STOCK_QUESTION = re.compile(
-    r"\b(?:do you (?:have|sell|stock|carry|keep)|have you got|got any|anything for|something for|"
+    r"\b(?:do (?:you|u) (?:have|sell|stock|carry|keep)|have (?:you|u) got|got any|anything for|something for|"
     r"kuch hai|milega|milegi|milta hai|milti hai|aapke paas|apke paas|aap ke paas)\b|आपके पास|मिलेगा|मिलेगी",
     re.IGNORECASE,
 )
+
+# Asking for a product outright ("I need a serum for oily skin", "sunscreen for dry skin under 500") is
+# shopping too; an advice question ("which serum suits oily skin?") is not.
+_ASKS_FOR_PRODUCTS = re.compile(
+    r"\b(?:show|need|want|looking for|buy|dikhao|dikha|chahiye|chahie|de do)\b|दिखा|चाहिए", re.IGNORECASE
+)
+
+
+def wants_products(clean: str, intent: ShoppingIntent) -> bool:
+    """A message that names a kind of product with a budget, or asks for one without asking a question."""
+    if intent.category is None or _ABOUT_THE_SHOP.search(clean):
+        return False
+    if intent.budget_max_inr is not None or intent.budget_min_inr is not None:
+        return True
+    return _ASKS_FOR_PRODUCTS.search(clean) is not None and "?" not in clean
 
 
 def _asks_how_returns_work(clean: str, category: str | None, order_id: str | None) -> bool:
@@ -136,7 +158,9 @@ def understand_turn(text: str) -> ChatTurn:
     action = next((action for action, pattern in _ACTION_PATTERNS if pattern.search(clean)), None)
     if action is ChatAction.INVENTORY and product_id is None and intent.category is not None:
         action = ChatAction.SEARCH
-    if action is ChatAction.KNOWLEDGE and STOCK_QUESTION.search(clean) and not _ABOUT_THE_SHOP.search(clean):
+    if action is ChatAction.KNOWLEDGE and (
+        (STOCK_QUESTION.search(clean) and not _ABOUT_THE_SHOP.search(clean)) or wants_products(clean, intent)
+    ):
         action = ChatAction.SEARCH
     if _asks_how_returns_work(clean, intent.category, order_id):
         action = ChatAction.KNOWLEDGE

@@ -20,7 +20,8 @@ _HINGLISH = frozenset(
     yaad rakhna rakh kahan kab aayega aaega milega hata hatao lunga lena kharid kharidna bhi aur
     liye wapas hoga hogi kitna kitne ke ki ka se kuch koi sirf bas mangwa bhej bhejo raha rahi pehla
     doosra dusra teesra ji bhai abhi aaj kal kaun kaise kyun kyon tum aap hum tha thi gaya gayi jeeta
-    hua hui wahan yahan sahi rahega rahegi mujhse humko do dijiye kijiye karna ko
+    hua hui wahan yahan sahi rahega rahegi mujhse humko do dijiye kijiye karna ko namaste namaskar
+    shukriya dhanyavad dhanyawad
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _STRONG_HINGLISH = frozenset(
@@ -119,6 +120,11 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "en": "Here is what I found{where}:",
         "hi": "ये मिले{where}:",
         "hinglish": "Yeh mile{where}:",
+    },
+    "found_closest": {
+        "en": "No {what} matched{where}; these are the closest:",
+        "hi": "{what}{where} नहीं मिला; ये सबसे क़रीब हैं:",
+        "hinglish": "{what}{where} nahi mila; yeh sabse kareeb hain:",
     },
     "found_more": {
         "en": "Say 'add the second one' or 'tell me more about the first one'.",

@@ -22,6 +22,8 @@ from agents.schemas import Gender, ShoppingIntent
 
 MAX_PHRASE_WORDS = 3
 MAX_QUERY_WORDS = 6
+MIN_VARIANT_LENGTH = 3
+"""Shorter words are not read as the singular or plural of a lexicon word ("s" is a size, not "ss")."""
 
 _TOKEN = re.compile(r"[^\s,;:!?()\[\]{}\"/|]+")
 _LETTER_SIZES = {
@@ -96,15 +98,31 @@ def tokens(text: str) -> list[str]:
     return [word for word in words if word]
 
 
-def _phrases(words: list[str], lexicon: Mapping[str, object]) -> list[_Hit]:
-    """Longest-first, non-overlapping matches of lexicon phrases (up to three words)."""
+def lexicon_key(phrase: str, lexicon: Mapping[str, object]) -> str | None:
+    """The lexicon's form of a phrase, singular or plural ("curtain" -> "curtains", "mugs" -> "mug")."""
+    if phrase in lexicon:
+        return phrase
+    if len(phrase) < MIN_VARIANT_LENGTH:
+        return None
+    variants = [f"{phrase}s", f"{phrase}es"]
+    if phrase.endswith("s"):
+        variants.append(phrase[:-1])
+    if phrase.endswith("es"):
+        variants.append(phrase[:-2])
+    return next((variant for variant in variants if variant in lexicon), None)
+
+
+def _phrases(words: list[str], lexicon: Mapping[str, object], plurals: bool = False) -> list[_Hit]:
+    """Longest-first, non-overlapping matches of lexicon phrases (up to three words); with `plurals`, a
+    phrase's singular or plural counts too (product words: "mugs", "curtain"; not colours: "cc creams")."""
     hits: list[_Hit] = []
     index = 0
     while index < len(words):
         for length in range(MAX_PHRASE_WORDS, 0, -1):
             phrase = " ".join(words[index : index + length])
-            if index + length <= len(words) and phrase in lexicon:
-                hits.append(_Hit(index, index + length, phrase))
+            key = lexicon_key(phrase, lexicon) if plurals else (phrase if phrase in lexicon else None)
+            if index + length <= len(words) and key is not None:
+                hits.append(_Hit(index, index + length, key))
                 index += length
                 break
         else:
@@ -197,11 +215,11 @@ def _is_constraint_word(word: str) -> bool:
 def parse_shopping_intent(text: str) -> ShoppingIntent:
     """Deterministic parse of a shopper's message; fields the message does not state stay None."""
     words = tokens(text)
-    product_hits = _phrases(words, PRODUCTS)
+    product_hits = _phrases(words, PRODUCTS, plurals=True)
     product = product_hits[0] if product_hits else None
     consumed: set[int] = set()
     for lexicon in (PRODUCTS, COLOURS, GENDERS, OCCASIONS, BRANDS):
-        for hit in _phrases(words, lexicon):
+        for hit in _phrases(words, lexicon, plurals=lexicon is PRODUCTS):
             consumed.update(range(hit.start, hit.end))
     brand = extract_brand(text, words)
     bounds = extract_price_bounds(text)

@@ -27,7 +27,8 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, ToolCall
 
 from agents.pricing.money import rupees
-from agents.rules.chat import understand_turn
+from agents.rules.budget import normalise
+from agents.rules.chat import understand_turn, wants_products
 from agents.rules.chat_replies import Lang, ask_scan, detect_lang, say
 from agents.rules.conversation import last_human_text, pending_tool_results
 from agents.rules.shop_reading import (
@@ -68,6 +69,7 @@ from agents.rules.shop_reading import (
     skips,
     sounds_like_shopping,
     wants_cheaper,
+    wants_cheapest,
     without_attachment,
 )
 from agents.schemas import ChatAction, ChatTurn
@@ -80,9 +82,10 @@ RECOMMENDABLE = ("footwear", "apparel", "skincare")
 SCAN_CATEGORY = {"foot": "footwear", "face": "skincare", "body": "apparel"}
 CATEGORY_SCAN = {category: kind for kind, category in SCAN_CATEGORY.items()}
 LISTED = 5
+MAX_RESTATED_WORDS = 3
 FILLER = frozenset(
     """
-    ones one make pairs pair cheaper cheap sasta saste sasti more options other others dikhao dikha
+    ones one make pairs pair cheapest cheaper cheap sasta saste sasti more options other others dikhao dikha
     show wale wala wali waale waali kuch aur bhi please also instead change same similar like them
     those these ok okay haan yes no nahi not actually fine matter matters doesn't doesnt chalega theek thik
     """.split()  # noqa: SIM905 (a word list reads better as text)
@@ -360,7 +363,8 @@ class Conversation:
                 )
         if action is ChatAction.RECOMMEND or (asks_for_size(text) and not turn.intent.query):
             return self.recommend(turn, frame)
-        if action is ChatAction.KNOWLEDGE or is_knowledge_question(text):
+        advice = is_knowledge_question(text) and not wants_products(normalise(text), turn.intent)
+        if action is ChatAction.KNOWLEDGE or advice:
             category = turn.intent.category
             return self.call("ask_knowledge", {"question": text[:300], "category": category}, frame)
         if action is ChatAction.PRODUCT_DETAILS:
@@ -386,6 +390,8 @@ class Conversation:
                 return self.call("get_product", {"product_id": product["product_id"]}, frame)
             frame.asked = "which"
             return self.reply(say("ask_which", frame.lang), frame)
+        if noun is None and not intent.query and self.restated(text, frame):
+            return self.search(frame)
         refining = frame.category is not None and (
             intent.colour
             or intent.brand
@@ -396,7 +402,8 @@ class Conversation:
             or wants_cheaper(text)
             or named is not None
         )
-        if noun or intent.category or refining or (sounds_like_shopping(text) and intent.query):
+        priced = intent.budget_max_inr is not None or intent.budget_min_inr is not None
+        if noun or intent.category or refining or ((sounds_like_shopping(text) or priced) and intent.query):
             if wants_cheaper(text) and rows:
                 prices = [row["price_inr"] for row in rows if isinstance(row.get("price_inr"), int | float)]
                 if prices:
@@ -404,6 +411,8 @@ class Conversation:
             if named is not None and named.get("brand"):
                 frame.brand = str(named["brand"])
             self.merge(frame, turn, text)
+            if wants_cheapest(text) and "budget" not in frame.skipped:
+                frame.skipped.append("budget")
             return self.search(frame)
         region = region_in_text(text)
         if region is not None and (len(text.split()) <= 3 or DELIVERY_WORDS.search(text)):
@@ -416,6 +425,22 @@ class Conversation:
         if kind is not None:
             return self.reply(say(kind, frame.lang), frame)
         return self.reply(say("offtopic", frame.lang), frame)
+
+    @staticmethod
+    def restated(text: str, frame: Frame) -> bool:
+        """A bare amount or size while a search is under way ("1500" after "nothing found", "9"): that slot
+        of the current search, changed."""
+        if frame.category is None or len(text.split()) > MAX_RESTATED_WORDS:
+            return False
+        budget = budget_answer(text)
+        if budget is not None:
+            frame.budget_min, frame.budget_max = budget
+            return True
+        size = size_answer(text) if frame.category in SIZED else None
+        if size is not None:
+            frame.size = catalog_size(size, frame.category, frame.product)
+            return True
+        return False
 
     def merge(self, frame: Frame, turn: ChatTurn, text: str) -> None:
         """The message's slots into the frame; a different product starts a new search."""
@@ -481,7 +506,7 @@ class Conversation:
             "category": frame.category,
             "brand": frame.brand,
             "max_price_inr": frame.budget_max,
-            "size": catalog_size(frame.size, frame.category) if frame.size else None,
+            "size": catalog_size(frame.size, frame.category, frame.product) if frame.size else None,
         }
         return self.call("search_products", args, frame)
 
@@ -820,9 +845,30 @@ def _search(chat: Conversation, data: dict[str, Any], result: Result, frame: Fra
         if sizes:
             line += f" ({size_range(sizes)})"
         lines.append(line)
-    header = say("found", frame.lang, where=_where(data.get("in_stock_region"), frame.lang))
+    where = _where(data.get("in_stock_region"), frame.lang)
+    missing = _missing(rows[:LISTED], frame)
+    if missing:
+        header = say("found_closest", frame.lang, what=missing, where=where)
+    else:
+        header = say("found", frame.lang, where=where)
     hint = say("found_more" if len(rows) > 1 else "found_one_more", frame.lang)
     return "\n".join([header, *lines, hint])
+
+
+def _missing(rows: Sequence[Mapping[str, Any]], frame: Frame) -> str | None:
+    """The colour and kind of product the shopper asked for, when no listed product has both in its name
+    ("maroon hoodie" when only navy ones are in stock), so the reply says these are only the closest."""
+    asked = " ".join(word for word in (frame.colour, frame.product) if word)
+    wanted = set(_singular_words(asked))
+    if not wanted or any(wanted <= set(_singular_words(_title(row))) for row in rows):
+        return None
+    return asked
+
+
+def _singular_words(text: str) -> list[str]:
+    """Singular lower-case words in British spelling ("Moisturizers" -> "moisturiser"), to compare names."""
+    british = re.sub(r"iz(e|er|ing)(?=s?\b)", r"is\1", text.lower().replace("gray", "grey"))
+    return [word.removesuffix("s") for word in re.findall(r"[a-z0-9]+", british)]
 
 
 def _details(chat: Conversation, data: dict[str, Any], result: Result, frame: Frame) -> str:

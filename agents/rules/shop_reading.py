@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from agents.rules.budget import extract_price_bounds, normalise
 from agents.rules.chat import STOCK_QUESTION
 from agents.rules.chat_replies import Lang
-from agents.rules.intent import extract_size
+from agents.rules.intent import extract_size, lexicon_key
 from agents.rules.lexicon import COLOURS, GENDERS, MULTIPLIERS, NUMBER_WORDS, PRODUCTS, STOPWORDS
 
 DIALOGUE_KEY = "pakka_dialogue"
@@ -300,6 +300,7 @@ _RECALL = re.compile(
 _CHEAPER = re.compile(
     r"\b(?:cheaper|less expensive|lower price|sasta|saste|sasti|kam daam|kam price)\b|सस्त", re.I
 )
+_CHEAPEST = re.compile(r"\b(?:cheapest|lowest price|least expensive|sabse sast[aei])\b|सबसे सस्त", re.I)
 _SHOPPING = re.compile(
     r"\b(?:show|find|search|looking for|look for|want|need|buy|get me|suggest|would like|interested in|"
     r"acquir\w*|purchase|dikhao|dikha|chahiye|chahie|"
@@ -507,6 +508,11 @@ def wants_cheaper(text: str) -> bool:
     return _CHEAPER.search(text) is not None
 
 
+def wants_cheapest(text: str) -> bool:
+    """ "the cheapest flip flops": the lowest prices are the budget, so none is asked for."""
+    return _CHEAPEST.search(text) is not None
+
+
 def sounds_like_shopping(text: str) -> bool:
     return _SHOPPING.search(text) is not None or STOCK_QUESTION.search(text) is not None
 
@@ -531,8 +537,9 @@ def product_noun(text: str) -> str | None:
     for index in range(len(words)):
         for length in (3, 2, 1):
             phrase = " ".join(words[index : index + length])
-            if index + length <= len(words) and phrase in PRODUCTS:
-                noun = PRODUCTS[phrase][1] or PRODUCTS[phrase][0]
+            key = lexicon_key(phrase, PRODUCTS) if index + length <= len(words) else None
+            if key is not None:
+                noun = PRODUCTS[key][1] or PRODUCTS[key][0]
                 if best is None or length > best[0]:
                     best = (length, noun)
                 break
@@ -583,10 +590,23 @@ def _size_key(size: str) -> str:
     return {"small": "s", "medium": "m", "large": "l"}.get(key, key)
 
 
-def catalog_size(size: str, category: str | None) -> str:
-    """A size as the catalog writes it for a search filter: footwear sizes are UK sizes ("UK 9")."""
+# Shirts, kurtas and other tops are sized by chest in inches in Indian shops ("shirt size 40"); the catalog
+# writes letter sizes. Bottoms keep their numbers (waist sizes).
+TOPS = frozenset(
+    """
+    shirt t-shirt kurta kurti hoodie jacket blazer sweater sweatshirt pullover cardigan top sherwani kameez
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+) | {"kurta set", "nehru jacket"}
+CHEST_SIZES = {"36": "S", "38": "M", "40": "L", "42": "XL", "44": "XXL", "46": "XXXL"}
+
+
+def catalog_size(size: str, category: str | None, product: str | None = None) -> str:
+    """A size as the catalog writes it for a search filter: footwear sizes are UK sizes ("UK 9"), a top's
+    chest size a letter size ("shirt, size 40" -> "L")."""
     if category == "footwear" and re.fullmatch(r"\d{1,2}(?:\.5)?", size):
         return f"UK {size}"
+    if category == "apparel" and product and {product, product.split()[-1]} & TOPS and size in CHEST_SIZES:
+        return CHEST_SIZES[size]
     return size
 
 

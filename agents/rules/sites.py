@@ -56,15 +56,23 @@ def sector_scores(description: str) -> dict[str, float]:
     scores: dict[str, float] = {}
     seen: set[tuple[str, str]] = set()
     for keyword, sector, weight in _keyword_table():
-        needle = f" {keyword} "
-        if needle not in text:
+        needles = [f" {form} " for form in _plural_forms(keyword)]
+        if not any(needle in text for needle in needles):
             continue
-        text = text.replace(needle, " \u2063 ")
+        for needle in needles:
+            text = text.replace(needle, " \u2063 ")
         if (keyword, sector) in seen:
             continue
         seen.add((keyword, sector))
         scores[sector] = scores.get(sector, 0.0) + weight
     return scores
+
+
+def _plural_forms(keyword: str) -> list[str]:
+    """An English keyword and its plurals ("bouquet", "bouquets"); other scripts are listed form by form."""
+    if not keyword.isascii() or not keyword[-1:].isalpha():
+        return [keyword]
+    return [keyword, f"{keyword}s", f"{keyword}es"]
 
 
 def guess_sector(context: SiteSectorContext) -> SectorGuess:
@@ -109,7 +117,19 @@ _HOURS_HINGLISH = re.compile(
     r"subah\s+(\d{1,2})\s+(?:baje\s+)?se\s+(?:raat|shaam|sham)\s+(\d{1,2})", re.IGNORECASE
 )
 _HOURS_HI = re.compile(r"सुबह\s+(\d{1,2})\s+(?:बजे\s+)?से\s+(?:रात|शाम)\s+(\d{1,2})")
-_NEAR = re.compile(r"\b(near|opposite|behind|next to)\s+([^,.;।\n]{3,60})", re.IGNORECASE)
+_NEAR = re.compile(r"\b(near|opposite|behind|next to)\s+((?:(?!\s[-–—]\s)[^,.;:।\n]){3,60})", re.IGNORECASE)
+# "in Lajpat Nagar", "at Koramangala": a place named by capitalised words; not a language, a day, a month,
+# the country or a festival ("in Hindi", "open from Monday", "made in India", "offers at Diwali"). "from" is
+# left out: "sarees from Pochampally" names where the goods come from, not where the shop is.
+_NOT_A_LOCALITY = (
+    "Hindi|English|Hinglish|India|Bharat|Hindustan|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    "January|February|March|April|May|June|July|August|September|October|November|December|Diwali|Deepavali|"
+    "Holi|Eid|Christmas|Navratri|Dussehra|Durga|Onam|Pongal|Rakhi|Raksha|Ganesh|Lohri|Karva|Chhath|Ramzan"
+)
+_IN_PLACE = re.compile(
+    rf"\b(?:in|at)\s+(?!(?:{_NOT_A_LOCALITY})\b)([A-Z][\w'.-]*[\w](?:\s+[A-Z][\w'.-]*[\w]){{0,2}})"
+)
+_PLACE_AT_END = re.compile(rf"(?<=\S)\s+{_IN_PLACE.pattern}$")
 _NEAR_HI = re.compile(r"([^,.;।\n]{3,40})\s+(के पास|के सामने|के पीछे|ke paas|ke pass|ke saamne)")
 _NAME_INTRO = re.compile(
     r"\b(?:we are|this is|i run|we run|i own|welcome to|called|named|naam hai|naam)\s+"
@@ -191,12 +211,13 @@ def propose_site(context: SiteSpecContext) -> SiteProposal:
     proposal = SiteProposal(
         business_name=context.business_name or business_name_in(text, city.name if city else None),
         city=(city.hindi if context.language == "hi" else city.name) if city else context.city,
-        area=_area(text),
+        area=_area(text, city.name if city else None),
         phone=context.phone or _phone(text),
         email=_first(_EMAIL, text),
         products=_named_products(text, context.sector, context.language),
         payment_methods=payment_methods_in(text),
         delivery_time=delivery_time_in(text, context.language),
+        free_delivery_above_inr=free_delivery_above_in(text),
         hours=hours_in(text, context.language),
     )
     if context.note:
@@ -226,6 +247,7 @@ def business_name_in(text: str, city: str | None) -> str | None:
 
 def _clean_name(name: str) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" -–—'\"")
+    name = _PLACE_AT_END.sub("", name)  # "Sharma Tailors in Lajpat Nagar": the place is the address
     name = re.sub(r"\s+(?:rakho|rakhiye|rakhein|rakhen|karo|kar do|please|रखो|रखें)$", "", name, flags=re.I)
     name = re.sub(r"\s+(?:in|at|of|from|and|se|mein|में)$", "", name, flags=re.IGNORECASE)
     return name[:80] or None
@@ -241,13 +263,20 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return None if match is None else match.group(0)
 
 
-def _area(text: str) -> str | None:
+def _area(text: str, city: str | None = None) -> str | None:
+    """A landmark ("near the bus stand") or, failing that, the locality the description names ("in Lajpat
+    Nagar") when it is not the city itself."""
     match = _NEAR.search(text)
     if match:
         return f"{match.group(1).capitalize()} {match.group(2).strip()}"
     match = _NEAR_HI.search(text)
     if match:
         return f"{match.group(1).strip()} {match.group(2)}"
+    for match in _IN_PLACE.finditer(text):
+        place = match.group(1)
+        found = find_city(place)
+        if found is None and (city is None or city.casefold() not in place.casefold()):
+            return place
     return None
 
 
@@ -278,6 +307,31 @@ def delivery_time_in(text: str, language: Language) -> str | None:
     if _SAME_DAY.search(text):
         return {"en": "the same day", "hi": "उसी दिन", "hinglish": "usi din"}[language]
     return None
+
+
+_MONEY = (
+    r"(?:₹|rs\.?|inr|रु\.?)?\s*(\d{1,3}(?:,\d{2,3})+|\d{1,6})(?!\s*(?:km|kms|kilomet\w*|metres?|meters?)\b)"
+    r"\s*(?:/-|rs\b\.?|rupees?|रुपये|रुपए)?"
+)
+_FREE_DELIVERY = re.compile(
+    r"free\s+(?:home\s+)?(?:delivery|shipping|pickup and drop)\s+(?:on\s+|for\s+)?(?:orders?\s+)?"
+    rf"(?:above|over|from|of)\s+{_MONEY}"
+    r"|(?:delivery|shipping|pickup and drop|pick-up and drop)\s+(?:is\s+)?free\s+"
+    rf"(?:on\s+|for\s+)?(?:orders?\s+)?(?:above|over|from)\s+{_MONEY}"
+    rf"|{_MONEY}\s*(?:se|ke|से|के)\s+(?:upar|oopar|ऊपर)\s+(?:(?:ki|ke|के|की)\s+)?(?:order\s+|ऑर्डर\s+)?(?:par\s+|पर\s+)?"
+    r"(?:free|muft|मुफ़्त|मुफ्त|फ्री)?\s*(?:home\s+)?(?:delivery|डिलीवरी)",
+    re.IGNORECASE,
+)
+
+
+def free_delivery_above_in(text: str) -> float | None:
+    """ "free home delivery above Rs. 999", "500 se upar free delivery": the order value delivery is free
+    above, or None."""
+    match = _FREE_DELIVERY.search(text)
+    if match is None:
+        return None
+    amount = next(group for group in match.groups() if group is not None)
+    return float(amount.replace(",", ""))
 
 
 def _within(amount: int, unit: str, language: Language) -> str:
@@ -335,14 +389,14 @@ def _named_products(text: str, sector: str, language: Language) -> list[Proposed
 _AMOUNT = r"(?<![\d,])(\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d{1,7}(?:\.\d{1,2})?)(?!\d|,\d)"
 _PRICE = re.compile(
     rf"(?:₹|\brs\.?|\binr\b|रु\.?|रुपये)\s*{_AMOUNT}"
-    rf"|{_AMOUNT}\s*(?:/-|₹|\brs\b\.?|\brupees?\b|\brupaye\b|\brupay\b|रुपये|रुपए|रु\b)",
+    rf"|{_AMOUNT}\s*(?:/-|₹|\brs\b\.?|\brupees?\b|\brupaye\b|\brupay\b|रुपये|रुपए|रु\b|se shuru\b|से शुरू)",
     re.IGNORECASE,
 )
 _UNIT = re.compile(
     r"\s*(?:/|\bper\b|\bfor\b|\ba\b|\bka\b|\bki\b|\bke\b|का|की|के|प्रति)?\s*"
     r"(\d+\s*(?:kg|g|gm|gms|grams?|ml|l|litres?|liters?)"
     r"|kg|kilo|gram|grams|gm|g|plate|piece|pc|pcs|box|dozen|litre|liter|l|ml|pair|packet|pack|hour|visit"
-    r"|session|class|month|night|person|metre|meter|meal|jar|bottle|bunch|cup|glass|each"
+    r"|session|class|month|night|person|metre|meter|meal|jar|bottle|bunch|cup|glass|each|darjan|dazan"
     r"|किलो|प्लेट|पीस|डिब्बा|दर्जन|लीटर|जोड़ी)"
     r"(?=[\s,.;:!?।)/]|$)",
     re.IGNORECASE,
@@ -354,7 +408,8 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 # A clause ends at these; the words before a price, back to the clause's start, name what it prices.
-_CLAUSE_END = re.compile(r"[,;:।\n]|\.\s|\s[-–—]\s|\s(?:and|aur|&|or|ya|और|या|with)\s", re.IGNORECASE)
+# ("&" joins the words of one name: "wash & iron Rs 20", "scaling & cleaning Rs 1,200".)
+_CLAUSE_END = re.compile(r"[,;:।\n]|\.\s|\s[-–—]\s|\s(?:and|aur|or|ya|और|या|with)\s", re.IGNORECASE)
 # The name starts after the last of these in its clause ("... in Udaipur serves pure veg thali Rs 120").
 _NAME_STARTS_AFTER = _word_set(
     "serve serves serving sell sells selling make makes making offer offers offering have has stock "
@@ -390,6 +445,8 @@ _UNIT_SPELLING = {
     "pcs": "piece",
     "liter": "litre",
     "each": "piece",
+    "darjan": "dozen",
+    "dazan": "dozen",
 }
 
 
@@ -439,7 +496,7 @@ def _priced_name(before: str) -> str | None:
         words.pop(0)
     if not words or len(words) > MAX_PRODUCT_NAME_WORDS or _NOT_A_PRODUCT.search(" ".join(words)):
         return None
-    name = " ".join(words).strip(" -–—'\"")
+    name = " ".join(words).strip(" -–—'\"([")
     if not any(character.isalpha() for character in name) or _PRICE.search(name):
         return None
     # Title case, as a shop lists products, unless the owner cased a word themselves ("iPhone", "KFC").

@@ -162,10 +162,10 @@ def _faq(spec: SiteSpec) -> list[dict[str, str]]:
         "delivery_time": spec.delivery_time,
         "hours": spec.hours,
     }
+    answers = {key: f"faq_{key}_a" for key in ("order", "pay", "area", "hours")}
+    if not spec.contact.phone:
+        answers["order"] = "faq_order_a_nophone"  # never "call us on Ask us"
     return [
-        {
-            "q": phrase("texts", f"faq_{key}_q", language),
-            "a": phrase("texts", f"faq_{key}_a", language, **values),
-        }
-        for key in ("order", "pay", "area", "hours")
+        {"q": phrase("texts", f"faq_{key}_q", language), "a": phrase("texts", answer, language, **values)}
+        for key, answer in answers.items()
     ] + [{"q": phrase("texts", "faq_returns_q", language), "a": spec.policies.returns}]

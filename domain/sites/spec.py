@@ -20,6 +20,7 @@ from knowledge.sites.sectors import Language, Sector, SectorProfile, sector_prof
 PageSlug = Literal["index", "products", "about", "contact", "delivery", "faq", "policies"]
 PAGE_SLUGS: tuple[PageSlug, ...] = ("index", "products", "about", "contact", "delivery", "faq", "policies")
 MAX_PRODUCTS = 24
+DEFAULT_FREE_DELIVERY_ABOVE = 499
 DEFAULT_PAYMENTS: list[PaymentMethod] = ["upi", "cod"]
 
 
@@ -203,7 +204,13 @@ def build_spec(
             email=proposal.email,
             address=f"{area}, {city_name}" if city_name and area != city_name else area,
             directions=phrase(
-                "texts", "directions_default", language, business=business, area=area, phone=phone_text
+                "texts",
+                "directions_default" if phone else "directions_nophone",
+                language,
+                business=business,
+                area=area,
+                where=_where(area),
+                phone=phone_text,
             ),
         ),
         city=city_name,
@@ -212,11 +219,28 @@ def build_spec(
         delivery_time=delivery_time,
         hours=hours,
         payment_methods=payments,
-        seo_title=f"{business} | {label}{f', {city_name}' if city_name else ''}"[:70],
+        seo_title=_seo_title(business, label, city_name),
         seo_description=f"{business}: {tagline}. {features[0]}, {features[1]}."[:170],
-        policies=default_policies(profile, language, areas, delivery_time),
+        policies=default_policies(
+            profile, language, areas, delivery_time, free_above=proposal.free_delivery_above_inr
+        ),
     )
     return BuiltSpec(spec=spec, notes=notes)
+
+
+_LANDMARK = re.compile(r"(?:near|opposite|behind|next to)\b", re.IGNORECASE)
+
+
+def _where(area: str) -> str:
+    """ "in Lajpat Nagar", or a landmark as it is: "near the bus stand" (never "in Near the bus stand")."""
+    return area[:1].lower() + area[1:] if _LANDMARK.match(area) else f"in {area}"
+
+
+def _seo_title(business: str, label: str, city: str | None) -> str:
+    """ "Crumbs & Co | Bakery and Sweets, Pune"; a name that already says the sector or the city (the
+    placeholder "Pune Bakery and Sweets") is not followed by it again."""
+    parts = [part for part in (label, city) if part and part.casefold() not in business.casefold()]
+    return " | ".join([business, ", ".join(parts)] if parts else [business])[:70]
 
 
 def default_pages(profile: SectorProfile, language: Language) -> list[PageSpec]:
@@ -243,8 +267,13 @@ def default_pages(profile: SectorProfile, language: Language) -> list[PageSpec]:
 
 
 def default_policies(
-    profile: SectorProfile, language: Language, areas: list[str], delivery_time: str
+    profile: SectorProfile,
+    language: Language,
+    areas: list[str],
+    delivery_time: str,
+    free_above: float | None = None,
 ) -> Policies:
+    """The sector's returns policy and the delivery terms: free above what the owner said, else ₹499."""
     from agents.pricing.money import rupees
 
     return Policies(
@@ -255,7 +284,7 @@ def default_policies(
             language,
             delivery_time=delivery_time,
             areas=", ".join(areas),
-            free_above=rupees(499),
+            free_above=rupees(DEFAULT_FREE_DELIVERY_ABOVE if free_above is None else free_above),
             fee=rupees(30),
         ),
         privacy=phrase("strings", "privacy_text", language),
@@ -285,13 +314,20 @@ def _products(
     notes: list[str],
 ) -> list[SiteProduct]:
     """The proposed products first (a sample product's data where the name matches one, else the proposal's
-    own price and unit), then the sector's samples; `count` of them, or all."""
+    own price and unit); then, only when the owner priced nothing, the sector's samples, so that a site shows
+    something to order until the owner lists their own. `count` of them, or all."""
     chosen: list[SiteProduct] = []
     used_samples: set[int] = set()
+    # Beside the owner's own prices, a sample's made-up price would read as theirs (or contradict them:
+    # "Phone Screen Repair ₹2,849" beside "Screen Replacement ₹1,500"), so samples then come only priced.
+    priced = any(item.price_inr for item in proposed)
     for item in proposed:
         terms = _owner_terms(item, language)
         index = _matching_sample(profile, item.name)
         if index is not None:
+            if terms is None and priced:
+                notes.append(f"'{item.name}' has no price: left out until the owner adds one")
+                continue
             if index not in used_samples:
                 used_samples.add(index)
                 # The owner's own price, per the owner's unit, for one of the sector's sample products (never
@@ -312,7 +348,9 @@ def _products(
                 **terms,
             )
         )
-    for index in range(len(profile.products)):
+    # Nor the sector's other samples (a tailor's stitching rates, then "Banarasi Silk Saree ₹4,499"): they
+    # fill a site only when the owner priced nothing.
+    for index in range(0 if priced else len(profile.products)):
         if index not in used_samples:
             chosen.append(_sample_product(profile, index, language))
     unique: dict[str, SiteProduct] = {}

@@ -28,6 +28,9 @@ from agents.rules.budget import PriceBounds, extract_price_bounds
         ("₹1,500-2,500 kurti", 1500, 2500),
         ("2-3k sneakers", 2000, 3000),
         ("budget 2000", None, 2000),
+        ("black sneakers under 2k size 9", None, 2000),
+        ("kurti 1.5k tak size L", None, 1500),
+        ("jeans below 1500 size 32", None, 1500),
     ],
 )
 def test_price_bounds_in_rupees(text: str, low: float | None, high: float | None) -> None:
@@ -48,6 +51,7 @@ def test_dollar_amounts_keep_their_currency() -> None:
     "text",
     [
         "size 9 shoes",
+        "9 size ke joote",
         "9 number ka joota",
         "pack of 12 socks",
         "12 fl oz (pack of 4) soft drinks",

@@ -42,3 +42,39 @@ def test_ids_and_quantity_are_taken_from_the_message() -> None:
 def test_an_order_id_is_kept_only_for_order_actions() -> None:
     assert understand_turn("cancel order ord_12").order_id == "ord_12"
     assert understand_turn("show me shoes").order_id is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mera order kab tak aayega",
+        "parcel kab milega?",
+        "kab tak aaegi meri kurti",
+        "delivery kab hogi",
+        "when will I get my order?",
+        "bhai mera parcel abhi tak nahi aaya",
+        "I still have not received my order",
+        "my parcel hasn't arrived yet",
+    ],
+)
+def test_hinglish_and_english_ways_of_asking_when_an_order_arrives(text: str) -> None:
+    assert understand_turn(text).action is ChatAction.ORDER_STATUS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vitamin c serum for oily skin not more than 1k",
+        "I need a moisturiser for dry skin",
+        "sunscreen for oily skin dikhao",
+    ],
+)
+def test_asking_for_a_product_by_skin_type_is_shopping(text: str) -> None:
+    assert understand_turn(text).action is ChatAction.SEARCH
+
+
+@pytest.mark.parametrize(
+    "text", ["which serum suits oily skin?", "is niacinamide ok for oily skin?", "what is the return policy"]
+)
+def test_advice_questions_about_skin_stay_with_the_guides(text: str) -> None:
+    assert understand_turn(text).action is ChatAction.KNOWLEDGE

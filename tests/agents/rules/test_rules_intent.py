@@ -74,3 +74,32 @@ def test_a_message_without_constraints_leaves_every_field_empty() -> None:
     intent = parse_shopping_intent("hello there")
 
     assert intent.model_dump(exclude={"query"}) == ShoppingIntent().model_dump(exclude={"query"})
+
+
+def test_singular_and_plural_product_words_are_both_understood() -> None:
+    curtain = parse_shopping_intent("door curtain in sage green")
+    mugs = parse_shopping_intent("coffee mugs set of 2")
+
+    assert (curtain.category, curtain.query.split()[0]) == ("home", "curtains")
+    assert (mugs.category, mugs.query.split()[0]) == ("home", "mug")
+
+
+def test_a_plural_product_word_is_not_read_as_a_colour() -> None:
+    assert parse_shopping_intent("hyaluronic acid cc creams").colour is None
+
+
+def test_home_goods_are_a_category_with_their_budget() -> None:
+    intent = parse_shopping_intent("wall clock under Rs.2000")
+
+    assert (intent.category, intent.budget_max_inr, intent.query) == ("home", 2000, "wall clock")
+
+
+def test_a_shoe_size_after_a_budget_in_thousands_is_still_the_size() -> None:
+    intent = parse_shopping_intent("need black sneakers for men under 2k size 9")
+
+    assert (intent.budget_max_inr, intent.size, intent.colour) == (2000, "9", "black")
+
+
+def test_a_kind_of_shoe_or_shirt_stays_in_the_search_words() -> None:
+    assert parse_shopping_intent("trekking shoes size 10 around 3000").query == "trekking shoes"
+    assert parse_shopping_intent("formal shirt for men").query == "formal shirt"

@@ -337,3 +337,88 @@ def test_a_comparison_that_names_its_own_things_is_not_about_the_shown_products(
     answer = chat.say("what's the difference between niacinamide and salicylic acid?")
 
     assert call_of(answer)[0] == "ask_knowledge"
+
+
+def test_a_greeting_in_hinglish_is_answered_in_hinglish() -> None:
+    assert Chat().say("namaste ji").text.startswith("Namaste! Batao")
+
+
+def test_a_price_makes_any_named_thing_a_search_not_an_off_topic_message() -> None:
+    answer = Chat().say("wall clock under Rs.2000")
+
+    assert call_of(answer) == (
+        "search_products",
+        {"query": "wall clock", "category": "home", "max_price_inr": 2000},
+    )
+
+
+def test_a_shirts_chest_size_is_searched_as_its_letter_size() -> None:
+    answer = Chat().say("2 hazar tak ke formal shirt dikhao gents ke liye size 40")
+
+    assert call_of(answer)[1]["size"] == "L"
+
+
+HOODIES = {
+    "total_matches": 1,
+    "in_stock_region": "mumbai",
+    "products": [
+        {"id": "ap-1", "name": "Chowk Basics Studio Hoodie - Navy", "price_inr": 1099.0, "sizes": ["M", "XL"]}
+    ],
+}
+
+
+def test_results_without_the_colour_asked_for_are_called_the_closest_not_a_match() -> None:
+    chat = Chat()
+    chat.say("maroon hoodie size XL under 1200")
+
+    reply = chat.result(HOODIES).text
+
+    assert reply.splitlines()[0] == "No maroon hoodie matched in Mumbai; these are the closest:"
+
+
+def test_results_with_the_colour_asked_for_are_listed_as_found() -> None:
+    chat = Chat()
+    chat.say("navy hoodie size XL under 1200")
+
+    reply = chat.result(HOODIES).text
+
+    assert reply.splitlines()[0] == "Here is what I found in Mumbai:"
+
+
+@pytest.mark.parametrize(
+    ("message", "changed"),
+    [("1500", {"max_price_inr": 1500}), ("10", {"size": "UK 10"})],
+)
+def test_a_bare_amount_or_size_after_a_search_changes_that_search(
+    message: str, changed: dict[str, Any]
+) -> None:
+    chat = after_a_search({"total_matches": 0, "in_stock_region": "mumbai", "products": []})
+
+    name, args = call_of(chat.say(message))
+
+    assert name == "search_products" and changed.items() <= args.items()
+
+
+def test_asking_for_the_cheapest_needs_no_budget() -> None:
+    answer = Chat().say("cheapest face wash you have")
+
+    assert call_of(answer) == ("search_products", {"query": "face wash", "category": "skincare"})
+
+
+def test_a_texted_stock_question_with_a_budget_is_a_search_not_advice() -> None:
+    answer = Chat().say("do u have moisturizer for dry skin below rs 700")
+
+    assert call_of(answer)[0] == "search_products"
+    assert call_of(answer)[1]["max_price_inr"] == 700
+
+
+def test_a_british_spelling_in_a_name_is_the_product_asked_for() -> None:
+    chat = Chat()
+    chat.say("moisturizer under 800")
+    listing = {
+        "total_matches": 1,
+        "in_stock_region": "mumbai",
+        "products": [{"id": "sk-1", "name": "Neem & Dew Ceramide Moisturiser 50g", "price_inr": 699.0}],
+    }
+
+    assert chat.result(listing).text.splitlines()[0] == "Here is what I found in Mumbai:"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.rules.sites import guess_sector, priced_products_in, propose_site
+from agents.rules.sites import free_delivery_above_in, guess_sector, priced_products_in, propose_site
 from agents.schemas import SiteSectorContext, SiteSpecContext
 from knowledge.sites.sectors import SECTORS
 
@@ -140,3 +140,99 @@ def test_a_priced_product_comes_first_and_replaces_the_sample_it_names() -> None
 )
 def test_menus_decimals_and_offers(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(product.name, product.price_inr) for product in priced_products_in(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("Petals florist in Koramangala: fresh bouquets from ₹499", "other"),
+        ("Paws Corner pet supplies: dog food, cat litter and toys", "other"),
+        ("हमारी आयुर्वेदिक दवाइयों की दुकान है - त्रिफला चूर्ण ₹120", "pharmacy"),
+        ("Hamari masala dukaan hai - kali mirch ₹900/kg, elaichi, haldi", "grocery"),
+        ("Gupta Mishthan Bhandar - kaju katli 1100 rupaye kilo, rasgulla 20 rs piece", "bakery"),
+        ("Punjabi Tadka dhaba near the toll: dal makhani Rs 180, butter naan Rs 40", "restaurant"),
+    ],
+)
+def test_plurals_inflections_and_everyday_shop_words_name_the_sector(text: str, sector: str) -> None:
+    result = guess(text)
+    assert result.sector == sector and result.confidence >= 0.55
+
+
+def test_a_locality_after_the_name_is_the_address_not_part_of_the_name() -> None:
+    proposal = propose_site(
+        SiteSpecContext(
+            description="Sharma Tailors in Lajpat Nagar: suit stitching Rs. 650, blouse stitching Rs. 450",
+            sector="fashion",
+            language="en",
+        )
+    )
+    assert (proposal.business_name, proposal.area, proposal.city) == ("Sharma Tailors", "Lajpat Nagar", None)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Handloom sarees made in India, Rs 1200 each",
+        "Open from Monday to Saturday: cotton kurtis Rs 450",
+        "Diya sets at Diwali prices, Rs 199 a box",
+        "Ikat sarees from Pochampally, Rs 2,400",
+    ],
+)
+def test_a_country_a_day_a_festival_or_where_goods_come_from_is_not_the_shops_locality(
+    description: str,
+) -> None:
+    proposal = propose_site(SiteSpecContext(description=description, sector="fashion", language="en"))
+    assert proposal.area is None
+
+
+def test_a_landmark_stops_where_its_clause_does() -> None:
+    proposal = propose_site(
+        SiteSpecContext(
+            description="Student stationery shop near DU north campus: notebooks ₹40",
+            sector="other",
+            language="en",
+        )
+    )
+    assert proposal.area == "Near DU north campus"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("eggless cakes (₹1,200/kg), brownies 80 rupees each", [("Eggless Cakes", 1200), ("Brownies", 80)]),
+        (
+            "screen replacement 1500 se shuru, battery change Rs.800",
+            [("Screen Replacement", 1500), ("Battery Change", 800)],
+        ),
+    ],
+)
+def test_prices_in_brackets_and_starting_prices_in_hinglish(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    assert [(product.name, product.price_inr) for product in priced_products_in(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("free home delivery above Rs. 999", 999),
+        ("Free delivery on orders above ₹1,500.", 1500),
+        ("500 se upar free delivery", 500),
+        ("1000 रुपये से ऊपर मुफ़्त डिलीवरी", 1000),
+        ("pickup and drop free above ₹300", 300),
+        ("delivery is free over Rs 250", 250),
+        ("free delivery, packing charges Rs 10", None),
+        ("free delivery above 5 km is not possible", None),
+    ],
+)
+def test_the_free_delivery_threshold_the_owner_states(text: str, amount: float | None) -> None:
+    assert free_delivery_above_in(text) == amount
+
+
+def test_an_ampersand_joins_one_name_and_darjan_is_a_dozen() -> None:
+    found = priced_products_in("wash & iron Rs 20 per piece, kela 60 rs darjan")
+
+    assert [(product.name, product.unit) for product in found] == [
+        ("Wash & Iron", "per piece"),
+        ("Kela", "per dozen"),
+    ]

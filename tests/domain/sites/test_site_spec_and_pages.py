@@ -150,3 +150,52 @@ def test_the_owners_prices_are_on_the_site_in_rupees() -> None:
     assert [
         finding for finding in static_checks(render_pages(spec, copy), lang="en") if finding.check == "inr"
     ] == []
+
+
+def test_without_a_phone_the_site_never_says_call_us_on_ask_us() -> None:
+    spec = site("fashion", "en", "Sharma Tailors in Lajpat Nagar: blouse stitching Rs. 450")
+    pages = render_pages(
+        spec,
+        localized_site_copy(
+            SiteCopyContext(business_name=spec.business_name, sector=spec.sector, language="en")
+        ),
+    )
+
+    assert spec.contact.directions == "Ask for Sharma Tailors in Lajpat Nagar."
+    assert not any("Ask us" in html for html in pages.values())
+
+
+def test_a_landmark_is_written_as_it_is_in_the_directions() -> None:
+    spec = site("other", "en", "Student stationery shop near DU north campus, call 9876543210")
+
+    assert spec.contact.directions.startswith("Ask for Local Services near DU north campus; call us on")
+
+
+def test_no_sample_product_contradicts_a_price_the_owner_gave_for_the_same_kind_of_thing() -> None:
+    spec = site("electronics", "hinglish", "Mobile repair shop in Andheri - screen replacement 1500 se shuru")
+    screens = [(product.name, product.price_inr) for product in spec.products if "Screen" in product.name]
+
+    assert screens == [("Screen Replacement", 1500)]
+
+
+def test_the_owners_free_delivery_threshold_is_the_delivery_policy() -> None:
+    spec = site("other", "en", "Paws Corner pet supplies in Gurgaon, free home delivery above Rs. 999")
+
+    assert "free above ₹999" in spec.policies.delivery
+
+
+def test_the_seo_title_does_not_repeat_a_name_that_already_says_the_sector() -> None:
+    spec = site("grocery", "hinglish", "Hamari masala dukaan hai - kali mirch ₹900/kg")
+
+    assert spec.seo_title == spec.business_name == "Kirana"
+
+
+def test_the_owners_priced_products_are_not_padded_with_made_up_ones() -> None:
+    tailor = site("fashion", "en", "Sharma Tailors: blouse stitching Rs. 450, alterations from Rs. 100")
+    unpriced = site("fashion", "en", "Sharma Tailors in Lajpat Nagar, call 9876543210")
+
+    sweets = site("bakery", "en", "Mishra Sweets: besan ladoo ₹380 per kg, and jeera cookies")
+
+    assert [product.name for product in tailor.products] == ["Blouse Stitching", "Alterations"]
+    assert [product.name for product in sweets.products] == ["Besan Ladoo"]  # not the sample's cookie price
+    assert len(unpriced.products) == len(sector_profile("fashion").products)
