@@ -62,8 +62,8 @@ def test_without_a_shadow_the_silhouette_is_the_foot_and_leg() -> None:
 
 
 def test_neutral_cloth_over_the_leg_stays_part_of_the_leg() -> None:
-    """A navy trouser leg is as neutral as a shadow on the red-green axis, but it is what leaves the sheet: cut
-    away, the foot would seem to stand whole on the paper with its heel at the hem."""
+    """A navy trouser leg is as neutral as a shadow on the red-green axis, but it is what leaves the sheet:
+    cut away, the foot would seem to stand whole on the paper with its heel at the hem."""
     image = _sheet()
     truth = _foot_and_leg(image, SKIN["light"])
     trouser = truth.copy()
