@@ -209,19 +209,22 @@ class ProductQuery(Record):
     category: str | None = None
     brand: str | None = None
     max_price_inr: Money | None = None
+    min_price_inr: Money | None = None
     size: Size | None = None
     in_stock_region: Region | None = None
     page: int = Field(default=1, ge=1, le=10_000)
     page_size: int = Field(default=20, ge=1, le=100)
 
     def admits(self, product: Product) -> bool:
-        """The filters besides text and stock: category exact, brand ignoring case, price cap inclusive,
-        size offered (what `ProductRepository.search` applies)."""
+        """The filters besides text and stock: category exact, brand ignoring case, price floor and cap
+        inclusive, size offered (what `ProductRepository.search` applies)."""
         if self.category is not None and product.category != self.category:
             return False
         if self.brand is not None and product.brand.casefold() != self.brand.casefold():
             return False
         if self.max_price_inr is not None and product.price_inr > self.max_price_inr:
+            return False
+        if self.min_price_inr is not None and product.price_inr < self.min_price_inr:
             return False
         return self.size is None or self.size in product.sizes
 

@@ -408,6 +408,8 @@ class Conversation:
                 prices = [row["price_inr"] for row in rows if isinstance(row.get("price_inr"), int | float)]
                 if prices:
                     frame.budget_max = int(sorted(prices)[len(prices) // 2]) - 1  # below the middle price
+                    if frame.budget_min is not None and frame.budget_min > frame.budget_max:
+                        frame.budget_min = None  # "cheaper" outranks a floor said earlier
             if named is not None and named.get("brand"):
                 frame.brand = str(named["brand"])
             self.merge(frame, turn, text)
@@ -506,6 +508,7 @@ class Conversation:
             "category": frame.category,
             "brand": frame.brand,
             "max_price_inr": frame.budget_max,
+            "min_price_inr": frame.budget_min,
             "size": catalog_size(frame.size, frame.category, frame.product) if frame.size else None,
         }
         return self.call("search_products", args, frame)

@@ -70,7 +70,8 @@ class ProductRepository(Protocol):
         - `text`: lower-cased alphanumeric words; each must be a prefix of a word of name, brand, category,
           subcategory or description. Ranked by relevance (backend-specific), ties broken by name then id.
           Without text: ordered by name then id.
-        - `category` exact (lower case); `brand` case-insensitive exact; `max_price_inr` inclusive;
+        - `category` exact (lower case); `brand` case-insensitive exact; `min_price_inr` and `max_price_inr`
+          inclusive;
           `size` must be in `sizes`; `in_stock_region`: some inventory row of the product in that region
           (and that size, when `size` is given) has available > 0.
         - `total` counts every match, not just the page.

@@ -31,6 +31,9 @@ class SearchProductsArgs(ToolArgs):
     max_price_inr: float | None = Field(
         default=None, gt=0, le=10_000_000, description="Highest price in rupees."
     )
+    min_price_inr: float | None = Field(
+        default=None, gt=0, le=10_000_000, description="Lowest price in rupees ('between 500 and 1000')."
+    )
     size: Size | None = Field(
         default=None, description="Only products offered in this size, e.g. '9' or 'M'."
     )

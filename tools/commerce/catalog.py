@@ -4,7 +4,7 @@ search_products ranks with the knowledge base's hybrid search when one is open (
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Any
 
 from core.context import AppContext
@@ -47,6 +47,7 @@ def search_products(
     category: str | None,
     brand: str | None,
     max_price_inr: float | None,
+    min_price_inr: float | None,
     size: str | None,
     in_stock_region: str | None,
     limit: int,
@@ -58,6 +59,7 @@ def search_products(
     context = shop_context(runtime)
     region = in_stock_region or context.region
     price_cap = None if max_price_inr is None else Decimal(str(max_price_inr)).quantize(PAISE, ROUND_DOWN)
+    price_floor = None if min_price_inr is None else Decimal(str(min_price_inr)).quantize(PAISE, ROUND_UP)
     page = search_catalog(
         context.services,
         context.tenant_id,
@@ -66,6 +68,7 @@ def search_products(
             category=category,
             brand=brand,
             max_price_inr=price_cap,
+            min_price_inr=price_floor,
             size=size,
             in_stock_region=region,
             page_size=limit,

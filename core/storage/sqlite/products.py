@@ -75,6 +75,9 @@ def _filters(tenant_id: str, query: ProductQuery) -> tuple[list[str], list[objec
         narrowed = query.category is not None or query.brand is not None
         conditions.append("+p.price_paise <= ?" if narrowed else "p.price_paise <= ?")
         params.append(to_paise(query.max_price_inr))
+    if query.min_price_inr is not None:
+        conditions.append("+p.price_paise >= ?")
+        params.append(to_paise(query.min_price_inr))
     if query.size is not None:
         conditions.append(
             "EXISTS (SELECT 1 FROM product_sizes s"

@@ -94,6 +94,19 @@ def test_slots_are_filled_across_turns_then_searched() -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["running shoes size 9 between 2000 and 3000", "running shoes size 9, 2k se 3k ke beech"]
+)
+def test_a_price_range_searches_between_its_floor_and_its_cap(text: str) -> None:
+    assert call_of(Chat().say(text))[1] == {
+        "query": "running shoes",
+        "category": "footwear",
+        "max_price_inr": 3000,
+        "min_price_inr": 2000,
+        "size": "UK 9",
+    }
+
+
+@pytest.mark.parametrize(
     ("question", "searched"),
     [
         ("do you sell sunscreen for oily skin?", {"query": "oily skin sunscreen", "category": "skincare"}),

@@ -260,6 +260,15 @@ def test_search_max_price_is_inclusive(catalog: Store) -> None:
     assert ids(catalog, max_price_inr="1298.99") == ["serum"]
 
 
+def test_search_min_price_is_inclusive(catalog: Store) -> None:
+    everything = ids(catalog)
+    assert ids(catalog, min_price_inr="1299.00") == [name for name in everything if name != "serum"]
+    assert ids(catalog, min_price_inr="1299.01") == [
+        name for name in everything if name not in ("serum", "sandal")
+    ]
+    assert ids(catalog, min_price_inr="1299.00", max_price_inr="1299.00") == ["sandal"]
+
+
 def test_search_size_must_be_one_of_the_product_sizes(catalog: Store) -> None:
     assert ids(catalog, size="10") == ["shoe-road", "shoe-trail"]
     assert ids(catalog, size="M") == ["kurta"]

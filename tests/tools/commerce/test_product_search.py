@@ -106,6 +106,7 @@ def test_category_price_brand_size_and_region_filters_apply_as_in_the_store_sear
 
     assert search(in_stock_region="delhi", size="10") == ["sh-loafer"]
     assert search(in_stock_region="delhi", max_price_inr=3000) == ["sh-runner"]
+    assert search(in_stock_region="delhi", min_price_inr=2500) == ["sh-loafer"]
     assert search(brand="STRIDE") == ["sh-runner"]
     assert search(brand="Kora") == []
 
