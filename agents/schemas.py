@@ -27,6 +27,12 @@ class ShoppingIntent(BaseModel):
     )
     budget_min_inr: int | None = Field(default=None, ge=0, description="Lowest price in rupees, if stated.")
     budget_max_inr: int | None = Field(default=None, ge=0, description="Highest price in rupees, if stated.")
+
+    @property
+    def states_budget(self) -> bool:
+        """Whether the message names a price bound (a floor, a cap or both)."""
+        return self.budget_min_inr is not None or self.budget_max_inr is not None
+
     size: str | None = Field(default=None, description="Size as said: 'UK 9', 'M', 'XL', '32'.")
     colour: str | None = Field(default=None, description="Colour in English, lower case.")
     brand: str | None = Field(default=None, description="Brand name as the catalog writes it.")

@@ -127,7 +127,7 @@ def wants_products(clean: str, intent: ShoppingIntent) -> bool:
     """A message that names a kind of product with a budget, or asks for one without asking a question."""
     if intent.category is None or _ABOUT_THE_SHOP.search(clean):
         return False
-    if intent.budget_max_inr is not None or intent.budget_min_inr is not None:
+    if intent.states_budget:
         return True
     return _ASKS_FOR_PRODUCTS.search(clean) is not None and "?" not in clean
 

@@ -27,8 +27,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, ToolCall
 
 from agents.pricing.money import rupees
-from agents.rules.budget import normalise
-from agents.rules.chat import understand_turn, wants_products
+from agents.rules.chat import understand_turn
 from agents.rules.chat_replies import Lang, ask_scan, detect_lang, say
 from agents.rules.conversation import last_human_text, pending_tool_results
 from agents.rules.shop_reading import (
@@ -261,7 +260,7 @@ class Conversation:
             frame.size = catalog_size(size, frame.category)
             answered = True
         budget = budget_answer(text) if asked == "budget" else None
-        if intent.budget_max_inr is not None or intent.budget_min_inr is not None:
+        if intent.states_budget:
             budget = (intent.budget_min_inr, intent.budget_max_inr)
         if budget:
             frame.budget_min, frame.budget_max = budget
@@ -363,8 +362,7 @@ class Conversation:
                 )
         if action is ChatAction.RECOMMEND or (asks_for_size(text) and not turn.intent.query):
             return self.recommend(turn, frame)
-        advice = is_knowledge_question(text) and not wants_products(normalise(text), turn.intent)
-        if action is ChatAction.KNOWLEDGE or advice:
+        if action is ChatAction.KNOWLEDGE or is_knowledge_question(text, turn.intent):
             category = turn.intent.category
             return self.call("ask_knowledge", {"question": text[:300], "category": category}, frame)
         if action is ChatAction.PRODUCT_DETAILS:
@@ -396,14 +394,13 @@ class Conversation:
             intent.colour
             or intent.brand
             or intent.size
-            or intent.budget_max_inr is not None
-            or intent.budget_min_inr is not None
+            or intent.states_budget
             or intent.gender
             or wants_cheaper(text)
             or named is not None
         )
-        priced = intent.budget_max_inr is not None or intent.budget_min_inr is not None
-        if noun or intent.category or refining or ((sounds_like_shopping(text) or priced) and intent.query):
+        shopping = sounds_like_shopping(text) or intent.states_budget
+        if noun or intent.category or refining or (shopping and intent.query):
             if wants_cheaper(text) and rows:
                 prices = [row["price_inr"] for row in rows if isinstance(row.get("price_inr"), int | float)]
                 if prices:

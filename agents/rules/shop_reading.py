@@ -19,10 +19,11 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from pydantic import BaseModel, Field
 
 from agents.rules.budget import extract_price_bounds, normalise
-from agents.rules.chat import STOCK_QUESTION
+from agents.rules.chat import STOCK_QUESTION, wants_products
 from agents.rules.chat_replies import Lang
 from agents.rules.intent import extract_size, lexicon_key
 from agents.rules.lexicon import COLOURS, GENDERS, MULTIPLIERS, NUMBER_WORDS, PRODUCTS, STOPWORDS
+from agents.schemas import ShoppingIntent
 
 DIALOGUE_KEY = "pakka_dialogue"
 GENERIC_WORDS = frozenset(
@@ -298,9 +299,11 @@ _RECALL = re.compile(
     re.IGNORECASE,
 )
 _CHEAPER = re.compile(
-    r"\b(?:cheaper|less expensive|lower price|sasta|saste|sasti|kam daam|kam price)\b|सस्त", re.I
+    r"\b(?:cheaper|less expensive|lower priced?|sasta|saste|sasti|kam daam|kam price)\b|सस्त", re.I
 )
-_CHEAPEST = re.compile(r"\b(?:cheapest|lowest price|least expensive|sabse sast[aei])\b|सबसे सस्त", re.I)
+_CHEAPEST = re.compile(
+    r"\b(?:cheapest|lowest priced?|least expensive|sabse sast[aei]|sabse kam)\b|सबसे सस्त", re.I
+)
 _SHOPPING = re.compile(
     r"\b(?:show|find|search|looking for|look for|want|need|buy|get me|suggest|would like|interested in|"
     r"acquir\w*|purchase|dikhao|dikha|chahiye|chahie|"
@@ -354,9 +357,6 @@ def ordinal(text: str) -> int | None:
 _COMPARE = re.compile(
     r"\b(?:compare|comparison|difference|differ|fark|farak|antar|versus|vs)\b|तुलना|फ़र्क|फर्क|अंतर", re.IGNORECASE
 )
-_LOWER_PRICED = re.compile(
-    r"\b(?:cheaper|cheapest|less expensive|lower priced|sasta|sasti|saste|sabse kam)\b|सस्त", re.IGNORECASE
-)
 _HIGHER_PRICED = re.compile(
     r"\b(?:costlier|costliest|pricier|priciest|more expensive|most expensive|mehnga|mehngi|mehenga|mehange)\b"
     r"|महँग|महंग",
@@ -399,7 +399,7 @@ def price_pick(text: str) -> str | None:
     """ "low" or "high" where the message picks the lower- or higher-priced of the products shown."""
     if _AMONG_SHOWN.search(text) is None or _OTHER_THAN_SHOWN.search(text) is not None:
         return None
-    if _LOWER_PRICED.search(text):
+    if wants_cheaper(text) or wants_cheapest(text):
         return "low"
     if _HIGHER_PRICED.search(text):
         return "high"
@@ -517,12 +517,14 @@ def sounds_like_shopping(text: str) -> bool:
     return _SHOPPING.search(text) is not None or STOCK_QUESTION.search(text) is not None
 
 
-def is_knowledge_question(text: str) -> bool:
-    """An advice question ("is niacinamide good for acne?"), not one about what the shop has."""
+def is_knowledge_question(text: str, intent: ShoppingIntent) -> bool:
+    """An advice question ("is niacinamide good for acne?"), not one about what the shop has nor an ask for a
+    product ("need a serum for oily skin under 800?")."""
     return (
         _KNOWLEDGE.search(text) is not None
         and _QUESTION.search(text) is not None
         and STOCK_QUESTION.search(text) is None
+        and not wants_products(normalise(text), intent)
     )
 
 
