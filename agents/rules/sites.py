@@ -309,8 +309,10 @@ def delivery_time_in(text: str, language: Language) -> str | None:
     return None
 
 
+_AMOUNT = r"(?<![\d,])(\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d{1,7}(?:\.\d{1,2})?)(?!\d|,\d)"
+# An amount with or without its currency, not a distance ("free delivery within 5 km").
 _MONEY = (
-    r"(?:₹|rs\.?|inr|रु\.?)?\s*(\d{1,3}(?:,\d{2,3})+|\d{1,6})(?!\s*(?:km|kms|kilomet\w*|metres?|meters?)\b)"
+    rf"(?:₹|rs\.?|inr|रु\.?)?\s*{_AMOUNT}(?!\s*(?:km|kms|kilomet\w*|metres?|meters?)\b)"
     r"\s*(?:/-|rs\b\.?|rupees?|रुपये|रुपए)?"
 )
 _FREE_DELIVERY = re.compile(
@@ -386,7 +388,6 @@ def _named_products(text: str, sector: str, language: Language) -> list[Proposed
     return [*priced, *(product for _, product in sorted(named, key=lambda item: item[0]))]
 
 
-_AMOUNT = r"(?<![\d,])(\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d{1,7}(?:\.\d{1,2})?)(?!\d|,\d)"
 _PRICE = re.compile(
     rf"(?:₹|\brs\.?|\binr\b|रु\.?|रुपये)\s*{_AMOUNT}"
     rf"|{_AMOUNT}\s*(?:/-|₹|\brs\b\.?|\brupees?\b|\brupaye\b|\brupay\b|रुपये|रुपए|रु\b|se shuru\b|से शुरू)",

@@ -320,9 +320,9 @@ def _products(
     used_samples: set[int] = set()
     # Beside the owner's own prices, a sample's made-up price would read as theirs (or contradict them:
     # "Phone Screen Repair ₹2,849" beside "Screen Replacement ₹1,500"), so samples then come only priced.
-    priced = any(item.price_inr for item in proposed)
-    for item in proposed:
-        terms = _owner_terms(item, language)
+    owner_terms = [_owner_terms(item, language) for item in proposed]
+    priced = any(terms is not None for terms in owner_terms)
+    for item, terms in zip(proposed, owner_terms, strict=True):
         index = _matching_sample(profile, item.name)
         if index is not None:
             if terms is None and priced:
