@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from tools.vision.errors import ScanRejected
+from tools.vision.foot_floor import EDGE_TOUCH_MM
 
 MIN_THRESHOLD = 18.0
 DARKNESS_WEIGHT = 0.4
@@ -161,8 +162,8 @@ def _without_cast_shadow(sheet_image: np.ndarray, mask: np.ndarray, px_per_mm: f
 
 
 def _reaches_edge(mask: np.ndarray, px_per_mm: float) -> bool:
-    """Whether the mask reaches the sheet's edge (the strip `segment_foot` ignores, and a millimetre more)."""
-    margin = round((EDGE_IGNORED_MM + 1.0) * px_per_mm) + 1
+    """Whether the mask reaches the sheet's edge, within EDGE_TOUCH_MM as foot_outline tells it."""
+    margin = max(1, round(EDGE_TOUCH_MM * px_per_mm))
     return bool(
         mask[:margin].any() or mask[-margin:].any() or mask[:, :margin].any() or mask[:, -margin:].any()
     )
