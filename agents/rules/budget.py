@@ -74,6 +74,7 @@ _UNIT_AFTER = re.compile(
     r"drawers?\b|layers?\b|ply\b|mp\b|hz\b|k\s*resolution|p\b)",
     re.IGNORECASE,
 )
+_SIZE_WORD_BEFORE = re.compile(r"(?:size|uk|us|eu|euro|waist|chest)\s*$", re.IGNORECASE)
 _SIZE_BEFORE = re.compile(r"(?:size|uk|us|eu|euro|waist|chest|pack of|set of|of|#)\s*$", re.IGNORECASE)
 
 _MAX_BEFORE = re.compile(
@@ -150,8 +151,10 @@ def _role(text: str, amount: _Amount) -> Role | None:
     if not amount.is_money:
         if role == "plain" or (amount.value < MIN_BARE_AMOUNT and not amount.has_multiplier):
             return None
-        if _SIZE_BEFORE.search(before):
-            return None
+        if _SIZE_BEFORE.search(before) and not (
+            amount.value >= MIN_BARE_AMOUNT and _SIZE_WORD_BEFORE.search(before) and role != "plain"
+        ):
+            return None  # "size 9", "pack of 12"; but in "M size 1000 tak" no size is 1000
     return role
 
 
@@ -163,9 +166,10 @@ def _range(text: str, amounts: list[_Amount]) -> PriceBounds | None:
         before = text[max(0, first.start - 40) : first.start]
         after = text[second.end : second.end + 30]
         is_money = any(a.is_money or a.has_multiplier for a in (first, second))
-        said_range = bool(re.search(r"(?:between|from|range|beech|बीच)\s*$", before)) or bool(
-            _RANGE_TAIL.match(after)
-        )
+        # "between 500 and 1000" is a budget; "size 8 aur 9 ke beech" and "between 8 and 9" are sizes.
+        said_range = (
+            bool(re.search(r"(?:between|from|range|beech|बीच)\s*$", before)) or bool(_RANGE_TAIL.match(after))
+        ) and (second.value >= MIN_BARE_AMOUNT and not _SIZE_BEFORE.search(before))
         bare_range = first.value >= MIN_BARE_AMOUNT and not _UNIT_AFTER.match(after)
         if is_money or said_range or bare_range:
             low = first.value

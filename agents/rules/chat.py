@@ -86,7 +86,13 @@ _ACTION_PATTERNS: tuple[tuple[ChatAction, re.Pattern[str]], ...] = tuple(
             r"\b(?:size chart|how (?:do|to|should|does)|what is|what are|why|is it good|"
             r"ingredients?|return policy|kya hai|kaise|kyun|oily skin|dry skin|sensitive skin|"
             r"difference between|size conversion|convert\w* (?:my )?sizes?|"
-            r"(?:uk|us|eu|indian?) (?:and|vs|versus|or|to|into) (?:uk|us|eu|indian?)|refunds?|exchanges?)\b",
+            r"(?:uk|us|eu|indian?) (?:and|vs|versus|or|to|into) (?:uk|us|eu|indian?)|refunds?|exchanges?|"
+            r"between (?:two |2 )?sizes|in between sizes|"
+            r"(?:size|number)\s+\d{1,2}(?:\.5)?\s+(?:aur|and|or|ya|se|-)\s+\d{1,2}(?:\.5)?\s+(?:ke|k)\s+"
+            r"(?:beech|bich|darmiyan)|"
+            r"between (?:size |uk )?\d{1,2}(?:\.5)? (?:and|&) (?:size |uk )?\d{1,2}(?:\.5)?"
+            r"(?! ?(?:k|rs|rupees)\b))\b|"
+            r"साइज़?\s*\d{1,2}\s*(?:और|या|से)\s*\d{1,2}\s*के बीच",
         ),
         (
             ChatAction.SMALLTALK,
@@ -123,6 +129,16 @@ _ASKS_FOR_PRODUCTS = re.compile(
 )
 
 
+# A question's form: a question mark, a question word, or a request to explain or compare. "spf 50 sunscreen
+# for sensitive skin" names a product and asks nothing: it is shopping, though it names a skin type.
+_ASKS_SOMETHING = re.compile(
+    r"\?|^\s*(?:is|are|can|could|does|do|should|shall|what|why|how|which|when|will|would|kya|kaise|kyun|kaun)\b|"
+    r"\b(?:kya|kaise|kyun|kyon|kaun|kitna|difference|differ|compare|vs|versus|mean|meaning|explain|batao|"
+    r"bataiye|samjhao|safe|ok to|okay to|good for|bad for)\b|क्या|कैसे|क्यों|बताइए|बताओ",
+    re.IGNORECASE,
+)
+
+
 def wants_products(clean: str, intent: ShoppingIntent) -> bool:
     """A message that names a kind of product with a budget, or asks for one without asking a question."""
     if intent.category is None or _ABOUT_THE_SHOP.search(clean):
@@ -132,11 +148,24 @@ def wants_products(clean: str, intent: ShoppingIntent) -> bool:
     return _ASKS_FOR_PRODUCTS.search(clean) is not None and "?" not in clean
 
 
+# What the shopper already has: "return my shoes", "exchange these", "isko wapas karna hai".
+_OWNED = re.compile(
+    r"\b(?:my|mine|these|this|it|them|those|mera|meri|mere|ye|yeh|isko|ise|inko)\b|मेरा|मेरे|मेरी|इसे"
+)
+
+
+def about_returns(text: str) -> bool:
+    """The message is about returning or exchanging something (the returns guide answers it for every kind
+    of product, so a guide search is not narrowed to the product's category)."""
+    return _RETURNING.search(normalise(text)) is not None
+
+
 def _asks_how_returns_work(clean: str, category: str | None, order_id: str | None) -> bool:
-    """ "I want to return my order", "can I exchange it?": the guides (the returns article) answer."""
+    """ "I want to return my order", "can I exchange it?", "return my shoes, they are tight": the guides (the
+    returns article) answer."""
     return (
         _RETURNING.search(clean) is not None
-        and category is None
+        and (category is None or _OWNED.search(clean) is not None)
         and order_id is None
         and _TRACKING.search(clean) is None
     )
@@ -162,6 +191,14 @@ def understand_turn(text: str) -> ChatTurn:
         (STOCK_QUESTION.search(clean) and not _ABOUT_THE_SHOP.search(clean)) or wants_products(clean, intent)
     ):
         action = ChatAction.SEARCH
+    if (
+        action is ChatAction.KNOWLEDGE
+        and intent.category is not None
+        and not _ASKS_SOMETHING.search(clean)
+        and not _ABOUT_THE_SHOP.search(clean)
+        and not _RETURNING.search(clean)
+    ):
+        action = ChatAction.SEARCH  # "sunscreen for oily skin": a product to find, not advice
     if _asks_how_returns_work(clean, intent.category, order_id):
         action = ChatAction.KNOWLEDGE
     if order_id is not None and action in (None, ChatAction.SEARCH):

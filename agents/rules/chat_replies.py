@@ -21,14 +21,16 @@ _HINGLISH = frozenset(
     liye wapas hoga hogi kitna kitne ke ki ka se kuch koi sirf bas mangwa bhej bhejo raha rahi pehla
     doosra dusra teesra ji bhai abhi aaj kal kaun kaise kyun kyon tum aap hum tha thi gaya gayi jeeta
     hua hui wahan yahan sahi rahega rahegi mujhse humko do dijiye kijiye karna ko namaste namaskar
-    shukriya dhanyavad dhanyawad
+    shukriya dhanyavad dhanyawad chalo kare karein karun karu karoon lu lun loon loon lena batana samjhao
+    chahte chahti sakta sakti sakte paas pata kyunki lekin phir matlab
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _STRONG_HINGLISH = frozenset(
     """
     hai hain kya mujhe chahiye chahie dikhao karo kardo tak wala wali wale mein nahi nahin haan
     kaunsa konsa batao daal isko usko yeh joote chappal accha theek chalega yaad rakhna kahan kab
-    aayega hatao lunga kharid liye hoga kitna kuch koi mangwa bhejo
+    aayega hatao lunga kharid liye hoga kitna kuch koi mangwa bhejo chalo kaise kyun kare karein karun samjhao
+    sakta sakte sakti chahte chahti kyunki lekin
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
@@ -43,10 +45,12 @@ def detect_lang(text: str, previous: Lang = "en") -> Lang:
     weak = sum(word in _HINGLISH for word in words)
     if strong >= 1 or weak >= 2:
         return "hinglish"
-    english = sum(len(word) > 2 for word in words)
+    english = sum(len(word) > 2 and word not in _HINGLISH for word in words)
+    if weak and english <= 1 and previous == "hinglish":
+        return previous  # "thanks bhai" in a Hinglish conversation stays Hinglish
     if english >= 2 or (english == 1 and len(words) <= 2 and words[0] not in _HINGLISH and previous == "en"):
         return "en"
-    return previous
+    return "hinglish" if weak and not english else previous
 
 
 TEMPLATES: dict[str, dict[Lang, str]] = {
@@ -86,6 +90,11 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "hi": "{name} किस साइज़ में चाहिए? साइज़: {sizes}।",
         "hinglish": "{name} kaunse size mein chahiye? Sizes: {sizes}.",
     },
+    "past_the_list": {
+        "en": "The list I showed is shorter than that.",
+        "hi": "मैंने जो लिस्ट दिखाई उसमें इतने प्रोडक्ट नहीं हैं।",
+        "hinglish": "Maine jo list dikhayi usmein itne products nahi hain.",
+    },
     "ask_which": {
         "en": "Which product do you mean? Say 'the first one', 'the second one', or its name.",
         "hi": "कौन सा प्रोडक्ट? 'पहला', 'दूसरा' या उसका नाम बताइए।",
@@ -120,6 +129,16 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "en": "Here is what I found{where}:",
         "hi": "ये मिले{where}:",
         "hinglish": "Yeh mile{where}:",
+    },
+    "found_widened": {
+        "en": "No {what} matched your {limits}{where}; without that, these are the closest:",
+        "hi": "आपके {limits} में {what}{where} नहीं मिला; उसके बिना ये सबसे क़रीब हैं:",
+        "hinglish": "Aapke {limits} mein {what}{where} nahi mila; uske bina yeh sabse kareeb hain:",
+    },
+    "found_none_at_all": {
+        "en": "I could not find any {what} in this shop.",
+        "hi": "इस दुकान में कोई {what} नहीं मिला।",
+        "hinglish": "Is shop mein koi {what} nahi mila.",
     },
     "found_closest": {
         "en": "No {what} matched{where}; these are the closest:",
@@ -220,6 +239,22 @@ TEMPLATES: dict[str, dict[Lang, str]] = {
         "en": "In your cart:",
         "hi": "आपके कार्ट में:",
         "hinglish": "Aapke cart mein:",
+    },
+    "out_of_stock": {
+        "en": "Sorry, {name} (size {size}) is out of stock{where}, so that did not go through. "
+        "Want another size or a similar product?",
+        "hi": "माफ़ कीजिए, {name} (साइज़ {size}){where} स्टॉक में नहीं है, इसलिए यह नहीं हो पाया। "
+        "दूसरा साइज़ या मिलता-जुलता प्रोडक्ट देखें?",
+        "hinglish": "Sorry, {name} (size {size}){where} stock mein nahi hai, isliye yeh nahi ho paaya. "
+        "Doosra size ya waisa hi koi aur product dekhein?",
+    },
+    "short_stock": {
+        "en": "Only {available} of {name} (size {size}) are left{where}, fewer than you asked for. "
+        "You can ask for {available} or fewer.",
+        "hi": "{name} (साइज़ {size}){where} सिर्फ़ {available} बचे हैं, आपने इससे ज़्यादा माँगे थे। "
+        "{available} या कम ले सकते हैं।",
+        "hinglish": "{name} (size {size}){where} sirf {available} bache hain, aapne zyada maange the. "
+        "{available} ya kam le sakte ho.",
     },
     "cart_empty": {
         "en": "Your cart is empty.",

@@ -48,6 +48,13 @@ PRODUCTS: dict[str, tuple[str, str]] = {
     "जूते": ("footwear", "shoes"),
     "जूता": ("footwear", "shoes"),
     "चप्पल": ("footwear", "sandals"),
+    "सैंडल": ("footwear", "sandals"),
+    "स्नीकर्स": ("footwear", "sneakers"),
+    "स्नीकर": ("footwear", "sneakers"),
+    "जूतियाँ": ("footwear", "jutti"),
+    "जूती": ("footwear", "jutti"),
+    "लोफर्स": ("footwear", "loafers"),
+    "हील्स": ("footwear", "heels"),
     # apparel
     "kurta": ("apparel", "kurta"),
     "kurtas": ("apparel", "kurta"),
@@ -115,7 +122,29 @@ PRODUCTS: dict[str, tuple[str, str]] = {
     "लहंगा": ("apparel", "lehenga"),
     "कमीज़": ("apparel", "shirt"),
     "कमीज": ("apparel", "shirt"),
+    "शर्ट": ("apparel", "shirt"),
+    "टी-शर्ट": ("apparel", "t-shirt"),
+    "टीशर्ट": ("apparel", "t-shirt"),
+    "टी शर्ट": ("apparel", "t-shirt"),
+    "जींस": ("apparel", "jeans"),
+    "पैंट": ("apparel", "pants"),
+    "पतलून": ("apparel", "trousers"),
+    "जैकेट": ("apparel", "jacket"),
+    "नेहरू जैकेट": ("apparel", "nehru jacket"),
+    "हुडी": ("apparel", "hoodie"),
+    "स्वेटर": ("apparel", "sweater"),
+    "पजामा": ("apparel", "pyjama"),
+    "दुपट्टा": ("apparel", "dupatta"),
+    "शेरवानी": ("apparel", "sherwani"),
     # skincare, hair, makeup, fragrance
+    "सनस्क्रीन": ("skincare", "sunscreen"),
+    "मॉइस्चराइज़र": ("skincare", "moisturizer"),
+    "मॉइस्चराइजर": ("skincare", "moisturizer"),
+    "सीरम": ("skincare", "serum"),
+    "फेस वॉश": ("skincare", "face wash"),
+    "फ़ेस वॉश": ("skincare", "face wash"),
+    "क्लींजर": ("skincare", "cleanser"),
+    "टोनर": ("skincare", "toner"),
     "moisturizer": ("skincare", "moisturizer"),
     "moisturiser": ("skincare", "moisturizer"),
     "face wash": ("skincare", "face wash"),
@@ -207,6 +236,16 @@ PRODUCTS: dict[str, tuple[str, str]] = {
     "bowl": ("home", "bowl"),
     "vase": ("home", "vase"),
     "chaadar": ("home", "bedsheet"),
+    "चादर": ("home", "bedsheet"),
+    "बेडशीट": ("home", "bedsheet"),
+    "तौलिया": ("home", "towel"),
+    "पर्दे": ("home", "curtains"),
+    "दीया": ("home", "diya"),
+    "दीये": ("home", "diya"),
+    "दिया": ("home", "diya"),
+    "कालीन": ("home", "carpet"),
+    "दरी": ("home", "rug"),
+    "गमला": ("home", "planter"),
     "pressure cooker": ("kitchen", "pressure cooker"),
     "kadai": ("kitchen", "kadai"),
     "tawa": ("kitchen", "tawa"),
@@ -670,6 +709,47 @@ MULTIPLIERS: dict[str, int] = {
 
 DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 
+# Hindi words that say what a product should be, searched as the catalog's English ("तैलीय त्वचा के लिए
+# सनस्क्रीन" searches "oily skin sunscreen"); Hinglish writes most of these in English already.
+HINDI_QUERY_WORDS: dict[str, str] = {
+    "तैलीय": "oily",
+    "तेलीय": "oily",
+    "ऑयली": "oily",
+    "रूखी": "dry",
+    "सूखी": "dry",
+    "ड्राई": "dry",
+    "संवेदनशील": "sensitive",
+    "सेंसिटिव": "sensitive",
+    "त्वचा": "skin",
+    "स्किन": "skin",
+    "मुंहासे": "acne",
+    "मुँहासे": "acne",
+    "सूती": "cotton",
+    "कॉटन": "cotton",
+    "रेशमी": "silk",
+    "सिल्क": "silk",
+    "ऊनी": "wool",
+    "चमड़े": "leather",
+    "लेदर": "leather",
+    "खादी": "khadi",
+    "फॉर्मल": "formal",
+    "कैज़ुअल": "casual",
+}
+
+# Product words that name many kinds of product ("shoes" covers sneakers, loafers and juttis): a search for
+# one lists every kind it finds, where a search for "loafers" lists only loafers when it finds any.
+BROAD_PRODUCTS = frozenset(
+    {"", "shoes", "sports shoes", "top", "pants", "nightwear", "underwear", "utensils"}
+)
+
+# Words one slip of the keyboard from a product word that are words of their own ("sports" is not "shorts"),
+# so they are never read as that product misspelt (agents/rules/intent.py, near_product_key).
+NOT_TYPOS = frozenset(
+    """
+    sports cleaner cleaners platter platters slices dresser dressers charge charged seater seaters
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+
 # Words that carry no product meaning; dropped from the search query.
 STOPWORDS = frozenset(
     """
@@ -681,7 +761,8 @@ STOPWORDS = frozenset(
     best new also but just only very really around about find pair give let's lets us we our hey hi hello
     namaste ji bhai yaar dost budget price rs inr rupees rupaye rupay rupee under below within upto up than
     less lower more above over between from range max maximum min minimum at least most tak andar neeche
-    niche upar zyada kam beech size sized colour color brand type kind style number no waist kamar where
+    niche upar zyada kam beech size sized colour color brand type kind style number no waist kamar chest seena
+    where
     what which when how should tell thanks thank add cart remove place recommend suggest available stock kya
     ye yeh wo woh kab pcs aayega milega status मुझे चाहिए के की का को से में लिए तक कम दिखाओ है हैं और या एक
     do does have has got anything sell sells carry keep aapke apke aap paas milegi milta milti there vs versus

@@ -27,9 +27,10 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, ToolCall
 
 from agents.pricing.money import rupees
-from agents.rules.chat import understand_turn
+from agents.rules.chat import about_returns, understand_turn
 from agents.rules.chat_replies import Lang, ask_scan, detect_lang, say
 from agents.rules.conversation import last_human_text, pending_tool_results
+from agents.rules.lexicon import PRODUCTS, STOPWORDS
 from agents.rules.shop_reading import (
     DIALOGUE_KEY,
     ORDINALS,
@@ -52,6 +53,7 @@ from agents.rules.shop_reading import (
     known_product,
     last_added,
     match_size,
+    named_kind,
     named_product,
     order_ids,
     ordinal,
@@ -59,10 +61,12 @@ from agents.rules.shop_reading import (
     price_pick,
     product_id_in,
     product_noun,
+    product_rows,
     quantity_in,
     refers_to_it,
     results,
     shown,
+    singular_words,
     size_answer,
     size_range,
     skips,
@@ -82,6 +86,7 @@ SCAN_CATEGORY = {"foot": "footwear", "face": "skincare", "body": "apparel"}
 CATEGORY_SCAN = {category: kind for kind, category in SCAN_CATEGORY.items()}
 LISTED = 5
 MAX_RESTATED_WORDS = 3
+MAX_GOODBYE_WORDS = 4
 FILLER = frozenset(
     """
     ones one make pairs pair cheapest cheaper cheap sasta saste sasti more options other others dikhao dikha
@@ -96,9 +101,14 @@ DELIVERY_WORDS = re.compile(
 POINTING = re.compile(r"\b(?:one|wala|wali|wale|waala|waali)\b|वाला|वाली", re.IGNORECASE)
 ORDER_WORDS = re.compile(r"\border|ऑर्डर|रद्द", re.IGNORECASE)
 REMOVE_WORDS = re.compile(
-    r"^\s*(?:please\s+)?(?:remove|delete|take out)\b|\b(?:hata do|hatao|nikal do|nikalo)\b|हटा", re.I
+    r"^\s*(?:(?:please|pls|plz|actually|ok|okay|no|nah|wait|sorry|oh|hmm|and|also|hey|bhai|arre|acha|accha)"
+    r"[\s,.!]+)*(?:remove|delete|take out|drop)\b|"
+    r"\b(?:remove|delete|take out|drop)\s+(?:it|that|this|them|those|these|the \w+ one)\b|"
+    r"\b(?:hata do|hatao|hata dijiye|nikal do|nikalo)\b|हटा",
+    re.I,
 )
 BUY_WORDS = re.compile(r"\b(?:buy|purchase|order|kharid\w*|le lo|le lunga|mangwa\w*)\b|ख़रीद|खरीद|मंगवा", re.I)
+LIMITS = ("max_price_inr", "min_price_inr", "size")
 CLOSED_ORDERS = ("CANCELLED", "DELIVERED", "FAILED", "SHIPPED")
 PAYMENT = {"cod": "cash on delivery", "upi": "UPI", "card": "card"}
 PAYMENT_HI = {"cod": "कैश ऑन डिलीवरी", "upi": "UPI", "card": "कार्ड"}
@@ -363,14 +373,14 @@ class Conversation:
         if action is ChatAction.RECOMMEND or (asks_for_size(text) and not turn.intent.query):
             return self.recommend(turn, frame)
         if action is ChatAction.KNOWLEDGE or is_knowledge_question(text, turn.intent):
-            category = turn.intent.category
+            category = None if about_returns(text) else turn.intent.category
             return self.call("ask_knowledge", {"question": text[:300], "category": category}, frame)
         if action is ChatAction.PRODUCT_DETAILS:
             product = self.referenced(text, turn, frame)
             if product is not None:
                 return self.call("get_product", {"product_id": product["product_id"]}, frame)
             frame.asked = "which"
-            return self.reply(say("ask_which", frame.lang), frame)
+            return self.reply(self.which(text), frame)
         return self.browse(text, turn, frame)
 
     def browse(self, text: str, turn: ChatTurn, frame: Frame) -> AIMessage:
@@ -387,7 +397,7 @@ class Conversation:
             if product is not None:
                 return self.call("get_product", {"product_id": product["product_id"]}, frame)
             frame.asked = "which"
-            return self.reply(say("ask_which", frame.lang), frame)
+            return self.reply(self.which(text), frame)
         if noun is None and not intent.query and self.restated(text, frame):
             return self.search(frame)
         refining = frame.category is not None and (
@@ -419,7 +429,7 @@ class Conversation:
             return self.reply(say("region_noted", frame.lang, city=found.city if found else region), frame)
         if rows and POINTING.search(text):
             frame.asked = "which"
-            return self.reply(say("ask_which", frame.lang), frame)
+            return self.reply(self.which(text), frame)
         kind = smalltalk_kind(text)
         if kind is not None:
             return self.reply(say(kind, frame.lang), frame)
@@ -498,6 +508,7 @@ class Conversation:
             frame.gender if frame.gender in ("men", "women") else None,
             frame.query,
             frame.product,
+            other_spelling(frame.product),
         ]
         query = " ".join(word for word in words if word) or None
         args = {
@@ -506,7 +517,9 @@ class Conversation:
             "brand": frame.brand,
             "max_price_inr": frame.budget_max,
             "min_price_inr": frame.budget_min,
-            "size": catalog_size(frame.size, frame.category, frame.product) if frame.size else None,
+            "size": catalog_size(frame.size, frame.category, frame.product, frame.gender)
+            if frame.size
+            else None,
         }
         return self.call("search_products", args, frame)
 
@@ -533,12 +546,22 @@ class Conversation:
             return rows[0]
         return None
 
+    def which(self, text: str) -> str:
+        """ "Which product do you mean?", saying so when the message counted past the end of the list shown
+        ("the fourth one" after three products)."""
+        lang = self.frame.lang if not text else detect_lang(text, self.frame.lang)
+        position = ordinal(text)
+        rows = shown(self.messages)
+        if position is not None and rows and not -len(rows) <= position < len(rows):
+            return f"{say('past_the_list', lang)} {say('ask_which', lang)}"
+        return say("ask_which", lang)
+
     def add(self, text: str, turn: ChatTurn, frame: Frame) -> AIMessage:
         product = self.referenced(text, turn, frame)
         if product is None:
             frame.asked = "which"
             frame.pending = {"name": "add_to_cart", "text": text}
-            return self.reply(say("ask_which", frame.lang), frame)
+            return self.reply(self.which(text), frame)
         product_id = product["product_id"]
         frame.focus = product_id
         sizes = [str(size) for size in product.get("sizes") or []]
@@ -588,9 +611,15 @@ class Conversation:
         return None
 
     def remove(self, text: str, turn: ChatTurn, frame: Frame) -> AIMessage:
-        lines = cart_lines(self.messages) or []
+        seen = cart_lines(self.messages)
+        if seen is None and not turn.product_id and product_noun(text) and "view_cart" in self.tools:
+            # "remove the jeans from my cart" before the cart was shown: read the cart, then remove.
+            frame.goal = "remove"
+            frame.pending = {"name": "remove_from_cart", "text": text}
+            return self.call("view_cart", {}, frame)
+        lines = seen or []
         product = self.referenced(text, turn, frame)
-        named = named_product(text, lines) if lines else None
+        named = (named_product(text, lines) or named_kind(text, lines)) if lines else None
         if named is not None:
             product = named
         if product is None and len(lines) == 1:
@@ -598,12 +627,12 @@ class Conversation:
         if product is None:
             frame.asked = "which"
             frame.pending = {"name": "remove_from_cart", "text": text}
-            return self.reply(say("ask_which", frame.lang), frame)
-        args = {
-            "product_id": product["product_id"],
-            "size": product.get("size") if product in lines else None,
-        }
-        return self.call("remove_from_cart", args, frame)
+            return self.reply(self.which(text), frame)
+        in_cart = [line for line in lines if line.get("product_id") == product["product_id"]]
+        size = product.get("size") if product in lines else None
+        if size is None and len(in_cart) == 1:
+            size = in_cart[0].get("size")  # "remove it": the one line of the product just added
+        return self.call("remove_from_cart", {"product_id": product["product_id"], "size": size}, frame)
 
     def buys_now(self, text: str, action: ChatAction) -> bool:
         """ "buy the first one", "isko kharid lo": an order for a product the shopper points at."""
@@ -627,7 +656,7 @@ class Conversation:
         if pointed and product is None and not lines and shown(self.messages):
             frame.asked = "which"
             frame.pending = {"name": "place_order", "text": text}
-            return self.reply(say("ask_which", frame.lang), frame)
+            return self.reply(self.which(text), frame)
         if product is not None and not in_cart:
             sizes = [str(size) for size in product.get("sizes") or []]
             size = self.size_for(turn.intent.size, product, sizes, frame)
@@ -682,6 +711,11 @@ class Conversation:
             return self.call(
                 "recommend_for_me", {"category": category, "budget_inr": frame.budget_max}, frame
             )
+        if result.name == "view_cart" and result.ok and frame.goal == "remove" and frame.pending:
+            text = str(frame.pending.get("text") or "")
+            frame.goal, frame.pending = None, None
+            if cart_lines(self.messages):
+                return self.remove(text, understand_turn(for_parsing(text)), frame)
         if result.name == "order_status" and result.ok and frame.goal == "cancel":
             frame.goal = None
             orders = [
@@ -694,10 +728,18 @@ class Conversation:
             if orders:
                 frame.asked = "order_id"
                 frame.pending = {"name": "cancel_order", "args": {}}
+        found_none = result.name == "search_products" and result.ok and not product_rows_of(result)
         retry = frame.query and (frame.product or frame.category)
-        if result.name == "search_products" and result.ok and not product_rows_of(result) and retry:
+        if found_none and retry:
             frame.query = None
             return self.search(frame)
+        limits = [key for key in LIMITS if result.args.get(key)]
+        if found_none and limits and frame.goal != "widen":
+            # Nothing within the budget or size: whether the shop has the product at all is worth knowing,
+            # and the closest ones outside those limits are worth showing.
+            frame.goal = "widen"
+            args = {key: value for key, value in result.args.items() if key not in LIMITS}
+            return self.call("search_products", args, frame)
         return None
 
     def describe(self, result: Result, frame: Frame) -> str:
@@ -735,6 +777,8 @@ class Conversation:
             return say("sign_in", lang)
         if code == "SCAN_REJECTED":
             return say("photo_rejected", lang, reason=message.strip())
+        if code == "INSUFFICIENT_STOCK":
+            return self.short_of_stock(message, frame)
         if result.name == "add_to_cart" and code == "INVALID_INPUT":
             product = known_product(self.messages, str(result.args.get("product_id", ""))) or {}
             sizes = [str(size) for size in product.get("sizes") or []]
@@ -745,11 +789,36 @@ class Conversation:
                 return say("ask_cart_size", lang, name=name, sizes=", ".join(sizes))
         return say("failed", lang, reason=(message.strip() or result.text)[:300])
 
+    def short_of_stock(self, message: str, frame: Frame) -> str:
+        """ "not enough stock of fw-005 size UK 6 in delhi (product_id=fw-005, size=UK 6, region=delhi,
+        requested=1, available=0)", said as the shopper would: the product's name, its size and the city."""
+        details = dict(re.findall(r"(\w+)=([^,()]+)", message))
+        product_id = details.get("product_id", "").strip()
+        product = known_product(self.messages, product_id) or {}
+        name = _title(product) if product.get("name") else product_id or "-"
+        size = details.get("size", "").strip() or "-"
+        where = _where(details.get("region", "").strip(), frame.lang)
+        available = details.get("available", "").strip()
+        if available.isdigit() and int(available) > 0:
+            return say("short_stock", frame.lang, name=name, size=size, where=where, available=available)
+        return say("out_of_stock", frame.lang, name=name, size=size, where=where)
+
 
 def for_parsing(text: str) -> str:
     """The message as the intent parser reads it best: in "under 3000 in size 9" or "under 3000 size 9" it
     would read 3000 as inches or as a size."""
     return re.sub(r"\b(\d{3,})\s+(?:in\s+)?(size|sz|uk)\b", r"\1, \2", text, flags=re.IGNORECASE)
+
+
+def other_spelling(words: str | None) -> str | None:
+    """The British or American spelling of a product word, when it has one ("moisturizer" and
+    "moisturiser"), so a catalog written in either spelling finds it."""
+    if not words:
+        return None
+    british = re.sub(r"iz(e|er|ers|ing)\b", r"is\1", words)
+    american = re.sub(r"is(e|er|ers|ing)\b", r"iz\1", words) if british == words else words
+    other = british if british != words else american
+    return other if other != words and other in PRODUCTS else None
 
 
 def product_rows_of(result: Result) -> list[dict[str, Any]]:
@@ -769,8 +838,11 @@ def smalltalk_kind(text: str) -> str | None:
     lowered = text.lower().strip(" !.?")
     if any(word in lowered for word in ("thank", "shukriya", "dhanyavad", "धन्यवाद", "शुक्रिया")):
         return "thanks"
-    if lowered in ("bye", "goodbye", "alvida", "see you", "tata", "अलविदा"):
-        return "bye"
+    words = re.findall(r"[\w']+", lowered)
+    if len(words) <= MAX_GOODBYE_WORDS and (
+        set(words) & {"bye", "goodbye", "alvida", "tata", "अलविदा"} or "see you" in lowered
+    ):
+        return "bye"  # "chalo bye", "ok bye then"
     if lowered.split(" ")[0] in ("hi", "hello", "hey", "namaste", "namaskar", "नमस्ते", "हेलो"):
         return "greet"
     if (
@@ -835,7 +907,11 @@ def _where(region: Any, lang: Lang) -> str:
 
 
 def _search(chat: Conversation, data: dict[str, Any], result: Result, frame: Frame) -> str:
-    rows = product_rows_of(result)
+    rows = product_rows(result)
+    widened, frame.goal = frame.goal == "widen", None if frame.goal == "widen" else frame.goal
+    what = frame.product or str(result.args.get("query") or "") or frame.category or ""
+    if widened and not rows:
+        return say("found_none_at_all", frame.lang, what=what)
     if not rows:
         return say("found_none", frame.lang)
     lines = []
@@ -847,7 +923,10 @@ def _search(chat: Conversation, data: dict[str, Any], result: Result, frame: Fra
         lines.append(line)
     where = _where(data.get("in_stock_region"), frame.lang)
     missing = _missing(rows[:LISTED], frame)
-    if missing:
+    if widened:
+        limits = _limits_said(frame)
+        header = say("found_widened", frame.lang, what=what, limits=limits, where=where)
+    elif missing:
         header = say("found_closest", frame.lang, what=missing, where=where)
     else:
         header = say("found", frame.lang, where=where)
@@ -855,20 +934,29 @@ def _search(chat: Conversation, data: dict[str, Any], result: Result, frame: Fra
     return "\n".join([header, *lines, hint])
 
 
+def _limits_said(frame: Frame) -> str:
+    """ "budget", "size" or "budget and size": the limits a widened search left out, in the shopper's
+    language."""
+    words = {
+        "en": ("budget", "size", "and"),
+        "hi": ("बजट", "साइज़", "और"),
+        "hinglish": ("budget", "size", "aur"),
+    }
+    budget, size, joined = words[frame.lang]
+    said = [
+        word for word, set_ in ((budget, frame.budget_max or frame.budget_min), (size, frame.size)) if set_
+    ]
+    return f" {joined} ".join(said) or budget
+
+
 def _missing(rows: Sequence[Mapping[str, Any]], frame: Frame) -> str | None:
     """The colour and kind of product the shopper asked for, when no listed product has both in its name
     ("maroon hoodie" when only navy ones are in stock), so the reply says these are only the closest."""
     asked = " ".join(word for word in (frame.colour, frame.product) if word)
-    wanted = set(_singular_words(asked))
-    if not wanted or any(wanted <= set(_singular_words(_title(row))) for row in rows):
+    wanted = set(singular_words(asked))
+    if not wanted or any(wanted <= set(singular_words(_title(row))) for row in rows):
         return None
     return asked
-
-
-def _singular_words(text: str) -> list[str]:
-    """Singular lower-case words in British spelling ("Moisturizers" -> "moisturiser"), to compare names."""
-    british = re.sub(r"iz(e|er|ing)(?=s?\b)", r"is\1", text.lower().replace("gray", "grey"))
-    return [word.removesuffix("s") for word in re.findall(r"[a-z0-9]+", british)]
 
 
 def _details(chat: Conversation, data: dict[str, Any], result: Result, frame: Frame) -> str:
@@ -1033,17 +1121,29 @@ def _recommended(chat: Conversation, data: dict[str, Any], result: Result, frame
     return "\n".join([say("recommend", lang, source=source), *lines, say("found_more", lang)])
 
 
+QUESTION_WORDS = frozenset(
+    """
+    they them their there this that these those what which when where with from have does should would could
+    will your mine about into also just only than then very much many more most some such want need like
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+STEM = 5
+
+
+def _stems(text: str) -> set[str]:
+    """The content words of a text cut to their first letters, so "exchange" meets "exchanged" and
+    "exchanges"; words every question has ("they", "should") are left out."""
+    words = re.findall(r"[a-z]{4,}", text.lower())
+    return {word[:STEM] for word in words if word not in QUESTION_WORDS and word not in STOPWORDS}
+
+
 def _knowledge(chat: Conversation, data: dict[str, Any], result: Result, frame: Frame) -> str:
     lang = frame.lang
     passages = [row for row in data.get("passages") or [] if isinstance(row, dict)]
     if not passages:
         return say("knowledge_none", lang)
-    keywords = set(re.findall(r"[a-z]{4,}", str(result.args.get("question", "")).lower()))
-    relevant = [
-        row
-        for row in passages
-        if keywords & set(re.findall(r"[a-z]{4,}", f"{row.get('title')} {row.get('text')}".lower()))
-    ]
+    keywords = _stems(str(result.args.get("question", "")))
+    relevant = [row for row in passages if keywords & _stems(f"{row.get('title')} {row.get('text')}")]
     lines = []
     for row in (relevant or passages)[:2]:
         text = " ".join(str(row.get("text") or "").split())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +21,18 @@ from pydantic import BaseModel, Field
 from agents.rules.budget import extract_price_bounds, normalise
 from agents.rules.chat import STOCK_QUESTION, wants_products
 from agents.rules.chat_replies import Lang
-from agents.rules.intent import extract_size, lexicon_key
-from agents.rules.lexicon import COLOURS, GENDERS, MULTIPLIERS, NUMBER_WORDS, PRODUCTS, STOPWORDS
+from agents.rules.intent import extract_size, lexicon_key, near_product_key, parse_shopping_intent
+from agents.rules.lexicon import (
+    BROAD_PRODUCTS,
+    COLOURS,
+    GENDERS,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    PRODUCTS,
+    STOPWORDS,
+)
 from agents.schemas import ShoppingIntent
+from knowledge.sizing.charts import curated_library
 
 DIALOGUE_KEY = "pakka_dialogue"
 GENERIC_WORDS = frozenset(
@@ -125,11 +134,63 @@ def since_last_human(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
 
 
 def product_rows(result: Result) -> list[dict[str, Any]]:
-    """The products a list result showed, each as {product_id, name, brand, price_inr, sizes?, size?}."""
+    """The products a list result showed, each as {product_id, name, brand, price_inr, sizes?, size?}: of a
+    search, only those of the kind and gender it asked for when any are (`asked_for`)."""
     if not result.ok or not isinstance(result.data, dict):
         return []
     rows = result.data.get("products") or result.data.get("recommendations") or []
-    return [_product(row) for row in rows if isinstance(row, dict)]
+    products = [_product(row) for row in rows if isinstance(row, dict)]
+    if result.name == "search_products":
+        return asked_for(products, str(result.args.get("query") or ""))
+    return products
+
+
+def asked_for(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """The searched rows a shopper asked for: a search ranks near misses after the matches ("loafers" also
+    finds ballet flats of the same brand, "men jeans" women's jeans, "black jeans" grey ones), and those are
+    not shown while some row is the kind, gender and colour asked for. A broad word ("shoes") keeps every
+    kind; when nothing matches, every row is kept and the reply says they are only the closest."""
+    if not query:
+        return rows
+    intent = parse_shopping_intent(query)
+    other = {"men": "women", "women": "men"}.get(intent.gender or "")
+    noun = product_noun(query)
+    kept = rows
+    if other:
+        kept = [row for row in kept if other not in singular_words(str(row.get("name") or ""))] or kept
+    if noun and noun not in BROAD_PRODUCTS:
+        kept = [row for row in kept if not _names_another(row, noun, _kind_in)] or kept
+    if intent.colour:
+        colour = intent.colour
+        kept = [row for row in kept if not _names_another(row, colour, _colour_in)] or kept
+    return kept
+
+
+def _names_another(row: dict[str, Any], wanted: str, named: Callable[[str], str | None]) -> bool:
+    """The row's name names another product kind or colour than the one wanted ("Ballet Flats" for
+    "loafers"); a name that names none ("Kadam Basic Runner") is not another."""
+    name = _name(row)
+    if set(singular_words(wanted)) <= set(singular_words(name)):
+        return False
+    return named(name) is not None
+
+
+def _kind_in(name: str) -> str | None:
+    return product_noun(name, typos=False)  # a product's name is spelt right; its odd words are names
+
+
+def _colour_in(text: str) -> str | None:
+    return parse_shopping_intent(text).colour
+
+
+def _name(row: dict[str, Any]) -> str:
+    return f"{row.get('brand') or ''} {row.get('name') or ''}"
+
+
+def singular_words(text: str) -> list[str]:
+    """Singular lower-case words in British spelling ("Moisturizers" -> "moisturiser"), to compare names."""
+    british = re.sub(r"iz(e|er|ing)(?=s?\b)", r"is\1", text.lower().replace("gray", "grey"))
+    return [word.removesuffix("s") for word in re.findall(r"[a-z0-9]+", british)]
 
 
 def _product(row: dict[str, Any]) -> dict[str, Any]:
@@ -532,8 +593,9 @@ def asks_for_size(text: str) -> bool:
     return _SIZE_QUESTION.search(text) is not None
 
 
-def product_noun(text: str) -> str | None:
-    """The catalog word for the product the message names ("running shoes", "kurta"), longest match."""
+def product_noun(text: str, typos: bool = True) -> str | None:
+    """The catalog word for the product the message names ("running shoes", "kurta"), longest match; with
+    `typos`, a misspelt one ("snekers") when none is written right."""
     words = re.findall(r"[^\s,;:!?()\[\]{}\"/|.]+", normalise(text))
     best: tuple[int, str] | None = None
     for index in range(len(words)):
@@ -545,6 +607,9 @@ def product_noun(text: str) -> str | None:
                 if best is None or length > best[0]:
                     best = (length, noun)
                 break
+    if best is None and typos:
+        slip = next((key for word in words if (key := near_product_key(word))), None)  # "snekers"
+        return (PRODUCTS[slip][1] or PRODUCTS[slip][0]) if slip else None
     return best[1] if best else None
 
 
@@ -572,6 +637,17 @@ def named_product(text: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any] |
         if distinctive & words:
             return row
     return None
+
+
+def named_kind(text: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one row of the kind of product the message names ("remove the jeans" when one cart line is
+    jeans)."""
+    noun = product_noun(text)
+    if noun is None:
+        return None
+    wanted = set(singular_words(noun))
+    matches = [row for row in rows if wanted <= set(singular_words(str(row.get("name") or "")))]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _brand_word(row: dict[str, Any]) -> str | None:
@@ -602,14 +678,37 @@ TOPS = frozenset(
 CHEST_SIZES = {"36": "S", "38": "M", "40": "L", "42": "XL", "44": "XXL", "46": "XXXL"}
 
 
-def catalog_size(size: str, category: str | None, product: str | None = None) -> str:
-    """A size as the catalog writes it for a search filter: footwear sizes are UK sizes ("UK 9"), a top's
+def catalog_size(
+    size: str, category: str | None, product: str | None = None, gender: str | None = None
+) -> str:
+    """A size as the catalog writes it for a search filter: footwear sizes are UK sizes ("UK 9"; "EU 42" and
+    "US 9" converted on the standard chart, US in women's sizes when the shopper shops for women), a top's
     chest size a letter size ("shirt, size 40" -> "L")."""
     if category == "footwear" and re.fullmatch(r"\d{1,2}(?:\.5)?", size):
         return f"UK {size}"
+    if category == "footwear" and (converted := uk_size(size, gender)):
+        return converted
     if category == "apparel" and product and {product, product.split()[-1]} & TOPS and size in CHEST_SIZES:
         return CHEST_SIZES[size]
     return size
+
+
+def uk_size(size: str, gender: str | None = None) -> str | None:
+    """ "EU 42" -> "UK 8", "US 9" -> "UK 8" (men's; "UK 7" for women): the standard chart's row nearest the
+    size, the smaller on a tie (EU 41 lies between UK 7 and UK 7.5)."""
+    match = re.fullmatch(r"(EU|US) (\d{1,2}(?:\.5)?)", size)
+    chart = curated_library().standard_footwear
+    if match is None or chart is None:
+        return None
+    system, value = match.group(1), float(match.group(2))
+
+    def scale(row: Any) -> float:
+        if system == "EU":
+            return float(row.eu)
+        return float(row.us_women if gender in ("women", "girls") else row.us_men)
+
+    row = min(chart.rows, key=lambda row: (abs(scale(row) - value), row.uk))
+    return f"UK {row.uk:g}" if abs(scale(row) - value) <= 1 else None
 
 
 def size_range(sizes: Sequence[str]) -> str:

@@ -64,3 +64,28 @@ def test_dollar_amounts_keep_their_currency() -> None:
 )
 def test_sizes_counts_and_volumes_are_not_budgets(text: str) -> None:
     assert extract_price_bounds(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mera size 8 aur 9 ke beech hai", "I'm between 8 and 9", "size 7 se 8 tak", "साइज़ 8 और 9 के बीच"],
+)
+def test_two_sizes_either_side_of_a_range_word_are_not_a_budget(text: str) -> None:
+    assert extract_price_bounds(text) is None
+
+
+def test_a_range_said_with_amounts_is_still_a_budget() -> None:
+    assert extract_price_bounds("between 500 and 1000") == PriceBounds(500, 1000, "INR")
+
+
+@pytest.mark.parametrize(
+    ("text", "high"),
+    [("kurti M size 1000 tak", 1000), ("uk 10 3000 tak", 3000)],
+)
+def test_an_amount_no_size_could_be_is_a_budget_even_after_a_size_word(text: str, high: int) -> None:
+    assert extract_price_bounds(text) == PriceBounds(None, high, "INR")
+
+
+@pytest.mark.parametrize("text", ["size 9", "pack of 120", "size 100"])
+def test_sizes_and_counts_after_their_words_stay_out_of_the_budget(text: str) -> None:
+    assert extract_price_bounds(text) is None

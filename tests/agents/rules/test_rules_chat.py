@@ -78,3 +78,47 @@ def test_asking_for_a_product_by_skin_type_is_shopping(text: str) -> None:
 )
 def test_advice_questions_about_skin_stay_with_the_guides(text: str) -> None:
     assert understand_turn(text).action is ChatAction.KNOWLEDGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mera size 8 aur 9 ke beech hai, kaunsa lu?",
+        "I am between sizes 8 and 9",
+        "between uk 8 and 9, which one?",
+        "मेरा साइज़ 8 और 9 के बीच है",
+    ],
+)
+def test_being_between_two_sizes_is_a_question_for_the_guides(text: str) -> None:
+    assert understand_turn(text).action is ChatAction.KNOWLEDGE
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("spf 50 sunscreen for sensitive skin", ChatAction.SEARCH),
+        ("moisturiser for dry skin", ChatAction.SEARCH),
+        ("which serum suits oily skin", ChatAction.KNOWLEDGE),
+        ("difference between serum and toner", ChatAction.KNOWLEDGE),
+        ("size chart for kurta", ChatAction.KNOWLEDGE),
+        ("return policy for shoes", ChatAction.KNOWLEDGE),
+    ],
+)
+def test_a_product_named_with_a_skin_type_is_shopping_unless_something_is_asked(
+    text: str, action: ChatAction
+) -> None:
+    assert understand_turn(text).action is action
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("I want to return my shoes, they are too tight", ChatAction.KNOWLEDGE),
+        ("exchange these sneakers for a bigger size", ChatAction.KNOWLEDGE),
+        ("return gifts for kids", ChatAction.SEARCH),
+    ],
+)
+def test_returning_something_the_shopper_has_is_a_question_for_the_guides(
+    text: str, action: ChatAction
+) -> None:
+    assert understand_turn(text).action is action

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agents.rules.intent import extract_size, parse_shopping_intent
 from agents.schemas import ShoppingIntent
 
@@ -103,3 +105,77 @@ def test_a_shoe_size_after_a_budget_in_thousands_is_still_the_size() -> None:
 def test_a_kind_of_shoe_or_shirt_stays_in_the_search_words() -> None:
     assert parse_shopping_intent("trekking shoes size 10 around 3000").query == "trekking shoes"
     assert parse_shopping_intent("formal shirt for men").query == "formal shirt"
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "query"),
+    [
+        ("snekers size 8", "footwear", "sneakers"),
+        ("trousres for men", "apparel", "trousers"),
+        ("moisturzer for dry skin", "skincare", "moisturizer dry skin"),
+    ],
+)
+def test_a_product_word_one_slip_off_is_still_that_product(text: str, category: str, query: str) -> None:
+    intent = parse_shopping_intent(text)
+
+    assert (intent.category, intent.query) == (category, query)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["it feels tight", "sports day", "a cleaner for the kitchen", "3 seater"],
+)
+def test_words_of_their_own_are_not_read_as_a_misspelt_product(text: str) -> None:
+    assert parse_shopping_intent(text).category is None
+
+
+def test_a_product_written_right_wins_over_a_near_miss() -> None:
+    assert parse_shopping_intent("sports shoes").query == "sports shoes"
+
+
+def test_a_possessive_relative_says_who_it_is_for() -> None:
+    intent = parse_shopping_intent("gold juttis for my sister's wedding")
+
+    assert (intent.gender, intent.occasion, intent.query) == ("women", "wedding", "jutti")
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("polo t-shirt chest 40 under 700", "40"),
+        ("kurta for a 42 inch chest", "42"),
+        ("loafers IND 9 below Rs.3000", "UK 9"),
+        ("size india 8 sandals", "UK 8"),
+    ],
+)
+def test_chest_sizes_and_indian_shoe_sizes(text: str, size: str) -> None:
+    assert extract_size(text) == size
+
+
+def test_chest_is_a_size_word_not_a_search_word() -> None:
+    assert parse_shopping_intent("polo t-shirt chest 40").query == "t-shirt polo"
+
+
+def test_an_occasion_alone_says_what_to_search_for() -> None:
+    intent = parse_shopping_intent("Diwali gift ideas under 800")
+
+    assert (intent.category, intent.occasion, intent.query) == (None, "festive", "festive gift ideas")
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "query"),
+    [
+        ("लड़कों के लिए टी-शर्ट दिखाओ", "apparel", "t-shirt"),
+        ("तैलीय त्वचा के लिए सनस्क्रीन", "skincare", "sunscreen"),
+        ("पूजा के लिए दीये", "home", "diya"),
+        ("स्नीकर्स 2000 तक", "footwear", "sneakers"),
+    ],
+)
+def test_product_words_written_in_devanagari(text: str, category: str, query: str) -> None:
+    intent = parse_shopping_intent(text)
+
+    assert (intent.category, intent.query.split()[0]) == (category, query)
+
+
+def test_what_a_product_should_be_said_in_hindi_is_searched_in_english() -> None:
+    assert parse_shopping_intent("तैलीय त्वचा के लिए सनस्क्रीन").query == "sunscreen oily skin"

@@ -112,7 +112,7 @@ def test_a_price_range_searches_between_its_floor_and_its_cap(text: str) -> None
         ("do you sell sunscreen for oily skin?", {"query": "oily skin sunscreen", "category": "skincare"}),
         (
             "kya aapke paas dry skin ke liye moisturiser hai?",
-            {"query": "dry skin moisturizer", "category": "skincare"},
+            {"query": "dry skin moisturizer moisturiser", "category": "skincare"},
         ),
         ("do you have anything for oily skin with acne?", {"query": "oily skin acne"}),
     ],
@@ -405,7 +405,9 @@ def test_results_with_the_colour_asked_for_are_listed_as_found() -> None:
 def test_a_bare_amount_or_size_after_a_search_changes_that_search(
     message: str, changed: dict[str, Any]
 ) -> None:
-    chat = after_a_search({"total_matches": 0, "in_stock_region": "mumbai", "products": []})
+    nothing = {"total_matches": 0, "in_stock_region": "mumbai", "products": []}
+    chat = after_a_search(nothing)
+    chat.result(nothing)  # nor without the budget and size
 
     name, args = call_of(chat.say(message))
 
@@ -435,3 +437,194 @@ def test_a_british_spelling_in_a_name_is_the_product_asked_for() -> None:
     }
 
     assert chat.result(listing).text.splitlines()[0] == "Here is what I found in Mumbai:"
+
+
+def after_adding(chat: Chat) -> Chat:
+    """`chat`, after "add the first one" put fw-1 in UK 9 in the cart."""
+    chat.say("add the first one")
+    chat.result(
+        {
+            "items": [
+                {"product_id": "fw-1", "name": "Sprintara Aero Running Shoes", "size": "UK 9", "quantity": 1}
+            ],
+            "item_count": 1,
+            "total_inr": 2799.0,
+        }
+    )
+    return chat
+
+
+@pytest.mark.parametrize("message", ["actually remove it", "ok, delete that", "hmm remove it please"])
+def test_taking_back_what_was_just_added_needs_no_word_for_the_cart(message: str) -> None:
+    chat = after_adding(after_a_search(SHOES))
+
+    assert call_of(chat.say(message)) == ("remove_from_cart", {"product_id": "fw-1", "size": "UK 9"})
+
+
+def test_a_misspelt_product_is_searched_by_its_catalog_word_and_size() -> None:
+    answer = Chat().say("snekers size 8 under 1.5k")
+
+    assert call_of(answer) == (
+        "search_products",
+        {"query": "sneakers", "category": "footwear", "max_price_inr": 1500, "size": "UK 8"},
+    )
+
+
+def test_a_product_with_two_spellings_is_searched_in_both() -> None:
+    answer = Chat().say("need a moisturizer for oily skin under 700")
+
+    assert call_of(answer)[1]["query"] == "oily skin moisturizer moisturiser"
+
+
+def test_a_european_shoe_size_is_searched_as_the_uk_size() -> None:
+    assert call_of(Chat().say("running shoes EU 42 under 3500"))[1]["size"] == "UK 8"
+
+
+def test_only_the_kind_asked_for_is_listed_and_counted() -> None:
+    chat = Chat()
+    chat.say("loafers size 8 under 3000")
+    listing = {
+        "total_matches": 3,
+        "in_stock_region": "mumbai",
+        "products": [
+            {
+                "id": "fw-1",
+                "name": "Kadam Classic Men's Loafers - Navy",
+                "price_inr": 2499.0,
+                "sizes": ["UK 8"],
+            },
+            {
+                "id": "fw-2",
+                "name": "Kadam Heritage Ballet Flats - Nude",
+                "price_inr": 749.0,
+                "sizes": ["UK 8"],
+            },
+            {
+                "id": "fw-3",
+                "name": "Kadam Darbar Men's Loafers - Tan",
+                "price_inr": 1699.0,
+                "sizes": ["UK 8"],
+            },
+        ],
+    }
+
+    reply = chat.result(listing).text
+
+    assert "Ballet Flats" not in reply
+    assert call_of(chat.say("tell me about the second one")) == ("get_product", {"product_id": "fw-3"})
+
+
+def test_counting_past_the_list_says_so() -> None:
+    chat = after_a_search(SHOES)
+
+    reply = chat.say("buy the fourth one").text
+
+    assert reply.startswith("The list I showed is shorter than that. Which product do you mean?")
+
+
+@pytest.mark.parametrize(
+    ("details", "reply"),
+    [
+        (
+            "(product_id=fw-1, size=UK 9, region=delhi, requested=1, available=0)",
+            "Sorry, Sprintara Aero Running Shoes (size UK 9) is out of stock in Delhi",
+        ),
+        (
+            "(product_id=fw-1, size=UK 9, region=delhi, requested=3, available=2)",
+            "Only 2 of Sprintara Aero Running Shoes (size UK 9) are left in Delhi",
+        ),
+    ],
+)
+def test_a_stock_shortfall_is_told_with_the_products_name_and_city(details: str, reply: str) -> None:
+    chat = after_a_search(SHOES)
+    [call] = chat.say("buy the first one").tool_calls
+    error = f"INSUFFICIENT_STOCK: not enough stock of fw-1 size UK 9 in delhi {details}"
+    chat.messages.append(ToolMessage(error, tool_call_id=call["id"], name=call["name"], status="error"))
+
+    said = chat.next()
+
+    assert said.text.startswith(reply)
+    assert "product_id=" not in said.text
+
+
+@pytest.mark.parametrize(("message", "reply"), [("chalo bye", "Bye! Phir aana."), ("ok bye then", "Bye!")])
+def test_a_goodbye_among_other_words_is_still_a_goodbye(message: str, reply: str) -> None:
+    assert Chat().say(message).text.startswith(reply)
+
+
+def test_thanks_in_a_hinglish_conversation_is_answered_in_hinglish() -> None:
+    chat = Chat()
+    chat.say("loafers dikhao 8 number, 2500 tak")
+
+    assert chat.say("thanks bhai").text == "Koi baat nahi! Aur kuch dhoondh doon?"
+
+
+def test_nothing_within_the_budget_and_size_searches_again_without_them() -> None:
+    chat = after_a_search({"total_matches": 0, "in_stock_region": "mumbai", "products": []})
+
+    assert call_of(chat.messages[-1]) == (
+        "search_products",
+        {"query": "running shoes", "category": "footwear"},
+    )
+    reply = chat.result(SHOES).text
+    assert reply.splitlines()[0] == (
+        "No running shoes matched your budget and size in Mumbai; without that, these are the closest:"
+    )
+
+
+def test_a_product_the_shop_does_not_have_at_all_is_said_so() -> None:
+    nothing = {"total_matches": 0, "in_stock_region": "mumbai", "products": []}
+    chat = Chat()
+    chat.say("do you have laptops under 60000?")
+    chat.result(nothing)
+
+    assert chat.result(nothing).text == "I could not find any laptop in this shop."
+
+
+def test_removing_a_named_kind_before_the_cart_was_shown_reads_the_cart_first() -> None:
+    chat = Chat()
+
+    assert call_of(chat.say("remove the jeans from my cart")) == ("view_cart", {})
+    cart = {
+        "items": [
+            {"product_id": "fw-1", "name": "Sprintara Aero Running Shoes", "size": "UK 8", "quantity": 1},
+            {
+                "product_id": "ap-1",
+                "name": "Sutra Studio Colaba Women's Jeans - Black",
+                "size": "30",
+                "quantity": 1,
+            },
+        ],
+        "item_count": 2,
+        "total_inr": 4498.0,
+    }
+    assert call_of(chat.result(cart)) == ("remove_from_cart", {"product_id": "ap-1", "size": "30"})
+
+
+def test_a_returns_question_naming_a_product_asks_every_guide_not_only_that_categorys() -> None:
+    answer = Chat().say("can I exchange shoes if they don't fit?")
+
+    assert call_of(answer) == ("ask_knowledge", {"question": "can I exchange shoes if they don't fit?"})
+
+
+def test_the_guide_quoted_is_the_one_that_shares_the_questions_words_in_any_form() -> None:
+    chat = Chat()
+    chat.say("can I exchange shoes if they don't fit?")
+    passages = [
+        {
+            "source_id": "article:returns",
+            "title": "Returns and size exchanges",
+            "doc_type": "article",
+            "text": "Footwear can be exchanged for another size within 10 days of delivery.",
+        },
+        {
+            "source_id": "article:pores",
+            "title": "Comedogenic ratings",
+            "doc_type": "article",
+            "text": "They say how likely an ingredient is to clog pores.",
+        },
+    ]
+
+    reply = chat.result({"passages": passages}).text
+
+    assert "[article:returns]" in reply and "[article:pores]" not in reply
