@@ -273,14 +273,15 @@ def default_policies(
     delivery_time: str,
     free_above: float | None = None,
 ) -> Policies:
-    """The sector's returns policy and the delivery terms: free above what the owner said, else ₹499."""
+    """The sector's returns policy and the delivery terms: free above what the owner said (free on every
+    order where they said 0: "free home delivery"), else ₹499."""
     from agents.pricing.money import rupees
 
     return Policies(
         returns=phrase("returns", profile.returns, language),
         delivery=phrase(
             "delivery_policy",
-            "text",
+            "text_free" if free_above is not None and free_above <= 0 else "text",
             language,
             delivery_time=delivery_time,
             areas=", ".join(areas),
@@ -367,12 +368,15 @@ def _owner_terms(item: ProposedProduct, language: Language) -> dict[str, Any] | 
     """The price, unit and sizes the owner gave a proposed product; None when they gave no price."""
     if item.price_inr is None or item.price_inr < 1:
         return None
-    unit = item.unit or phrase("strings", "unit", language)
+    # No unit from the owner: "each", not the label "Unit" as if it were one; and a unit in Devanagari is no
+    # size label ("1 किलो" would read "1").
+    unit = item.unit or phrase("strings", "unit_default", language)
     sizes = [label for label in (size_label(size) for size in item.sizes) if label]
+    own_size = size_label(item.unit) if item.unit and item.unit.isascii() else None
     return {
         "price_inr": round(item.price_inr),
         "unit": unit,
-        "sizes": sizes or [size_label(unit) or "Standard"],
+        "sizes": sizes or [own_size or "Standard"],
     }
 
 

@@ -199,3 +199,27 @@ def test_the_owners_priced_products_are_not_padded_with_made_up_ones() -> None:
     assert [product.name for product in tailor.products] == ["Blouse Stitching", "Alterations"]
     assert [product.name for product in sweets.products] == ["Besan Ladoo"]  # not the sample's cookie price
     assert len(unpriced.products) == len(sector_profile("fashion").products)
+
+
+def test_delivery_the_owner_says_is_free_is_free_on_every_order() -> None:
+    free = site("grocery", "hinglish", "Gopal Dairy, doodh ₹60/litre. Ghar pe delivery free. Jaipur")
+    threshold = site("grocery", "en", "Gopal Dairy, milk ₹60/litre, free delivery above ₹300, Jaipur")
+
+    assert (
+        "Har order par delivery free hai" in free.policies.delivery and "₹499" not in free.policies.delivery
+    )
+    assert "free above ₹300" in threshold.policies.delivery
+
+
+def test_a_price_without_a_unit_is_each_and_a_hindi_unit_is_no_size_label() -> None:
+    english = site("other", "en", "Petals & Stems: red rose bouquet ₹499, car decoration from ₹2500")
+    hindi = site("bakery", "hi", "होम बेकर्स, भोपाल: चॉकलेट केक 1 किलो ₹700, ब्राउनी ₹60 पीस")
+
+    assert [(product.unit, product.sizes) for product in english.products] == [
+        ("each", ["Standard"]),
+        ("each", ["Standard"]),
+    ]
+    assert [(product.name, product.unit, product.sizes) for product in hindi.products] == [
+        ("चॉकलेट केक", "1 किलो", ["Standard"]),
+        ("ब्राउनी", "प्रति पीस", ["Standard"]),
+    ]
