@@ -32,8 +32,7 @@ from agents.schemas import (
 )
 from knowledge.sites.language import detect_language, phrase
 from knowledge.sites.places import city_named, find_city
-from knowledge.sites.sectors import SECTORS, Language, sector_profile, sector_profiles
-from knowledge.sites.sectors import normalize as _normalize_words
+from knowledge.sites.sectors import SECTORS, Language, normalize, sector_profile, sector_profiles
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -45,12 +44,6 @@ EVIDENCE_SCALE = 1.5
 """Confidence grows with the winning sector's evidence as 1 - exp(-score / EVIDENCE_SCALE): one strong
 keyword alone gives 0.74, two give 0.93."""
 NO_EVIDENCE_CONFIDENCE = 0.15
-
-
-def normalize(text: str) -> str:
-    """knowledge.sites.sectors.normalize with the danda (।, ॥) as the full stop it is: that normalisation
-    keeps the whole Devanagari block in a word, so "कक्षाएं।" was a word of its own and matched no keyword."""
-    return _normalize_words(re.sub("[\u0964\u0965]", " ", text))
 
 
 @functools.cache
@@ -446,6 +439,8 @@ def _area(text: str, city: str | None = None, business: str | None = None) -> st
                 locality = place
                 break
     landmark = _landmark(text)
+    if landmark and locality and locality.casefold() in landmark.casefold():
+        return landmark  # the words before the city are the landmark's ("opposite Govt. College, Jhansi")
     if landmark and locality and landmark.casefold() not in locality.casefold():
         return (
             f"{locality}, {landmark[:1].lower()}{landmark[1:]}"

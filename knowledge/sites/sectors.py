@@ -173,7 +173,9 @@ def sector_profile(sector: str) -> SectorProfile:
     return profiles.get(sector, profiles["other"])
 
 
-_WORD = re.compile(r"[\w\u0900-\u097f]+", re.UNICODE)
+# Devanagari letters and signs, without the danda and double danda (U+0964, U+0965): they end a sentence
+# as a full stop does, so "कक्षाएं।" is the word "कक्षाएं".
+_WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u097f]+", re.UNICODE)
 NUKTA = "\u093c"
 
 

@@ -389,13 +389,15 @@ def test_cards_that_are_sold_are_not_card_payments(text: str, payments: list[str
         ("Annapurna Tiffin Service, Baner Pune. Veg tiffin Rs 90", "Baner"),
         ("Excel Tuition Classes, Sector 15 Rohini, Delhi.", "Sector 15 Rohini"),
         ("Sharma Electricals - house wiring. Jaipur, Malviya Nagar. Ph: 9414056789", "Malviya Nagar"),
-        ("Address: 12, Civil Lines, Bareilly. Call 9412345678", "12, Civil Lines, Bareilly"),
+        ("Address: 12, Civil Lines, Bareilly. Call 9412345678", "12, Civil Lines"),  # the city is the city's
+        ("Address: 12, Civil Lines, Budaun. Call 9412345678", "12, Civil Lines, Budaun"),  # a town not known
         (
             "Balaji General Store\nAll groceries at MRP or less\nShop no. 4, Kalyan West\n9322012345",
             "Shop no 4, Kalyan West",
         ),
         ("माँ अन्नपूर्णा होम बेकर्स। भोपाल, अरेरा कॉलोनी। संपर्क: 9826098260", "अरेरा कॉलोनी"),
-        ("गणेश प्रिंटिंग प्रेस, विज़िटिंग कार्ड। स्टेशन रोड, सतना। 07672-234567", "स्टेशन रोड, सतना"),
+        ("गणेश प्रिंटिंग प्रेस, विज़िटिंग कार्ड। स्टेशन रोड, सतना। 07672-234567", "स्टेशन रोड"),
+        ("गणेश प्रिंटिंग प्रेस, विज़िटिंग कार्ड। स्टेशन रोड, मैहर। 07674-234567", "स्टेशन रोड, मैहर"),
         ("SmileCare Dental Clinic\n📍 Kakkanad, Kochi", "Kakkanad"),
         ("Vidya Stationers, opposite Govt. College, Jhansi.", "Opposite Govt. College"),
         ("Fresh fruit shop in Lajpat Nagar, near the metro station", "Lajpat Nagar, near the metro station"),
@@ -492,5 +494,5 @@ def test_an_abbreviations_full_stop_does_not_end_the_sentence_a_bare_price_is_in
 
 
 def test_a_town_the_city_list_does_not_know_is_kept_as_the_address() -> None:
-    assert proposal_for("Laxmi Sweets & Namkeen, Bikaner. Bikaneri bhujia ₹240/kg").area == "Bikaner"
+    assert proposal_for("Laxmi Sweets & Namkeen, Nokha. Bikaneri bhujia ₹240/kg").area == "Nokha"
     assert proposal_for("Sharma Kirana, fresh vegetables and atta").area is None
