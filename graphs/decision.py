@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -37,18 +38,20 @@ from agents.text_tasks import TextTask, task_message
 from core.context import AppContext
 from core.privacy import ScanKind, stored_attributes
 from core.schemas import Product, ProductQuery
+from core.storage.repositories import DataVersions, Store
 from domain.decision.apparel import ApparelFits, body_measurements, score_garment
 from domain.decision.calibration import IsotonicCalibration, PlattCalibration, load_calibration
 from domain.decision.citations import cited_sources
 from domain.decision.feedback import SizeAdjustment, SizeLearner
 from domain.decision.filtering import FilterRules, ScoredCandidate, Selection, select
-from domain.decision.footwear import FootMeasurements, FootwearFits, score_shoe
+from domain.decision.footwear import FootMeasurements, FootwearFits, score_shoes
 from domain.decision.guidance import SCAN_FOR_CATEGORY, GuidanceFacts, guidance_for, shortfalls
 from domain.decision.preferences import PROFILE_KEY, ShopperPreferences
 from domain.decision.results import DecisionResult, EliminationSummary, Recommendation
 from domain.decision.skincare import score_skincare, skin_profile
-from domain.decision.stock import stock_not_read, with_stock
+from domain.decision.stock import RegionStock, stock_not_read
 from graphs.context import GraphContext, run_context
+from graphs.services import Services
 from knowledge.embeddings import Embedder
 from knowledge.search.documents import DocType, SearchFilters, SearchMode
 from knowledge.sizing.charts import curated_library
@@ -97,6 +100,9 @@ class Candidate(TypedDict):
     adjustment: SizeAdjustment
 
 
+Pairing = tuple[Product, SizeAdjustment]
+
+
 class DecisionState(DecisionInput, total=False):
     attributes: dict[str, Any] | None
     attributes_source: str | None
@@ -110,10 +116,26 @@ class DecisionState(DecisionInput, total=False):
     result: DecisionResult
 
 
-def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
+@dataclass(kw_only=True)
+class KnownShopperContext(AppContext):
+    """A run context that brings what the result cache read before the run (graphs/decision_cache.py): the
+    tenant's change counters and the shopper's inputs for this very request (`shopper_inputs`), so that
+    `scan` and `candidates` do not read them a second time."""
+
+    versions: DataVersions
+    shopper: DecisionState
+
+
+async def scan(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
     """The shopper's measurements (from this request's scan, else stored ones) and preferences (from the
-    request, else their stored profile)."""
-    return shopper_inputs(state, run_context(runtime))
+    request, else their stored profile).
+
+    Async so that a run whose context already holds them (`KnownShopperContext`) costs no thread hop; they
+    are read on a worker thread otherwise."""
+    context = run_context(runtime)
+    if isinstance(context, KnownShopperContext):
+        return dict(context.shopper)  # type: ignore[return-value]
+    return await asyncio.to_thread(shopper_inputs, state, context)
 
 
 def shopper_inputs(state: DecisionInput, context: AppContext) -> DecisionState:
@@ -154,16 +176,25 @@ async def retrieve(state: DecisionState, runtime: Runtime[AppContext]) -> Decisi
     """The brand size charts for this category (brand -> chart id), and the knowledge base's size guides or
     ingredient articles to cite (hybrid search; none when there is no knowledge base or it fails).
 
-    Async so that a request with nothing to search costs no thread hop; a search runs on a worker thread."""
+    Async so that a request with nothing to search, or whose search was kept (`Services.kept_guides`), costs
+    no thread hop; a search runs on a worker thread."""
     charts = _footwear_chart_ids() if state["category"] == "footwear" else {}
     question = _guide_question(state) if state.get("attributes") else None
-    knowledge = run_context(runtime).services.knowledge
+    services = run_context(runtime).services
+    knowledge = services.knowledge
     if question is None or knowledge is None:
         return {"charts": charts, "guides": []}
     filters = SearchFilters(
         tenant_id=run_context(runtime).tenant_id, category=state["category"], doc_types=GUIDE_TYPES
     )
-    return {"charts": charts, "guides": await asyncio.to_thread(_guides, knowledge, question, filters)}
+    key = (question, filters.tenant_id, filters.category)
+    answers = services.answers
+    guides = services.kept_guides.get(knowledge, key, answers.ttl_s) if answers.enabled else None
+    if guides is None:
+        guides = await asyncio.to_thread(_guides, knowledge, question, filters)
+        if guides is not None and answers.enabled:
+            services.kept_guides.put(knowledge, key, guides)
+    return {"charts": charts, "guides": guides or []}
 
 
 def _footwear_chart_ids() -> dict[str, str]:
@@ -186,14 +217,15 @@ def _guide_question(state: DecisionState) -> str | None:
     return GUIDE_QUESTIONS.get(category)
 
 
-def _guides(knowledge: KnowledgeBase, question: str, filters: SearchFilters) -> list[dict[str, Any]]:
+def _guides(knowledge: KnowledgeBase, question: str, filters: SearchFilters) -> list[dict[str, Any]] | None:
+    """The guides the knowledge base finds for the question; None when the search failed."""
     try:
         vector = None if knowledge.embedder is None else guide_question_vector(knowledge.embedder, question)
         mode = SearchMode.LEXICAL if vector is None else SearchMode.HYBRID
         hits = knowledge.backend.search(question, vector, filters, k=NODE_RESULTS, mode=mode)
     except Exception:
         logger.warning("knowledge search failed; recommending without guide citations", exc_info=True)
-        return []
+        return None
     return [passage(hit) for hit in hits]
 
 
@@ -206,28 +238,55 @@ def guide_question_vector(embedder: Embedder, question: str) -> np.ndarray:
 
 
 def candidates(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
-    """The category's products with their learned size offsets."""
+    """The category's products with their learned size offsets (`category_candidates`), those for the
+    shopper's stated or stored gender."""
     if not state.get("attributes"):
         return {"candidates": []}
     context = run_context(runtime)
-    store = context.services.store
-    page = store.products.search(context.tenant_id, ProductQuery(category=state["category"], page_size=100))
+    preferences = state.get("preferences") or ShopperPreferences()
+    versions = context.versions if isinstance(context, KnownShopperContext) else None
+    pairs = category_candidates(context.services, context.tenant_id, state["category"], versions)
+    found = [
+        Candidate(product=item, adjustment=adjustment)
+        for item, adjustment in pairs
+        if preferences.admits(item)
+    ]
+    return {"candidates": found}
+
+
+def category_candidates(
+    services: Services, tenant_id: str, category: str, known_versions: DataVersions | None = None
+) -> list[Pairing]:
+    """The category's first MAX_CANDIDATES products, each with its learned size offset.
+
+    With the result cache on (graphs/decision_cache.py), kept per store under the tenant's product and offset
+    change counters (`known_versions` when the caller read them, else read first, as the result cache reads
+    them) and for at most the cache's time bound: the same list is read again only once a product or an
+    offset was written (or the time ran out), instead of once per question. Callers only read it."""
+    store = services.store
+    answers = services.answers
+    if not answers.enabled:
+        return _read_candidates(store, tenant_id, category)
+    versions = known_versions or store.versions.get(tenant_id)
+    key = (tenant_id, category, versions.products, versions.offsets)
+    found = services.kept_catalogs.get(store, key, answers.ttl_s)
+    if found is None:
+        found = _read_candidates(store, tenant_id, category)
+        services.kept_catalogs.put(store, key, found)
+    return found
+
+
+def _read_candidates(store: Store, tenant_id: str, category: str) -> list[Pairing]:
+    page = store.products.search(tenant_id, ProductQuery(category=category, page_size=100))
     products = list(page.items)
     while len(products) < min(page.total, MAX_CANDIDATES):
         page = store.products.search(
-            context.tenant_id, ProductQuery(category=state["category"], page=page.page + 1, page_size=100)
+            tenant_id, ProductQuery(category=category, page=page.page + 1, page_size=100)
         )
         products.extend(page.items)
-    preferences = state.get("preferences") or ShopperPreferences()
-    products = [item for item in products[:MAX_CANDIDATES] if preferences.admits(item)]
-    adjustments = SizeLearner(store).adjustments(
-        context.tenant_id, [(item.id, item.brand) for item in products]
-    )
-    found = [
-        Candidate(product=item, adjustment=adjustment)
-        for item, adjustment in zip(products, adjustments, strict=True)
-    ]
-    return {"candidates": found}
+    products = products[:MAX_CANDIDATES]
+    adjustments = SizeLearner(store).adjustments(tenant_id, [(item.id, item.brand) for item in products])
+    return list(zip(products, adjustments, strict=True))
 
 
 Calibration = PlattCalibration | IsotonicCalibration
@@ -243,12 +302,11 @@ def score(state: DecisionState, runtime: Runtime[AppContext]) -> DecisionState:
         return {"scored": []}
     context = run_context(runtime)
     preferences = state.get("preferences") or ShopperPreferences()
+    stock = RegionStock(context.services.store, context.tenant_id, state.get("region"))
     scored = scorer(
-        state["candidates"], attributes, load_calibration(category=state["category"]), preferences
+        state["candidates"], attributes, load_calibration(category=state["category"]), preferences, stock
     )
-    sizes_of = {candidate["product"].id: candidate["product"].sizes for candidate in state["candidates"]}
-    stocked = with_stock(scored, context.services.store, context.tenant_id, state.get("region"), sizes_of)
-    return {"scored": stocked}
+    return {"scored": scored}
 
 
 def _score_footwear(
@@ -256,19 +314,16 @@ def _score_footwear(
     attributes: dict[str, Any],
     calibration: Calibration,
     preferences: ShopperPreferences,
+    stock: RegionStock,
 ) -> list[ScoredCandidate]:
+    """Each shoe at its most likely size (its first equally likely size in stock, `score_shoes`)."""
     foot = FootMeasurements(
         length_mm=attributes["length_mm"],
         width_mm=attributes.get("width_mm"),
         length_sigma_mm=attributes.get("length_sigma_mm") or UNKNOWN_SIGMA_MM,
         width_sigma_mm=attributes.get("width_sigma_mm") or None,
     )
-    fits = FootwearFits(foot)
-    scored = (
-        score_shoe(product, foot, adjustment, stock_not_read, calibration, fits=fits)
-        for product, adjustment in _pairs(candidates)
-    )
-    return [item for item in scored if item is not None]
+    return score_shoes(_pairs(candidates), foot, stock.available, calibration, FootwearFits(foot))
 
 
 def _score_apparel(
@@ -276,6 +331,7 @@ def _score_apparel(
     attributes: dict[str, Any],
     calibration: Calibration,
     preferences: ShopperPreferences,
+    stock: RegionStock,
 ) -> list[ScoredCandidate]:
     body = body_measurements(attributes)
     if not body:
@@ -285,7 +341,7 @@ def _score_apparel(
         score_garment(product, fits, adjustment, stock_not_read, calibration)
         for product, adjustment in _pairs(candidates)
     )
-    return [item for item in scored if item is not None]
+    return stock.settle([item for item in scored if item is not None], _sizes_of(candidates))
 
 
 def _score_skincare(
@@ -293,20 +349,31 @@ def _score_skincare(
     attributes: dict[str, Any],
     calibration: Calibration,
     preferences: ShopperPreferences,
+    stock: RegionStock,
 ) -> list[ScoredCandidate]:
     profile = skin_profile(attributes)
     if profile is None:
         return []
-    return [
+    scored = [
         score_skincare(product, profile, stock_not_read, calibration) for product, _ in _pairs(candidates)
     ]
+    return stock.settle(scored, _sizes_of(candidates))
 
 
-def _pairs(candidates: list[Candidate]) -> list[tuple[Product, SizeAdjustment]]:
+def _sizes_of(candidates: list[Candidate]) -> dict[str, list[str]]:
+    """Each candidate's listed sizes, by product id (the stock of a product scored without a size)."""
+    return {candidate["product"].id: candidate["product"].sizes for candidate in candidates}
+
+
+def _pairs(candidates: list[Candidate]) -> list[Pairing]:
     return [(candidate["product"], candidate["adjustment"]) for candidate in candidates]
 
 
-Scorer = Callable[[list[Candidate], dict[str, Any], Calibration, ShopperPreferences], list[ScoredCandidate]]
+Scorer = Callable[
+    [list[Candidate], dict[str, Any], Calibration, ShopperPreferences, RegionStock], list[ScoredCandidate]
+]
+"""Scores a category's candidates for the shopper, each with its stock in the region read
+(`RegionStock.settle`, or in one batch of its own)."""
 SCORERS: dict[str, Scorer] = {
     "footwear": _score_footwear,
     "apparel": _score_apparel,

@@ -31,12 +31,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from dataclasses import fields
 from typing import Any
 
 from core.context import AppContext
 from core.storage.repositories import DataVersions
 from domain.decision.results import DecisionResult
-from graphs.decision import DecisionInput, DecisionState, graph, shopper_inputs
+from graphs.decision import DecisionInput, DecisionState, KnownShopperContext, graph, shopper_inputs
 
 
 def render(result: DecisionResult) -> bytes:
@@ -83,11 +84,17 @@ async def recommendation_json(request: DecisionInput, context: AppContext) -> by
         return render(state["result"])
     knowledge_open = services.knowledge is not None
     versions, shopper = await asyncio.to_thread(_looked_up, request, context)
-    found = cache.get(cache_key(request, context.tenant_id, shopper, versions, knowledge_open))
+    key = cache_key(request, context.tenant_id, shopper, versions, knowledge_open)
+    found = cache.get(key)
     if found is not None:
         return found
-    state = await graph.ainvoke(request, context=context)
+    # The graph's `scan` and `candidates` take what was just read instead of reading it again.
+    known = KnownShopperContext(
+        **{field.name: getattr(context, field.name) for field in fields(AppContext)},
+        versions=versions,
+        shopper=shopper,
+    )
+    state = await graph.ainvoke(request, context=known)
     body = render(state["result"])
-    # Keyed by what the graph itself read about the shopper, in case that changed since the lookup.
-    cache.put(cache_key(request, context.tenant_id, state, versions, knowledge_open), body)
+    cache.put(key, body)
     return body

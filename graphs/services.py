@@ -22,7 +22,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from langchain_core.language_models import BaseChatModel
@@ -45,7 +45,7 @@ from core.storage.repositories import Store
 from core.storage.site_files import SiteFiles, open_site_files
 from domain.pricing.ingestion import PricingIngestion, pricing_ingestion
 from domain.pricing.live_index import LiveComparables
-from graphs.answer_cache import AnswerCache
+from graphs.answer_cache import AnswerCache, Kept
 from graphs.threads import Threads
 from knowledge.embeddings import Embedder, build_embedder
 from knowledge.sizing.charts import curated_library
@@ -56,6 +56,12 @@ if TYPE_CHECKING:
     from knowledge.search.service import KnowledgeBase
 
 logger = logging.getLogger("pakka.services")
+
+
+CATALOGS_REMEMBERED = 64
+"""Category candidate lists kept (`Services.kept_catalogs`): one per (tenant, category, counters)."""
+GUIDE_SEARCHES_REMEMBERED = 256
+"""Guide searches kept (`Services.kept_guides`): one per (question, tenant, category)."""
 
 
 @dataclass
@@ -81,6 +87,18 @@ class Services:
     answers: AnswerCache = field(default_factory=AnswerCache)
     """Answers of POST /v1/recommendations kept for repeats (graphs/decision_cache.py); built here off
     unless settings give it memory (`build` does)."""
+    kept_catalogs: Kept[Store, tuple[str, str, int, int], list[Any]] = field(
+        default_factory=lambda: Kept(CATALOGS_REMEMBERED)
+    )
+    """Each category's candidates with their size offsets, per (tenant, category, product and offset
+    counters), while `answers` is on and for at most its time bound (graphs/decision.category_candidates)."""
+    kept_guides: Kept[KnowledgeBase, tuple[str, str, str], list[dict[str, Any]]] = field(
+        default_factory=lambda: Kept(GUIDE_SEARCHES_REMEMBERED)
+    )
+    """The guides found per (question, tenant, category), per knowledge base, while `answers` is on and for at
+    most its time bound (what bounds how long a knowledge base changed under a running process goes unseen,
+    here as for the answers): the question is the same for every shopper of a category (of a skin profile
+    for skincare), so the search runs once per question instead of once per request (decision.retrieve)."""
     knowledge: KnowledgeBase | None = None
     """Knowledge search for the retrieval tool and node; None where no index is opened."""
     checkpointer: BaseCheckpointSaver[str] | None = None

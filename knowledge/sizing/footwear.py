@@ -141,14 +141,14 @@ def footwear_fit(
 
     `width_fitting` names the product's own fitting when it differs from the chart's (a wide style of a
     standard brand); `width_sigma_mm` is the width's own uncertainty (the length's when not given)."""
-    _check_measurements(length_mm, width_mm, sigma_mm)
+    check_measurements(length_mm, width_mm, sigma_mm)
     charts = library or curated_library()
     chart = charts.footwear_chart(brand)
     low_confidence = chart is None
     if chart is None:
-        chart = _standard(charts)
+        chart = standard_chart(charts)
     fitting = width_fitting if width_fitting in width_fittings() else chart.width_fitting
-    width_ratio, width_probability = _width(length_mm, width_mm, sigma_mm, width_sigma_mm, fitting)
+    width_ratio, width_probability = width_fit(length_mm, width_mm, sigma_mm, width_sigma_mm, fitting)
     width_factor = 1.0 if width_probability is None else width_probability
     allowance = toe_allowance()
     sizes = sorted(
@@ -184,17 +184,20 @@ def footwear_fit(
 
 def standard_sizes(length_mm: float, *, library: ChartLibrary | None = None) -> FootwearRow | None:
     """The standard chart row (UK, US, EU, India, Mondopoint) whose range holds this foot length."""
-    chart = _standard(library or curated_library())
+    chart = standard_chart(library or curated_library())
     return next((row for row in chart.rows if row.foot_min_mm <= length_mm < row.foot_max_mm), None)
 
 
-def _standard(charts: ChartLibrary) -> FootwearChart:
+def standard_chart(charts: ChartLibrary) -> FootwearChart:
+    """The library's standard chart (UK, US, EU, India, Mondopoint), or InvalidInput where none is loaded."""
     if charts.standard_footwear is None:
         raise InvalidInput("no standard footwear chart is loaded")
     return charts.standard_footwear
 
 
-def _check_measurements(length_mm: float, width_mm: float | None, sigma_mm: float) -> None:
+def check_measurements(length_mm: float, width_mm: float | None, sigma_mm: float) -> None:
+    """InvalidInput for a foot no chart can be read for: a length outside 80-400 mm, an implausible width, or
+    an uncertainty outside (0, 30] mm."""
     if not 80 <= length_mm <= 400 or not math.isfinite(length_mm):
         raise InvalidInput(f"foot length {length_mm} mm is outside 80-400 mm", {"field": "length_mm"})
     if width_mm is not None and not 0.2 * length_mm <= width_mm <= 0.7 * length_mm:
@@ -207,7 +210,7 @@ def _check_measurements(length_mm: float, width_mm: float | None, sigma_mm: floa
         )
 
 
-def _width(
+def width_fit(
     length_mm: float,
     width_mm: float | None,
     sigma_mm: float,

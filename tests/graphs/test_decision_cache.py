@@ -5,6 +5,7 @@ measurements, a preference) makes the next request compute it again, on each sto
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,7 @@ from domain.decision.feedback import SizeLearner
 from domain.decision.preferences import PROFILE_KEY
 from domain.decision.results import DecisionResult
 from graphs.answer_cache import ENTRY_OVERHEAD_BYTES, AnswerCache
-from graphs.decision import DecisionInput, graph
+from graphs.decision import DecisionInput, category_candidates, graph
 from graphs.decision_cache import recommendation_json, render
 from graphs.services import Services
 from tests.graphs.test_decision_graph import FACE, FOOT, PSEUDONYMS, TENANT, seed_shoes
@@ -316,3 +317,54 @@ def test_the_key_covers_the_graphs_nodes_as_reviewed() -> None:
         "filter",
         "explain",
     }
+
+
+def counting_searches(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[ProductQuery]:
+    """The catalog searches `store` is asked for from now on."""
+    searched: list[ProductQuery] = []
+    search = store.products.search
+
+    def counted(tenant_id: str, query: ProductQuery) -> Any:
+        searched.append(query)
+        return search(tenant_id, query)
+
+    monkeypatch.setattr(store.products, "search", counted)
+    return searched
+
+
+def test_a_categorys_candidates_are_read_once_per_catalog_and_offsets_version(
+    cached: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = cached.services.store
+    searched = counting_searches(store, monkeypatch)
+
+    first = category_candidates(cached.services, TENANT, "footwear")
+    assert category_candidates(cached.services, TENANT, "footwear") is first
+    assert len(searched) == 1
+
+    product, _ = first[0]
+    store.products.put(product.model_copy(update={"price_inr": Decimal("4321")}))
+    repriced = category_candidates(cached.services, TENANT, "footwear")
+    assert len(searched) == 2
+    assert {item.id: item.price_inr for item, _ in repriced}[product.id] == Decimal("4321")
+
+    answer = {"recommendations": [{"product_id": product.id, "size": product.sizes[0]}]}
+    report_first_pick_runs_small(store, json.dumps(answer).encode())
+    shifted = category_candidates(cached.services, TENANT, "footwear")
+    assert len(searched) == 3
+    assert {item.id: offset.mean for item, offset in shifted}[product.id] > 0
+
+
+def test_candidates_are_read_afresh_when_kept_past_the_time_bound_or_without_a_result_cache(
+    cached: AppContext, uncached: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searched = counting_searches(cached.services.store, monkeypatch)
+    category_candidates(uncached.services, TENANT, "footwear")
+    category_candidates(uncached.services, TENANT, "footwear")
+    assert len(searched) == 2
+
+    now = time.monotonic()
+    category_candidates(cached.services, TENANT, "footwear")
+    monkeypatch.setattr(time, "monotonic", lambda: now + cached.services.answers.ttl_s + 1)
+    category_candidates(cached.services, TENANT, "footwear")
+    assert len(searched) == 4

@@ -16,6 +16,7 @@ from core.context import AppContext
 from core.settings import Settings
 from core.storage.factory import open_store
 from domain.decision.results import DecisionResult
+from graphs.answer_cache import AnswerCache
 from graphs.decision import graph, guide_question_vector
 from graphs.services import Services
 from knowledge.documents import ARTICLES_DIR, article_document, ingredient_document
@@ -145,3 +146,44 @@ async def test_the_guide_question_is_embedded_once_and_reused_by_later_requests(
 
     assert len(embedded) == 1
     assert first["guides"] == second["guides"]
+
+
+async def test_a_guide_search_is_kept_for_the_next_shoppers_while_the_result_cache_is_on(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert services.knowledge is not None and services.answers.enabled
+    searched: list[str] = []
+    search = services.knowledge.backend.search
+
+    def counted(question: str, *args: Any, **kwargs: Any) -> Any:
+        searched.append(question)
+        return search(question, *args, **kwargs)
+
+    monkeypatch.setattr(services.knowledge.backend, "search", counted)
+    first = await run(services, scan=FOOT)
+    other_foot = await run(services, scan={**FOOT, "length_mm": FOOT["length_mm"] + 5})
+    assert len(searched) == 1
+    assert other_foot["guides"] == first["guides"]
+
+    await run(services, category="skincare", scan=FACE)
+    assert len(searched) == 2
+
+    services.answers = AnswerCache(max_bytes=0)
+    await run(services, scan=FOOT)
+    assert len(searched) == 3
+
+
+async def test_a_failed_guide_search_is_not_kept(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert services.knowledge is not None
+    search = services.knowledge.backend.search
+    failing = {"left": 1}
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failing["left"]:
+            failing["left"] -= 1
+            raise RuntimeError("the search backend is briefly away")
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(services.knowledge.backend, "search", flaky)
+    assert (await run(services, scan=FOOT))["guides"] == []
+    assert (await run(services, scan=FOOT))["guides"][0]["source_id"] == "article:how-to-measure-foot"
