@@ -171,7 +171,7 @@ def ask_knowledge(*, question: str, category: str | None, runtime: ShopRuntime) 
         tenant_id=context.tenant_id, category=category.lower() if category else None, doc_types=GUIDE_TYPES
     )
     hits = knowledge.search(question, filters, k=KNOWLEDGE_PASSAGES)
-    return {"passages": [_cited(passage(hit)) for hit in hits]}
+    return {"passages": [_cited(passage(hit, question)) for hit in hits]}
 
 
 def _cited(found: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ model chooses only the question and the filters. Every passage carries its sourc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,10 +42,11 @@ class AskKnowledgeBaseArgs(BaseModel):
     limit: int = Field(default=5, ge=1, le=10, description="How many passages to return.")
 
 
-def passage(hit: SearchHit) -> dict[str, Any]:
-    """A hit as the model and the citations see it: source id first, text trimmed."""
+def passage(hit: SearchHit, question: str | None = None) -> dict[str, Any]:
+    """A hit as the model and the citations see it: source id first, text trimmed to PASSAGE_CHARS (to the
+    sentences that answer `question`, when one is given: `excerpt`)."""
     doc = hit.doc
-    text = doc.text if len(doc.text) <= PASSAGE_CHARS else doc.text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " ..."
+    text = excerpt(doc.text, question)
     return {
         "source_id": doc.id,
         "title": doc.title,
@@ -55,6 +57,44 @@ def passage(hit: SearchHit) -> dict[str, Any]:
         "text": text,
         "score": round(hit.score, 6),
     }
+
+
+_SENTENCE_OR_ITEM = re.compile(r"(?<=[.!?\u0964])\s+|\n+\s*(?=[-*]\s)|\n{2,}")
+_STEM = 5  # words compared by their first letters: "reapply" meets "reapplying", "exchange" "exchanges"
+
+
+def excerpt(text: str, question: str | None = None) -> str:
+    """At most PASSAGE_CHARS of `text`. A longer text keeps, for a question, its sentences and list items
+    that share the most content words with the question (a rarer word in the text counting more), in order
+    (a guide's answer to "how often should I reapply sunscreen?" sits in its fifth item, past what a cut
+    from the start keeps); without a question, or where none shares a word, its beginning."""
+    if len(text) <= PASSAGE_CHARS:
+        return text
+    parts = [part.strip() for part in _SENTENCE_OR_ITEM.split(text) if part and part.strip()]
+    asked = _content_stems(question or "")
+    shared = [asked & _content_stems(part) for part in parts]
+    # A word in every part (the guide's topic) says less about which part answers than a rare one.
+    spread = {stem: sum(stem in words for words in shared) for stem in asked}
+    scores = [sum(1.0 / spread[stem] for stem in words) for words in shared]
+    if not any(scores):
+        return text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " ..."
+    kept: set[int] = set()
+    length = 0
+    for index in sorted(range(len(parts)), key=lambda index: (-scores[index], index)):
+        if scores[index] == 0:
+            break
+        if length + len(parts[index]) + 1 > PASSAGE_CHARS:
+            continue
+        kept.add(index)
+        length += len(parts[index]) + 1
+    if not kept:
+        return text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " ..."
+    chosen = [parts[index] for index in sorted(kept)]
+    return " ... ".join(chosen) if len(kept) < len(parts) else "\n".join(chosen)
+
+
+def _content_stems(text: str) -> set[str]:
+    return {word[:_STEM] for word in re.findall(r"[a-z]{4,}|[\u0900-\u097f]{2,}", text.lower())}
 
 
 def _knowledge(context: object) -> tuple[AppContext, KnowledgeBase]:
@@ -78,7 +118,7 @@ def ask_knowledge_base(
     context, knowledge = _knowledge(runtime.context)
     filters = SearchFilters(tenant_id=context.tenant_id, category=category, brand=brand, doc_types=doc_types)
     hits = knowledge.search(question, filters, k=limit)
-    return {"passages": [passage(hit) for hit in hits]}
+    return {"passages": [passage(hit, question) for hit in hits]}
 
 
 def _question(state: Mapping[str, Any]) -> str | None:
@@ -109,4 +149,5 @@ def retrieve(state: Mapping[str, Any], runtime: Runtime[AppContext]) -> dict[str
         brand=state.get("brand"),
         doc_types=state.get("doc_types"),
     )
-    return {"retrieved": [passage(hit) for hit in knowledge.search(question, filters, k=NODE_RESULTS)]}
+    hits = knowledge.search(question, filters, k=NODE_RESULTS)
+    return {"retrieved": [passage(hit, question) for hit in hits]}

@@ -1146,11 +1146,28 @@ def _knowledge(chat: Conversation, data: dict[str, Any], result: Result, frame: 
     relevant = [row for row in passages if keywords & _stems(f"{row.get('title')} {row.get('text')}")]
     lines = []
     for row in (relevant or passages)[:2]:
-        text = " ".join(str(row.get("text") or "").split())
-        sentences = text.split(". ")
-        short = ". ".join(sentences[:2]).strip()
+        # The words the title shares with the question name the guide's topic; the rest pick its sentences.
+        asked = (keywords - _stems(str(row.get("title") or ""))) or keywords
+        short = _answering_sentences(" ".join(str(row.get("text") or "").split()), asked)
         lines.append(f"- {row.get('title')}: {short[:300]} [{row.get('source_id')}]")
     return "\n".join([say("knowledge", lang), *lines])
+
+
+_SENTENCE_OR_ITEM = re.compile(r"(?<=[.!?।])\s+|\s+-\s+(?=[A-Z\u0900-\u097f])|^-\s+")
+
+
+def _answering_sentences(text: str, keywords: set[str], count: int = 2) -> str:
+    """The passage's `count` sentences (or list items) that share the most content words with the question,
+    in the passage's order ("how often should I reapply sunscreen?" quotes the item on reapplying, not the
+    guide's opening); its first ones where none shares any."""
+    sentences = [part.strip() for part in _SENTENCE_OR_ITEM.split(text) if part and part.strip()]
+    overlap = [len(keywords & _stems(sentence)) for sentence in sentences]
+    if not any(overlap):
+        chosen = list(range(min(count, len(sentences))))
+    else:
+        ranked = sorted(range(len(sentences)), key=lambda index: (-overlap[index], index))
+        chosen = sorted(index for index in ranked[:count] if overlap[index])
+    return " ".join(sentences[index] for index in chosen)
 
 
 def _scanned(chat: Conversation, data: dict[str, Any], result: Result, frame: Frame) -> str:

@@ -22,7 +22,7 @@ from knowledge.ingest import index_documents
 from knowledge.search.documents import DocType, KnowledgeDoc
 from knowledge.search.embedded import EmbeddedSearchBackend
 from knowledge.search.service import KnowledgeBase
-from tools.retrieval import ask_knowledge_base, retrieve
+from tools.retrieval import PASSAGE_CHARS, ask_knowledge_base, excerpt, retrieve
 
 TENANT = "shop"
 DOCS = [
@@ -210,3 +210,38 @@ def test_the_node_returns_no_passages_without_a_knowledge_base_or_a_question(sho
 
     shopper.services.knowledge = None
     assert run_retrieve_node(shopper, {"messages": [HumanMessage("how do I measure my foot")]}) == []
+
+
+GUIDE = "\n".join(
+    [
+        "- Choose a broad-spectrum sunscreen with SPF 30 or higher; SPF 50 in Indian summers, at the beach.",
+        "- Use enough: about a teaspoon for the face and neck, and a shot glass for the whole body.",
+        "- Apply it 15 minutes before going out, on all skin that clothing will not cover.",
+        "- Cloudy days still need sunscreen: most UV passes through clouds, even in the monsoon months.",
+        "- Mineral filters such as zinc oxide and titanium dioxide are the gentlest on sensitive skin.",
+        "- Shade, a hat and sunglasses add to sunscreen, most of all between 10 am and 4 pm in summer.",
+        "- Store sunscreen out of the heat: a hot car or a sunny windowsill breaks its filters down faster.",
+        "- Check the expiry date: most filters keep for about three years, less once the tube is opened.",
+        "- Reapply every two hours outdoors, and straight after swimming or heavy sweating.",
+    ]
+)
+
+
+def test_a_long_guide_is_cut_to_the_items_that_answer_the_question() -> None:
+    assert len(GUIDE) > PASSAGE_CHARS
+
+    found = excerpt(GUIDE, "how often should I reapply sunscreen?")
+
+    assert "Reapply every two hours" in found  # past what a cut from the start keeps
+    assert len(found) <= PASSAGE_CHARS
+
+
+def test_without_a_question_or_a_shared_word_a_long_guide_keeps_its_beginning() -> None:
+    for question in (None, "kurta kaise dhoye?"):
+        found = excerpt(GUIDE, question)
+        assert found.startswith("- Choose a broad-spectrum sunscreen")
+        assert found.endswith(" ...") and len(found) <= PASSAGE_CHARS + len(" ...")
+
+
+def test_a_short_text_is_kept_whole() -> None:
+    assert excerpt("Wash khadi in cold water.", "how to wash khadi") == "Wash khadi in cold water."

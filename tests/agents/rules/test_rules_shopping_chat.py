@@ -628,3 +628,16 @@ def test_the_guide_quoted_is_the_one_that_shares_the_questions_words_in_any_form
     reply = chat.result({"passages": passages}).text
 
     assert "[article:returns]" in reply and "[article:pores]" not in reply
+
+
+def test_a_guide_answer_quotes_the_sentences_that_answer_the_question() -> None:
+    from agents.rules.shop_chat import _answering_sentences, _stems
+
+    text = (
+        "Choose a broad-spectrum sunscreen with SPF 30 or higher. - Use about a teaspoon for the face. "
+        "- Reapply every two hours outdoors, and after swimming. - Store it out of the heat."
+    )
+    asked = _stems("how often should I reapply sunscreen?") - _stems("How to use sunscreen")
+
+    assert _answering_sentences(text, asked) == "- Reapply every two hours outdoors, and after swimming."
+    assert _answering_sentences(text, set()).startswith("Choose a broad-spectrum sunscreen")
