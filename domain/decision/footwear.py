@@ -34,6 +34,7 @@ from knowledge.sizing.footwear import (
     FootwearFit,
     SizeFit,
     check_measurements,
+    distance_from_design,
     fitting_range,
     footwear_fit,
     standard_chart,
@@ -130,8 +131,7 @@ class ChartSize(NamedTuple):
     fit_max_mm: float
 
     def distance_from_design(self, length_mm: float) -> float:
-        """How far (mm) a foot is from the middle of the lengths this size is designed for."""
-        return abs(length_mm - (self.foot_min_mm + self.foot_max_mm) / 2)
+        return distance_from_design(length_mm, self.foot_min_mm, self.foot_max_mm)
 
 
 class _ChartRows:

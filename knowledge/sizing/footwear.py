@@ -70,6 +70,12 @@ class ToeAllowance(BaseModel):
         return self
 
 
+def distance_from_design(length_mm: float, foot_min_mm: float, foot_max_mm: float) -> float:
+    """How far (mm) a foot is from the middle of the lengths a size is designed for (ties between sizes go to
+    the nearer one)."""
+    return abs(length_mm - (foot_min_mm + foot_max_mm) / 2)
+
+
 class SizeFit(BaseModel):
     """One size of the chart: how likely it fits, and the chart row behind the number (for citations)."""
 
@@ -89,8 +95,7 @@ class SizeFit(BaseModel):
     mondopoint: int
 
     def distance_from_design(self, length_mm: float) -> float:
-        """How far (mm) a foot is from the middle of the lengths this size is designed for."""
-        return abs(length_mm - (self.foot_min_mm + self.foot_max_mm) / 2)
+        return distance_from_design(length_mm, self.foot_min_mm, self.foot_max_mm)
 
 
 class FootwearFit(BaseModel):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
+import pytest
+
 from core.schemas import Product
 from domain.decision.calibration import load_calibration
 from domain.decision.feedback import SizeAdjustment
 from domain.decision.filtering import StockCheck
 from domain.decision.footwear import FootMeasurements, FootwearFits, chart_row_for, score_shoe
 from domain.decision.size_model import BRAND_PRIOR_VAR, ITEM_PRIOR_VAR, Belief
+from knowledge.sizing.charts import curated_library
 from knowledge.sizing.footwear import footwear_fit
 
 CALIBRATION = load_calibration()
@@ -113,3 +117,31 @@ def test_packaged_chart_fits_are_computed_once_per_process_and_equal_a_fresh_com
 
     assert again is first
     assert first == footwear_fit(FOOT.length_mm, FOOT.width_mm, FOOT.length_sigma_mm, "Sprintara")
+
+
+@pytest.mark.parametrize("sigma_mm", [1.5, 6.0, 15.0])
+@pytest.mark.parametrize("fitting", [None, "wide", "narrow"])
+def test_the_chart_fit_scoring_reads_gives_the_same_numbers_as_footwear_fit(
+    sigma_mm: float, fitting: str | None
+) -> None:
+    """Scoring reads each chart through per-chart tables (`FootwearFits.chart_fit`) rather than the model
+    `footwear_fit` builds; the two must agree on every size, for every packaged chart, a brand without one,
+    any width fitting and feet between sizes or on one."""
+    brands = [chart.brand for chart in curated_library().footwear.values() if chart.brand] + ["No Such Brand"]
+    for length_mm in np.arange(221.0, 296.0, 3.7):
+        for width_mm in (None, round(0.38 * length_mm, 1)):
+            foot = FootMeasurements(length_mm=length_mm, width_mm=width_mm, length_sigma_mm=sigma_mm)
+            for brand in brands:
+                fast = FootwearFits(foot).chart_fit(length_mm, brand, fitting)
+                model = footwear_fit(length_mm, width_mm, sigma_mm, brand, width_fitting=fitting)
+                assert fast.recommended == model.recommended, (length_mm, brand)
+                assert fast.between_sizes == model.between_sizes
+                assert fast.low_confidence == model.low_confidence
+                assert (fast.width_fitting, fast.width_probability) == (
+                    model.width_fitting,
+                    model.width_probability,
+                )
+                by_size = {size.size: size for size in model.sizes}
+                for size in fast.sizes:
+                    assert size.length_probability == by_size[size.size].length_probability
+                    assert size.row_id == by_size[size.size].row_id
